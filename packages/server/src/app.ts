@@ -1,0 +1,63 @@
+// buildApp(services): the HTTP application — plugins, the pipeline, and the one explicit list of
+// routes. It never listens; `sx serve` and the tests decide how to run it.
+import { randomUUID } from 'node:crypto'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { Services } from './services.ts'
+import { installErrorHandling } from './platform/http/error-handler.ts'
+import { registerOpenApi, registerReference } from './platform/http/openapi.ts'
+import { registerPipeline } from './platform/http/pipeline.ts'
+import { ProblemSchema } from './platform/http/schemas.ts'
+import { validatorCompiler } from './platform/http/validation.ts'
+import { catalogRoutes } from './modules/catalog/index.ts'
+import { keysRoutes } from './modules/keys/index.ts'
+import { registerMetrics, systemRoutes } from './modules/system/index.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services
+  }
+}
+
+const CLIENT_REQUEST_ID = /^[\x21-\x7e]{1,128}$/
+
+export async function buildApp(services: Services): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: services.config.log.level,
+      redact: { paths: ['req.headers.authorization', '*.secret', '*.password', '*.signing_secret'], censor: '[redacted]' },
+    },
+    // Echo the client's X-Request-Id when it is printable; otherwise make one (32 hex chars, like a W3C trace id).
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && CLIENT_REQUEST_ID.test(given) ? given : randomUUID().replaceAll('-', '')
+    },
+    requestIdHeader: false,
+    bodyLimit: services.config.http.bodyLimitBytes,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    return503OnClosing: true,
+  }).withTypeProvider()
+
+  app.decorate('services', services)
+  app.setValidatorCompiler(validatorCompiler)
+  app.addSchema(ProblemSchema)
+
+  const routeTable: { method: string; pattern: RegExp }[] = []
+  app.addHook('onRoute', (route) => {
+    const pattern = new RegExp(`^${route.url.replace(/:[^/]+/g, '[^/]+').replace(/\/$/, '')}/?$`)
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, pattern })
+  })
+  installErrorHandling(app, (path) => [...new Set(routeTable.filter((r) => r.pattern.test(path)).map((r) => r.method))])
+
+  const metrics = registerMetrics(app)
+  await registerPipeline(app, services)
+  await registerOpenApi(app)
+
+  // Every route, in one list.
+  await app.register(systemRoutes, { metrics })
+  await app.register(async (v1) => {
+    await v1.register(keysRoutes)
+    await v1.register(catalogRoutes, { http: services.config.http })
+  }, { prefix: '/v1' })
+  await registerReference(app)
+  return app
+}

@@ -1,0 +1,34 @@
+// Opens the database named by DATABASE_URL: SQLite (better-sqlite3) or PostgreSQL (pg).
+import { mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import SqliteDatabase from 'better-sqlite3'
+import pg from 'pg'
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import type { Database, Db, Dialect } from './database.ts'
+
+export type Connection = { db: Db; dialect: Dialect }
+
+// Timestamps are epoch-ms BIGINTs; they fit a JS number, so parse them as numbers, not strings.
+const PG_INT8 = 20
+const pgTypes = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    oid === PG_INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format),
+}
+
+export function connect(url: string): Connection {
+  if (url.startsWith('sqlite:')) return { db: connectSqlite(url.slice('sqlite:'.length)), dialect: 'sqlite' }
+  const pool = new pg.Pool({ connectionString: url, max: 10, types: pgTypes })
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' }
+}
+
+function connectSqlite(path: string): Db {
+  const isMemory = path === ':memory:' || path === ''
+  if (!isMemory) mkdirSync(dirname(resolve(path)), { recursive: true })
+  const database = new SqliteDatabase(isMemory ? ':memory:' : path)
+  database.pragma('journal_mode = WAL')
+  database.pragma('synchronous = NORMAL')
+  database.pragma('foreign_keys = ON')
+  // Another process (a second `sx serve` or `sx worker`) may hold the write lock briefly.
+  database.pragma('busy_timeout = 5000')
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+}

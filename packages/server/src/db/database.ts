@@ -1,0 +1,22 @@
+// The database's shape, assembled from the tables each module owns.
+import type { Kysely, Transaction } from 'kysely'
+import type { ShopsTable, OwnersTable } from '../modules/shops/shops.table.ts'
+import type { ApiKeysTable } from '../modules/keys/keys.table.ts'
+import type { ProductsTable, StockItemsTable } from '../modules/catalog/catalog.table.ts'
+import type { EventsTable } from '../platform/outbox/outbox.table.ts'
+import type { IdempotencyKeysTable } from '../platform/http/idempotency.table.ts'
+
+export interface Database {
+  shops: ShopsTable
+  owners: OwnersTable
+  api_keys: ApiKeysTable
+  products: ProductsTable
+  stock_items: StockItemsTable
+  events: EventsTable
+  idempotency_keys: IdempotencyKeysTable
+}
+
+export type Db = Kysely<Database>
+/** What repositories take: the database or an open transaction. */
+export type DbOrTrx = Kysely<Database> | Transaction<Database>
+export type Dialect = 'sqlite' | 'postgres'

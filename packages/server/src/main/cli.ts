@@ -1,0 +1,66 @@
+// `sx serve | init | migrate`: parse the command line, load the config, run the command.
+import { parseArgs } from 'node:util'
+import { ConfigError, loadConfig } from '../config.ts'
+import { connect } from '../db/connect.ts'
+import { migrateToLatest } from '../db/migrate.ts'
+import { initShop, ShopInitError } from '../modules/shops/index.ts'
+import { serve } from './serve.ts'
+
+const USAGE = `Usage:
+  sx serve                 run the HTTP server (migrates first; seeds a demo shop on an empty database)
+  sx init --shop NAME --email EMAIL [--password P] [--json]
+                           create a shop, its owner, and a live and a test key
+  sx migrate               bring the database schema up to date`
+
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv
+  try {
+    const config = loadConfig()
+    if (command === 'serve') return await serve(config)
+    if (command === 'migrate') return await migrate(config.db.url)
+    if (command === 'init') return await init(config.db.url, rest)
+    console.log(USAGE)
+    process.exitCode = command === undefined || command === 'help' || command === '--help' ? 0 : 2
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof ShopInitError) {
+      console.error(`sx: ${error.message}`)
+      process.exitCode = 2
+    } else {
+      console.error(error)
+      process.exitCode = 1
+    }
+  }
+}
+
+async function migrate(url: string): Promise<void> {
+  const { db } = connect(url)
+  try {
+    const applied = await migrateToLatest(db)
+    console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date')
+  } finally {
+    await db.destroy()
+  }
+}
+
+async function init(url: string, args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { shop: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' }, json: { type: 'boolean', default: false } },
+    strict: true,
+  })
+  if (!values.shop || !values.email) throw new ShopInitError(`--shop and --email are required\n${USAGE}`)
+  const { db } = connect(url)
+  try {
+    await migrateToLatest(db)
+    const result = await initShop(db, { name: values.shop, email: values.email, password: values.password, now: Date.now() })
+    if (values.json) {
+      console.log(JSON.stringify({ shop: { id: result.shop.id }, owner: { email: result.owner.email, ...(result.owner.generated_password ? { password: result.owner.password } : {}) }, keys: result.keys }))
+    } else {
+      console.log(`Shop ${result.shop.name} (${result.shop.id}) created.`)
+      console.log(`Owner login: ${result.owner.email}${result.owner.generated_password ? ` / ${result.owner.password}` : ''}`)
+      console.log(`Live key: ${result.keys.live}\nTest key: ${result.keys.test}\nThese keys are shown once; store them now.`)
+    }
+  } finally {
+    await db.destroy()
+  }
+}

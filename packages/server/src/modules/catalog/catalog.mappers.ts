@@ -1,0 +1,20 @@
+import { toIso } from '../../platform/clock.ts'
+import { POOL_TYPES, type Product, type ProductStatus, type ProductType } from './catalog.schemas.ts'
+import type { ProductWithStockRow } from './catalog.table.ts'
+
+export function toProduct(row: ProductWithStockRow): Product {
+  return {
+    id: row.id,
+    name: row.name,
+    slug: row.slug,
+    type: row.type as ProductType,
+    price_cents: Number(row.price_cents),
+    currency: row.currency,
+    description: row.description,
+    stock: POOL_TYPES.has(row.type) ? Number(row.pool_stock ?? 0) : row.stock_counter === null ? null : Number(row.stock_counter),
+    status: row.status as ProductStatus,
+    livemode: row.livemode === 1,
+    created_at: toIso(row.created_at),
+    updated_at: toIso(row.updated_at),
+  }
+}

@@ -1,0 +1,95 @@
+import type { Insertable, Updateable } from 'kysely'
+import type { DbOrTrx } from '../../db/database.ts'
+import type { ProductsTable, ProductWithStockRow, StockItemsTable } from './catalog.table.ts'
+
+type Scope = { shopId: string; livemode: boolean }
+
+const INSERT_BATCH_ROWS = 1000
+
+function selectProducts(db: DbOrTrx, scope: Scope) {
+  return db
+    .selectFrom('products')
+    .selectAll('products')
+    .select((eb) =>
+      eb
+        .selectFrom('stock_items')
+        .select((inner) => inner.fn.countAll<number>().as('n'))
+        .whereRef('stock_items.product_id', '=', 'products.id')
+        .where('stock_items.status', '=', 'available')
+        .as('pool_stock'),
+    )
+    .where('products.shop_id', '=', scope.shopId)
+    .where('products.livemode', '=', scope.livemode ? 1 : 0)
+}
+
+export function findProduct(db: DbOrTrx, scope: Scope, id: string): Promise<ProductWithStockRow | undefined> {
+  return selectProducts(db, scope).where('products.id', '=', id).executeTakeFirst()
+}
+
+export function listProducts(
+  db: DbOrTrx,
+  scope: Scope,
+  filters: { status?: string; type?: string },
+  afterId: string | null,
+  limit: number,
+): Promise<ProductWithStockRow[]> {
+  let query = selectProducts(db, scope)
+  if (filters.status) query = query.where('products.status', '=', filters.status)
+  if (filters.type) query = query.where('products.type', '=', filters.type)
+  if (afterId) query = query.where('products.id', '<', afterId)
+  return query.orderBy('products.id', 'desc').limit(limit + 1).execute()
+}
+
+export async function insertProduct(db: DbOrTrx, row: Insertable<ProductsTable>): Promise<void> {
+  await db.insertInto('products').values(row).execute()
+}
+
+export async function updateProduct(db: DbOrTrx, scope: Scope, id: string, patch: Updateable<ProductsTable>): Promise<void> {
+  await db
+    .updateTable('products')
+    .set(patch)
+    .where('shop_id', '=', scope.shopId)
+    .where('livemode', '=', scope.livemode ? 1 : 0)
+    .where('id', '=', id)
+    .execute()
+}
+
+/** Slugs in use that start with `base`, for picking the next free one. */
+export async function slugsLike(db: DbOrTrx, scope: Scope, base: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('products')
+    .select('slug')
+    .where('shop_id', '=', scope.shopId)
+    .where('livemode', '=', scope.livemode ? 1 : 0)
+    .where('slug', 'like', `${base}%`)
+    .execute()
+  return rows.map((r) => r.slug)
+}
+
+/**
+ * Inserts pool items, skipping any whose value is already in the product's pool (the unique
+ * index decides, so concurrent imports cannot both insert one value). Returns how many went in.
+ * Callers pass items sorted by value_hash so that concurrent imports lock in the same order.
+ */
+export async function insertStockItems(db: DbOrTrx, rows: Insertable<StockItemsTable>[]): Promise<number> {
+  let inserted = 0
+  for (let start = 0; start < rows.length; start += INSERT_BATCH_ROWS) {
+    const result = await db
+      .insertInto('stock_items')
+      .values(rows.slice(start, start + INSERT_BATCH_ROWS))
+      .onConflict((oc) => oc.columns(['product_id', 'value_hash']).doNothing())
+      .executeTakeFirst()
+    inserted += Number(result.numInsertedOrUpdatedRows ?? 0n)
+  }
+  return inserted
+}
+
+export async function countAvailableStock(db: DbOrTrx, productId: string): Promise<number> {
+  const row = await db
+    .selectFrom('stock_items')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('product_id', '=', productId)
+    .where('status', '=', 'available')
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}

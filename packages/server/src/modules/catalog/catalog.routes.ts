@@ -1,0 +1,75 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Config } from '../../config.ts'
+import { IdParamsSchema, ListSchema, withProblems } from '../../platform/http/schemas.ts'
+import {
+  CreateProductBodySchema, DeletedProductSchema, ImportStockBodySchema, ImportStockResultSchema,
+  ListProductsQuerySchema, ProductSchema, UpdateProductBodySchema, UpdatedProductSchema,
+} from './catalog.schemas.ts'
+import { archiveProduct, createProduct, getProduct, listProducts, updateProduct } from './products.service.ts'
+import { importStock } from './stock.service.ts'
+
+const tags = ['Products']
+
+export const catalogRoutes: FastifyPluginAsyncTypebox<{ http: Config['http'] }> = async (app, { http }) => {
+  app.get('/products', {
+    config: { ability: 'products:read' },
+    schema: {
+      operationId: 'listProducts', tags, summary: 'List products',
+      description: 'Newest first, with cursor pagination; filter by `status` and `type`.',
+      querystring: ListProductsQuerySchema,
+      response: withProblems({ 200: ListSchema(ProductSchema) }),
+    },
+  }, (request) => listProducts(app.services, request.ctx, request.query))
+
+  app.post('/products', {
+    config: { ability: 'products:write', successStatus: 201 },
+    schema: {
+      operationId: 'createProduct', tags, summary: 'Create a product',
+      description: 'Emits `product.created`. The `slug` is derived from the name and unique per shop and mode.',
+      body: CreateProductBodySchema,
+      response: withProblems({ 201: ProductSchema }),
+    },
+  }, (request) => createProduct(app.services, request.ctx, request.body))
+
+  app.get('/products/:id', {
+    config: { ability: 'products:read' },
+    schema: {
+      operationId: 'getProduct', tags, summary: 'Retrieve a product',
+      params: IdParamsSchema,
+      response: withProblems({ 200: ProductSchema }),
+    },
+  }, (request) => getProduct(app.services, request.ctx, request.params.id))
+
+  app.patch('/products/:id', {
+    config: { ability: 'products:write' },
+    schema: {
+      operationId: 'updateProduct', tags, summary: 'Update a product',
+      description: 'Answers with the id, the fields sent and `updated_at`. Emits `product.updated`. `stock` can be set on counter-based types only.',
+      params: IdParamsSchema,
+      body: UpdateProductBodySchema,
+      response: withProblems({ 200: UpdatedProductSchema }),
+    },
+  }, (request) => updateProduct(app.services, request.ctx, request.params.id, request.body))
+
+  app.delete('/products/:id', {
+    config: { ability: 'products:write' },
+    schema: {
+      operationId: 'deleteProduct', tags, summary: 'Archive a product',
+      description: 'Archives the product (it stays readable with `status: archived`); emits `product.deleted`. Repeating it changes nothing.',
+      params: IdParamsSchema,
+      response: withProblems({ 200: DeletedProductSchema }),
+    },
+  }, (request) => archiveProduct(app.services, request.ctx, request.params.id))
+
+  app.post('/products/:id/stock', {
+    bodyLimit: http.importBodyLimitBytes,
+    config: { ability: 'products:write', successStatus: 201 },
+    schema: {
+      operationId: 'importStock', tags, summary: 'Import stock items',
+      description: 'Adds up to 100,000 items to a license_key or account product\'s pool in one transaction. Items already in the pool (sold or not) or repeated in the request count as `duplicates`.',
+      params: IdParamsSchema,
+      body: ImportStockBodySchema,
+      response: withProblems({ 201: ImportStockResultSchema }),
+    },
+  }, (request) => importStock(app.services, request.ctx, request.params.id, request.body))
+}

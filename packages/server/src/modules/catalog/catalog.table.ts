@@ -1,0 +1,37 @@
+import type { Selectable } from 'kysely'
+
+export interface ProductsTable {
+  id: string
+  shop_id: string
+  livemode: number
+  name: string
+  slug: string
+  type: string
+  price_cents: number
+  currency: string
+  description: string | null
+  status: string
+  /** The merchant-set counter for counter-based types; null = unlimited. Pool types derive stock from stock_items. */
+  stock_counter: number | null
+  created_at: number
+  updated_at: number
+  archived_at: number | null
+}
+
+export interface StockItemsTable {
+  id: string
+  shop_id: string
+  livemode: number
+  product_id: string
+  value: string
+  /** SHA-256 hex of value: the unique key (PostgreSQL cannot index 4 KiB text in a btree). */
+  value_hash: string
+  /** available | reserved | sold | refunded */
+  status: string
+  order_id: string | null
+  created_at: number
+}
+
+export type ProductRow = Selectable<ProductsTable>
+/** A product row with its derived stock. */
+export type ProductWithStockRow = ProductRow & { pool_stock: number | null }

@@ -1,0 +1,128 @@
+// Products: create, read, list, patch and archive. Each change writes its product.* event into
+// the outbox in the same transaction.
+import type { Services } from '../../services.ts'
+import type { RequestContext } from '../../platform/context.ts'
+import type { DbOrTrx } from '../../db/database.ts'
+import { isUniqueViolation } from '../../db/errors.ts'
+import { invalidFields, notFound, type FieldErrors } from '../../platform/errors.ts'
+import { isId, newId } from '../../platform/ids.ts'
+import { recordEvent, type EventType } from '../../platform/outbox/outbox.ts'
+import { readPage, toList } from '../../platform/pagination.ts'
+import { toIso } from '../../platform/clock.ts'
+import { POOL_TYPES, type CreateProductBody, type ListProductsQuery, type Product, type UpdateProductBody } from './catalog.schemas.ts'
+import { toProduct } from './catalog.mappers.ts'
+import type { ProductWithStockRow } from './catalog.table.ts'
+import * as repo from './catalog.repository.ts'
+import { nextFreeSlug, slugify } from './slug.ts'
+
+const ISO_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'))
+const SLUG_ATTEMPTS = 5
+type Scope = { shopId: string; livemode: boolean }
+
+export async function createProduct(services: Services, ctx: RequestContext, body: CreateProductBody): Promise<Product> {
+  const errors: FieldErrors = {}
+  if (!ISO_CURRENCIES.has(body.currency)) errors.currency = ['is not an ISO-4217 currency code']
+  if (body.name.trim() === '') errors.name = ['must not be blank']
+  checkStockIsSettable(body.type, body.stock, errors)
+  if (Object.keys(errors).length > 0) throw invalidFields(errors)
+
+  const now = services.clock.now()
+  const base = slugify(body.name)
+  // Two creates with one name may race for a slug; the unique index decides and the loser retries.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ctx.transact(async (trx) => {
+        const id = newId('product')
+        await repo.insertProduct(trx, {
+          id,
+          shop_id: ctx.auth.shopId,
+          livemode: ctx.auth.livemode ? 1 : 0,
+          name: body.name.trim(),
+          slug: nextFreeSlug(base, await repo.slugsLike(trx, ctx.auth, base)),
+          type: body.type,
+          price_cents: body.price_cents,
+          currency: body.currency,
+          description: body.description ?? null,
+          status: body.status ?? 'active',
+          stock_counter: POOL_TYPES.has(body.type) ? null : body.stock ?? null,
+          created_at: now,
+          updated_at: now,
+          archived_at: body.status === 'archived' ? now : null,
+        })
+        return emitProductEvent(trx, ctx.auth, id, 'product.created', now)
+      })
+    } catch (error) {
+      if (!isUniqueViolation(error) || attempt >= SLUG_ATTEMPTS) throw error
+    }
+  }
+}
+
+export async function getProduct(services: Services, ctx: RequestContext, id: string): Promise<Product> {
+  return toProduct(await loadProduct(services.db, ctx.auth, id))
+}
+
+export async function listProducts(services: Services, ctx: RequestContext, query: ListProductsQuery) {
+  const filters = { status: query.status, type: query.type }
+  const page = readPage(query, filters)
+  const rows = await repo.listProducts(services.db, ctx.auth, filters, page.afterId, page.limit)
+  return toList(rows, page, toProduct)
+}
+
+export async function updateProduct(services: Services, ctx: RequestContext, id: string, body: UpdateProductBody) {
+  return ctx.transact(async (trx) => {
+    const current = await loadProduct(trx, ctx.auth, id)
+    const errors: FieldErrors = {}
+    if (body.name !== undefined && body.name.trim() === '') errors.name = ['must not be blank']
+    if (body.stock !== undefined) checkStockIsSettable(current.type, body.stock, errors)
+    if (Object.keys(errors).length > 0) throw invalidFields(errors)
+
+    const now = services.clock.now()
+    const archivedAt = body.status === undefined ? current.archived_at : body.status === 'archived' ? current.archived_at ?? now : null
+    await repo.updateProduct(trx, ctx.auth, id, {
+      ...(body.name !== undefined ? { name: body.name.trim() } : {}),
+      ...(body.price_cents !== undefined ? { price_cents: body.price_cents } : {}),
+      ...(body.status !== undefined ? { status: body.status } : {}),
+      ...(body.description !== undefined ? { description: body.description } : {}),
+      ...(body.stock !== undefined ? { stock_counter: body.stock } : {}),
+      archived_at: archivedAt,
+      updated_at: now,
+    })
+    const product = await emitProductEvent(trx, ctx.auth, id, 'product.updated', now)
+    const changed = Object.fromEntries(Object.keys(body).map((field) => [field, product[field as keyof Product]]))
+    return { id, ...changed, updated_at: product.updated_at }
+  })
+}
+
+/** DELETE archives: the product stays readable (orders refer to it) with status `archived`. */
+export async function archiveProduct(services: Services, ctx: RequestContext, id: string) {
+  return ctx.transact(async (trx) => {
+    const current = await loadProduct(trx, ctx.auth, id)
+    if (current.status === 'archived' && current.archived_at !== null) {
+      return { id, deleted: true as const, archived_at: toIso(current.archived_at) }
+    }
+    const now = services.clock.now()
+    await repo.updateProduct(trx, ctx.auth, id, { status: 'archived', archived_at: now, updated_at: now })
+    await emitProductEvent(trx, ctx.auth, id, 'product.deleted', now)
+    return { id, deleted: true as const, archived_at: toIso(now) }
+  })
+}
+
+/** The product in this shop and mode, or 404 (another shop's or mode's product is 404 too). */
+export async function loadProduct(db: DbOrTrx, scope: Scope, id: string): Promise<ProductWithStockRow> {
+  const row = isId('product', id) ? await repo.findProduct(db, scope, id) : undefined
+  if (!row) throw notFound('product', id)
+  return row
+}
+
+/** Re-reads the product as the API shows it and records the event carrying it. */
+export async function emitProductEvent(trx: DbOrTrx, scope: Scope, id: string, type: EventType, at: number): Promise<Product> {
+  const product = toProduct(await loadProduct(trx, scope, id))
+  await recordEvent(trx, { shopId: scope.shopId, livemode: scope.livemode, type, data: product, at })
+  return product
+}
+
+function checkStockIsSettable(type: string, stock: number | null | undefined, errors: FieldErrors): void {
+  if (POOL_TYPES.has(type) && stock !== undefined && stock !== null) {
+    errors.stock = [`is derived from the pool for ${type} products; import items with POST /v1/products/{id}/stock`]
+  }
+}

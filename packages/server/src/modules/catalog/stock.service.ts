@@ -1,0 +1,57 @@
+// Stock import for pool products. The whole import is one transaction: all items land or none.
+import type { Services } from '../../services.ts'
+import type { RequestContext } from '../../platform/context.ts'
+import { sha256Hex } from '../../platform/crypto.ts'
+import { invalidFields, type FieldErrors } from '../../platform/errors.ts'
+import { newId } from '../../platform/ids.ts'
+import { POOL_TYPES, type ImportStockBody } from './catalog.schemas.ts'
+import * as repo from './catalog.repository.ts'
+import { emitProductEvent, loadProduct } from './products.service.ts'
+
+const MAX_REPORTED = 20
+
+export async function importStock(services: Services, ctx: RequestContext, productId: string, body: ImportStockBody) {
+  const unique = normalizeItems(body.items)
+  return ctx.transact(async (trx) => {
+    const product = await loadProduct(trx, ctx.auth, productId)
+    if (!POOL_TYPES.has(product.type)) {
+      throw invalidFields({ items: [`${product.type} products do not take stock items; only license_key and account products do`] })
+    }
+    const now = services.clock.now()
+    const rows = unique.map(([hash, value]) => ({
+      id: newId('stockItem'),
+      shop_id: ctx.auth.shopId,
+      livemode: ctx.auth.livemode ? 1 : 0,
+      product_id: productId,
+      value,
+      value_hash: hash,
+      status: 'available',
+      order_id: null,
+      created_at: now,
+    }))
+    const imported = await repo.insertStockItems(trx, rows)
+    const stockAfter = await repo.countAvailableStock(trx, productId)
+    if (imported > 0) {
+      await repo.updateProduct(trx, ctx.auth, productId, { updated_at: now })
+      await emitProductEvent(trx, ctx.auth, productId, 'product.updated', now)
+    }
+    return { imported, duplicates: body.items.length - imported, stock_after: stockAfter }
+  })
+}
+
+/** Trims items, rejects blank ones, and folds repeats; returns [hash, value] pairs sorted by hash. */
+function normalizeItems(items: string[]): [string, string][] {
+  const byHash = new Map<string, string>()
+  const errors: FieldErrors = {}
+  items.forEach((raw, index) => {
+    const value = raw.trim()
+    if (value === '') {
+      if (Object.keys(errors).length < MAX_REPORTED) errors[`items.${index}`] = ['must not be blank']
+      return
+    }
+    byHash.set(sha256Hex(value), value)
+  })
+  if (Object.keys(errors).length > 0) throw invalidFields(errors)
+  // One lock order for every import: concurrent imports of overlapping items cannot deadlock.
+  return [...byHash.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+}

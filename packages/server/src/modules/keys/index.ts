@@ -1,0 +1,3 @@
+// API keys: minting (secret shown once, stored hashed), listing, revocation.
+export { keysRoutes } from './keys.routes.ts'
+export { mintApiKey } from './keys.service.ts'

@@ -1,0 +1,63 @@
+import type { Services } from '../../services.ts'
+import type { RequestContext } from '../../platform/context.ts'
+import type { DbOrTrx } from '../../db/database.ts'
+import { randomBase62, sha256Hex } from '../../platform/crypto.ts'
+import { AppError, invalidFields, notFound } from '../../platform/errors.ts'
+import type { Ability } from '../../platform/http/auth.ts'
+import { newId } from '../../platform/ids.ts'
+import { readPage, toList, type PageQuery } from '../../platform/pagination.ts'
+import { isId } from '../../platform/ids.ts'
+import type { CreateApiKeyBody, CreatedApiKey } from './keys.schemas.ts'
+import { toApiKey } from './keys.mappers.ts'
+import * as repo from './keys.repository.ts'
+
+const SECRET_LENGTH = 32
+
+/** Mints a key and returns its secret. Used by the API and by `sx init` (which has no calling key). */
+export async function mintApiKey(
+  db: DbOrTrx,
+  input: { shopId: string; livemode: boolean; name: string; abilities: readonly Ability[]; now: number },
+): Promise<CreatedApiKey> {
+  const secret = `sx_${input.livemode ? 'live' : 'test'}_${randomBase62(SECRET_LENGTH)}`
+  const row = {
+    id: newId('apiKey'),
+    shop_id: input.shopId,
+    livemode: input.livemode ? 1 : 0,
+    name: input.name,
+    abilities: JSON.stringify(input.abilities),
+    secret_hash: sha256Hex(secret),
+    secret_hint: `${secret.slice(0, 8)}…${secret.slice(-4)}`,
+    created_at: input.now,
+    revoked_at: null,
+    last_used_at: null,
+  }
+  await repo.insertApiKey(db, row)
+  return { ...toApiKey(row), secret }
+}
+
+export async function createApiKey(services: Services, ctx: RequestContext, body: CreateApiKeyBody): Promise<CreatedApiKey> {
+  const { auth } = ctx
+  const livemode = body.mode === undefined ? auth.livemode : body.mode === 'live'
+  if (livemode !== auth.livemode) {
+    throw invalidFields({ mode: [`a ${auth.livemode ? 'live' : 'test'}-mode key manages ${auth.livemode ? 'live' : 'test'}-mode keys only`] })
+  }
+  const beyond = body.abilities.filter((a) => !auth.abilities.has(a))
+  if (beyond.length > 0) throw new AppError('forbidden_scope', `A key cannot grant abilities it does not hold: ${beyond.join(', ')}.`)
+  return ctx.transact((trx) =>
+    mintApiKey(trx, { shopId: auth.shopId, livemode, name: body.name, abilities: body.abilities, now: services.clock.now() }),
+  )
+}
+
+export async function listApiKeys(services: Services, ctx: RequestContext, query: PageQuery) {
+  const page = readPage(query, {})
+  // Show this instance's buffered usage too; other instances' arrives within their flush interval.
+  await services.keyUsage.flush()
+  const rows = await repo.listActiveApiKeys(services.db, ctx.auth, page.afterId, page.limit)
+  return toList(rows, page, toApiKey)
+}
+
+export async function revokeApiKey(services: Services, ctx: RequestContext, id: string) {
+  const revoked = isId('apiKey', id) && (await repo.revokeApiKey(services.db, ctx.auth, id, services.clock.now()))
+  if (!revoked) throw notFound('API key', id)
+  return { id, revoked: true as const }
+}

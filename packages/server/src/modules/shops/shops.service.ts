@@ -1,0 +1,48 @@
+// Shops and their owners. `sx init` and the first start's demo seed create them; the API does not.
+import type { Db } from '../../db/database.ts'
+import { hashPassword, randomBase62 } from '../../platform/crypto.ts'
+import { ABILITIES } from '../../platform/http/auth.ts'
+import { newId } from '../../platform/ids.ts'
+import { mintApiKey } from '../keys/index.ts'
+
+export type InitResult = {
+  shop: { id: string; name: string }
+  owner: { id: string; email: string; password: string; generated_password: boolean }
+  keys: { live: string; test: string }
+}
+
+export class ShopInitError extends Error {}
+
+/** Creates a shop, its owner, and a live and a test key holding all nine abilities. */
+export async function initShop(db: Db, input: { name: string; email: string; password?: string; now: number }): Promise<InitResult> {
+  const name = input.name.trim()
+  const email = input.email.trim().toLowerCase()
+  if (!name) throw new ShopInitError('--shop must not be blank')
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new ShopInitError('--email must be an email address')
+  if (input.password !== undefined && input.password.length < 8) throw new ShopInitError('--password must be at least 8 characters')
+  const password = input.password ?? randomBase62(16)
+  const passwordHash = await hashPassword(password)
+
+  return db.transaction().execute(async (trx) => {
+    if (await trx.selectFrom('owners').select('id').where('email', '=', email).executeTakeFirst()) {
+      throw new ShopInitError(`an owner with the email ${email} exists already`)
+    }
+    const shopId = newId('shop')
+    const ownerId = newId('owner')
+    await trx.insertInto('shops').values({ id: shopId, name, created_at: input.now }).execute()
+    await trx.insertInto('owners').values({ id: ownerId, shop_id: shopId, email, password_hash: passwordHash, created_at: input.now }).execute()
+    const mint = (livemode: boolean) =>
+      mintApiKey(trx, { shopId, livemode, name: `${livemode ? 'Live' : 'Test'} key (sx init)`, abilities: ABILITIES, now: input.now })
+    const live = await mint(true)
+    const test = await mint(false)
+    return {
+      shop: { id: shopId, name },
+      owner: { id: ownerId, email, password, generated_password: input.password === undefined },
+      keys: { live: live.secret, test: test.secret },
+    }
+  })
+}
+
+export async function hasAnyShop(db: Db): Promise<boolean> {
+  return (await db.selectFrom('shops').select('id').limit(1).executeTakeFirst()) !== undefined
+}

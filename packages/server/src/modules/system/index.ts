@@ -1,0 +1,3 @@
+// System endpoints: /healthz, /readyz, /metrics.
+export { systemRoutes } from './system.routes.ts'
+export { registerMetrics } from './metrics.ts'

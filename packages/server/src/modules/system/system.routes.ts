@@ -1,0 +1,34 @@
+// Operational endpoints, no auth: liveness, readiness (database reachable) and Prometheus metrics.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { sql } from 'kysely'
+import { Type } from 'typebox'
+import { AppError } from '../../platform/errors.ts'
+import type { Registry } from 'prom-client'
+
+const StatusSchema = Type.Object({ status: Type.Literal('ok') })
+const tags = ['System']
+
+export const systemRoutes: FastifyPluginAsyncTypebox<{ metrics: Registry }> = async (app, { metrics }) => {
+  app.get('/healthz', {
+    schema: { operationId: 'healthz', tags, summary: 'Process is up', response: { 200: StatusSchema } },
+  }, async () => ({ status: 'ok' as const }))
+
+  app.get('/readyz', {
+    schema: {
+      operationId: 'readyz', tags, summary: 'Database is reachable',
+      response: { 200: StatusSchema, 503: Type.Unsafe({ $ref: 'Problem#' }) },
+    },
+  }, async () => {
+    try {
+      await sql`select 1`.execute(app.services.db)
+    } catch (error) {
+      throw new AppError('unavailable', 'The database is not reachable.', { headers: { 'retry-after': '5' }, cause: error })
+    }
+    return { status: 'ok' as const }
+  })
+
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.type(metrics.contentType)
+    return metrics.metrics()
+  })
+}

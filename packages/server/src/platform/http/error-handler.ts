@@ -1,0 +1,76 @@
+// One place turns every failure into RFC 9457 problem+json: AppErrors, validation, framework
+// errors, unknown routes, wrong methods and crashes. A 500 logs the error and says nothing of it.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { AppError, ERRORS, type ErrorCode, type FieldErrors } from '../errors.ts'
+import { toFieldErrors } from './validation.ts'
+
+export type Problem = {
+  type: ErrorCode
+  title: string
+  status: number
+  detail: string
+  instance: string
+  trace_id: string
+  errors?: FieldErrors
+}
+
+const FRAMEWORK_ERRORS: Record<string, { code: ErrorCode; detail: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload_too_large', detail: 'The request body is larger than this endpoint accepts.' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'invalid_request', detail: 'Send the body as application/json.' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'invalid_request', detail: 'Content-Length does not match the body.' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_request', detail: 'The body is empty although Content-Type is application/json.' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_request', detail: 'The body is not valid JSON.' },
+}
+
+export function installErrorHandling(app: FastifyInstance, knownMethods: (path: string) => string[]): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const problem = toAppError(error)
+    if (problem.status >= 500) request.log.error({ err: error, trace_id: request.id }, 'request failed')
+    return sendProblem(request, reply, problem)
+  })
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/'
+    const allowed = knownMethods(path)
+    if (allowed.length > 0) {
+      return sendProblem(request, reply, new AppError('method_not_allowed', `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}.`, {
+        headers: { allow: allowed.join(', ') },
+      }))
+    }
+    return sendProblem(request, reply, new AppError('not_found', `No route ${request.method} ${path}.`))
+  })
+}
+
+function toAppError(error: FastifyError): AppError {
+  if (error instanceof AppError) return error
+  if (error.validation) {
+    const { fields, hasMissing } = toFieldErrors(error.validation as never, error.validationContext)
+    if (error.validationContext === 'body' && fields.body) {
+      return new AppError('invalid_request', 'The request body must be a JSON object.', { errors: fields })
+    }
+    return hasMissing
+      ? new AppError('invalid_request', 'Required parameters are missing.', { errors: fields })
+      : new AppError('unprocessable', 'Validation failed.', { errors: fields })
+  }
+  const known = error.code ? FRAMEWORK_ERRORS[error.code] : undefined
+  if (known) return new AppError(known.code, known.detail)
+  if (error instanceof SyntaxError || (error.statusCode && error.statusCode < 500)) {
+    return new AppError('invalid_request', 'The request could not be read.')
+  }
+  return new AppError('server_error', 'Something broke on our side. Quote the trace_id when you contact support.', { cause: error })
+}
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
+  const problem: Problem = {
+    type: error.code,
+    title: ERRORS[error.code].title,
+    status: error.status,
+    detail: error.detail,
+    instance: request.url.split('?')[0] ?? '/',
+    trace_id: request.id,
+    ...(error.options.errors ? { errors: error.options.errors } : {}),
+  }
+  reply.header('x-request-id', request.id)
+  for (const [name, value] of Object.entries(error.options.headers ?? {})) reply.header(name, value)
+  return reply.code(error.status).type('application/problem+json; charset=utf-8').send(problem)
+}

@@ -1,0 +1,15 @@
+export interface IdempotencyKeysTable {
+  shop_id: string
+  livemode: number
+  idem_key: string
+  /** SHA-256 of method, path and canonical body. */
+  fingerprint: string
+  /** in_progress | completed */
+  state: string
+  status_code: number | null
+  /** The exact response bytes, replayed as they were. */
+  response_body: string | null
+  response_type: string | null
+  created_at: number
+  locked_at: number
+}

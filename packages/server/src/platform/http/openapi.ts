@@ -1,0 +1,49 @@
+// The OpenAPI 3.1 document, generated from the route schemas, and the interactive reference.
+import swagger from '@fastify/swagger'
+import type { FastifyInstance } from 'fastify'
+
+export const OPENAPI_INFO = {
+  title: 'sx API',
+  version: '1.0.0',
+  description:
+    'The sx merchant API. Authenticate with `Authorization: Bearer sx_test_…` (sandbox) or `sx_live_…`. ' +
+    'Every non-2xx answer is `application/problem+json`; branch on `type`. Writes accept `Idempotency-Key`.',
+}
+
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: OPENAPI_INFO,
+      servers: [{ url: '/', description: 'This server' }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An sx API key.' } } },
+      tags: [
+        { name: 'Products', description: 'Products and their stock pools.' },
+        { name: 'API keys', description: 'Scoped keys; management needs a key holding all nine abilities.' },
+        { name: 'System', description: 'Health, readiness and metrics.' },
+      ],
+    },
+    // Shared schemas keep their $id as their component name (Problem, Product, …).
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    transform: ({ schema, url, route }) => {
+      const secured = Boolean(route.config && (route.config as { ability?: string }).ability)
+      return { schema: secured ? { ...schema, security: [{ bearer: [] }] } : schema, url }
+    },
+  })
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+}
+
+export async function registerReference(app: FastifyInstance): Promise<void> {
+  const { default: scalar } = await import('@scalar/fastify-api-reference')
+  await app.register(scalar, {
+    routePrefix: '/docs',
+    configuration: {
+      url: '/openapi.json',
+      title: 'sx API reference',
+      // Requests go straight to this server (no third-party proxy); paste a test key under Authentication.
+      proxyUrl: '',
+      hideClientButton: false,
+      authentication: { preferredSecurityScheme: 'bearer' },
+    } as Record<string, unknown>,
+  })
+}

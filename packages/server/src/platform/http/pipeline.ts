@@ -1,0 +1,90 @@
+// The request pipeline every /v1 route runs: request id → auth → ability → rate limit → (body
+// parsing and validation) → idempotency → handler. Routes opt in through their `config`.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Services } from '../../services.ts'
+import type { RequestContext } from '../context.ts'
+import { AppError } from '../errors.ts'
+import { assertAbility, authenticate, type Auth, type RouteAbility } from './auth.ts'
+import { claimKey, completeKey, fingerprint, readIdempotencyKey, releaseKey, sendReplay, type IdempotencyClaim } from './idempotency.ts'
+import { registerRateLimits } from './rate-limit.ts'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The ability the caller's key must hold; routes without one are public. */
+    ability?: RouteAbility
+    /** Status of a successful answer, set before the handler runs (and used for stored idempotent responses). */
+    successStatus?: number
+    /** 400 when the Idempotency-Key header is missing (writes that move money). */
+    idempotencyRequired?: boolean
+  }
+  interface FastifyRequest {
+    auth: Auth | null
+    idempotency: IdempotencyClaim | null
+    ctx: RequestContext
+  }
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8'
+
+export async function registerPipeline(app: FastifyInstance, services: Services): Promise<void> {
+  const { db, clock } = services
+  app.decorateRequest('auth', null)
+  app.decorateRequest('idempotency', null)
+  app.decorateRequest('ctx', null as unknown as RequestContext)
+  const checkRateLimit = await registerRateLimits(app, services.config.rateLimit, services.redis, services.config.redis.keyPrefix)
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+    const ability = request.routeOptions.config.ability
+    if (!ability) return
+    const auth = await authenticate(db, request.headers.authorization)
+    request.auth = auth
+    services.keyUsage.touch(auth.keyId, clock.now())
+    assertAbility(auth, ability)
+    await checkRateLimit(request, reply, auth.keyId)
+    request.ctx = { auth, transact: (work) => transact(request, reply, work) }
+  })
+
+  app.addHook('preHandler', async (request, reply) => {
+    const { successStatus, idempotencyRequired } = request.routeOptions.config
+    if (successStatus) reply.code(successStatus)
+    if (request.method !== 'POST' || !request.auth) return
+    const key = readIdempotencyKey(request)
+    if (!key) {
+      if (!idempotencyRequired) return
+      throw new AppError('invalid_request', 'This endpoint moves money: send an Idempotency-Key header.', {
+        errors: { 'Idempotency-Key': ['is required'] },
+      })
+    }
+    const scope = { shopId: request.auth.shopId, livemode: request.auth.livemode ? 1 : 0, key }
+    const outcome = await claimKey(db, scope, fingerprint(request), clock.now())
+    if ('replay' in outcome) return sendReplay(reply, outcome.replay, request.id)
+    request.idempotency = { ...scope, completed: false }
+  })
+
+  // Responses that did not go through `transact` (errors, reads) are stored here: 4xx are kept
+  // for replay; a 5xx frees the key so that a retry runs again.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const claim = request.idempotency
+    if (!claim || claim.completed) return payload
+    claim.completed = true
+    if (reply.statusCode >= 500 || typeof payload !== 'string') await releaseKey(db, claim)
+    else await completeKey(db, claim, { status: reply.statusCode, body: payload, contentType: String(reply.getHeader('content-type') ?? JSON_TYPE) })
+    return payload
+  })
+
+  async function transact<T>(request: FastifyRequest, reply: FastifyReply, work: Parameters<RequestContext['transact']>[0]): Promise<T> {
+    const claim = request.idempotency
+    let stored = false
+    const result = await db.transaction().execute(async (trx) => {
+      const value = await work(trx)
+      if (claim && !claim.completed) {
+        await completeKey(trx, claim, { status: reply.statusCode, body: String(reply.serialize(value)), contentType: JSON_TYPE })
+        stored = true
+      }
+      return value
+    })
+    if (claim && stored) claim.completed = true
+    return result as T
+  }
+}

@@ -1,0 +1,35 @@
+// Public ids: a type prefix, `_`, then a monotonic ULID (time-ordered, so keyset cursors work).
+import { monotonicFactory } from 'ulid'
+
+export const ID_PREFIXES = {
+  shop: 'shop',
+  owner: 'own',
+  apiKey: 'apik',
+  product: 'prod',
+  stockItem: 'stk',
+  event: 'evt',
+  order: 'ord',
+  refund: 'rf',
+  customer: 'cus',
+  payout: 'po',
+  webhook: 'wh',
+  webhookDelivery: 'whd',
+  job: 'job',
+} as const
+
+export type IdKind = keyof typeof ID_PREFIXES
+
+const nextUlid = monotonicFactory()
+
+export function newId(kind: IdKind): string {
+  return `${ID_PREFIXES[kind]}_${nextUlid()}`
+}
+
+const ID_PATTERNS = Object.fromEntries(
+  Object.entries(ID_PREFIXES).map(([kind, prefix]) => [kind, new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`)]),
+) as Record<IdKind, RegExp>
+
+/** True when `value` looks like an id of this kind; anything else can be answered 404 without a query. */
+export function isId(kind: IdKind, value: string): boolean {
+  return ID_PATTERNS[kind].test(value)
+}

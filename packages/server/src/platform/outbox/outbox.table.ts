@@ -1,0 +1,9 @@
+export interface EventsTable {
+  id: string
+  shop_id: string
+  livemode: number
+  type: string
+  /** JSON of the object the event carries. */
+  data: string
+  created_at: number
+}

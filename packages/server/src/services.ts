@@ -1,0 +1,43 @@
+// The composition root: builds every dependency once from Config and a database connection.
+// Tests pass overrides (a fixed clock) instead of reaching into modules.
+import { Redis } from 'ioredis'
+import type { Config } from './config.ts'
+import type { Db, Dialect } from './db/database.ts'
+import type { Connection } from './db/connect.ts'
+import { systemClock, type Clock } from './platform/clock.ts'
+import { createKeyUsage, type KeyUsage } from './platform/http/key-usage.ts'
+
+export type Services = Readonly<{
+  config: Config
+  db: Db
+  dialect: Dialect
+  clock: Clock
+  keyUsage: KeyUsage
+  /** Shared rate-limit budgets across instances; null = in-process budgets. */
+  redis: Redis | null
+}>
+
+export type ServiceOverrides = Partial<Pick<Services, 'clock'>>
+
+export function createServices(config: Config, connection: Connection, overrides: ServiceOverrides = {}): Services {
+  const redis = config.redis.url
+    ? new Redis(config.redis.url, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false })
+    : null
+  // A Redis outage answers 503 on limited routes (see rate-limit.ts); the error event only needs logging once.
+  redis?.on('error', () => {})
+  return {
+    config,
+    db: connection.db,
+    dialect: connection.dialect,
+    clock: overrides.clock ?? systemClock,
+    keyUsage: createKeyUsage(connection.db, config.keys.lastUsedFlushMs, (error) => console.error('last_used_at flush failed', error)),
+    redis,
+  }
+}
+
+/** Flushes buffered state and closes connections; the app must be closed first. */
+export async function closeServices(services: Services): Promise<void> {
+  await services.keyUsage.stop()
+  services.redis?.disconnect()
+  await services.db.destroy()
+}
