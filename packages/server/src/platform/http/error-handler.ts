@@ -44,8 +44,8 @@ export function installErrorHandling(app: FastifyInstance, knownMethods: (path: 
 function toAppError(error: FastifyError): AppError {
   if (error instanceof AppError) return error
   if (error.validation) {
-    const { fields, hasMissing } = toFieldErrors(error.validation as never, error.validationContext)
-    if (error.validationContext === 'body' && fields.body) {
+    const { fields, hasMissing, notAnObject } = toFieldErrors(error.validation as never, error.validationContext)
+    if (error.validationContext === 'body' && notAnObject) {
       return new AppError('invalid_request', 'The request body must be a JSON object.', { errors: fields })
     }
     return hasMissing

@@ -24,9 +24,10 @@ export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, http
 }
 
 /** Field errors from Ajv's; `hasMissing` tells a missing parameter (400) from a bad value (422). */
-export function toFieldErrors(errors: ErrorObject[], part: string | undefined): { fields: FieldErrors; hasMissing: boolean } {
+export function toFieldErrors(errors: ErrorObject[], part: string | undefined): { fields: FieldErrors; hasMissing: boolean; notAnObject: boolean } {
   const fields: FieldErrors = {}
   let hasMissing = false
+  let notAnObject = false
   for (const error of errors) {
     const path = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     let message = error.message ?? 'is invalid'
@@ -37,6 +38,10 @@ export function toFieldErrors(errors: ErrorObject[], part: string | undefined): 
     } else if (error.keyword === 'additionalProperties') {
       path.push(String(error.params.additionalProperty))
       message = 'unknown field'
+    } else if (error.keyword === 'minProperties' && path.length === 0) {
+      message = 'send at least one field'
+    } else if (error.keyword === 'type' && path.length === 0) {
+      notAnObject = true
     } else if (error.keyword === 'enum') {
       message = `must be one of: ${(error.params.allowedValues as unknown[]).join(', ')}`
     }
@@ -45,5 +50,5 @@ export function toFieldErrors(errors: ErrorObject[], part: string | undefined): 
     const list = (fields[key] ??= [])
     if (!list.includes(message)) list.push(message)
   }
-  return { fields, hasMissing }
+  return { fields, hasMissing, notAnObject }
 }

@@ -1,0 +1,131 @@
+// Boots the real app on a real database for each dialect: SQLite always, PostgreSQL when
+// TEST_DATABASE_URL is set (required under CI=true). Each environment gets its own database;
+// each test makes its own shop, so tests never see each other's rows.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import pg from 'pg'
+import { buildApp } from '../src/app.ts'
+import { loadConfig } from '../src/config.ts'
+import { connect } from '../src/db/connect.ts'
+import type { Dialect } from '../src/db/database.ts'
+import { migrateToLatest } from '../src/db/migrate.ts'
+import { initShop, type InitResult } from '../src/modules/shops/index.ts'
+import { closeServices, createServices, type ServiceOverrides, type Services } from '../src/services.ts'
+
+const PG_URL = process.env.TEST_DATABASE_URL
+if (process.env.CI === 'true' && !PG_URL) throw new Error('CI=true needs TEST_DATABASE_URL: the suite must run on PostgreSQL too')
+
+export const DIALECTS: Dialect[] = PG_URL ? ['sqlite', 'postgres'] : ['sqlite']
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+export type TestEnv = {
+  dialect: Dialect
+  dbUrl: string
+  app: FastifyInstance
+  services: Services
+  /** A fresh shop with a live and a test key holding all nine abilities. */
+  newShop(): Promise<InitResult>
+  /** Another app instance on the same database (for multi-instance tests). */
+  spawnApp(env?: Record<string, string>): Promise<{ app: FastifyInstance; services: Services }>
+  close(): Promise<void>
+}
+
+/** A database of its own for one test environment; returns its URL and how to drop it. */
+async function createDatabase(dialect: Dialect): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'sx-test-'))
+    return { url: `sqlite:${join(dir, 'sx.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) }
+  }
+  const name = `sx_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
+  const admin = new pg.Client({ connectionString: PG_URL })
+  await admin.connect()
+  await admin.query(`create database ${name}`)
+  await admin.end()
+  const url = new URL(PG_URL!)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: PG_URL })
+      await client.connect()
+      await client.query(`drop database if exists ${name} with (force)`)
+      await client.end()
+    },
+  }
+}
+
+export async function startTestEnv(dialect: Dialect, env: Record<string, string> = {}, overrides: ServiceOverrides = {}): Promise<TestEnv> {
+  const database = await createDatabase(dialect)
+  const instances: { app: FastifyInstance; services: Services }[] = []
+  const spawnApp = async (extraEnv: Record<string, string> = {}) => {
+    const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', KEY_LAST_USED_FLUSH_MS: '60000', ...env, ...extraEnv })
+    const connection = connect(config.db.url)
+    if (instances.length === 0) await migrateToLatest(connection.db)
+    const services = createServices(config, connection, overrides)
+    const app = await buildApp(services)
+    await app.ready()
+    instances.push({ app, services })
+    return { app, services }
+  }
+  const first = await spawnApp()
+  return {
+    dialect,
+    dbUrl: database.url,
+    app: first.app,
+    services: first.services,
+    spawnApp,
+    newShop: () => initShop(first.services.db, { name: 'Test Shop', email: `owner-${Math.random().toString(36).slice(2)}@example.com`, password: 'correct horse battery', now: Date.now() }),
+    close: async () => {
+      for (const { app, services } of instances.reverse()) {
+        await app.close()
+        await closeServices(services)
+      }
+      await database.drop()
+    },
+  }
+}
+
+type Headers = Record<string, string>
+
+/** A tiny client over app.inject that sends the key as a bearer token. */
+export function client(app: FastifyInstance, secret?: string) {
+  const send = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT', url: string, body?: unknown, headers: Headers = {}) =>
+    app.inject({
+      method,
+      url,
+      headers: { ...(secret ? { authorization: `Bearer ${secret}` } : {}), ...headers },
+      ...(body === undefined ? {} : typeof body === 'string' ? { payload: body } : { payload: body as object }),
+    })
+  return {
+    get: (url: string, headers?: Headers) => send('GET', url, undefined, headers),
+    post: (url: string, body?: unknown, headers?: Headers) => send('POST', url, body ?? {}, headers),
+    patch: (url: string, body?: unknown, headers?: Headers) => send('PATCH', url, body ?? {}, headers),
+    delete: (url: string, headers?: Headers) => send('DELETE', url, undefined, headers),
+    send,
+  }
+}
+
+export type Client = ReturnType<typeof client>
+
+/** Asserts the RFC 9457 shape every non-2xx must have, and returns the body. */
+export function problem(response: LightMyRequestResponse, status: number, type: string) {
+  const body = response.json()
+  const where = `${response.statusCode} ${response.body}`
+  if (response.statusCode !== status) throw new Error(`expected ${status} ${type}, got ${where}`)
+  if (!String(response.headers['content-type']).startsWith('application/problem+json')) throw new Error(`not problem+json: ${where}`)
+  if (body.type !== type || body.status !== status || typeof body.title !== 'string' || typeof body.detail !== 'string') {
+    throw new Error(`bad problem body: ${where}`)
+  }
+  if (body.trace_id !== response.headers['x-request-id']) throw new Error(`trace_id differs from X-Request-Id: ${where}`)
+  return body as { type: string; title: string; status: number; detail: string; instance: string; trace_id: string; errors?: Record<string, string[]> }
+}
+
+export const sampleProduct = (overrides: Record<string, unknown> = {}) => ({
+  name: 'Adobe Creative Cloud Key',
+  type: 'license_key',
+  price_cents: 12900,
+  currency: 'USD',
+  ...overrides,
+})
