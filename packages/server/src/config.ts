@@ -47,8 +47,11 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const str = (name: string, fallback: string) => (env[name] === undefined || env[name] === '' ? fallback : env[name]!)
 
-  const dataDir = resolve(str('SX_DATA_DIR', './data'))
-  const dbUrl = str('DATABASE_URL', 'sqlite:./data/sx.db')
+  // Relative paths are taken from where the command was typed (npm runs scripts in the package folder).
+  const baseDir = env.INIT_CWD || process.cwd()
+  const dataDir = resolve(baseDir, str('SX_DATA_DIR', './data'))
+  let dbUrl = str('DATABASE_URL', `sqlite:${dataDir}/sx.db`)
+  if (dbUrl.startsWith('sqlite:') && !['sqlite::memory:', 'sqlite:'].includes(dbUrl)) dbUrl = `sqlite:${resolve(baseDir, dbUrl.slice(7))}`
   if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(dbUrl)) problems.push('DATABASE_URL must start with sqlite: or postgres://')
   const redisUrl = env.REDIS_URL || null
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL must start with redis:// or rediss://')

@@ -3,9 +3,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { sql } from 'kysely'
 import { Type } from 'typebox'
 import { AppError } from '../../platform/errors.ts'
+import { problemResponse } from '../../platform/http/schemas.ts'
 import type { Registry } from 'prom-client'
 
-const StatusSchema = Type.Object({ status: Type.Literal('ok') })
+const StatusSchema = Type.Object({ status: Type.Literal('ok') }, { description: 'OK' })
 const tags = ['System']
 
 export const systemRoutes: FastifyPluginAsyncTypebox<{ metrics: Registry }> = async (app, { metrics }) => {
@@ -16,7 +17,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ metrics: Registry }> = as
   app.get('/readyz', {
     schema: {
       operationId: 'readyz', tags, summary: 'Database is reachable',
-      response: { 200: StatusSchema, 503: Type.Unsafe({ $ref: 'Problem#' }) },
+      response: { 200: StatusSchema, 503: problemResponse(503) },
     },
   }, async () => {
     try {

@@ -21,8 +21,16 @@ const AUTHENTICATED_ERRORS = [400, 401, 403, 404, 409, 413, 422, 429, 500, 503] 
 
 /** Response schemas for a /v1 route: its successes plus every problem it can answer. */
 export function withProblems<R extends Record<number, TSchema>>(success: R): R & Record<number, TSchema> {
-  const problems = Object.fromEntries(AUTHENTICATED_ERRORS.map((status) => [status, { ...problemRef, description: ERRORS_BY_STATUS[status] }]))
-  return { ...problems, ...success }
+  const problems = Object.fromEntries(AUTHENTICATED_ERRORS.map((status) => [status, problemResponse(status)]))
+  const described = Object.fromEntries(
+    Object.entries(success).map(([status, schema]) => [status, schema.description ? schema : { ...schema, description: status === '201' ? 'Created' : 'OK' }]),
+  )
+  return { ...problems, ...described } as R & Record<number, TSchema>
+}
+
+/** A problem response as OpenAPI shows it: `application/problem+json` with the shared schema. */
+export function problemResponse(status: number): TSchema {
+  return { description: ERRORS_BY_STATUS[status], content: { 'application/problem+json': { schema: problemRef } } } as unknown as TSchema
 }
 
 const ERRORS_BY_STATUS: Record<number, string> = Object.fromEntries(

@@ -1,0 +1,20 @@
+// `npm start` runs this first: compile src/ to dist/ when dist is missing or older than any source.
+import { execFileSync } from 'node:child_process'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { createRequire } from 'node:module'
+
+const root = new URL('..', import.meta.url).pathname
+const newest = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).reduce((max, entry) => {
+    const path = join(dir, entry.name)
+    return Math.max(max, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs)
+  }, 0)
+
+const built = join(root, 'dist/main/cli.js')
+const sourcesChanged = () => newest(join(root, 'src')) > statSync(built).mtimeMs
+if (!existsSync(built) || sourcesChanged()) {
+  console.log('sx: building…')
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
+  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' })
+}

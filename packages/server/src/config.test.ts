@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { ConfigError, loadConfig } from './config.ts'
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({ INIT_CWD: '/srv/sx' })
+    assert.equal(config.db.url, 'sqlite:/srv/sx/data/sx.db')
+    assert.equal(config.http.host, '127.0.0.1')
+    assert.equal(config.http.port, 3000)
+    assert.equal(config.http.bodyLimitBytes, 1024 * 1024)
+    assert.equal(config.http.importBodyLimitBytes, 16 * 1024 * 1024)
+    assert.deepEqual(config.rateLimit, { readsPerWindow: 600, writesPerWindow: 120, windowSeconds: 60 })
+    assert.equal(config.redis.url, null)
+    assert.ok(Object.isFrozen(config) && Object.isFrozen(config.http))
+  })
+
+  it('resolves relative SQLite paths against the directory the command ran in', () => {
+    assert.equal(loadConfig({ INIT_CWD: '/srv/sx', DATABASE_URL: 'sqlite:./db/x.db' }).db.url, 'sqlite:/srv/sx/db/x.db')
+    assert.equal(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).db.url, 'sqlite::memory:')
+    assert.equal(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).db.url, 'postgres://u@h/db')
+  })
+
+  it('reports every invalid setting at once', () => {
+    assert.throws(
+      () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', RATE_LIMIT_READS: '0', LOG_LEVEL: 'loud', REDIS_URL: 'http://x' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError)
+        assert.equal(error.problems.length, 5)
+        assert.match(error.message, /PORT/)
+        assert.match(error.message, /DATABASE_URL/)
+        return true
+      },
+    )
+  })
+})

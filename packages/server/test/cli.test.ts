@@ -1,0 +1,93 @@
+// The `sx` command as an operator runs it: init, migrate, serve (demo seed, graceful shutdown).
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { after, before, describe, it } from 'node:test'
+import { DIALECTS, client, startTestEnv, type TestEnv } from './harness.ts'
+
+const SX = new URL('./sx.ts', import.meta.url).pathname
+
+function runSx(args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', SX, ...args], {
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk) => (stdout += chunk))
+  child.stderr.on('data', (chunk) => (stderr += chunk))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return { child, exited, output: () => ({ stdout, stderr }) }
+}
+
+async function waitFor(predicate: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: sx command`, () => {
+    let env: TestEnv
+    before(async () => { env = await startTestEnv(dialect) })
+    after(() => env.close())
+
+    it('init --json creates a shop whose two keys hold all nine abilities', async () => {
+      const run = runSx(['init', '--shop', 'Acme', '--email', 'Founder@Acme.test', '--json'], { DATABASE_URL: env.dbUrl })
+      assert.equal(await run.exited, 0, run.output().stderr)
+      const result = JSON.parse(run.output().stdout)
+      assert.match(result.shop.id, /^shop_/)
+      assert.match(result.keys.live, /^sx_live_[0-9A-Za-z]{24,}$/)
+      assert.match(result.keys.test, /^sx_test_[0-9A-Za-z]{24,}$/)
+      for (const [secret, livemode] of [[result.keys.live, true], [result.keys.test, false]] as const) {
+        const keys = await client(env.app, secret).get('/v1/api-keys')
+        assert.equal(keys.statusCode, 200)
+        const [key] = keys.json().data
+        assert.equal(key.livemode, livemode)
+        assert.equal(key.abilities.length, 9)
+      }
+
+      const again = runSx(['init', '--shop', 'Acme 2', '--email', 'founder@acme.test'], { DATABASE_URL: env.dbUrl })
+      assert.equal(await again.exited, 2)
+      assert.match(again.output().stderr, /exists already/)
+      const missing = runSx(['init', '--email', 'x@y.test'], { DATABASE_URL: env.dbUrl })
+      assert.equal(await missing.exited, 2)
+      assert.match(missing.output().stderr, /--shop and --email are required/)
+    })
+
+    it('migrate reports an up-to-date schema', async () => {
+      const run = runSx(['migrate'], { DATABASE_URL: env.dbUrl })
+      assert.equal(await run.exited, 0)
+      assert.match(run.output().stdout, /up to date/)
+    })
+  })
+}
+
+describe('sx serve', () => {
+  it('seeds a demo shop once on an empty database, serves it, and shuts down gracefully', async () => {
+    const env = await startTestEnv('sqlite')
+    after(() => env.close())
+    const start = () => runSx(['serve'], { DATABASE_URL: env.dbUrl, PORT: '0' })
+    const first = start()
+    await waitFor(() => /Server listening at (http:\/\/[\d.:]+)/.test(first.output().stdout), 'the server to listen')
+    const { stdout } = first.output()
+    const baseUrl = stdout.match(/Server listening at (http:\/\/[\d.:]+)/)![1]
+    const testKey = stdout.match(/Test key:\s+(sx_test_\w+)/)?.[1]
+    assert.ok(testKey, `the demo test key is printed: ${stdout}`)
+    assert.match(stdout, /Owner login: demo@sx\.local \/ \S+/)
+    const products = await fetch(`${baseUrl}/v1/products`, { headers: { authorization: `Bearer ${testKey}` } })
+    assert.equal(products.status, 200)
+    const body = await products.json()
+    assert.ok(body.data.length >= 3)
+    assert.ok(body.data.some((p: { type: string; stock: number }) => p.type === 'license_key' && p.stock > 0))
+    first.child.kill('SIGTERM')
+    assert.equal(await first.exited, 0)
+
+    const second = start()
+    await waitFor(() => /Server listening at/.test(second.output().stdout), 'the restart')
+    assert.doesNotMatch(second.output().stdout, /Demo shop created/)
+    second.child.kill('SIGINT')
+    assert.equal(await second.exited, 0)
+  })
+})
