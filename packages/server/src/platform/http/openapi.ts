@@ -40,9 +40,13 @@ export async function registerReference(app: FastifyInstance): Promise<void> {
     configuration: {
       url: '/openapi.json',
       title: 'sx API reference',
-      // Requests go straight to this server (no third-party proxy); paste a test key under Authentication.
+      // Self-hosted means no third parties: requests go straight to this server (no proxy), with
+      // system fonts and without the hosted AI agent. Paste a test key under Authentication.
       proxyUrl: '',
-      hideClientButton: false,
+      withDefaultFonts: false,
+      agent: { disabled: true },
+      showDeveloperTools: 'never',
+      telemetry: false,
       authentication: { preferredSecurityScheme: 'bearer' },
     } as Record<string, unknown>,
   })

@@ -23,7 +23,7 @@ const AUTHENTICATED_ERRORS = [400, 401, 403, 404, 409, 413, 422, 429, 500, 503] 
 export function withProblems<R extends Record<number, TSchema>>(success: R): R & Record<number, TSchema> {
   const problems = Object.fromEntries(AUTHENTICATED_ERRORS.map((status) => [status, problemResponse(status)]))
   const described = Object.fromEntries(
-    Object.entries(success).map(([status, schema]) => [status, schema.description ? schema : { ...schema, description: status === '201' ? 'Created' : 'OK' }]),
+    Object.entries(success).map(([status, schema]) => [status, (schema as { description?: string }).description ? schema : { ...schema, description: status === '201' ? 'Created' : 'OK' }]),
   )
   return { ...problems, ...described } as R & Record<number, TSchema>
 }
