@@ -83,6 +83,9 @@ describe('sx serve', () => {
     assert.ok(body.data.some((p: { type: string; stock: number }) => p.type === 'license_key' && p.stock > 0))
     first.child.kill('SIGTERM')
     assert.equal(await first.exited, 0)
+    // The key appears in the one-time banner (twice: the key line and the curl hint), never in request logs.
+    assert.equal(first.output().stdout.split(testKey).length - 1, 2)
+    assert.match(first.output().stdout, /"url":"\/v1\/products"/, 'requests are logged')
 
     const second = start()
     await waitFor(() => /Server listening at/.test(second.output().stdout), 'the restart')
