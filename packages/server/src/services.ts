@@ -20,8 +20,10 @@ export type Services = Readonly<{
 export type ServiceOverrides = Partial<Pick<Services, 'clock'>>
 
 export function createServices(config: Config, connection: Connection, overrides: ServiceOverrides = {}): Services {
+  // commandTimeout bounds each limiter check during an outage: without it a request waits for the
+  // next reconnect attempt, whose delay grows to 2 s (more when the host does not answer at all).
   const redis = config.redis.url
-    ? new Redis(config.redis.url, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false })
+    ? new Redis(config.redis.url, { maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 500, lazyConnect: false })
     : null
   // A Redis outage answers 503 on limited routes (see rate-limit.ts); the error event only needs logging once.
   redis?.on('error', () => {})

@@ -35,6 +35,7 @@ export async function revokeApiKey(db: DbOrTrx, scope: Scope, id: string, at: nu
   const result = await db
     .updateTable('api_keys')
     .set({ revoked_at: at })
+    .where('shop_id', '=', scope.shopId)
     .where('livemode', '=', scope.livemode ? 1 : 0)
     .where('id', '=', id)
     .where('revoked_at', 'is', null)

@@ -1,0 +1,153 @@
+// The auth contract every authenticated route must honour (the idea of unkey's runCommonRouteTests).
+// Routes are enumerated from the app's own OpenAPI document, so a new route without a recipe below
+// fails this file instead of silently skipping the contract.
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { LightMyRequestResponse } from 'fastify'
+import { ABILITIES, type RouteAbility } from '../src/platform/http/auth.ts'
+import { DIALECTS, client, problem, sampleProduct, startTestEnv, type TestEnv } from './harness.ts'
+
+type Made = { id: string; secret?: string }
+type ObjectKind = 'product' | 'apiKey'
+/** How to produce a valid request for a route; `object` names what its {id} points at. */
+type Recipe = { ability: RouteAbility; object?: ObjectKind; body?: unknown }
+
+const RECIPES: Record<string, Recipe> = {
+  'GET /v1/api-keys': { ability: 'all' },
+  'POST /v1/api-keys': { ability: 'all', body: { name: 'contract', abilities: ['products:read'] } },
+  'DELETE /v1/api-keys/{id}': { ability: 'all', object: 'apiKey' },
+  'GET /v1/products': { ability: 'products:read' },
+  'POST /v1/products': { ability: 'products:write', body: sampleProduct() },
+  'GET /v1/products/{id}': { ability: 'products:read', object: 'product' },
+  'PATCH /v1/products/{id}': { ability: 'products:write', object: 'product', body: { name: 'Renamed by contract' } },
+  'DELETE /v1/products/{id}': { ability: 'products:write', object: 'product' },
+  'POST /v1/products/{id}/stock': { ability: 'products:write', object: 'product', body: { items: ['KEY-AAAA', 'KEY-BBBB'] } },
+}
+
+type Route = { key: string; method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT'; path: string; success: number }
+
+/** The authenticated operations of the OpenAPI document, with their documented success status. */
+function authenticatedRoutes(env: TestEnv): Route[] {
+  const doc = env.app.swagger() as unknown as { paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>> }
+  const routes: Route[] = []
+  for (const [path, operations] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(operations)) {
+      if (!op.security?.length) continue
+      const success = Math.min(...Object.keys(op.responses).map(Number).filter((s) => s >= 200 && s < 300))
+      routes.push({ key: `${method.toUpperCase()} ${path}`, method: method.toUpperCase() as Route['method'], path, success })
+    }
+  }
+  return routes
+}
+
+const randomTail = () => Array.from({ length: 32 }, () => 'ABCDEFGHJKMNPQRSTVWXYZabcdefghijkmnpqrstuvwxyz0123456789'[Math.floor(Math.random() * 56)]).join('')
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: auth contract of every authenticated route`, () => {
+    let env: TestEnv
+    before(async () => { env = await startTestEnv(dialect) })
+    after(() => env.close())
+
+    const mintKey = async (owner: string, abilities: readonly string[]) => {
+      const res = await client(env.app, owner).post('/v1/api-keys', { name: 'contract key', abilities })
+      assert.equal(res.statusCode, 201, res.body)
+      return res.json() as { id: string; secret: string }
+    }
+    const make: Record<ObjectKind, (owner: string) => Promise<Made>> = {
+      product: async (owner) => {
+        const res = await client(env.app, owner).post('/v1/products', sampleProduct())
+        assert.equal(res.statusCode, 201, res.body)
+        return { id: res.json().id }
+      },
+      apiKey: (owner) => mintKey(owner, ['products:read']),
+    }
+    // What "unchanged" means per kind, seen through the owner's own key.
+    const snapshot: Record<ObjectKind, (owner: string, made: Made) => Promise<unknown>> = {
+      product: async (owner, made) => (await client(env.app, owner).get(`/v1/products/${made.id}`)).json(),
+      apiKey: async (owner, made) => ({
+        listed: (await client(env.app, owner).get('/v1/api-keys?limit=100')).json().data.some((k: { id: string }) => k.id === made.id),
+        works: (await client(env.app, made.secret).get('/v1/products')).statusCode,
+      }),
+    }
+
+    it('has a recipe for every authenticated route, and every recipe names a real route', () => {
+      const keys = authenticatedRoutes(env).map((r) => r.key)
+      assert.deepEqual(keys.filter((k) => !RECIPES[k]), [], 'authenticated routes without a recipe in auth-contract.test.ts')
+      assert.deepEqual(Object.keys(RECIPES).filter((k) => !keys.includes(k)), [], 'recipes for routes the app does not have')
+    })
+
+    it('holds for each route', async (t) => {
+      const routes = authenticatedRoutes(env)
+      assert.ok(routes.length > 0)
+      for (const route of routes) {
+        await t.test(route.key, async () => {
+          const recipe = RECIPES[route.key]
+          assert.ok(recipe, `no recipe for ${route.key}: add one to RECIPES`)
+          const a = await env.newShop()
+          const b = await env.newShop()
+          const owner = a.keys.test
+          const target = recipe.object ? await make[recipe.object](owner) : undefined
+          const url = (id = target?.id) => route.path.replace('{id}', id ?? '')
+          const send = (authorization: string | undefined, options: { id?: string; raw?: string } = {}) =>
+            env.app.inject({
+              method: route.method,
+              url: url(options.id),
+              headers: { ...(authorization ? { authorization } : {}), ...(options.raw !== undefined ? { 'content-type': 'application/json' } : {}) },
+              ...(options.raw !== undefined ? { payload: options.raw } : recipe.body !== undefined ? { payload: recipe.body as object } : {}),
+            })
+          // A request the route must refuse as invalid once authorised: malformed JSON, a bad query or an over-long id.
+          const sendBad = (authorization: string | undefined) =>
+            recipe.body !== undefined ? send(authorization, { raw: '{"name": ' })
+              : recipe.object ? send(authorization, { id: 'x'.repeat(65) })
+                : env.app.inject({ method: route.method, url: `${route.path}?limit=0`, headers: authorization ? { authorization } : {} })
+          const unauthenticated = (res: LightMyRequestResponse, why: string) => {
+            assert.equal(res.statusCode, 401, `${why}: ${res.body}`)
+            problem(res, 401, 'unauthenticated')
+            assert.match(String(res.headers['www-authenticate']), /^Bearer\b/, why)
+          }
+
+          unauthenticated(await send(undefined), 'no Authorization header')
+          const malformed = [
+            'Basic dXNlcjpwYXNzd29yZA==', 'Bearer', 'Bearer ', 'Bearer sx_live_short', `Token ${owner}`,
+            `Bearer sk_test_${randomTail()}`, `Bearer sx_prod_${randomTail()}`, `Bearer ${owner} extra`, owner,
+          ]
+          for (const header of malformed) unauthenticated(await send(header), `malformed ${JSON.stringify(header.slice(0, 20))}`)
+          unauthenticated(await send(`Bearer sx_test_${randomTail()}`), 'unknown well-formed test key')
+          unauthenticated(await send(`Bearer sx_live_${randomTail()}`), 'unknown well-formed live key')
+
+          const revoked = await mintKey(owner, ABILITIES)
+          assert.equal((await client(env.app, revoked.secret).get('/v1/api-keys')).statusCode, 200, 'the key works before revocation')
+          assert.equal((await client(env.app, owner).delete(`/v1/api-keys/${revoked.id}`)).statusCode, 200)
+          unauthenticated(await send(`Bearer ${revoked.secret}`), 'revoked key')
+
+          // For `all` routes one missing ability is enough here; api-keys.test.ts tries all nine.
+          const missing = recipe.ability === 'all' ? ABILITIES[route.key.length % ABILITIES.length]! : recipe.ability
+          const lacking = await mintKey(owner, ABILITIES.filter((x) => x !== missing))
+          const refused = problem(await send(`Bearer ${lacking.secret}`), 403, 'forbidden_scope')
+          assert.ok(refused.detail.includes(missing), `403 detail names ${missing}: ${refused.detail}`)
+
+          // Order: authentication, then ability, then validation.
+          unauthenticated(await sendBad(undefined), 'no key and a bad request')
+          problem(await sendBad(`Bearer ${lacking.secret}`), 403, 'forbidden_scope')
+          const invalid = await sendBad(`Bearer ${owner}`)
+          assert.ok([400, 422].includes(invalid.statusCode), `the bad request really is bad: ${invalid.statusCode} ${invalid.body}`)
+
+          if (recipe.object) {
+            const kind = recipe.object
+            const others = [{ who: "shop B's", owner: b.keys.test }, { who: 'the live-mode', owner: a.keys.live }]
+            for (const other of others) {
+              const made = await make[kind](other.owner)
+              const before = await snapshot[kind](other.owner, made)
+              problem(await send(`Bearer ${owner}`, { id: made.id }), 404, 'not_found')
+              assert.deepEqual(await snapshot[kind](other.owner, made), before, `${other.who} object is unchanged`)
+            }
+          }
+
+          // Finally the valid request itself, with the scheme in lower case.
+          const ok = await send(`bearer ${owner}`)
+          assert.equal(ok.statusCode, route.success, `valid request: ${ok.body}`)
+        })
+      }
+    })
+  })
+}
