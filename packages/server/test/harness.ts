@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import { sql } from 'kysely'
 import pg from 'pg'
 import { buildApp } from '../src/app.ts'
 import { loadConfig } from '../src/config.ts'
@@ -27,8 +28,9 @@ export type TestEnv = {
   services: Services
   /** A fresh shop with a live and a test key holding all nine abilities. */
   newShop(): Promise<InitResult>
-  /** Another app instance on the same database (for multi-instance tests). */
-  spawnApp(env?: Record<string, string>): Promise<{ app: FastifyInstance; services: Services }>
+  /** Another app instance on the same database (for multi-instance tests). `setup` runs before
+   *  `ready()`, e.g. to add a test-only route. */
+  spawnApp(env?: Record<string, string>, setup?: (app: FastifyInstance) => void | Promise<void>): Promise<{ app: FastifyInstance; services: Services }>
   close(): Promise<void>
 }
 
@@ -59,12 +61,13 @@ async function createDatabase(dialect: Dialect): Promise<{ url: string; drop: ()
 export async function startTestEnv(dialect: Dialect, env: Record<string, string> = {}, overrides: ServiceOverrides = {}): Promise<TestEnv> {
   const database = await createDatabase(dialect)
   const instances: { app: FastifyInstance; services: Services }[] = []
-  const spawnApp = async (extraEnv: Record<string, string> = {}) => {
+  const spawnApp = async (extraEnv: Record<string, string> = {}, setup?: (app: FastifyInstance) => void | Promise<void>) => {
     const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', KEY_LAST_USED_FLUSH_MS: '60000', ...env, ...extraEnv })
     const connection = connect(config.db.url)
     if (instances.length === 0) await migrateToLatest(connection.db)
     const services = createServices(config, connection, overrides)
     const app = await buildApp(services)
+    await setup?.(app)
     await app.ready()
     instances.push({ app, services })
     return { app, services }
@@ -129,3 +132,28 @@ export const sampleProduct = (overrides: Record<string, unknown> = {}) => ({
   currency: 'USD',
   ...overrides,
 })
+
+/** Serves `app` on a loopback port and returns its base URL, for races over real sockets with
+ *  fetch (each request on its own connection, as clients send them). `env.close()` closes it. */
+export async function listen(app: FastifyInstance): Promise<string> {
+  return app.listen({ host: '127.0.0.1', port: 0 })
+}
+
+/** Makes every INSERT into `table` for `shopId` fail (a 500 in the app) until `disarm()` is called,
+ *  using a trigger in the test database, so tests can check what a failed transaction leaves behind. */
+export async function failInserts(env: TestEnv, table: 'events' | 'products' | 'stock_items', shopId: string): Promise<{ disarm: () => Promise<void> }> {
+  const db = env.services.db
+  await sql`create table if not exists test_faults (tbl text not null, shop_id text not null)`.execute(db)
+  if (env.dialect === 'sqlite') {
+    await sql.raw(`create trigger if not exists test_fault_${table} before insert on ${table}
+      when exists (select 1 from test_faults where tbl = '${table}' and shop_id = new.shop_id)
+      begin select raise(abort, 'injected test fault'); end`).execute(db)
+  } else {
+    await sql.raw(`create or replace function test_fault() returns trigger language plpgsql as $$ begin
+      if exists (select 1 from test_faults where tbl = TG_TABLE_NAME and shop_id = new.shop_id) then raise exception 'injected test fault'; end if;
+      return new; end $$`).execute(db)
+    await sql.raw(`create or replace trigger test_fault before insert on ${table} for each row execute function test_fault()`).execute(db)
+  }
+  await sql`insert into test_faults (tbl, shop_id) values (${table}, ${shopId})`.execute(db)
+  return { disarm: async () => { await sql`delete from test_faults where tbl = ${table} and shop_id = ${shopId}`.execute(db) } }
+}

@@ -1,6 +1,7 @@
 // One place turns every failure into RFC 9457 problem+json: AppErrors, validation, framework
 // errors, unknown routes, wrong methods and crashes. A 500 logs the error and says nothing of it.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { isDatabaseUnavailable } from '../../db/errors.ts'
 import { AppError, ERRORS, type ErrorCode, type FieldErrors } from '../errors.ts'
 import { toFieldErrors } from './validation.ts'
 
@@ -56,6 +57,9 @@ function toAppError(error: FastifyError): AppError {
   if (known) return new AppError(known.code, known.detail)
   if (error instanceof SyntaxError || (error.statusCode && error.statusCode < 500)) {
     return new AppError('invalid_request', 'The request could not be read.')
+  }
+  if (isDatabaseUnavailable(error)) {
+    return new AppError('unavailable', 'The database is not reachable; retry shortly.', { headers: { 'retry-after': '5' }, cause: error })
   }
   return new AppError('server_error', 'Something broke on our side. Quote the trace_id when you contact support.', { cause: error })
 }
