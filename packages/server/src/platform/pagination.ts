@@ -17,9 +17,12 @@ export type PageQuery = { limit?: number; cursor?: string }
 export type Page = { limit: number; afterId: string | null; filterHash: string }
 export type List<T> = { object: 'list'; has_more: boolean; next_cursor: string | null; data: T[] }
 
-/** Reads `limit` and `cursor`; a cursor from another query or a tampered one is a 422 on `cursor`. */
-export function readPage(query: PageQuery, filters: Record<string, unknown>): Page {
-  const filterHash = sha256Hex(JSON.stringify(filters, Object.keys(filters).sort())).slice(0, 16)
+/**
+ * Reads `limit` and `cursor`; a cursor from another list or other filters, or a tampered one, is a
+ * 422 on `cursor`. `list` names the collection (`products`), so cursors do not cross lists.
+ */
+export function readPage(query: PageQuery, list: string, filters: Record<string, unknown> = {}): Page {
+  const filterHash = sha256Hex(`${list}\n${JSON.stringify(filters, Object.keys(filters).sort())}`).slice(0, 16)
   const limit = query.limit ?? DEFAULT_LIMIT
   if (query.cursor === undefined) return { limit, afterId: null, filterHash }
   const decoded = decodeCursor(query.cursor)

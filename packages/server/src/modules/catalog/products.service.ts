@@ -63,7 +63,7 @@ export async function getProduct(services: Services, ctx: RequestContext, id: st
 
 export async function listProducts(services: Services, ctx: RequestContext, query: ListProductsQuery) {
   const filters = { status: query.status, type: query.type }
-  const page = readPage(query, filters)
+  const page = readPage(query, 'products', filters)
   const rows = await repo.listProducts(services.db, ctx.auth, filters, page.afterId, page.limit)
   return toList(rows, page, toProduct)
 }

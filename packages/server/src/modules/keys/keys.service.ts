@@ -49,7 +49,7 @@ export async function createApiKey(services: Services, ctx: RequestContext, body
 }
 
 export async function listApiKeys(services: Services, ctx: RequestContext, query: PageQuery) {
-  const page = readPage(query, {})
+  const page = readPage(query, 'api-keys')
   // Show this instance's buffered usage too; other instances' arrives within their flush interval.
   await services.keyUsage.flush()
   const rows = await repo.listActiveApiKeys(services.db, ctx.auth, page.afterId, page.limit)
