@@ -1,0 +1,218 @@
+// The bench's building blocks: boot sx on a fresh SQLite file through the real code, seed it,
+// start the bare-fastify baseline, and drive load with autocannon. bench/run.ts composes them.
+import { fork } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Options, Result } from 'autocannon'
+import SqliteDatabase from 'better-sqlite3'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { buildApp } from '../packages/server/src/app.ts'
+import { loadConfig } from '../packages/server/src/config.ts'
+import { connect } from '../packages/server/src/db/connect.ts'
+import type { Db } from '../packages/server/src/db/database.ts'
+import { migrateToLatest } from '../packages/server/src/db/migrate.ts'
+import { PRODUCT_TYPES, POOL_TYPES } from '../packages/server/src/modules/catalog/catalog.schemas.ts'
+import { slugify } from '../packages/server/src/modules/catalog/slug.ts'
+import { initShop } from '../packages/server/src/modules/shops/index.ts'
+import { sha256Hex } from '../packages/server/src/platform/crypto.ts'
+import { newId } from '../packages/server/src/platform/ids.ts'
+import { closeServices, createServices, type Services } from '../packages/server/src/services.ts'
+
+export type Sx = { app: FastifyInstance; services: Services; url: string; shopId: string; testKey: string; close(): Promise<void> }
+
+/** sx as `sx serve` runs it, minus the demo seed, on its own SQLite file; rate limits out of the way. */
+export async function startSx(): Promise<Sx> {
+  const dir = mkdtempSync(join(tmpdir(), 'sx-bench-'))
+  const config = loadConfig({
+    DATABASE_URL: `sqlite:${join(dir, 'sx.db')}`,
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_READS: '1000000000',
+    RATE_LIMIT_WRITES: '1000000000',
+  })
+  const connection = connect(config.db.url)
+  await migrateToLatest(connection.db)
+  const services = createServices(config, connection)
+  const app = await buildApp(services)
+  const url = await listen(app)
+  const shop = await initShop(services.db, { name: 'Bench Shop', email: 'bench@sx.local', password: 'bench-password', now: Date.now() })
+  return {
+    app, services, url, shopId: shop.shop.id, testKey: shop.keys.test,
+    close: async () => {
+      await app.close()
+      await closeServices(services)
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+async function listen(app: FastifyInstance): Promise<string> {
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+}
+
+/**
+ * Inserts `count` test-mode products in batches, with the columns createProduct would write, and
+ * `itemsPerPool` available stock items on each pool product (so the derived-stock subquery counts
+ * real rows). Types rotate, so every page of the list mixes pool and counter products.
+ */
+export async function seedProducts(db: Db, shopId: string, count: number, itemsPerPool: number): Promise<void> {
+  const BATCH = 500
+  const now = Date.now()
+  await db.transaction().execute(async (trx) => {
+    for (let start = 0; start < count; start += BATCH) {
+      const products = []
+      const items = []
+      for (let i = start; i < Math.min(count, start + BATCH); i++) {
+        const id = newId('product')
+        const type = PRODUCT_TYPES[i % PRODUCT_TYPES.length]!
+        const name = `Bench Product ${String(i + 1).padStart(5, '0')}`
+        const pool = POOL_TYPES.has(type)
+        products.push({
+          id, shop_id: shopId, livemode: 0, name, slug: slugify(name), type,
+          price_cents: 100 + (i % 50) * 100, currency: 'USD', description: i % 3 === 0 ? null : `Description of ${name}.`,
+          status: 'active', stock_counter: pool ? null : i % 2 === 0 ? null : 100 + i,
+          created_at: now, updated_at: now, archived_at: null,
+        })
+        for (let k = 1; pool && k <= itemsPerPool; k++) {
+          const value = `SEED-${id.slice(-10)}-${String(k).padStart(4, '0')}`
+          items.push({
+            id: newId('stockItem'), shop_id: shopId, livemode: 0, product_id: id, value,
+            value_hash: sha256Hex(value), status: 'available', order_id: null, created_at: now,
+          })
+        }
+      }
+      await trx.insertInto('products').values(products).execute()
+      if (items.length > 0) await trx.insertInto('stock_items').values(items).execute()
+    }
+  })
+}
+
+/** A fastify app with no plugins whose one route answers `body` from memory (the framework's floor). */
+export async function startBaseline(body: unknown): Promise<{ url: string; close(): Promise<void> }> {
+  const app = Fastify({ logger: false })
+  app.get('/baseline', async () => body)
+  const url = await listen(app)
+  return { url: `${url}/baseline`, close: () => app.close() }
+}
+
+type ProductRow = {
+  id: string; name: string; slug: string; type: string; price_cents: number; currency: string; description: string | null
+  status: string; livemode: number; stock_counter: number | null; pool_stock: number; created_at: number; updated_at: number
+}
+
+/**
+ * The floor for a database-backed list: bare fastify doing only what the answer needs — one
+ * prepared key lookup, the same list SQL as sx through its own read-only better-sqlite3
+ * connection, a hand-written mapping. sx's distance from it is sx's own overhead.
+ */
+export async function startDbBaseline(dbFile: string): Promise<{ url: string; close(): Promise<void> }> {
+  const db = new SqliteDatabase(dbFile, { readonly: true })
+  const findKey = db.prepare('select shop_id, livemode from api_keys where secret_hash = ? and revoked_at is null')
+  const listProducts = db.prepare(`select p.*, (select count(*) from stock_items s where s.product_id = p.id and s.status = 'available')
+    as pool_stock from products p where p.shop_id = ? and p.livemode = ? order by p.id desc limit ?`)
+  const app = Fastify({ logger: false })
+  app.get('/baseline-db', async (request, reply) => {
+    const secret = request.headers.authorization?.replace(/^Bearer /, '') ?? ''
+    const key = findKey.get(sha256Hex(secret)) as { shop_id: string; livemode: number } | undefined
+    if (!key) return reply.code(401).send({ error: 'unauthenticated' })
+    const rows = listProducts.all(key.shop_id, key.livemode, 26) as ProductRow[]
+    const data = rows.slice(0, 25).map((row) => ({
+      id: row.id, name: row.name, slug: row.slug, type: row.type, price_cents: row.price_cents, currency: row.currency,
+      description: row.description, stock: POOL_TYPES.has(row.type) ? row.pool_stock : row.stock_counter,
+      status: row.status, livemode: row.livemode === 1,
+      created_at: new Date(row.created_at).toISOString(), updated_at: new Date(row.updated_at).toISOString(),
+    }))
+    return { object: 'list', has_more: rows.length > 25, next_cursor: rows.length > 25 ? data[24]!.id : null, data }
+  })
+  const url = await listen(app)
+  return { url: `${url}/baseline-db`, close: async () => { await app.close(); db.close() } }
+}
+
+export type LoadFigures = {
+  req_per_s: number
+  p50_ms: number
+  p99_ms: number
+  requests: number
+  non2xx: number
+  /** CPU the bench process (the servers) spent per answered request: steadier than req/s on a busy machine. */
+  server_cpu_us_per_req: number
+}
+
+/**
+ * autocannon in a child process (bench/load.ts), so the load generator shares neither the event
+ * loop nor the CPU accounting of the servers under test. Throws when any answer was not 2xx or
+ * any connection failed.
+ */
+export async function load(url: string, seconds: number, headers: Record<string, string> = {}, connections = 50): Promise<LoadFigures> {
+  const cpuBefore = process.cpuUsage()
+  const result = await runAutocannon({ url, connections, duration: seconds, headers })
+  const cpu = process.cpuUsage(cpuBefore)
+  const failed = result.non2xx + result.errors + result.timeouts
+  if (failed > 0) {
+    throw new Error(`load on ${url}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts ` +
+      `(status codes ${JSON.stringify(result.statusCodeStats)})`)
+  }
+  if (result['2xx'] === 0) throw new Error(`load on ${url}: no answers at all`)
+  return {
+    req_per_s: round(result.requests.average),
+    p50_ms: round(result.latency.p50),
+    p99_ms: round(result.latency.p99),
+    requests: result['2xx'],
+    non2xx: result.non2xx,
+    server_cpu_us_per_req: round((cpu.user + cpu.system) / result['2xx'], 1),
+  }
+}
+
+function runAutocannon(options: Options): Promise<Result> {
+  // The child runs TypeScript through the same loader (tsx) as this process, without profiling flags.
+  const child = fork(fileURLToPath(new URL('./load.ts', import.meta.url)), [], {
+    execArgv: process.execArgv.filter((arg) => !arg.startsWith('--cpu-prof')),
+  })
+  return new Promise((resolve, reject) => {
+    child.once('message', (message: { result?: Result; error?: string }) =>
+      message.result ? resolve(message.result) : reject(new Error(`autocannon: ${message.error}`)))
+    child.once('exit', (code) => reject(new Error(`autocannon child exited with ${code} before answering`)))
+    child.send(options)
+  })
+}
+
+/** Same load, shorter, to warm the JIT, SQLite's page cache and the connections' code paths. */
+export async function warmUp(url: string, headers: Record<string, string> = {}): Promise<void> {
+  await load(url, 2, headers)
+}
+
+export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const started = performance.now()
+  const value = await work()
+  return { ms: round(performance.now() - started), value }
+}
+
+/** POSTs JSON over real HTTP and returns the parsed answer; throws on a non-2xx. */
+export async function postJson(url: string, key: string, body: unknown): Promise<unknown> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  const text = await response.text()
+  if (!response.ok) throw new Error(`POST ${url} answered ${response.status}: ${text.slice(0, 500)}`)
+  return JSON.parse(text)
+}
+
+export async function getJson(url: string, key: string): Promise<unknown> {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${key}` } })
+  const text = await response.text()
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}: ${text.slice(0, 500)}`)
+  return JSON.parse(text)
+}
+
+/** n distinct ~30-character strings shaped like license keys (random per run, so no two runs collide). */
+export function licenseKeys(n: number): string[] {
+  const run = Math.random().toString(36).slice(2, 8).toUpperCase()
+  return Array.from({ length: n }, (_, i) => `KEY-${run}-${String(i).padStart(7, '0')}-ABCDE-FGHIJ`)
+}
+
+export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits

@@ -1,0 +1,63 @@
+// `npx tsx bench/profile.ts [path]`: the bench's sx (10k products) under load on one path, with the
+// V8 CPU profiler on for the measured window only. Writes the .cpuprofile (open it in Chrome
+// DevTools) and prints where the time went, by function (self) and by call chain (inclusive).
+import { writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { load, seedProducts, startSx, warmUp } from './lib.ts'
+
+type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
+type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[] }
+
+const path = process.argv[2] ?? '/v1/products?limit=25'
+const seconds = Number(process.env.BENCH_SECONDS ?? 8)
+
+const sx = await startSx()
+try {
+  await seedProducts(sx.services.db, sx.shopId, 10_000, 5)
+  const auth = { authorization: `Bearer ${sx.testKey}` }
+  await warmUp(sx.url + path, auth)
+  const session = new Session()
+  session.connect()
+  await session.post('Profiler.enable')
+  await session.post('Profiler.setSamplingInterval', { interval: 100 })
+  await session.post('Profiler.start')
+  console.log(path, JSON.stringify(await load(sx.url + path, seconds, auth)))
+  const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile }
+  const file = join(tmpdir(), `sx-bench-${Date.now()}.cpuprofile`)
+  writeFileSync(file, JSON.stringify(profile))
+  console.log(`profile: ${file}`)
+  summarize(profile)
+} finally {
+  await sx.close()
+}
+
+function summarize(profile: Profile, top = 30): void {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]))
+  const parent = new Map<number, number>()
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id)
+  const label = ({ callFrame: f }: Node) =>
+    `${f.functionName || '(anonymous)'} ${f.url.replace(/.*node_modules\//, '').replace(/.*\/(src|bench)\//, '$1/')}:${f.lineNumber + 1}`
+  const self = new Map<string, number>()
+  const inclusive = new Map<string, number>()
+  let total = 0
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0
+    total += dt
+    const name = label(byId.get(id)!)
+    self.set(name, (self.get(name) ?? 0) + dt)
+    const seen = new Set<string>()
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const chain = label(byId.get(at)!)
+      if (!seen.has(chain)) inclusive.set(chain, (inclusive.get(chain) ?? 0) + dt)
+      seen.add(chain)
+    }
+  })
+  const print = (title: string, map: Map<string, number>) => {
+    console.log(`--- ${title}`)
+    for (const [name, t] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${((100 * t) / total).toFixed(1).padStart(5)}%  ${name}`)
+  }
+  print('self', self)
+  print('inclusive', inclusive)
+}
