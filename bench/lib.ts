@@ -23,15 +23,12 @@ import { closeServices, createServices, type Services } from '../packages/server
 
 export type Sx = { app: FastifyInstance; services: Services; url: string; shopId: string; testKey: string; close(): Promise<void> }
 
+const BENCH_ENV = { LOG_LEVEL: 'silent', RATE_LIMIT_READS: '1000000000', RATE_LIMIT_WRITES: '1000000000' }
+
 /** sx as `sx serve` runs it, minus the demo seed, on its own SQLite file; rate limits out of the way. */
 export async function startSx(): Promise<Sx> {
   const dir = mkdtempSync(join(tmpdir(), 'sx-bench-'))
-  const config = loadConfig({
-    DATABASE_URL: `sqlite:${join(dir, 'sx.db')}`,
-    LOG_LEVEL: 'silent',
-    RATE_LIMIT_READS: '1000000000',
-    RATE_LIMIT_WRITES: '1000000000',
-  })
+  const config = loadConfig({ ...BENCH_ENV, DATABASE_URL: `sqlite:${join(dir, 'sx.db')}` })
   const connection = connect(config.db.url)
   await migrateToLatest(connection.db)
   const services = createServices(config, connection)
@@ -46,6 +43,14 @@ export async function startSx(): Promise<Sx> {
       rmSync(dir, { recursive: true, force: true })
     },
   }
+}
+
+/** Another sx on the same database file with extra settings (e.g. the read cache turned off). */
+export async function startSxReplica(sx: Sx, env: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
+  const config = loadConfig({ ...BENCH_ENV, DATABASE_URL: sx.services.config.db.url, ...env })
+  const services = createServices(config, connect(config.db.url))
+  const app = await buildApp(services)
+  return { url: await listen(app), close: async () => { await app.close(); await closeServices(services) } }
 }
 
 async function listen(app: FastifyInstance): Promise<string> {

@@ -3,7 +3,7 @@
 // throws when a request fails or an answer is wrong, but a missed target is only reported.
 import { cpus, loadavg } from 'node:os'
 import {
-  getJson, licenseKeys, load, postJson, round, seedProducts, startBaseline, startDbBaseline, startSx, timed, warmUp, type Sx,
+  getJson, licenseKeys, load, postJson, round, seedProducts, startBaseline, startDbBaseline, startSx, startSxReplica, timed, warmUp, type Sx,
 } from './lib.ts'
 
 type Figures = Record<string, number | string | boolean>
@@ -24,6 +24,19 @@ const RUNS: Run[] = [
     run: async ({ sx, seconds, auth }) => {
       await warmUp(sx.url + LIST_PATH, auth)
       return load(sx.url + LIST_PATH, seconds, auth)
+    },
+  },
+  {
+    name: 'sx_list_uncached',
+    what: `the same on a second sx with READ_CACHE_ENTRIES=0 (every request queries SQLite)`,
+    run: async ({ sx, seconds, auth }) => {
+      const replica = await startSxReplica(sx, { READ_CACHE_ENTRIES: '0' })
+      try {
+        await warmUp(replica.url + LIST_PATH, auth)
+        return await load(replica.url + LIST_PATH, seconds, auth)
+      } finally {
+        await replica.close()
+      }
     },
   },
   {
@@ -94,7 +107,7 @@ function targets(results: Record<string, Figures>): Target[] {
 }
 
 function printTable(results: Record<string, Figures>, checks: Target[]): void {
-  const rows = [['run', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'server CPU µs/req'], ...['sx_list', 'baseline', 'baseline_db'].map((name) => {
+  const rows = [['run', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'server CPU µs/req'], ...['sx_list', 'sx_list_uncached', 'baseline', 'baseline_db'].map((name) => {
     const f = results[name]!
     return [name, f.req_per_s, f.p50_ms, f.p99_ms, f.requests, f.server_cpu_us_per_req].map(String)
   })]
@@ -107,6 +120,9 @@ function printTable(results: Record<string, Figures>, checks: Target[]): void {
   const db = results.baseline_db!
   console.log(`  ratio sx/baseline_db throughput: ${round(Number(sx.req_per_s) / Number(db.req_per_s), 3)}` +
     ` (by server CPU per request: ${round(Number(db.server_cpu_us_per_req) / Number(sx.server_cpu_us_per_req), 3)})`)
+  const uncached = results.sx_list_uncached!
+  console.log(`  ratio sx uncached/baseline throughput: ${round(Number(uncached.req_per_s) / Number(base.req_per_s), 3)}` +
+    ` (by server CPU per request: ${round(Number(base.server_cpu_us_per_req) / Number(uncached.server_cpu_us_per_req), 3)})`)
   const imp = results.stock_import!
   console.log(`  stock import 100k new: ${imp.import_ms} ms; 100k duplicates: ${imp.reimport_ms} ms`)
   console.log('')

@@ -16,6 +16,8 @@ export type Config = Readonly<{
   redis: Readonly<{ url: string | null; keyPrefix: string }>
   rateLimit: Readonly<{ readsPerWindow: number; writesPerWindow: number; windowSeconds: number }>
   keys: Readonly<{ lastUsedFlushMs: number }>
+  /** Entries of the in-process cache of hot GET answers (0 turns it off). */
+  readCacheEntries: number
   log: Readonly<{ level: string }>
   /** Seed a demo shop when `sx serve` starts on an empty database. */
   demoSeed: boolean
@@ -79,6 +81,7 @@ export function loadConfig(env: Env = process.env): Config {
       windowSeconds: int('RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
     },
     keys: { lastUsedFlushMs: int('KEY_LAST_USED_FLUSH_MS', 10_000, 10) },
+    readCacheEntries: int('READ_CACHE_ENTRIES', 2000, 0),
     log: { level: logLevel },
     demoSeed: str('SX_DEMO_SEED', 'true') !== 'false',
   }

@@ -6,6 +6,7 @@ import type { Db, Dialect } from './db/database.ts'
 import type { Connection } from './db/connect.ts'
 import { systemClock, type Clock } from './platform/clock.ts'
 import { createKeyUsage, type KeyUsage } from './platform/http/key-usage.ts'
+import { createVersionedCache, type VersionedCache } from './platform/versioned-cache.ts'
 
 export type Services = Readonly<{
   config: Config
@@ -15,7 +16,10 @@ export type Services = Readonly<{
   keyUsage: KeyUsage
   /** Shared rate-limit budgets across instances; null = in-process budgets. */
   redis: Redis | null
+  /** Computed list pages, valid for the catalog version they were computed at. */
+  readCache: VersionedCache
 }>
+
 
 export type ServiceOverrides = Partial<Pick<Services, 'clock'>>
 
@@ -34,6 +38,7 @@ export function createServices(config: Config, connection: Connection, overrides
     clock: overrides.clock ?? systemClock,
     keyUsage: createKeyUsage(connection.db, config.keys.lastUsedFlushMs, (error) => console.error('last_used_at flush failed', error)),
     redis,
+    readCache: createVersionedCache(config.readCacheEntries),
   }
 }
 

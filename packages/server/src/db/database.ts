@@ -2,7 +2,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { ShopsTable, OwnersTable } from '../modules/shops/shops.table.ts'
 import type { ApiKeysTable } from '../modules/keys/keys.table.ts'
-import type { ProductsTable, StockItemsTable } from '../modules/catalog/catalog.table.ts'
+import type { CatalogVersionsTable, ProductsTable, StockItemsTable } from '../modules/catalog/catalog.table.ts'
 import type { EventsTable } from '../platform/outbox/outbox.table.ts'
 import type { IdempotencyKeysTable } from '../platform/http/idempotency.table.ts'
 
@@ -12,6 +12,7 @@ export interface Database {
   api_keys: ApiKeysTable
   products: ProductsTable
   stock_items: StockItemsTable
+  catalog_versions: CatalogVersionsTable
   events: EventsTable
   idempotency_keys: IdempotencyKeysTable
 }

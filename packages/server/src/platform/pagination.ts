@@ -2,7 +2,6 @@
 // hash of the filters it was issued for, so it survives inserts and deletes and cannot be
 // replayed against another query.
 import { Type } from 'typebox'
-import { sha256Hex } from './crypto.ts'
 import { invalidFields } from './errors.ts'
 
 export const DEFAULT_LIMIT = 25
@@ -14,7 +13,8 @@ export const PageQuerySchema = {
 }
 
 export type PageQuery = { limit?: number; cursor?: string }
-export type Page = { limit: number; afterId: string | null; filterHash: string }
+/** `filterKey` names the list and its filters; a cursor carries it so that it only works where it was issued. */
+export type Page = { limit: number; afterId: string | null; filterKey: string }
 export type List<T> = { object: 'list'; has_more: boolean; next_cursor: string | null; data: T[] }
 
 /**
@@ -22,13 +22,13 @@ export type List<T> = { object: 'list'; has_more: boolean; next_cursor: string |
  * 422 on `cursor`. `list` names the collection (`products`), so cursors do not cross lists.
  */
 export function readPage(query: PageQuery, list: string, filters: Record<string, unknown> = {}): Page {
-  const filterHash = sha256Hex(`${list}\n${JSON.stringify(filters, Object.keys(filters).sort())}`).slice(0, 16)
+  const filterKey = `${list}?${JSON.stringify(filters, Object.keys(filters).sort())}`
   const limit = query.limit ?? DEFAULT_LIMIT
-  if (query.cursor === undefined) return { limit, afterId: null, filterHash }
+  if (query.cursor === undefined) return { limit, afterId: null, filterKey }
   const decoded = decodeCursor(query.cursor)
   if (!decoded) throw invalidFields({ cursor: ['is not a cursor issued by this API'] })
-  if (decoded.f !== filterHash) throw invalidFields({ cursor: ['was issued for different filters'] })
-  return { limit, afterId: decoded.last, filterHash }
+  if (decoded.f !== filterKey) throw invalidFields({ cursor: ['was issued for different filters'] })
+  return { limit, afterId: decoded.last, filterKey }
 }
 
 /** Repositories fetch `limit + 1` rows; this trims the extra one and builds the list envelope. */
@@ -39,7 +39,7 @@ export function toList<Row extends { id: string }, T>(rows: Row[], page: Page, m
   return {
     object: 'list',
     has_more: hasMore,
-    next_cursor: hasMore && last ? encodeCursor({ v: 1, last: last.id, f: page.filterHash }) : null,
+    next_cursor: hasMore && last ? encodeCursor({ v: 1, last: last.id, f: page.filterKey }) : null,
     data: pageRows.map(map),
   }
 }

@@ -1,7 +1,9 @@
 // The list of migrations, in order. A static list works the same from TypeScript sources and from dist/.
 import type { Migration } from 'kysely'
 import * as foundation from './2026_11_27_0001_foundation.ts'
+import * as catalogVersions from './2026_11_27_0002_catalog_versions.ts'
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_27_0001_foundation': foundation,
+  '2026_11_27_0002_catalog_versions': catalogVersions,
 }

@@ -1,5 +1,6 @@
 import type { Insertable, Updateable } from 'kysely'
-import type { DbOrTrx } from '../../db/database.ts'
+import type { Db, DbOrTrx } from '../../db/database.ts'
+import { preparedQuery } from '../../db/prepared.ts'
 import type { ProductsTable, ProductWithStockRow, StockItemsTable } from './catalog.table.ts'
 
 type Scope = { shopId: string; livemode: boolean }
@@ -42,6 +43,7 @@ export function listProducts(
 
 export async function insertProduct(db: DbOrTrx, row: Insertable<ProductsTable>): Promise<void> {
   await db.insertInto('products').values(row).execute()
+  await bumpCatalogVersion(db, { shopId: row.shop_id, livemode: row.livemode === 1 })
 }
 
 export async function updateProduct(db: DbOrTrx, scope: Scope, id: string, patch: Updateable<ProductsTable>): Promise<void> {
@@ -52,6 +54,7 @@ export async function updateProduct(db: DbOrTrx, scope: Scope, id: string, patch
     .where('livemode', '=', scope.livemode ? 1 : 0)
     .where('id', '=', id)
     .execute()
+  await bumpCatalogVersion(db, scope)
 }
 
 /** Slugs in use that start with `base`, for picking the next free one. */
@@ -81,6 +84,8 @@ export async function insertStockItems(db: DbOrTrx, rows: Insertable<StockItemsT
       .executeTakeFirst()
     inserted += Number(result.numInsertedOrUpdatedRows ?? 0n)
   }
+  const first = rows[0]
+  if (inserted > 0 && first) await bumpCatalogVersion(db, { shopId: first.shop_id, livemode: first.livemode === 1 })
   return inserted
 }
 
@@ -92,4 +97,26 @@ export async function countAvailableStock(db: DbOrTrx, productId: string): Promi
     .where('status', '=', 'available')
     .executeTakeFirstOrThrow()
   return Number(row.n)
+}
+
+/**
+ * Every write to products or stock_items goes through this file and ends here, in its own
+ * transaction, so the version moves exactly when the catalog a reader could see has changed.
+ */
+async function bumpCatalogVersion(db: DbOrTrx, scope: Scope): Promise<void> {
+  await db
+    .insertInto('catalog_versions')
+    .values({ shop_id: scope.shopId, livemode: scope.livemode ? 1 : 0, version: 1 })
+    .onConflict((oc) => oc.columns(['shop_id', 'livemode']).doUpdateSet((eb) => ({ version: eb('catalog_versions.version', '+', 1) })))
+    .execute()
+}
+
+const selectCatalogVersion = preparedQuery((db) =>
+  db.selectFrom('catalog_versions').select('version').where('shop_id', '=', '?').where('livemode', '=', 0),
+)
+
+/** The catalog's version for a shop and mode (0 before its first write); read on every list request. */
+export async function readCatalogVersion(db: Db, scope: Scope): Promise<number> {
+  const [row] = await selectCatalogVersion(db, scope.shopId, scope.livemode ? 1 : 0)
+  return row ? Number(row.version) : 0
 }

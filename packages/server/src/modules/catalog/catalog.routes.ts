@@ -7,12 +7,13 @@ import {
 } from './catalog.schemas.ts'
 import { archiveProduct, createProduct, getProduct, listProducts, updateProduct } from './products.service.ts'
 import { importStock } from './stock.service.ts'
+import { readCatalogVersion } from './catalog.repository.ts'
 
 const tags = ['Products']
 
 export const catalogRoutes: FastifyPluginAsyncTypebox<{ http: Config['http'] }> = async (app, { http }) => {
   app.get('/products', {
-    config: { ability: 'products:read' },
+    config: { ability: 'products:read', versionedBy: readCatalogVersion },
     schema: {
       operationId: 'listProducts', tags, summary: 'List products',
       description: 'Newest first, with cursor pagination; filter by `status` and `type`.',
@@ -32,7 +33,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ http: Config['http'] }> 
   }, (request) => createProduct(app.services, request.ctx, request.body))
 
   app.get('/products/:id', {
-    config: { ability: 'products:read' },
+    config: { ability: 'products:read', versionedBy: readCatalogVersion },
     schema: {
       operationId: 'getProduct', tags, summary: 'Retrieve a product',
       params: IdParamsSchema,

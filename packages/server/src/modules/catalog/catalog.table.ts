@@ -35,3 +35,10 @@ export interface StockItemsTable {
 export type ProductRow = Selectable<ProductsTable>
 /** A product row with its derived stock. */
 export type ProductWithStockRow = ProductRow & { pool_stock: number | null }
+
+/** Bumped in the transaction of every write to products or stock_items of a shop and mode. */
+export interface CatalogVersionsTable {
+  shop_id: string
+  livemode: number
+  version: number
+}

@@ -1,5 +1,6 @@
 // Bearer API keys. A key belongs to one shop and one mode and holds a set of abilities.
 import type { Db } from '../../db/database.ts'
+import { preparedQuery } from '../../db/prepared.ts'
 import { sha256Hex } from '../crypto.ts'
 import { AppError } from '../errors.ts'
 
@@ -17,6 +18,11 @@ export type Auth = Readonly<{ keyId: string; shopId: string; livemode: boolean; 
 
 const SECRET_PATTERN = /^sx_(live|test)_[0-9A-Za-z]{24,128}$/
 
+// Runs on every authenticated request, so it is compiled once. Revocation holds at once: no cache.
+const findActiveKeyByHash = preparedQuery((db) =>
+  db.selectFrom('api_keys').select(['id', 'shop_id', 'livemode', 'abilities']).where('secret_hash', '=', '?').where('revoked_at', 'is', null),
+)
+
 const unauthenticated = (detail: string) =>
   new AppError('unauthenticated', detail, { headers: { 'www-authenticate': 'Bearer realm="sx"' } })
 
@@ -28,12 +34,7 @@ export async function authenticate(db: Db, header: string | undefined): Promise<
     throw unauthenticated('The Authorization header must be "Bearer <api key>".')
   }
   if (!SECRET_PATTERN.test(secret)) throw unauthenticated('That is not an sx API key.')
-  const row = await db
-    .selectFrom('api_keys')
-    .select(['id', 'shop_id', 'livemode', 'abilities'])
-    .where('secret_hash', '=', sha256Hex(secret))
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst()
+  const [row] = await findActiveKeyByHash(db, sha256Hex(secret))
   if (!row) throw unauthenticated('This API key is unknown or has been revoked.')
   return {
     keyId: row.id,

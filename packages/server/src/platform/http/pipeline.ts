@@ -1,12 +1,13 @@
 // The request pipeline every /v1 route runs: request id → auth → ability → rate limit → (body
 // parsing and validation) → idempotency → handler. Routes opt in through their `config`.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import type { Services } from '../../services.ts'
 import type { RequestContext } from '../context.ts'
 import { AppError } from '../errors.ts'
 import { assertAbility, authenticate, type Auth, type RouteAbility } from './auth.ts'
 import { claimKey, completeKey, fingerprint, readIdempotencyKey, releaseKey, sendReplay, type IdempotencyClaim } from './idempotency.ts'
 import { registerRateLimits } from './rate-limit.ts'
+import { registerResponseCache } from './response-cache.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -32,6 +33,7 @@ export async function registerPipeline(app: FastifyInstance, services: Services)
   app.decorateRequest('idempotency', null)
   app.decorateRequest('ctx', null as unknown as RequestContext)
   const checkRateLimit = await registerRateLimits(app, services.config.rateLimit, services.redis, services.config.redis.keyPrefix)
+  registerResponseCache(app, db, services.readCache)
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
@@ -45,33 +47,44 @@ export async function registerPipeline(app: FastifyInstance, services: Services)
     request.ctx = { auth, transact: (work) => transact(request, reply, work) }
   })
 
-  app.addHook('preHandler', async (request, reply) => {
-    const { successStatus, idempotencyRequired } = request.routeOptions.config
-    if (successStatus) reply.code(successStatus)
-    if (request.method !== 'POST' || !request.auth) return
+  // The success status and idempotency concern some routes only: attached per route, they stay
+  // off the hot read path.
+  app.addHook('onRoute', (route) => {
+    if (route.config?.successStatus) addRouteHook(route, 'preHandler', setSuccessStatus)
+    if ([route.method].flat().includes('POST') && route.config?.ability) {
+      addRouteHook(route, 'preHandler', claimIdempotencyKey)
+      addRouteHook(route, 'onSend', storeUnstoredResponse)
+    }
+  })
+
+  async function setSuccessStatus(request: FastifyRequest, reply: FastifyReply) {
+    reply.code(request.routeOptions.config.successStatus!)
+  }
+
+  async function claimIdempotencyKey(request: FastifyRequest, reply: FastifyReply) {
     const key = readIdempotencyKey(request)
     if (!key) {
-      if (!idempotencyRequired) return
+      if (!request.routeOptions.config.idempotencyRequired) return
       throw new AppError('invalid_request', 'This endpoint moves money: send an Idempotency-Key header.', {
         errors: { 'Idempotency-Key': ['is required'] },
       })
     }
-    const scope = { shopId: request.auth.shopId, livemode: request.auth.livemode ? 1 : 0, key }
+    const scope = { shopId: request.auth!.shopId, livemode: request.auth!.livemode ? 1 : 0, key }
     const outcome = await claimKey(db, scope, fingerprint(request), clock.now())
     if ('replay' in outcome) return sendReplay(reply, outcome.replay, request.id)
     request.idempotency = { ...scope, completed: false }
-  })
+  }
 
-  // Responses that did not go through `transact` (errors, reads) are stored here: 4xx are kept
-  // for replay; a 5xx frees the key so that a retry runs again.
-  app.addHook('onSend', async (request, reply, payload) => {
+  // Responses that did not go through `transact` (errors) are stored here: 4xx are kept for
+  // replay; a 5xx frees the key so that a retry runs again.
+  async function storeUnstoredResponse(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
     const claim = request.idempotency
     if (!claim || claim.completed) return payload
     claim.completed = true
     if (reply.statusCode >= 500 || typeof payload !== 'string') await releaseKey(db, claim)
     else await completeKey(db, claim, { status: reply.statusCode, body: payload, contentType: String(reply.getHeader('content-type') ?? JSON_TYPE) })
     return payload
-  })
+  }
 
   async function transact<T>(request: FastifyRequest, reply: FastifyReply, work: Parameters<RequestContext['transact']>[0]): Promise<T> {
     const claim = request.idempotency
@@ -87,4 +100,9 @@ export async function registerPipeline(app: FastifyInstance, services: Services)
     if (claim && stored) claim.completed = true
     return result as T
   }
+}
+
+function addRouteHook(route: RouteOptions, name: 'preHandler' | 'onSend', hook: (...args: never[]) => unknown): void {
+  const existing = route[name] as unknown
+  route[name] = [...(existing === undefined ? [] : [existing].flat()), hook] as never
 }
