@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { after, before, describe, it } from 'node:test'
-import { DIALECTS, client, startTestEnv, type TestEnv } from './harness.ts'
+import { DIALECTS, client, createDatabase, startTestEnv, type TestEnv } from './harness.ts'
+
+const LISTENING = /Server listening at (http:\/\/[\d.:]+)/
 
 const SX = new URL('./sx.ts', import.meta.url).pathname
 
@@ -16,6 +18,8 @@ function runSx(args: string[], env: Record<string, string>) {
   child.stdout.on('data', (chunk) => (stdout += chunk))
   child.stderr.on('data', (chunk) => (stderr += chunk))
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  // A failed assertion must not leave a server running (it would keep the test process alive).
+  after(() => { if (child.exitCode === null) child.kill('SIGKILL') })
   return { child, exited, output: () => ({ stdout, stderr }) }
 }
 
@@ -64,33 +68,47 @@ for (const dialect of DIALECTS) {
   })
 }
 
-describe('sx serve', () => {
-  it('seeds a demo shop once on an empty database, serves it, and shuts down gracefully', async () => {
-    const env = await startTestEnv('sqlite')
-    after(() => env.close())
-    const start = () => runSx(['serve'], { DATABASE_URL: env.dbUrl, PORT: '0' })
-    const first = start()
-    await waitFor(() => /Server listening at (http:\/\/[\d.:]+)/.test(first.output().stdout), 'the server to listen')
-    const { stdout } = first.output()
-    const baseUrl = stdout.match(/Server listening at (http:\/\/[\d.:]+)/)![1]
-    const testKey = stdout.match(/Test key:\s+(sx_test_\w+)/)?.[1]
-    assert.ok(testKey, `the demo test key is printed: ${stdout}`)
-    assert.match(stdout, /Owner login: demo@sx\.local \/ \S+/)
-    const products = await fetch(`${baseUrl}/v1/products`, { headers: { authorization: `Bearer ${testKey}` } })
-    assert.equal(products.status, 200)
-    const body = await products.json()
-    assert.ok(body.data.length >= 3)
-    assert.ok(body.data.some((p: { type: string; stock: number }) => p.type === 'license_key' && p.stock > 0))
-    first.child.kill('SIGTERM')
-    assert.equal(await first.exited, 0)
-    // The key appears in the one-time banner (twice: the key line and the curl hint), never in request logs.
-    assert.equal(first.output().stdout.split(testKey).length - 1, 2)
-    assert.match(first.output().stdout, /"url":"\/v1\/products"/, 'requests are logged')
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: sx serve`, () => {
+    it('seeds a demo shop once on an empty database, serves it, and shuts down gracefully', async () => {
+      const env = await startTestEnv(dialect)
+      after(() => env.close())
+      const start = () => runSx(['serve'], { DATABASE_URL: env.dbUrl, PORT: '0' })
+      const first = start()
+      await waitFor(() => LISTENING.test(first.output().stdout), 'the server to listen')
+      const { stdout } = first.output()
+      const baseUrl = stdout.match(LISTENING)![1]
+      const testKey = stdout.match(/Test key:\s+(sx_test_\w+)/)?.[1]
+      assert.ok(testKey, `the demo test key is printed: ${stdout}`)
+      assert.match(stdout, /Owner login: demo@sx\.local \/ \S+/)
+      const products = await fetch(`${baseUrl}/v1/products`, { headers: { authorization: `Bearer ${testKey}` } })
+      assert.equal(products.status, 200)
+      const body = await products.json()
+      assert.ok(body.data.length >= 3)
+      assert.ok(body.data.some((p: { type: string; stock: number }) => p.type === 'license_key' && p.stock > 0))
+      first.child.kill('SIGTERM')
+      assert.equal(await first.exited, 0)
+      // The key appears in the one-time banner (twice: the key line and the curl hint), never in request logs.
+      assert.equal(first.output().stdout.split(testKey).length - 1, 2)
+      assert.match(first.output().stdout, /"url":"\/v1\/products"/, 'requests are logged')
 
-    const second = start()
-    await waitFor(() => /Server listening at/.test(second.output().stdout), 'the restart')
-    assert.doesNotMatch(second.output().stdout, /Demo shop created/)
-    second.child.kill('SIGINT')
-    assert.equal(await second.exited, 0)
+      const second = start()
+      await waitFor(() => LISTENING.test(second.output().stdout), 'the restart')
+      assert.doesNotMatch(second.output().stdout, /Demo shop created/)
+      second.child.kill('SIGINT')
+      assert.equal(await second.exited, 0)
+    })
+
+    it('two instances starting at once on an empty database migrate and seed it once', async () => {
+      const database = await createDatabase(dialect)
+      after(() => database.drop())
+      const both = [0, 1].map(() => runSx(['serve'], { DATABASE_URL: database.url, PORT: '0' }))
+      for (const run of both) await waitFor(() => LISTENING.test(run.output().stdout) || run.child.exitCode !== null, 'both servers')
+      const outputs = both.map((run) => run.output())
+      for (const [i, run] of both.entries()) assert.equal(run.child.exitCode, null, `instance ${i} is running: ${outputs[i]!.stderr}`)
+      assert.equal(outputs.filter((o) => /Demo shop created/.test(o.stdout)).length, 1)
+      for (const run of both) run.child.kill('SIGTERM')
+      assert.deepEqual(await Promise.all(both.map((run) => run.exited)), [0, 0])
+    })
   })
-})
+}

@@ -34,8 +34,8 @@ export type TestEnv = {
   close(): Promise<void>
 }
 
-/** A database of its own for one test environment; returns its URL and how to drop it. */
-async function createDatabase(dialect: Dialect): Promise<{ url: string; drop: () => Promise<void> }> {
+/** An empty database of its own (not migrated); returns its URL and how to drop it. */
+export async function createDatabase(dialect: Dialect): Promise<{ url: string; drop: () => Promise<void> }> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'sx-test-'))
     return { url: `sqlite:${join(dir, 'sx.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) }
