@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Services } from './services.ts'
-import { installErrorHandling } from './platform/http/error-handler.ts'
+import { handleFrameworkError, installErrorHandling } from './platform/http/error-handler.ts'
 import { registerOpenApi, registerReference } from './platform/http/openapi.ts'
 import { registerPipeline } from './platform/http/pipeline.ts'
 import { ProblemSchema } from './platform/http/schemas.ts'
@@ -35,6 +35,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     bodyLimit: services.config.http.bodyLimitBytes,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,
+    frameworkErrors: handleFrameworkError,
   }).withTypeProvider()
 
   app.decorate('services', services)

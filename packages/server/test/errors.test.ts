@@ -50,6 +50,15 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(allowOf(postHealth.headers.allow), ['GET'])
     })
 
+    it('answers router-level failures (malformed URL, overlong path segment) with problems too', async () => {
+      const shop = await env.newShop()
+      const api = client(env.app, shop.keys.test)
+      problem(await api.get(`/v1/products/${'x'.repeat(5000)}`), 400, 'invalid_request')
+      problem(await api.get('/v1/products/%E0%A4%A'), 400, 'invalid_request')
+      const echoed = await api.get(`/v1/products/${'x'.repeat(300)}`, { 'x-request-id': 'router-error-1' })
+      assert.equal(problem(echoed, 400, 'invalid_request').trace_id, 'router-error-1')
+    })
+
     it('refuses bodies that are not a JSON object with 400 invalid_request', async () => {
       const shop = await env.newShop()
       const api = client(env.app, shop.keys.test)
@@ -121,6 +130,15 @@ for (const dialect of DIALECTS) {
       const payload = await response.json()
       assert.equal(payload.type, 'payload_too_large')
       assert.equal(payload.trace_id, 'chunked-upload-1')
+    })
+
+    it('names unknown fields even when they are called like Object.prototype members', async () => {
+      const shop = await env.newShop()
+      const api = client(env.app, shop.keys.test)
+      for (const field of ['constructor', 'toString', 'hasOwnProperty']) {
+        const body = problem(await api.post('/v1/products', { ...sampleProduct(), [field]: 1 }), 422, 'unprocessable')
+        assert.deepEqual(body.errors, { [field]: ['unknown field'] })
+      }
     })
 
     it('reports validation failures: 400 for missing fields, 422 for bad values, unknown fields and bad queries', async () => {

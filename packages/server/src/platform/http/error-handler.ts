@@ -15,17 +15,33 @@ export type Problem = {
   errors?: FieldErrors
 }
 
+const SERVER_ERROR_DETAIL = 'Something broke on our side. Quote the trace_id when you contact support.'
+
 const FRAMEWORK_ERRORS: Record<string, { code: ErrorCode; detail: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload_too_large', detail: 'The request body is larger than this endpoint accepts.' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'invalid_request', detail: 'Send the body as application/json.' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'invalid_request', detail: 'Content-Length does not match the body.' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_request', detail: 'The body is empty although Content-Type is application/json.' },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_request', detail: 'The body is not valid JSON.' },
+  FST_ERR_BAD_URL: { code: 'invalid_request', detail: 'The URL is malformed.' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'invalid_request', detail: 'A path segment is longer than this API accepts.' },
+}
+
+/** Errors the router raises before any route or hook runs (malformed URLs, huge path params). */
+export function handleFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return sendProblem(request, reply, toAppError(error))
 }
 
 export function installErrorHandling(app: FastifyInstance, knownMethods: (path: string) => string[]): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const problem = toAppError(error)
+    let problem: AppError
+    try {
+      problem = toAppError(error)
+    } catch (mappingError) {
+      // The handler of last resort must not fail: answer a plain 500 rather than fastify's default body.
+      request.log.error({ err: mappingError, trace_id: request.id }, 'error mapping failed')
+      problem = new AppError('server_error', SERVER_ERROR_DETAIL)
+    }
     if (problem.status >= 500) request.log.error({ err: error, trace_id: request.id }, 'request failed')
     return sendProblem(request, reply, problem)
   })
@@ -61,7 +77,7 @@ function toAppError(error: FastifyError): AppError {
   if (isDatabaseUnavailable(error)) {
     return new AppError('unavailable', 'The database is not reachable; retry shortly.', { headers: { 'retry-after': '5' }, cause: error })
   }
-  return new AppError('server_error', 'Something broke on our side. Quote the trace_id when you contact support.', { cause: error })
+  return new AppError('server_error', SERVER_ERROR_DETAIL, { cause: error })
 }
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {

@@ -25,7 +25,8 @@ export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, http
 
 /** Field errors from Ajv's; `hasMissing` tells a missing parameter (400) from a bad value (422). */
 export function toFieldErrors(errors: ErrorObject[], part: string | undefined): { fields: FieldErrors; hasMissing: boolean; notAnObject: boolean } {
-  const fields: FieldErrors = {}
+  // Keys come from the client's body ("constructor", "__proto__"): no prototype to collide with.
+  const fields: FieldErrors = Object.create(null)
   let hasMissing = false
   let notAnObject = false
   for (const error of errors) {
