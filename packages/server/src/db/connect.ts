@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import pg from 'pg'
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely'
 import type { Database, Db, Dialect } from './database.ts'
 
 export type Connection = { db: Db; dialect: Dialect }
@@ -28,12 +28,29 @@ function connectSqlite(path: string): Db {
   const isMemory = path === ':memory:' || path === ''
   if (!isMemory) mkdirSync(dirname(resolve(path)), { recursive: true })
   const database = new SqliteDatabase(isMemory ? ':memory:' : path)
-  database.pragma('journal_mode = WAL')
-  database.pragma('synchronous = NORMAL')
-  database.pragma('foreign_keys = ON')
   // Another process (a second `sx serve` or `sx worker`) may hold the write lock briefly.
   database.pragma('busy_timeout = 5000')
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) })
+  switchToWal(database)
+  database.pragma('synchronous = NORMAL')
+  database.pragma('foreign_keys = ON')
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }) })
+}
+
+/**
+ * WAL is a property of the file, set by whoever opens it first. Switching needs an exclusive lock
+ * that SQLite does not wait for, so two processes opening a new file at once retry briefly.
+ */
+function switchToWal(database: SqliteDatabase.Database): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4))
+  for (let attempt = 1; ; attempt++) {
+    try {
+      database.pragma('journal_mode = WAL')
+      return
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || attempt >= 100) throw error
+      Atomics.wait(pause, 0, 0, 20) // a synchronous 20 ms pause: connect() runs once, at start-up
+    }
+  }
 }
 
 const CACHED_STATEMENTS = 200
@@ -59,5 +76,27 @@ function withStatementCache(database: SqliteDatabase.Database) {
       }
       return statement
     },
+  }
+}
+
+/**
+ * Transactions start with BEGIN IMMEDIATE: they take SQLite's write lock up front and wait for it
+ * (busy_timeout). With plain BEGIN, a transaction that reads and then writes while another
+ * process (a second `sx serve`, a worker, a migrator) has written meanwhile fails at once with
+ * SQLITE_BUSY. Inside one process Kysely runs one transaction at a time anyway.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings)
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.settings)
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'))
   }
 }

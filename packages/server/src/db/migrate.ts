@@ -1,9 +1,28 @@
-import { Migrator } from 'kysely'
-import type { Db } from './database.ts'
+import { Migrator, SqliteAdapter, sql, type Kysely } from 'kysely'
+import type { Database, Db } from './database.ts'
 import { MIGRATIONS } from './migrations/index.ts'
 
 /** Brings the schema up to date; throws with the failing migration's error. */
 export async function migrateToLatest(db: Db): Promise<string[]> {
+  if (!(db.getExecutor().adapter instanceof SqliteAdapter)) return runMigrations(db)
+  // Kysely runs SQLite migrations outside any transaction and without a lock across processes
+  // (PostgreSQL gets an advisory lock and a transaction). SQLite's DDL is transactional, so one
+  // BEGIN IMMEDIATE makes all pending migrations atomic and makes a second process starting at
+  // the same time wait, then find them applied.
+  return db.connection().execute(async (connection) => {
+    await sql`begin immediate`.execute(connection)
+    try {
+      const applied = await runMigrations(connection)
+      await sql`commit`.execute(connection)
+      return applied
+    } catch (error) {
+      await sql`rollback`.execute(connection)
+      throw error
+    }
+  })
+}
+
+async function runMigrations(db: Kysely<Database>): Promise<string[]> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } })
   const { error, results } = await migrator.migrateToLatest()
   if (error) throw error
