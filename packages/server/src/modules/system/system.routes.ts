@@ -28,7 +28,13 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ metrics: Registry }> = as
     return { status: 'ok' as const }
   })
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', {
+    schema: {
+      operationId: 'metrics', tags, summary: 'Prometheus metrics',
+      description: 'Process metrics and `sx_http_request_duration_seconds` by method, route and status, in the Prometheus text format.',
+      response: { 200: { description: 'OK', content: { 'text/plain': { schema: { type: 'string' } } } } },
+    },
+  }, async (_request, reply) => {
     reply.type(metrics.contentType)
     return metrics.metrics()
   })
