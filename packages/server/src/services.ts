@@ -2,7 +2,7 @@
 // Tests pass overrides (a fixed clock) instead of reaching into modules.
 import { Redis } from 'ioredis'
 import type { Config } from './config.ts'
-import type { Db, Dialect } from './db/database.ts'
+import type { Db } from './db/database.ts'
 import type { Connection } from './db/connect.ts'
 import { systemClock, type Clock } from './platform/clock.ts'
 import { createKeyUsage, type KeyUsage } from './platform/http/key-usage.ts'
@@ -11,7 +11,6 @@ import { createVersionedCache, type VersionedCache } from './platform/versioned-
 export type Services = Readonly<{
   config: Config
   db: Db
-  dialect: Dialect
   clock: Clock
   keyUsage: KeyUsage
   /** Shared rate-limit budgets across instances; null = in-process budgets. */
@@ -34,7 +33,6 @@ export function createServices(config: Config, connection: Connection, overrides
   return {
     config,
     db: connection.db,
-    dialect: connection.dialect,
     clock: overrides.clock ?? systemClock,
     keyUsage: createKeyUsage(connection.db, config.keys.lastUsedFlushMs, (error) => console.error('last_used_at flush failed', error)),
     redis,
