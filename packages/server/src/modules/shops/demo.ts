@@ -1,7 +1,6 @@
 // The demo shop `sx serve` creates on an empty database, so a fresh install has something to call.
 import type { Db } from '../../db/database.ts'
-import { sha256Hex } from '../../platform/crypto.ts'
-import { newId } from '../../platform/ids.ts'
+import { seedProduct } from '../catalog/index.ts'
 import { initShop, type InitResult } from './shops.service.ts'
 
 const DEMO_PRODUCTS = [
@@ -16,21 +15,9 @@ const DEMO_PRODUCTS = [
 export async function seedDemoShop(db: Db, now: number): Promise<InitResult> {
   const result = await initShop(db, { name: 'Demo Shop', email: 'demo@sx.local', now })
   await db.transaction().execute(async (trx) => {
-    for (const product of DEMO_PRODUCTS) {
-      const productId = newId('product')
-      await trx.insertInto('products').values({
-        id: productId, shop_id: result.shop.id, livemode: 0, name: product.name,
-        slug: product.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''),
-        type: product.type, price_cents: product.price_cents, currency: 'USD', description: null, status: 'active',
-        stock_counter: 'stock' in product ? product.stock : null, created_at: now, updated_at: now, archived_at: null,
-      }).execute()
-      for (let i = 1; i <= product.keys; i++) {
-        const value = `DEMO-${productId.slice(-6)}-${String(i).padStart(4, '0')}`
-        await trx.insertInto('stock_items').values({
-          id: newId('stockItem'), shop_id: result.shop.id, livemode: 0, product_id: productId, value,
-          value_hash: sha256Hex(value), status: 'available', order_id: null, created_at: now,
-        }).execute()
-      }
+    for (const { keys, ...product } of DEMO_PRODUCTS) {
+      const items = Array.from({ length: keys }, (_, i) => `DEMO-${product.name.slice(0, 4).toUpperCase()}-${String(i + 1).padStart(4, '0')}`)
+      await seedProduct(trx, { shopId: result.shop.id, livemode: false }, { ...product, items }, now)
     }
   })
   return result

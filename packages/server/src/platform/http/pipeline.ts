@@ -1,6 +1,6 @@
 // The request pipeline every /v1 route runs: request id → auth → ability → rate limit → (body
 // parsing and validation) → idempotency → handler. Routes opt in through their `config`.
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Services } from '../../services.ts'
 import type { RequestContext } from '../context.ts'
 import { AppError } from '../errors.ts'
@@ -8,6 +8,7 @@ import { assertAbility, authenticate, type Auth, type RouteAbility } from './aut
 import { claimKey, completeKey, fingerprint, readIdempotencyKey, releaseKey, sendReplay, type IdempotencyClaim } from './idempotency.ts'
 import { registerRateLimits } from './rate-limit.ts'
 import { registerResponseCache } from './response-cache.ts'
+import { addRouteHook } from './route-hooks.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -100,9 +101,4 @@ export async function registerPipeline(app: FastifyInstance, services: Services)
     if (claim && stored) claim.completed = true
     return result as T
   }
-}
-
-function addRouteHook(route: RouteOptions, name: 'preHandler' | 'onSend', hook: (...args: never[]) => unknown): void {
-  const existing = route[name] as unknown
-  route[name] = [...(existing === undefined ? [] : [existing].flat()), hook] as never
 }

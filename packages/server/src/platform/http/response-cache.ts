@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../../db/database.ts'
 import type { VersionedCache } from '../versioned-cache.ts'
+import { addRouteHook } from './route-hooks.ts'
 
 export type VersionReader = (db: Db, scope: { shopId: string; livemode: boolean }) => Promise<number>
 
@@ -24,7 +25,7 @@ export function registerResponseCache(app: FastifyInstance, db: Db, cache: Versi
     const readVersion = route.config?.versionedBy
     if (!readVersion || route.method !== 'GET') return
 
-    route.preHandler = [...[route.preHandler ?? []].flat(), async function serveCached(request: FastifyRequest, reply: FastifyReply) {
+    addRouteHook(route, 'preHandler', async function serveCached(request: FastifyRequest, reply: FastifyReply) {
       const auth = request.auth!
       // Read before the handler queries: what it reads is then at least as new as this version.
       const version = await readVersion(db, auth)
@@ -32,12 +33,12 @@ export function registerResponseCache(app: FastifyInstance, db: Db, cache: Versi
       const hit = cache.get<string>(key, version)
       if (hit !== undefined) return reply.type('application/json; charset=utf-8').send(hit)
       request.cacheSlot = { key, version }
-    }]
-    route.onSend = [...[route.onSend ?? []].flat(), async function storeAnswer(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
+    })
+    addRouteHook(route, 'onSend', async function storeAnswer(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
       const slot = request.cacheSlot
       // HEAD shares this route's hooks but carries no body: only a GET's answer is stored.
       if (slot && request.method === 'GET' && reply.statusCode === 200 && typeof payload === 'string') cache.set(slot.key, slot.version, payload)
       return payload
-    }]
+    })
   })
 }

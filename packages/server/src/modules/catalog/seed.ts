@@ -1,0 +1,25 @@
+// Products made without a request (the demo shop): the same rows, slug and version bump as the API.
+import type { DbOrTrx } from '../../db/database.ts'
+import { sha256Hex } from '../../platform/crypto.ts'
+import { newId } from '../../platform/ids.ts'
+import type { ProductType } from './catalog.schemas.ts'
+import * as repo from './catalog.repository.ts'
+import { slugify } from './slug.ts'
+
+export type SeedProduct = { name: string; type: ProductType; price_cents: number; stock?: number; items: string[] }
+
+/** Inserts an active USD product with its pool items; the slug must be free (a fresh shop). */
+export async function seedProduct(trx: DbOrTrx, scope: { shopId: string; livemode: boolean }, product: SeedProduct, now: number): Promise<string> {
+  const id = newId('product')
+  const livemode = scope.livemode ? 1 : 0
+  await repo.insertProduct(trx, {
+    id, shop_id: scope.shopId, livemode, name: product.name, slug: slugify(product.name), type: product.type,
+    price_cents: product.price_cents, currency: 'USD', description: null, status: 'active',
+    stock_counter: product.stock ?? null, created_at: now, updated_at: now, archived_at: null,
+  })
+  await repo.insertStockItems(trx, product.items.map((value) => ({
+    id: newId('stockItem'), shop_id: scope.shopId, livemode, product_id: id, value,
+    value_hash: sha256Hex(value), status: 'available', order_id: null, created_at: now,
+  })))
+  return id
+}
