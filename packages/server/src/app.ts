@@ -10,6 +10,8 @@ import { ProblemSchema } from './platform/http/schemas.ts'
 import { validatorCompiler } from './platform/http/validation.ts'
 import { catalogRoutes } from './modules/catalog/index.ts'
 import { keysRoutes } from './modules/keys/index.ts'
+import { customersRoutes } from './modules/customers/index.ts'
+import { buyerPageRoutes, OrderSchema, ordersRoutes, testHelperRoutes } from './modules/orders/index.ts'
 import { registerMetrics, systemRoutes } from './modules/system/index.ts'
 
 declare module 'fastify' {
@@ -41,6 +43,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   app.decorate('services', services)
   app.setValidatorCompiler(validatorCompiler)
   app.addSchema(ProblemSchema)
+  app.addSchema(OrderSchema)
 
   const routeTable: { method: string; pattern: RegExp }[] = []
   app.addHook('onRoute', (route) => {
@@ -58,7 +61,11 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(async (v1) => {
     await v1.register(keysRoutes)
     await v1.register(catalogRoutes, { http: services.config.http })
+    await v1.register(ordersRoutes)
+    await v1.register(customersRoutes)
+    await v1.register(testHelperRoutes)
   }, { prefix: '/v1' })
+  await app.register(buyerPageRoutes)
   await registerReference(app)
   return app
 }

@@ -21,6 +21,29 @@ export type Config = Readonly<{
   log: Readonly<{ level: string }>
   /** Seed a demo shop when `sx serve` starts on an empty database. */
   demoSeed: boolean
+  /** Key that encrypts stored secrets (SX_SECRET); null = generated into the data folder. */
+  secret: string | null
+  orders: Readonly<{ ttlSeconds: number }>
+  jobs: Readonly<{
+    /** Run the job worker inside `sx serve` (SX_WORKER=off leaves it to `sx worker`). */
+    inProcess: boolean
+    pollMs: number
+    /** How long a claimed job is held before another worker may take it over (a crashed worker's jobs resume). */
+    leaseMs: number
+    concurrency: number
+  }>
+  delivery: Readonly<{
+    /** Waits between attempts at a merchant's dynamic endpoint; attempts = delays + 1. */
+    dynamicRetryDelaysSeconds: readonly number[]
+    dynamicTimeoutMs: number
+    downloadTtlSeconds: number
+    downloadLimit: number
+    /** Largest file PUT /v1/products/{id}/file takes. */
+    fileBodyLimitBytes: number
+    /** How long before a subscription period ends its renewal invoice is created and emailed. */
+    renewalNoticeSeconds: number
+  }>
+  mail: Readonly<{ smtpUrl: string | null; from: string }>
 }>
 
 export class ConfigError extends Error {
@@ -61,6 +84,20 @@ export function loadConfig(env: Env = process.env): Config {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${logLevel}")`)
   }
+  const seconds = (name: string, fallback: number[]): number[] => {
+    const raw = env[name]
+    if (raw === undefined || raw === '') return fallback
+    const values = raw.split(',').map((part) => Number(part.trim()))
+    if (values.some((v) => !Number.isInteger(v) || v < 0 || v > 604_800)) {
+      problems.push(`${name} must be comma-separated whole seconds (got "${raw}")`)
+      return fallback
+    }
+    return values
+  }
+  const smtpUrl = env.SMTP_URL || null
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) problems.push('SMTP_URL must start with smtp:// or smtps://')
+  const worker = str('SX_WORKER', 'in-process')
+  if (!['in-process', 'off'].includes(worker)) problems.push(`SX_WORKER must be in-process or off (got "${worker}")`)
   const host = str('HOST', '127.0.0.1')
   const port = int('PORT', 3000, 0, 65535)
 
@@ -84,6 +121,23 @@ export function loadConfig(env: Env = process.env): Config {
     readCacheEntries: int('READ_CACHE_ENTRIES', 2000, 0),
     log: { level: logLevel },
     demoSeed: str('SX_DEMO_SEED', 'true') !== 'false',
+    secret: env.SX_SECRET || null,
+    orders: { ttlSeconds: int('ORDER_TTL_SECONDS', 1800, 1, 7 * 86_400) },
+    jobs: {
+      inProcess: worker === 'in-process',
+      pollMs: int('JOB_POLL_MS', 500, 5, 60_000),
+      leaseMs: int('JOB_LEASE_MS', 60_000, 100),
+      concurrency: int('JOB_CONCURRENCY', 4, 1, 64),
+    },
+    delivery: {
+      dynamicRetryDelaysSeconds: seconds('DYNAMIC_RETRY_DELAYS', [60, 300, 600, 900]),
+      dynamicTimeoutMs: int('DYNAMIC_TIMEOUT_MS', 10_000, 100, 120_000),
+      downloadTtlSeconds: int('DOWNLOAD_TTL_SECONDS', 7 * 86_400, 1),
+      downloadLimit: int('DOWNLOAD_LIMIT', 5, 1, 1000),
+      fileBodyLimitBytes: int('FILE_BODY_LIMIT_BYTES', 512 * 1024 * 1024, 1024),
+      renewalNoticeSeconds: int('RENEWAL_NOTICE_SECONDS', 3 * 86_400, 0),
+    },
+    mail: { smtpUrl, from: str('MAIL_FROM', 'sx <no-reply@localhost>') },
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return deepFreeze(config)

@@ -7,6 +7,10 @@ import type { Connection } from './db/connect.ts'
 import { systemClock, type Clock } from './platform/clock.ts'
 import { createKeyUsage, type KeyUsage } from './platform/http/key-usage.ts'
 import { createVersionedCache, type VersionedCache } from './platform/versioned-cache.ts'
+import type { Dialect } from './db/database.ts'
+import { createLogMailer, createSmtpMailer, type Mailer } from './platform/mail/mailer.ts'
+import { createSecretBox, loadOrCreateMasterKey, type SecretBox } from './platform/secret-box.ts'
+import { createSandboxProvider, type PaymentProvider } from './modules/payments/index.ts'
 
 export type Services = Readonly<{
   config: Config
@@ -17,10 +21,24 @@ export type Services = Readonly<{
   redis: Redis | null
   /** Computed list pages, valid for the catalog version they were computed at. */
   readCache: VersionedCache
+  dialect: Dialect
+  /** Test keys always pay through the sandbox; live needs a configured provider (none ships yet). */
+  payments: Readonly<{ sandbox: PaymentProvider; live: PaymentProvider | null }>
+  mailer: Mailer
+  /** Encrypts secrets stored in the database (product signing secrets). */
+  secretBox: SecretBox
+  /** Wakes this process's job worker when a transaction has queued work for now. */
+  jobs: JobSignal
 }>
 
+export type JobSignal = { nudge(): void; onNudge(listener: () => void): void }
 
-export type ServiceOverrides = Partial<Pick<Services, 'clock'>>
+function createJobSignal(): JobSignal {
+  const listeners: (() => void)[] = []
+  return { nudge: () => listeners.forEach((listener) => listener()), onNudge: (listener) => void listeners.push(listener) }
+}
+
+export type ServiceOverrides = Partial<Pick<Services, 'clock' | 'mailer' | 'payments'>>
 
 export function createServices(config: Config, connection: Connection, overrides: ServiceOverrides = {}): Services {
   // commandTimeout bounds each limiter check during an outage: without it a request waits for the
@@ -37,12 +55,20 @@ export function createServices(config: Config, connection: Connection, overrides
     keyUsage: createKeyUsage(connection.db, config.keys.lastUsedFlushMs, (error) => console.error('last_used_at flush failed', error)),
     redis,
     readCache: createVersionedCache(config.readCacheEntries),
+    dialect: connection.dialect,
+    payments: overrides.payments ?? { sandbox: createSandboxProvider(), live: null },
+    mailer: overrides.mailer ?? (config.mail.smtpUrl
+      ? createSmtpMailer(config.mail.smtpUrl, config.mail.from)
+      : createLogMailer((entry) => console.log(JSON.stringify({ msg: 'mail (no SMTP_URL set)', ...entry })))),
+    secretBox: createSecretBox(loadOrCreateMasterKey(config.dataDir, config.secret)),
+    jobs: createJobSignal(),
   }
 }
 
 /** Flushes buffered state and closes connections; the app must be closed first. */
 export async function closeServices(services: Services): Promise<void> {
   await services.keyUsage.stop()
+  services.mailer.close()
   services.redis?.disconnect()
   await services.db.destroy()
 }

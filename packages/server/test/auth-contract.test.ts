@@ -8,9 +8,13 @@ import { ABILITIES, type RouteAbility } from '../src/platform/http/auth.ts'
 import { DIALECTS, client, problem, sampleProduct, startTestEnv, type TestEnv } from './harness.ts'
 
 type Made = { id: string; secret?: string }
-type ObjectKind = 'product' | 'apiKey'
-/** How to produce a valid request for a route; `object` names what its {id} points at. */
-type Recipe = { ability: RouteAbility; object?: ObjectKind; body?: unknown }
+type ObjectKind = 'product' | 'plan' | 'fileProduct' | 'apiKey' | 'order' | 'customer'
+/**
+ * How to produce a valid request for a route; `object` names what its {id} points at, `query` is
+ * added to the valid request, and `success` overrides the documented status where a fresh object
+ * is in the wrong state for the action (those transitions are tested in orders tests).
+ */
+type Recipe = { ability: RouteAbility; object?: ObjectKind; body?: unknown | ((id: string) => unknown); query?: string; success?: number }
 
 const RECIPES: Record<string, Recipe> = {
   'GET /v1/api-keys': { ability: 'all' },
@@ -22,7 +26,20 @@ const RECIPES: Record<string, Recipe> = {
   'PATCH /v1/products/{id}': { ability: 'products:write', object: 'product', body: { name: 'Renamed by contract' } },
   'DELETE /v1/products/{id}': { ability: 'products:write', object: 'product' },
   'POST /v1/products/{id}/stock': { ability: 'products:write', object: 'product', body: { items: ['KEY-AAAA', 'KEY-BBBB'] } },
+  'PUT /v1/products/{id}/file': { ability: 'products:write', object: 'fileProduct', body: { any: 'bytes' }, query: '?filename=guide.pdf' },
+  'GET /v1/orders': { ability: 'orders:read' },
+  'POST /v1/orders': { ability: 'orders:write', object: 'plan', body: (id: string) => orderBody(id) },
+  'GET /v1/orders/{id}': { ability: 'orders:read', object: 'order' },
+  'POST /v1/orders/{id}/resend': { ability: 'orders:write', object: 'order', body: {} },
+  'POST /v1/orders/{id}/redeliver': { ability: 'orders:write', object: 'order', body: {}, success: 409 },
+  'POST /v1/orders/{id}/fulfil': { ability: 'orders:write', object: 'order', body: { carrier: 'DHL', tracking_number: 'JD0001' }, success: 409 },
+  'POST /v1/test_helpers/orders/{id}/pay': { ability: 'orders:write', object: 'order', body: {} },
+  'GET /v1/customers': { ability: 'customers:read' },
+  'GET /v1/customers/{id}': { ability: 'customers:read', object: 'customer' },
 }
+
+/** POST /v1/orders has no {id}: its object is the product it orders, named in the body. */
+const orderBody = (productId: string) => ({ customer_email: 'buyer@example.com', items: [{ product_id: productId, qty: 1 }] })
 
 type Route = { key: string; method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT'; path: string; success: number }
 
@@ -53,17 +70,31 @@ for (const dialect of DIALECTS) {
       assert.equal(res.statusCode, 201, res.body)
       return res.json() as { id: string; secret: string }
     }
+    const createProduct = async (owner: string, body: object) => {
+      const res = await client(env.app, owner).post('/v1/products', body)
+      assert.equal(res.statusCode, 201, res.body)
+      return res.json().id as string
+    }
+    const createOrder = async (owner: string) => {
+      const res = await client(env.app, owner).post('/v1/orders', orderBody(await createProduct(owner, sampleProduct({ type: 'subscription' }))))
+      assert.equal(res.statusCode, 201, res.body)
+      return res.json() as { id: string; customer_id: string }
+    }
     const make: Record<ObjectKind, (owner: string) => Promise<Made>> = {
-      product: async (owner) => {
-        const res = await client(env.app, owner).post('/v1/products', sampleProduct())
-        assert.equal(res.statusCode, 201, res.body)
-        return { id: res.json().id }
-      },
+      product: async (owner) => ({ id: await createProduct(owner, sampleProduct()) }),
+      plan: async (owner) => ({ id: await createProduct(owner, sampleProduct({ type: 'subscription' })) }),
+      fileProduct: async (owner) => ({ id: await createProduct(owner, sampleProduct({ type: 'file_download' })) }),
       apiKey: (owner) => mintKey(owner, ['products:read']),
+      order: async (owner) => ({ id: (await createOrder(owner)).id }),
+      customer: async (owner) => ({ id: (await createOrder(owner)).customer_id }),
     }
     // What "unchanged" means per kind, seen through the owner's own key.
     const snapshot: Record<ObjectKind, (owner: string, made: Made) => Promise<unknown>> = {
       product: async (owner, made) => (await client(env.app, owner).get(`/v1/products/${made.id}`)).json(),
+      fileProduct: async (owner, made) => (await client(env.app, owner).get(`/v1/products/${made.id}`)).json(),
+      plan: async (owner, made) => (await client(env.app, owner).get(`/v1/products/${made.id}`)).json(),
+      order: async (owner, made) => (await client(env.app, owner).get(`/v1/orders/${made.id}`)).json(),
+      customer: async (owner, made) => (await client(env.app, owner).get(`/v1/customers/${made.id}`)).json(),
       apiKey: async (owner, made) => ({
         listed: (await client(env.app, owner).get('/v1/api-keys?limit=100')).json().data.some((k: { id: string }) => k.id === made.id),
         works: (await client(env.app, made.secret).get('/v1/products')).statusCode,
@@ -88,12 +119,13 @@ for (const dialect of DIALECTS) {
           const owner = a.keys.test
           const target = recipe.object ? await make[recipe.object](owner) : undefined
           const url = (id = target?.id) => route.path.replace('{id}', id ?? '')
-          const send = (authorization: string | undefined, options: { id?: string; raw?: string } = {}) =>
+          const bodyFor = (id = target?.id) => (typeof recipe.body === 'function' ? recipe.body(id ?? '') : recipe.body)
+          const send = (authorization: string | undefined, options: { id?: string; raw?: string; query?: string } = {}) =>
             env.app.inject({
               method: route.method,
-              url: url(options.id),
+              url: url(options.id) + (options.query ?? ''),
               headers: { ...(authorization ? { authorization } : {}), ...(options.raw !== undefined ? { 'content-type': 'application/json' } : {}) },
-              ...(options.raw !== undefined ? { payload: options.raw } : recipe.body !== undefined ? { payload: recipe.body as object } : {}),
+              ...(options.raw !== undefined ? { payload: options.raw } : recipe.body !== undefined ? { payload: bodyFor(options.id) as object } : {}),
             })
           // A request the route must refuse as invalid once authorised: malformed JSON, a bad query or an over-long id.
           const sendBad = (authorization: string | undefined) =>
@@ -138,14 +170,16 @@ for (const dialect of DIALECTS) {
             for (const other of others) {
               const made = await make[kind](other.owner)
               const before = await snapshot[kind](other.owner, made)
-              problem(await send(`Bearer ${owner}`, { id: made.id }), 404, 'not_found')
+              // An id in the path is a 404; one in the body (the product of a new order) a field error.
+              if (route.path.includes('{id}')) problem(await send(`Bearer ${owner}`, { id: made.id, query: recipe.query }), 404, 'not_found')
+              else assert.ok(problem(await send(`Bearer ${owner}`, { id: made.id }), 422, 'unprocessable').errors?.['items.0.product_id'])
               assert.deepEqual(await snapshot[kind](other.owner, made), before, `${other.who} object is unchanged`)
             }
           }
 
           // Finally the valid request itself, with the scheme in lower case.
-          const ok = await send(`bearer ${owner}`)
-          assert.equal(ok.statusCode, route.success, `valid request: ${ok.body}`)
+          const ok = await send(`bearer ${owner}`, { query: recipe.query })
+          assert.equal(ok.statusCode, recipe.success ?? route.success, `valid request: ${ok.body}`)
         })
       }
     })

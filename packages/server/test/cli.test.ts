@@ -1,35 +1,9 @@
 // The `sx` command as an operator runs it: init, migrate, serve (demo seed, graceful shutdown).
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { after, before, describe, it } from 'node:test'
 import { DIALECTS, client, createDatabase, startTestEnv, type TestEnv } from './harness.ts'
+import { LISTENING, runSx, waitFor } from './processes.ts'
 
-const LISTENING = /Server listening at (http:\/\/[\d.:]+)/
-
-const SX = new URL('./sx.ts', import.meta.url).pathname
-
-function runSx(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', SX, ...args], {
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk) => (stdout += chunk))
-  child.stderr.on('data', (chunk) => (stderr += chunk))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  // A failed assertion must not leave a server running (it would keep the test process alive).
-  after(() => { if (child.exitCode === null) child.kill('SIGKILL') })
-  return { child, exited, output: () => ({ stdout, stderr }) }
-}
-
-async function waitFor(predicate: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: sx command`, () => {

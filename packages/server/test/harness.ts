@@ -14,6 +14,10 @@ import type { Dialect } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
 import { initShop, type InitResult } from '../src/modules/shops/index.ts'
 import { closeServices, createServices, type ServiceOverrides, type Services } from '../src/services.ts'
+import { startWorker } from '../src/worker.ts'
+import type { JobRunner } from '../src/platform/jobs/runner.ts'
+import { createLogMailer } from '../src/platform/mail/mailer.ts'
+import { createSandboxProvider } from '../src/modules/payments/index.ts'
 
 const PG_URL = process.env.TEST_DATABASE_URL
 if (process.env.CI === 'true' && !PG_URL) throw new Error('CI=true needs TEST_DATABASE_URL: the suite must run on PostgreSQL too')
@@ -35,11 +39,11 @@ export type TestEnv = {
 }
 
 /** An empty database of its own (not migrated); returns its URL and how to drop it. */
-export async function createDatabase(dialect: Dialect): Promise<{ url: string; drop: () => Promise<void> }> {
-  if (dialect === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'sx-test-'))
-    return { url: `sqlite:${join(dir, 'sx.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) }
-  }
+export async function createDatabase(dialect: Dialect): Promise<{ url: string; dataDir: string; drop: () => Promise<void> }> {
+  // Its own data folder too (secret key, uploaded files).
+  const dataDir = mkdtempSync(join(tmpdir(), 'sx-test-'))
+  const removeDir = async () => rmSync(dataDir, { recursive: true, force: true })
+  if (dialect === 'sqlite') return { url: `sqlite:${join(dataDir, 'sx.db')}`, dataDir, drop: removeDir }
   const name = `sx_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
   const admin = new pg.Client({ connectionString: PG_URL })
   await admin.connect()
@@ -49,27 +53,44 @@ export async function createDatabase(dialect: Dialect): Promise<{ url: string; d
   url.pathname = `/${name}`
   return {
     url: url.toString(),
+    dataDir,
     drop: async () => {
       const client = new pg.Client({ connectionString: PG_URL })
       await client.connect()
       await client.query(`drop database if exists ${name} with (force)`)
       await client.end()
+      await removeDir()
     },
   }
 }
 
+/**
+ * No chain runs here, so live mode pays through a second sandbox standing in for a live provider
+ * (live checkout has no provider configured otherwise). Mail without SMTP_URL goes nowhere instead
+ * of to the test output; it is still stored in the mails table.
+ */
+const TEST_DOUBLES: ServiceOverrides = {
+  payments: { sandbox: createSandboxProvider(), live: { ...createSandboxProvider(), id: 'live-test-double' } },
+  mailer: createLogMailer(() => {}),
+}
+
 export async function startTestEnv(dialect: Dialect, env: Record<string, string> = {}, overrides: ServiceOverrides = {}): Promise<TestEnv> {
   const database = await createDatabase(dialect)
-  const instances: { app: FastifyInstance; services: Services }[] = []
+  const instances: { app: FastifyInstance; services: Services; worker: JobRunner | null }[] = []
   const spawnApp = async (extraEnv: Record<string, string> = {}, setup?: (app: FastifyInstance) => void | Promise<void>) => {
-    const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', KEY_LAST_USED_FLUSH_MS: '60000', ...env, ...extraEnv })
+    const config = loadConfig({
+      DATABASE_URL: database.url, SX_DATA_DIR: database.dataDir, LOG_LEVEL: 'silent', KEY_LAST_USED_FLUSH_MS: '60000', JOB_POLL_MS: '50', ...env, ...extraEnv,
+    })
     const connection = connect(config.db.url)
     if (instances.length === 0) await migrateToLatest(connection.db)
-    const services = createServices(config, connection, overrides)
+    const doubles = config.mail.smtpUrl ? { payments: TEST_DOUBLES.payments } : TEST_DOUBLES
+    const services = createServices(config, connection, { ...doubles, ...overrides })
     const app = await buildApp(services)
     await setup?.(app)
     await app.ready()
-    instances.push({ app, services })
+    // Like `sx serve`, every instance runs the job worker unless SX_WORKER=off.
+    const worker = config.jobs.inProcess ? startWorker(services, (error) => console.error('job failed in test', error)) : null
+    instances.push({ app, services, worker })
     return { app, services }
   }
   const first = await spawnApp()
@@ -81,8 +102,9 @@ export async function startTestEnv(dialect: Dialect, env: Record<string, string>
     spawnApp,
     newShop: () => initShop(first.services.db, { name: 'Test Shop', email: `owner-${Math.random().toString(36).slice(2)}@example.com`, password: 'correct horse battery', now: Date.now() }),
     close: async () => {
-      for (const { app, services } of instances.reverse()) {
+      for (const { app, services, worker } of instances.reverse()) {
         await app.close()
+        await worker?.stop()
         await closeServices(services)
       }
       await database.drop()
@@ -107,6 +129,7 @@ export function client(app: FastifyInstance, secret?: string) {
     patch: (url: string, body?: unknown, headers?: Headers) => send('PATCH', url, body ?? {}, headers),
     delete: (url: string, headers?: Headers) => send('DELETE', url, undefined, headers),
     send,
+    secret,
   }
 }
 
@@ -125,13 +148,19 @@ export function problem(response: LightMyRequestResponse, status: number, type: 
   return body as { type: string; title: string; status: number; detail: string; instance: string; trace_id: string; errors?: Record<string, string[]> }
 }
 
-export const sampleProduct = (overrides: Record<string, unknown> = {}) => ({
-  name: 'Adobe Creative Cloud Key',
-  type: 'license_key',
-  price_cents: 12900,
-  currency: 'USD',
-  ...overrides,
-})
+/** A valid product body; dynamic and subscription products get the setting their type requires. */
+export const sampleProduct = (overrides: Record<string, unknown> = {}) => {
+  const type = overrides.type ?? 'license_key'
+  return {
+    name: 'Adobe Creative Cloud Key',
+    type,
+    price_cents: 12900,
+    currency: 'USD',
+    ...(type === 'dynamic' ? { dynamic_url: 'http://127.0.0.1:9/unused' } : {}),
+    ...(type === 'subscription' ? { interval: 'month' } : {}),
+    ...overrides,
+  }
+}
 
 /** Serves `app` on a loopback port and returns its base URL, for races over real sockets with
  *  fetch (each request on its own connection, as clients send them). `env.close()` closes it. */

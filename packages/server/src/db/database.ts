@@ -5,6 +5,10 @@ import type { ApiKeysTable } from '../modules/keys/keys.table.ts'
 import type { CatalogVersionsTable, ProductsTable, StockItemsTable } from '../modules/catalog/catalog.table.ts'
 import type { EventsTable } from '../platform/outbox/outbox.table.ts'
 import type { IdempotencyKeysTable } from '../platform/http/idempotency.table.ts'
+import type { JobsTable } from '../platform/jobs/jobs.table.ts'
+import type { DownloadsTable, MailsTable } from '../platform/mail/mails.table.ts'
+import type { CustomersTable } from '../modules/customers/customers.table.ts'
+import type { OrderLinesTable, OrderPaymentsTable, OrdersTable } from '../modules/orders/orders.table.ts'
 
 export interface Database {
   shops: ShopsTable
@@ -15,6 +19,13 @@ export interface Database {
   catalog_versions: CatalogVersionsTable
   events: EventsTable
   idempotency_keys: IdempotencyKeysTable
+  jobs: JobsTable
+  mails: MailsTable
+  downloads: DownloadsTable
+  customers: CustomersTable
+  orders: OrdersTable
+  order_lines: OrderLinesTable
+  order_payments: OrderPaymentsTable
 }
 
 export type Db = Kysely<Database>

@@ -1,13 +1,14 @@
-// `sx serve | init | migrate`: parse the command line, load the config, run the command.
+// `sx serve | worker | init | migrate`: parse the command line, load the config, run the command.
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '../config.ts'
 import { connect } from '../db/connect.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { initShop, ShopInitError } from '../modules/shops/index.ts'
-import { serve } from './serve.ts'
+import { serve, work } from './serve.ts'
 
 const USAGE = `Usage:
-  sx serve                 run the HTTP server (migrates first; seeds a demo shop on an empty database)
+  sx serve                 run the HTTP server and the job worker (migrates first; seeds a demo shop on an empty database)
+  sx worker                run the job worker alone (delivery, expiry, mail); any number may share a database
   sx init --shop NAME --email EMAIL [--password P] [--json]
                            create a shop, its owner, and a live and a test key
   sx migrate               bring the database schema up to date`
@@ -17,6 +18,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     const config = loadConfig()
     if (command === 'serve') return await serve(config)
+    if (command === 'worker') return await work(config)
     if (command === 'migrate') return await migrate(config.db.url)
     if (command === 'init') return await init(config.db.url, rest)
     console.log(USAGE)

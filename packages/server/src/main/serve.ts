@@ -1,11 +1,14 @@
-// `sx serve`: migrate, seed a demo shop on an empty database, listen, and shut down gracefully.
+// `sx serve`: migrate, seed a demo shop on an empty database, listen (with the job worker in
+// process unless SX_WORKER=off), and shut down gracefully. `sx worker`: the worker alone.
 import type { Config } from '../config.ts'
 import { buildApp } from '../app.ts'
 import { connect } from '../db/connect.ts'
 import type { Db } from '../db/database.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { hasAnyShop, seedDemoShop } from '../modules/shops/index.ts'
-import { closeServices, createServices } from '../services.ts'
+import { closeServices, createServices, type Services } from '../services.ts'
+import { startWorker } from '../worker.ts'
+import type { JobRunner } from '../platform/jobs/runner.ts'
 
 export async function serve(config: Config): Promise<void> {
   const connection = connect(config.db.url)
@@ -14,20 +17,40 @@ export async function serve(config: Config): Promise<void> {
   const app = await buildApp(services)
 
   if (config.demoSeed) await seedDemoIfEmpty(connection.db, config.http.publicUrl)
+  const worker = config.jobs.inProcess ? startWorker(services, (error, context) => app.log.error({ err: error, ...context }, 'job failed')) : null
+  onSignal(async () => {
+    app.log.info('shutting down')
+    await app.close()
+    await stopAll(services, worker)
+  })
+  await app.listen({ host: config.http.host, port: config.http.port })
+}
 
+export async function work(config: Config): Promise<void> {
+  const connection = connect(config.db.url)
+  await migrateToLatest(connection.db)
+  const services = createServices(config, connection)
+  const worker = startWorker(services, (error, context) => console.error('job failed', context, error))
+  console.log('sx worker running')
+  onSignal(() => stopAll(services, worker))
+}
+
+/** Stops on SIGINT/SIGTERM: running jobs finish (a job cut short is taken over after its lease). */
+function onSignal(stop: () => Promise<void>): void {
   let closing = false
-  const shutdown = async (signal: string) => {
+  const shutdown = async () => {
     if (closing) return
     closing = true
-    app.log.info({ signal }, 'shutting down')
-    await app.close()
-    await closeServices(services)
+    await stop()
     process.exit(0)
   }
-  process.once('SIGINT', () => void shutdown('SIGINT'))
-  process.once('SIGTERM', () => void shutdown('SIGTERM'))
+  process.once('SIGINT', () => void shutdown())
+  process.once('SIGTERM', () => void shutdown())
+}
 
-  await app.listen({ host: config.http.host, port: config.http.port })
+async function stopAll(services: Services, worker: JobRunner | null): Promise<void> {
+  await worker?.stop()
+  await closeServices(services)
 }
 
 /** Seeds the demo shop on an empty database and prints its login and test key, once. */

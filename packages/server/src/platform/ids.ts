@@ -15,6 +15,7 @@ export const ID_PREFIXES = {
   webhook: 'wh',
   webhookDelivery: 'whd',
   job: 'job',
+  mail: 'mail',
 } as const
 
 export type IdKind = keyof typeof ID_PREFIXES

@@ -2,8 +2,10 @@
 import type { Migration } from 'kysely'
 import * as foundation from './2026_11_27_0001_foundation.ts'
 import * as catalogVersions from './2026_11_27_0002_catalog_versions.ts'
+import * as orders from './2026_11_27_0003_orders.ts'
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_27_0001_foundation': foundation,
   '2026_11_27_0002_catalog_versions': catalogVersions,
+  '2026_11_27_0003_orders': orders,
 }

@@ -27,6 +27,11 @@ export function findProduct(db: DbOrTrx, scope: Scope, id: string): Promise<Prod
   return selectProducts(db, scope).where('products.id', '=', id).executeTakeFirst()
 }
 
+/** Several products of this shop and mode by id (missing ones are simply absent). */
+export function findProducts(db: DbOrTrx, scope: Scope, ids: string[]): Promise<ProductWithStockRow[]> {
+  return ids.length === 0 ? Promise.resolve([]) : selectProducts(db, scope).where('products.id', 'in', ids).execute()
+}
+
 export function listProducts(
   db: DbOrTrx,
   scope: Scope,
@@ -42,11 +47,12 @@ export function listProducts(
 }
 
 export async function insertProduct(db: DbOrTrx, row: Insertable<ProductsTable>): Promise<void> {
-  await db.insertInto('products').values(row).execute()
   await bumpCatalogVersion(db, { shopId: row.shop_id, livemode: row.livemode === 1 })
+  await db.insertInto('products').values(row).execute()
 }
 
 export async function updateProduct(db: DbOrTrx, scope: Scope, id: string, patch: Updateable<ProductsTable>): Promise<void> {
+  await bumpCatalogVersion(db, scope)
   await db
     .updateTable('products')
     .set(patch)
@@ -54,7 +60,6 @@ export async function updateProduct(db: DbOrTrx, scope: Scope, id: string, patch
     .where('livemode', '=', scope.livemode ? 1 : 0)
     .where('id', '=', id)
     .execute()
-  await bumpCatalogVersion(db, scope)
 }
 
 /** Slugs in use that start with `base`, for picking the next free one. */
@@ -75,6 +80,8 @@ export async function slugsLike(db: DbOrTrx, scope: Scope, base: string): Promis
  * Callers pass items sorted by value_hash so that concurrent imports lock in the same order.
  */
 export async function insertStockItems(db: DbOrTrx, rows: Insertable<StockItemsTable>[]): Promise<number> {
+  const first = rows[0]
+  if (first) await bumpCatalogVersion(db, { shopId: first.shop_id, livemode: first.livemode === 1 })
   let inserted = 0
   for (let start = 0; start < rows.length; start += INSERT_BATCH_ROWS) {
     const result = await db
@@ -84,8 +91,6 @@ export async function insertStockItems(db: DbOrTrx, rows: Insertable<StockItemsT
       .executeTakeFirst()
     inserted += Number(result.numInsertedOrUpdatedRows ?? 0n)
   }
-  const first = rows[0]
-  if (inserted > 0 && first) await bumpCatalogVersion(db, { shopId: first.shop_id, livemode: first.livemode === 1 })
   return inserted
 }
 
@@ -100,10 +105,12 @@ export async function countAvailableStock(db: DbOrTrx, productId: string): Promi
 }
 
 /**
- * Every write to products or stock_items goes through this file and ends here, in its own
- * transaction, so the version moves exactly when the catalog a reader could see has changed.
+ * Every write to products or stock_items goes through this file (or reservations.repository.ts)
+ * and starts here, in its own transaction, so the version moves whenever the catalog a reader
+ * could see has changed. Starting with it makes this row the first lock every catalog write takes
+ * (on PostgreSQL), so writes of one shop and mode queue in one order and cannot deadlock.
  */
-async function bumpCatalogVersion(db: DbOrTrx, scope: Scope): Promise<void> {
+export async function bumpCatalogVersion(db: DbOrTrx, scope: Scope): Promise<void> {
   await db
     .insertInto('catalog_versions')
     .values({ shop_id: scope.shopId, livemode: scope.livemode ? 1 : 0, version: 1 })

@@ -8,6 +8,9 @@ import {
 import { archiveProduct, createProduct, getProduct, listProducts, updateProduct } from './products.service.ts'
 import { importStock } from './stock.service.ts'
 import { readCatalogVersion } from './catalog.repository.ts'
+import { uploadProductFile } from './files.service.ts'
+import { Type } from 'typebox'
+import type { Readable } from 'node:stream'
 
 const tags = ['Products']
 
@@ -73,4 +76,21 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ http: Config['http'] }> 
       response: withProblems({ 201: ImportStockResultSchema }),
     },
   }, (request) => importStock(app.services, request.ctx, request.params.id, request.body))
+
+  // The file route takes the raw body, whatever its content type, as a stream.
+  const rawBodyRoutes: FastifyPluginAsyncTypebox = async (raw) => {
+    raw.removeAllContentTypeParsers()
+    raw.addContentTypeParser('*', (_request, payload, done) => done(null, payload))
+    raw.put('/products/:id/file', {
+      config: { ability: 'products:write' },
+      schema: {
+        operationId: 'uploadProductFile', tags, summary: 'Upload the file of a file_download product',
+        description: "The request body is the file's bytes (any content type), `?filename=` its name. Buyers get a download link that expires (7 days, 5 downloads by default). Up to FILE_BODY_LIMIT_BYTES (512 MiB by default).",
+        params: IdParamsSchema,
+        querystring: Type.Object({ filename: Type.Optional(Type.String({ maxLength: 255 })) }, { additionalProperties: false }),
+        response: withProblems({ 200: Type.Object({ id: Type.String(), file: Type.Object({ name: Type.String(), size: Type.Integer(), sha256: Type.String() }) }) }),
+      },
+    }, (request) => uploadProductFile(app.services, request.ctx, request.params.id, request.query.filename, request.body as Readable))
+  }
+  await app.register(rawBodyRoutes)
 }

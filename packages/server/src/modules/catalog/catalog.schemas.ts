@@ -9,6 +9,7 @@ export const POOL_TYPES: ReadonlySet<string> = new Set(['license_key', 'account'
 export const MAX_PRICE_CENTS = 100_000_000_000
 export const MAX_IMPORT_ITEMS = 100_000
 
+export const INTERVALS = ['day', 'week', 'month', 'year'] as const
 export type ProductType = (typeof PRODUCT_TYPES)[number]
 export type ProductStatus = (typeof PRODUCT_STATUSES)[number]
 
@@ -34,11 +35,18 @@ export const ProductSchema = Type.Object(
     stock: Type.Union([Type.Integer(), Type.Null()]),
     status: ProductStatusSchema,
     livemode: Type.Boolean(),
+    dynamic_url: Type.Union([Type.String(), Type.Null()], { description: 'dynamic: the endpoint sx POSTs to at delivery.' }),
+    signing_secret: Type.Optional(Type.String({ description: 'dynamic: signs the delivery calls (`whsec_…`). Returned once, on create.' })),
+    interval: Type.Union([StringEnum(INTERVALS), Type.Null()], { description: 'subscription: the billing period.' }),
+    file: Type.Union([Type.Object({ name: Type.String(), size: Type.Integer(), sha256: Type.String() }), Type.Null()], { description: 'file_download: the uploaded file.' }),
     created_at: Timestamp,
     updated_at: Timestamp,
   },
   { $id: 'Product' },
 )
+
+const DynamicUrl = Type.String({ maxLength: 2048, format: 'uri', description: 'dynamic products: the endpoint sx POSTs to at delivery (https in live mode).' })
+const Interval = StringEnum(INTERVALS, { description: 'subscription products: the billing period.' })
 
 export const CreateProductBodySchema = Type.Object(
   {
@@ -49,6 +57,8 @@ export const CreateProductBodySchema = Type.Object(
     description: Type.Optional(Description),
     stock: Type.Optional(Stock),
     status: Type.Optional(ProductStatusSchema),
+    dynamic_url: Type.Optional(DynamicUrl),
+    interval: Type.Optional(Interval),
   },
   { additionalProperties: false },
 )
@@ -60,6 +70,7 @@ export const UpdateProductBodySchema = Type.Object(
     status: Type.Optional(ProductStatusSchema),
     description: Type.Optional(Description),
     stock: Type.Optional(Stock),
+    dynamic_url: Type.Optional(DynamicUrl),
   },
   { additionalProperties: false, minProperties: 1 },
 )
@@ -71,6 +82,7 @@ export const UpdatedProductSchema = Type.Object({
   status: Type.Optional(ProductStatusSchema),
   description: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   stock: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+  dynamic_url: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   updated_at: Timestamp,
 }, { description: 'The id, the fields that were sent, and `updated_at`.' })
 

@@ -16,6 +16,15 @@ export interface ProductsTable {
   created_at: number
   updated_at: number
   archived_at: number | null
+  /** dynamic: the merchant endpoint called at delivery, and its signing secret sealed with SX_SECRET. */
+  dynamic_url: string | null
+  signing_secret_sealed: string | null
+  /** subscription: day | week | month | year */
+  interval: string | null
+  /** file_download: the uploaded file, stored content-addressed under the data folder. */
+  file_name: string | null
+  file_size: number | null
+  file_sha256: string | null
 }
 
 export interface StockItemsTable {

@@ -1,3 +1,9 @@
 // Catalog: products and their stock pools.
 export { catalogRoutes } from './catalog.routes.ts'
 export { seedProduct } from './seed.ts'
+export { INTERVALS, PRODUCT_TYPES, POOL_TYPES, type ProductType } from './catalog.schemas.ts'
+export type { ProductWithStockRow } from './catalog.table.ts'
+export { findProducts } from './catalog.repository.ts'
+export { bumpCatalogVersion } from './catalog.repository.ts'
+export { openProductFile } from './files.service.ts'
+export { releasePoolItems, reservePoolItems, returnCounterStock, sellPoolItems, takeCounterStock } from './reservations.repository.ts'

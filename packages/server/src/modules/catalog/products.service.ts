@@ -14,6 +14,7 @@ import { toProduct } from './catalog.mappers.ts'
 import type { ProductWithStockRow } from './catalog.table.ts'
 import * as repo from './catalog.repository.ts'
 import { nextFreeSlug, slugify } from './slug.ts'
+import { newSigningSecret } from '../../platform/signing.ts'
 
 const ISO_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'))
 const SLUG_ATTEMPTS = 5
@@ -24,8 +25,11 @@ export async function createProduct(services: Services, ctx: RequestContext, bod
   if (!ISO_CURRENCIES.has(body.currency)) errors.currency = ['is not an ISO-4217 currency code']
   if (body.name.trim() === '') errors.name = ['must not be blank']
   checkStockIsSettable(body.type, body.stock, errors)
+  checkTypeSettings(body.type, body, ctx.auth.livemode, errors)
   if (Object.keys(errors).length > 0) throw invalidFields(errors)
 
+  // A dynamic product signs its delivery calls with its own secret, shown once and stored sealed.
+  const signingSecret = body.type === 'dynamic' ? newSigningSecret() : null
   const now = services.clock.now()
   const base = slugify(body.name)
   // Two creates with one name may race for a slug; the unique index decides and the loser retries.
@@ -48,8 +52,15 @@ export async function createProduct(services: Services, ctx: RequestContext, bod
           created_at: now,
           updated_at: now,
           archived_at: body.status === 'archived' ? now : null,
+          dynamic_url: body.dynamic_url ?? null,
+          signing_secret_sealed: signingSecret === null ? null : services.secretBox.seal(signingSecret),
+          interval: body.interval ?? null,
+          file_name: null,
+          file_size: null,
+          file_sha256: null,
         })
-        return emitProductEvent(trx, ctx.auth, id, 'product.created', now)
+        const product = await emitProductEvent(trx, ctx.auth, id, 'product.created', now)
+        return signingSecret === null ? product : { ...product, signing_secret: signingSecret }
       })
     } catch (error) {
       if (!isUniqueViolation(error) || attempt >= SLUG_ATTEMPTS) throw error
@@ -74,6 +85,7 @@ export async function updateProduct(services: Services, ctx: RequestContext, id:
     const errors: FieldErrors = {}
     if (body.name !== undefined && body.name.trim() === '') errors.name = ['must not be blank']
     if (body.stock !== undefined) checkStockIsSettable(current.type, body.stock, errors)
+    if (body.dynamic_url !== undefined) checkTypeSettings(current.type, { dynamic_url: body.dynamic_url, interval: current.interval ?? undefined }, ctx.auth.livemode, errors)
     if (Object.keys(errors).length > 0) throw invalidFields(errors)
 
     const now = services.clock.now()
@@ -84,6 +96,7 @@ export async function updateProduct(services: Services, ctx: RequestContext, id:
       ...(body.status !== undefined ? { status: body.status } : {}),
       ...(body.description !== undefined ? { description: body.description } : {}),
       ...(body.stock !== undefined ? { stock_counter: body.stock } : {}),
+      ...(body.dynamic_url !== undefined ? { dynamic_url: body.dynamic_url } : {}),
       archived_at: archivedAt,
       updated_at: now,
     })
@@ -119,6 +132,17 @@ export async function emitProductEvent(trx: DbOrTrx, scope: Scope, id: string, t
   const product = toProduct(await loadProduct(trx, scope, id))
   await recordEvent(trx, { shopId: scope.shopId, livemode: scope.livemode, type, data: product, at })
   return product
+}
+
+/** dynamic products need their endpoint (https in live mode), subscriptions their interval; other types take neither. */
+function checkTypeSettings(type: string, body: { dynamic_url?: string; interval?: string }, livemode: boolean, errors: FieldErrors): void {
+  if (type === 'dynamic') {
+    if (body.dynamic_url === undefined) errors.dynamic_url = ['is required for dynamic products']
+    else if (!/^https?:\/\//.test(body.dynamic_url)) errors.dynamic_url = ['must be an http(s) URL']
+    else if (livemode && !body.dynamic_url.startsWith('https://')) errors.dynamic_url = ['must be https:// in live mode']
+  } else if (body.dynamic_url !== undefined) errors.dynamic_url = ['is only taken by dynamic products']
+  if (type === 'subscription' && body.interval === undefined) errors.interval = ['is required for subscription products']
+  if (type !== 'subscription' && body.interval !== undefined) errors.interval = ['is only taken by subscription products']
 }
 
 function checkStockIsSettable(type: string, stock: number | null | undefined, errors: FieldErrors): void {

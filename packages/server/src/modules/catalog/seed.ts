@@ -16,6 +16,7 @@ export async function seedProduct(trx: DbOrTrx, scope: { shopId: string; livemod
     id, shop_id: scope.shopId, livemode, name: product.name, slug: slugify(product.name), type: product.type,
     price_cents: product.price_cents, currency: 'USD', description: null, status: 'active',
     stock_counter: product.stock ?? null, created_at: now, updated_at: now, archived_at: null,
+    dynamic_url: null, signing_secret_sealed: null, interval: null, file_name: null, file_size: null, file_sha256: null,
   })
   await repo.insertStockItems(trx, product.items.map((value) => ({
     id: newId('stockItem'), shop_id: scope.shopId, livemode, product_id: id, value,

@@ -1,0 +1,66 @@
+// Files of file_download products: PUT streams the body to disk while hashing it, under the data
+// folder, content-addressed (<sha256>), so re-uploading the same file stores it once. A body over
+// the limit is cut off with 413 and nothing is kept.
+import { createHash, randomBytes } from 'node:crypto'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { mkdir, rename, rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { Transform, type Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { Services } from '../../services.ts'
+import type { RequestContext } from '../../platform/context.ts'
+import { AppError, invalidFields } from '../../platform/errors.ts'
+import { loadProduct } from './products.service.ts'
+import * as repo from './catalog.repository.ts'
+
+export type StoredFile = { name: string; size: number; sha256: string }
+
+const FILENAME = /^[^/\\\x00-\x1f]{1,255}$/
+
+export async function uploadProductFile(services: Services, ctx: RequestContext, id: string, filename: string | undefined, body: Readable): Promise<{ id: string; file: StoredFile }> {
+  const product = await loadProduct(services.db, ctx.auth, id)
+  if (product.type !== 'file_download') throw invalidFields({ type: [`is ${product.type}; only file_download products take a file`] })
+  if (!filename || !FILENAME.test(filename)) throw invalidFields({ filename: ['is required (?filename=name.zip), 1-255 characters, no slashes or control characters'] })
+
+  const dir = filesDir(services)
+  await mkdir(join(dir, 'tmp'), { recursive: true })
+  const temp = join(dir, 'tmp', randomBytes(12).toString('hex'))
+  const hash = createHash('sha256')
+  let size = 0
+  const limit = services.config.delivery.fileBodyLimitBytes
+  const meter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length
+      if (size > limit) return done(new AppError('payload_too_large', `Files are limited to ${limit} bytes.`))
+      hash.update(chunk)
+      done(null, chunk)
+    },
+  })
+  try {
+    await pipeline(body, meter, createWriteStream(temp, { mode: 0o600 }))
+  } catch (error) {
+    await rm(temp, { force: true })
+    throw error
+  }
+  if (size === 0) {
+    await rm(temp, { force: true })
+    throw invalidFields({ body: ['is empty; send the file\'s bytes as the request body'] })
+  }
+  const sha256 = hash.digest('hex')
+  await rename(temp, join(dir, sha256))
+  await ctx.transact(async (trx) => {
+    await repo.updateProduct(trx, ctx.auth, id, { file_name: filename, file_size: size, file_sha256: sha256, updated_at: services.clock.now() })
+  })
+  return { id, file: { name: filename, size, sha256 } }
+}
+
+/** Opens a stored file for download, or null when it is gone from this machine's disk. */
+export async function openProductFile(services: Services, sha256: string): Promise<{ stream: Readable; size: number } | null> {
+  const path = join(filesDir(services), sha256)
+  const info = await stat(path).catch(() => null)
+  return info ? { stream: createReadStream(path), size: info.size } : null
+}
+
+function filesDir(services: Services): string {
+  return join(services.config.dataDir, 'files')
+}

@@ -1,0 +1,45 @@
+import type { Services } from '../../services.ts'
+import type { RequestContext } from '../../platform/context.ts'
+import { toIso, toIsoOrNull } from '../../platform/clock.ts'
+import { notFound } from '../../platform/errors.ts'
+import { isId } from '../../platform/ids.ts'
+import { readPage, toList } from '../../platform/pagination.ts'
+import * as repo from './customers.repository.ts'
+import type { Customer, CustomerSummary, ListCustomersQuery } from './customers.schemas.ts'
+
+const RECENT_ORDERS = 10
+
+export async function listCustomers(services: Services, ctx: RequestContext, query: ListCustomersQuery) {
+  const page = readPage(query, 'customers')
+  const rows = await repo.listCustomers(services.db, ctx.auth, page.afterId, page.limit)
+  return toList(rows, page, (row) => toCustomerSummary(row, ctx.auth.livemode))
+}
+
+export async function getCustomer(services: Services, ctx: RequestContext, id: string): Promise<Customer> {
+  const row = isId('customer', id) ? await repo.findCustomer(services.db, ctx.auth, id) : undefined
+  if (!row) throw notFound('customer', id)
+  const orders = await repo.recentOrders(services.db, id, RECENT_ORDERS)
+  return {
+    ...toCustomerSummary(row, ctx.auth.livemode),
+    orders: orders.map((o) => ({
+      id: o.id,
+      status: o.status,
+      total_cents: Number(o.total_cents),
+      currency: o.currency,
+      created_at: toIso(Number(o.created_at)),
+      paid_at: toIsoOrNull(o.paid_at === null ? null : Number(o.paid_at)),
+    })),
+  }
+}
+
+function toCustomerSummary(row: repo.CustomerRow, livemode: boolean): CustomerSummary {
+  return {
+    id: row.id,
+    email: row.email,
+    orders_count: Number(row.orders_count),
+    lifetime_cents: Number(row.lifetime_cents),
+    livemode,
+    first_seen_at: toIso(Number(row.created_at)),
+    last_seen_at: row.last_seen_at === null ? null : toIso(Number(row.last_seen_at)),
+  }
+}

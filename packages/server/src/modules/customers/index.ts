@@ -1,0 +1,3 @@
+// Customers: one per shop, mode and email, with figures derived from their orders.
+export { customersRoutes } from './customers.routes.ts'
+export { upsertCustomer } from './customers.repository.ts'

@@ -1,0 +1,4 @@
+// Delivery: one strategy per product type, run by the orders' delivery job.
+export { STRATEGIES, RENEWAL_JOB } from './strategies.ts'
+export type { DeliveredValue, DeliveryDeps, LineToDeliver } from './strategy.ts'
+

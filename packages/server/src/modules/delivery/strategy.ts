@@ -1,0 +1,49 @@
+// The delivery port: one strategy per product type. `fetch` does network work outside any
+// transaction (dynamic only); `settle` runs inside the transaction that marks the line delivered,
+// and must give the same answer if it runs again for the same line.
+import type { Config } from '../../config.ts'
+import type { DbOrTrx, Dialect } from '../../db/database.ts'
+import type { Clock } from '../../platform/clock.ts'
+import type { SecretBox } from '../../platform/secret-box.ts'
+
+export type LineToDeliver = {
+  shopId: string
+  livemode: boolean
+  orderId: string
+  line: number
+  productId: string
+  productType: string
+  qty: number
+  customerEmail: string
+  paidAt: number
+  /** Subscription renewals: the order whose period this one extends. */
+  renewsOrderId: string | null
+}
+
+/** What a line delivered, as stored on the line (the API adds product_id and kind). */
+export type DeliveredValue = {
+  value?: string
+  url?: string
+  expires_at?: string
+  max_downloads?: number
+  carrier?: string
+  tracking_number?: string
+  period_start?: string
+  period_end?: string
+}
+
+export type Fetched = { ok: true; values: string[] } | { ok: false; reason: string }
+export type Settled = { state: 'delivered'; delivered: DeliveredValue[] } | { state: 'awaiting_fulfilment' }
+
+export type DeliveryDeps = {
+  config: Config
+  db: DbOrTrx
+  dialect: Dialect
+  clock: Clock
+  secretBox: SecretBox
+}
+
+export interface DeliveryStrategy {
+  fetch?(deps: DeliveryDeps, line: LineToDeliver): Promise<Fetched>
+  settle(trx: DbOrTrx, deps: DeliveryDeps, line: LineToDeliver, fetched: Fetched | undefined): Promise<Settled>
+}

@@ -1,0 +1,59 @@
+// The buyer's view of an order, for the hosted page and the emails (rendered by storefront).
+import type { Services } from '../../services.ts'
+import type { DbOrTrx } from '../../db/database.ts'
+import { paymentUri, type Chain } from '../payments/index.ts'
+import type { OrderPageView } from '../storefront/index.ts'
+import { toOrder } from './orders.mappers.ts'
+import type { OrderRow } from './orders.table.ts'
+import * as repo from './orders.repository.ts'
+
+export async function buildPageView(services: Services, db: DbOrTrx, row: OrderRow): Promise<OrderPageView> {
+  const lines = await repo.findLines(db, [row.id])
+  const order = toOrder(row, lines, services.config.http.publicUrl)
+  const shop = await repo.shopName(db, row.shop_id)
+  const names = new Map(lines.map((line) => [line.product_id, line.product_name]))
+  const { payment } = order
+  return {
+    shopName: shop?.name ?? 'Shop',
+    livemode: order.livemode,
+    orderId: order.id,
+    status: order.status,
+    failureReason: order.failure_reason,
+    totalCents: order.total_cents,
+    currency: order.currency,
+    lines: order.items.map((item) => ({ name: item.product, qty: item.qty, subtotalCents: item.subtotal_cents })),
+    payment: payment.address === null || payment.amount === null ? null : {
+      chain: payment.chain,
+      asset: payment.asset,
+      address: payment.address,
+      amountDue: payment.amount,
+      amountRemaining: payment.amount_remaining ?? payment.amount,
+      amountPaid: payment.amount_paid,
+      status: payment.status,
+      paymentUri: paymentUri(payment.chain as Chain, payment.asset, payment.address, payment.amount_remaining ?? payment.amount),
+      expiresAt: payment.expires_at,
+    },
+    delivery: {
+      state: order.delivery.state,
+      items: order.delivery.items.map((item) => ({
+        productName: names.get(item.product_id) ?? item.product_id,
+        kind: item.kind,
+        value: item.value,
+        url: item.url,
+        expiresAt: item.expires_at,
+        downloadsLeft: item.max_downloads,
+        carrier: item.carrier,
+        trackingNumber: item.tracking_number,
+        periodEnd: item.period_end,
+      })),
+    },
+    nowIso: new Date(services.clock.now()).toISOString(),
+    statusUrl: `/o/${row.page_token}/status`,
+    version: pageVersion(row),
+  }
+}
+
+/** Changes whenever anything the page shows changes; the page polls it. */
+export function pageVersion(row: Pick<OrderRow, 'status' | 'updated_at' | 'amount_received'>): string {
+  return `${row.status}.${row.updated_at}.${row.amount_received}`
+}

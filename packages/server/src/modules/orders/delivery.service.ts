@@ -1,0 +1,99 @@
+// The delivery job: after payment, each line is delivered by its product type's strategy, and
+// the order follows its lines (completed, waiting for fulfilment, or failed). A crash at any
+// point leaves the job queued; running it again skips lines already delivered and takes the same
+// pool items, so nothing is delivered twice or lost.
+import type { Services } from '../../services.ts'
+import type { DbOrTrx } from '../../db/database.ts'
+import type { JobOutcome } from '../../platform/jobs/runner.ts'
+import { recordEvent } from '../../platform/outbox/outbox.ts'
+import { STRATEGIES, type DeliveryDeps, type LineToDeliver } from '../delivery/index.ts'
+import type { ProductType } from '../catalog/index.ts'
+import * as repo from './orders.repository.ts'
+import type { OrderLineRow, OrderRow } from './orders.table.ts'
+import { orderById, releaseReservations } from './orders.service.ts'
+import { queueMail } from './mail.ts'
+
+export async function runDelivery(services: Services, orderId: string): Promise<JobOutcome> {
+  const row = await repo.findOrderById(services.db, orderId)
+  if (!row || (row.status !== 'paid' && row.status !== 'delivering')) return
+  const pending = (await repo.findLines(services.db, [orderId])).filter((line) => line.delivery_state === 'pending')
+  if (pending.length > 0) await repo.transitionOrder(services.db, orderId, ['paid'], { status: 'delivering', updated_at: services.clock.now() })
+
+  const deps: DeliveryDeps = { config: services.config, db: services.db, dialect: services.dialect, clock: services.clock, secretBox: services.secretBox }
+  let retry: { at: number; error: string } | null = null
+  for (const line of pending) {
+    const strategy = STRATEGIES[line.product_type as ProductType]
+    const target = toDeliver(row, line)
+    const fetched = strategy.fetch ? await strategy.fetch(deps, target) : undefined
+    if (fetched && !fetched.ok) {
+      const next = await recordFailedAttempt(services, line, fetched.reason)
+      if (next !== null && (retry === null || next < retry.at)) retry = { at: next, error: fetched.reason }
+      continue
+    }
+    await services.db.transaction().execute(async (trx) => {
+      // Claim the line first: if another worker delivered it meanwhile, this one changes nothing.
+      const claimed = await trx.updateTable('order_lines').set({ attempts: line.attempts + 1 })
+        .where('order_id', '=', orderId).where('line', '=', line.line).where('delivery_state', '=', 'pending').executeTakeFirst()
+      if (claimed.numUpdatedRows === 0n) return
+      const settled = await strategy.settle(trx, deps, target, fetched)
+      const now = services.clock.now()
+      await repo.updateLine(trx, orderId, line.line, settled.state === 'delivered'
+        ? { delivery_state: 'delivered', delivered: JSON.stringify(settled.delivered), delivered_at: now, last_error: null }
+        : { delivery_state: 'awaiting_fulfilment' })
+    })
+  }
+  await services.db.transaction().execute((trx) => completeIfDelivered(services, trx, orderId, services.clock.now()))
+  return retry ? { retryAt: retry.at, error: retry.error } : undefined
+}
+
+/** Counts a failed attempt; returns when to try again, or null once the line has failed for good. */
+async function recordFailedAttempt(services: Services, line: OrderLineRow, reason: string): Promise<number | null> {
+  const delays = services.config.delivery.dynamicRetryDelaysSeconds
+  const attempts = Number(line.attempts) + 1
+  const exhausted = attempts > delays.length
+  await repo.updateLine(services.db, line.order_id, line.line, { attempts, last_error: reason.slice(0, 500), delivery_state: exhausted ? 'failed' : 'pending' })
+  return exhausted ? null : services.clock.now() + delays[attempts - 1]! * 1000
+}
+
+/** Moves a paid order on from the state of its lines; emits order.delivered or order.failed. */
+export async function completeIfDelivered(services: Services, trx: DbOrTrx, orderId: string, now: number): Promise<void> {
+  const states = (await repo.findLines(trx, [orderId])).map((line) => line.delivery_state)
+  let event: 'order.delivered' | 'order.failed' | null = null
+  if (states.includes('failed')) {
+    if (await repo.transitionOrder(trx, orderId, ['paid', 'delivering'], { status: 'failed', failure_reason: 'delivery_failed', updated_at: now })) event = 'order.failed'
+  } else if (states.every((s) => s === 'delivered')) {
+    if (await repo.transitionOrder(trx, orderId, ['paid', 'delivering'], { status: 'completed', delivered_at: now, updated_at: now })) event = 'order.delivered'
+  } else if (states.every((s) => s === 'delivered' || s === 'awaiting_fulfilment')) {
+    await repo.transitionOrder(trx, orderId, ['delivering'], { status: 'paid', updated_at: now })
+  }
+  if (!event) return
+  const { row, order } = await orderById(services, trx, orderId)
+  await recordEvent(trx, { shopId: row.shop_id, livemode: row.livemode === 1, type: event, data: order, at: now })
+  if (event === 'order.delivered') await queueMail(trx, { shopId: row.shop_id, livemode: row.livemode === 1 }, orderId, 'delivery', now)
+}
+
+/** The expiry job: an order still unpaid at expires_at fails and gives its stock back. */
+export async function expireOrder(services: Services, orderId: string): Promise<JobOutcome> {
+  const now = services.clock.now()
+  const row = await repo.findOrderById(services.db, orderId)
+  if (!row || (row.status !== 'pending' && row.status !== 'awaiting_payment')) return
+  if (Number(row.expires_at) > now) return { retryAt: Number(row.expires_at), error: 'not due yet' }
+  await services.db.transaction().execute(async (trx) => {
+    const expired = await repo.transitionOrder(trx, orderId, ['pending', 'awaiting_payment'], {
+      status: 'failed', failure_reason: 'payment_expired', invoice_status: 'expired', updated_at: now,
+    })
+    if (!expired) return
+    const scope = { shopId: row.shop_id, livemode: row.livemode === 1 }
+    await releaseReservations(trx, scope, orderId)
+    const { order } = await orderById(services, trx, orderId)
+    await recordEvent(trx, { ...scope, type: 'order.failed', data: order, at: now })
+  })
+}
+
+function toDeliver(row: OrderRow, line: OrderLineRow): LineToDeliver {
+  return {
+    shopId: row.shop_id, livemode: row.livemode === 1, orderId: row.id, line: Number(line.line), productId: line.product_id,
+    productType: line.product_type, qty: Number(line.qty), customerEmail: row.customer_email,
+    paidAt: Number(row.paid_at), renewsOrderId: row.renews_order_id,
+  }
+}

@@ -1,0 +1,20 @@
+// Orders: checkout, payments applied to invoices, delivery, and the buyer's pages.
+import type { Services } from '../../services.ts'
+import type { JobHandlers } from '../../platform/jobs/runner.ts'
+import { JOBS } from './jobs.ts'
+import { expireOrder, runDelivery } from './delivery.service.ts'
+import { sendMail } from './mail.ts'
+import { renewSubscription } from './renewal.service.ts'
+
+export { ordersRoutes, testHelperRoutes } from './orders.routes.ts'
+export { buyerPageRoutes } from './pages.routes.ts'
+export { OrderSchema } from './orders.schemas.ts'
+
+export function orderJobHandlers(services: Services): JobHandlers {
+  return {
+    [JOBS.expire]: (job) => expireOrder(services, job.ref),
+    [JOBS.deliver]: (job) => runDelivery(services, job.ref),
+    [JOBS.mail]: (job) => sendMail(services, job.ref, job.attempts),
+    [JOBS.renew]: (job) => renewSubscription(services, job.ref),
+  }
+}

@@ -1,0 +1,90 @@
+import type { Insertable, Updateable } from 'kysely'
+import type { DbOrTrx } from '../../db/database.ts'
+import type { OrderLineRow, OrderLinesTable, OrderRow, OrdersTable } from './orders.table.ts'
+
+type Scope = { shopId: string; livemode: boolean }
+
+export async function insertOrder(db: DbOrTrx, order: Insertable<OrdersTable>, lines: Insertable<OrderLinesTable>[]): Promise<void> {
+  await db.insertInto('orders').values(order).execute()
+  await db.insertInto('order_lines').values(lines).execute()
+}
+
+export function findOrder(db: DbOrTrx, scope: Scope, id: string): Promise<OrderRow | undefined> {
+  return db
+    .selectFrom('orders')
+    .selectAll()
+    .where('shop_id', '=', scope.shopId)
+    .where('livemode', '=', scope.livemode ? 1 : 0)
+    .where('id', '=', id)
+    .executeTakeFirst()
+}
+
+/** For jobs, which carry an order id only. */
+export function findOrderById(db: DbOrTrx, id: string): Promise<OrderRow | undefined> {
+  return db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export function findOrderByPageToken(db: DbOrTrx, token: string): Promise<OrderRow | undefined> {
+  return db.selectFrom('orders').selectAll().where('page_token', '=', token).executeTakeFirst()
+}
+
+export function listOrders(
+  db: DbOrTrx,
+  scope: Scope,
+  filters: { status?: string; from?: number; toBefore?: number },
+  afterId: string | null,
+  limit: number,
+): Promise<OrderRow[]> {
+  let query = db.selectFrom('orders').selectAll().where('shop_id', '=', scope.shopId).where('livemode', '=', scope.livemode ? 1 : 0)
+  if (filters.status) query = query.where('status', '=', filters.status)
+  if (filters.from !== undefined) query = query.where('created_at', '>=', filters.from)
+  if (filters.toBefore !== undefined) query = query.where('created_at', '<', filters.toBefore)
+  if (afterId) query = query.where('id', '<', afterId)
+  return query.orderBy('id', 'desc').limit(limit + 1).execute()
+}
+
+export function findLines(db: DbOrTrx, orderIds: string[]): Promise<OrderLineRow[]> {
+  if (orderIds.length === 0) return Promise.resolve([])
+  return db.selectFrom('order_lines').selectAll().where('order_id', 'in', orderIds).orderBy('order_id').orderBy('line').execute()
+}
+
+/**
+ * Changes an order only if it is still in one of `from` statuses; returns whether it did. Every
+ * status change goes through here, so two racing transitions (expiry and a late payment) cannot
+ * both win.
+ */
+export async function transitionOrder(db: DbOrTrx, id: string, from: string[], patch: Updateable<OrdersTable>): Promise<boolean> {
+  const result = await db.updateTable('orders').set(patch).where('id', '=', id).where('status', 'in', from).executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}
+
+export async function updateOrder(db: DbOrTrx, id: string, patch: Updateable<OrdersTable>): Promise<void> {
+  await db.updateTable('orders').set(patch).where('id', '=', id).execute()
+}
+
+export async function updateLine(db: DbOrTrx, orderId: string, line: number, patch: Updateable<OrderLinesTable>): Promise<void> {
+  await db.updateTable('order_lines').set(patch).where('order_id', '=', orderId).where('line', '=', line).execute()
+}
+
+/**
+ * Takes the order's row lock (a no-op write) before reading it, so concurrent payments of one
+ * order apply one after the other on PostgreSQL, as they already do under SQLite's write lock.
+ */
+export async function lockOrder(db: DbOrTrx, id: string): Promise<OrderRow | undefined> {
+  await db.updateTable('orders').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', id).execute()
+  return findOrderById(db, id)
+}
+
+export async function insertPayment(db: DbOrTrx, payment: { order_id: string; tx_hash: string; amount: string; seen_at: number }): Promise<boolean> {
+  const result = await db.insertInto('order_payments').values(payment).onConflict((oc) => oc.columns(['order_id', 'tx_hash']).doNothing()).executeTakeFirst()
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1
+}
+
+export async function countPayments(db: DbOrTrx, orderId: string): Promise<number> {
+  const row = await db.selectFrom('order_payments').select((eb) => eb.fn.countAll<number>().as('n')).where('order_id', '=', orderId).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+export function shopName(db: DbOrTrx, shopId: string) {
+  return db.selectFrom('shops').select('name').where('id', '=', shopId).executeTakeFirst()
+}

@@ -1,0 +1,117 @@
+// Reading orders, and the merchant's actions on one: resend, fulfil, redeliver.
+import type { Services } from '../../services.ts'
+import type { RequestContext } from '../../platform/context.ts'
+import type { DbOrTrx } from '../../db/database.ts'
+import { AppError, invalidFields, notFound } from '../../platform/errors.ts'
+import { isId } from '../../platform/ids.ts'
+import { toIso } from '../../platform/clock.ts'
+import { readPage, toList } from '../../platform/pagination.ts'
+import { enqueue } from '../../platform/jobs/queue.ts'
+import { releasePoolItems, returnCounterStock } from '../catalog/index.ts'
+import type { FulfilBody, ListOrdersQuery, Order } from './orders.schemas.ts'
+import { toOrder } from './orders.mappers.ts'
+import type { OrderRow } from './orders.table.ts'
+import * as repo from './orders.repository.ts'
+import { JOBS } from './jobs.ts'
+import { queueMail } from './mail.ts'
+import { completeIfDelivered } from './delivery.service.ts'
+
+type Scope = { shopId: string; livemode: boolean }
+const DAY_MS = 86_400_000
+
+export async function getOrder(services: Services, ctx: RequestContext, id: string): Promise<Order> {
+  return loadOrder(services, services.db, ctx.auth, id)
+}
+
+export async function loadOrder(services: Services, db: DbOrTrx, scope: Scope, id: string): Promise<Order> {
+  const row = await findOwnOrder(db, scope, id)
+  return toOrder(row, await repo.findLines(db, [id]), services.config.http.publicUrl)
+}
+
+/** The order as the API shows it, by id alone (for jobs and events). */
+export async function orderById(services: Services, db: DbOrTrx, id: string): Promise<{ row: OrderRow; order: Order }> {
+  const row = await repo.findOrderById(db, id)
+  if (!row) throw new Error(`order ${id} not found`)
+  return { row, order: toOrder(row, await repo.findLines(db, [id]), services.config.http.publicUrl) }
+}
+
+export async function listOrders(services: Services, ctx: RequestContext, query: ListOrdersQuery) {
+  const filters = { status: query.status, from: query.from, to: query.to }
+  const page = readPage(query, 'orders', filters)
+  const range = { from: parseDay(query.from, 'from', 0), toBefore: parseDay(query.to, 'to', DAY_MS) }
+  const rows = await repo.listOrders(services.db, ctx.auth, { status: query.status, ...range }, page.afterId, page.limit)
+  const lines = await repo.findLines(services.db, rows.slice(0, page.limit).map((r) => r.id))
+  const byOrder = new Map<string, typeof lines>()
+  for (const line of lines) byOrder.set(line.order_id, [...(byOrder.get(line.order_id) ?? []), line])
+  return toList(rows, page, (row) => toOrder(row, byOrder.get(row.id) ?? [], services.config.http.publicUrl))
+}
+
+/** A date covers its whole UTC day (`to` is inclusive); a date-time is taken as given. */
+function parseDay(value: string | undefined, field: string, dayOffset: number): number | undefined {
+  if (value === undefined) return undefined
+  const isDate = /^\d{4}-\d{2}-\d{2}$/.test(value)
+  const time = Date.parse(isDate ? `${value}T00:00:00Z` : value)
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(time)) throw invalidFields({ [field]: ['must be an ISO-8601 date (2026-05-26) or date-time'] })
+  return isDate ? time + dayOffset : time + (dayOffset ? 1 : 0)
+}
+
+export async function resendOrder(services: Services, ctx: RequestContext, id: string) {
+  return ctx.transact(async (trx) => {
+    const row = await findOwnOrder(trx, ctx.auth, id)
+    if (row.status === 'pending') throw new AppError('conflict', `Order ${id} has no invoice yet; nothing to resend.`)
+    const now = services.clock.now()
+    await queueMail(trx, ctx.auth, id, 'resend', now)
+    const lines = await repo.findLines(trx, [id])
+    return { sent_at: toIso(now), recipient: row.customer_email, delivery_kind: toOrder(row, lines, '').delivery.kind }
+  }).finally(() => services.jobs.nudge())
+}
+
+export async function fulfilOrder(services: Services, ctx: RequestContext, id: string, body: FulfilBody): Promise<Order> {
+  const order = await ctx.transact(async (trx) => {
+    const row = await findOwnOrder(trx, ctx.auth, id)
+    const waiting = (await repo.findLines(trx, [id])).filter((line) => line.delivery_state === 'awaiting_fulfilment')
+    if (row.status !== 'paid' || waiting.length === 0) {
+      throw new AppError('conflict', `Order ${id} is ${row.status} with no physical goods waiting to ship; only paid orders with physical items can be fulfilled.`)
+    }
+    const now = services.clock.now()
+    const shipment = { carrier: body.carrier, tracking_number: body.tracking_number }
+    for (const line of waiting) {
+      await repo.updateLine(trx, id, line.line, { delivery_state: 'delivered', delivered: JSON.stringify([shipment]), delivered_at: now })
+    }
+    await repo.updateOrder(trx, id, { fulfilment: JSON.stringify(shipment), updated_at: now })
+    await completeIfDelivered(services, trx, id, now)
+    return loadOrder(services, trx, ctx.auth, id)
+  })
+  services.jobs.nudge()
+  return order
+}
+
+/** Runs a failed delivery again: the failed lines start over with a fresh attempt budget. */
+export async function redeliverOrder(services: Services, ctx: RequestContext, id: string): Promise<Order> {
+  const order = await ctx.transact(async (trx) => {
+    const row = await findOwnOrder(trx, ctx.auth, id)
+    const now = services.clock.now()
+    const moved = row.failure_reason === 'delivery_failed' &&
+      (await repo.transitionOrder(trx, id, ['failed'], { status: 'delivering', failure_reason: null, updated_at: now }))
+    if (!moved) throw new AppError('conflict', `Order ${id} is ${row.status}; only an order whose delivery failed can be redelivered.`)
+    await trx.updateTable('order_lines').set({ delivery_state: 'pending', attempts: 0, last_error: null }).where('order_id', '=', id).where('delivery_state', '=', 'failed').execute()
+    await enqueue(trx, { kind: JOBS.deliver, ref: id, runAt: now })
+    return loadOrder(services, trx, ctx.auth, id)
+  })
+  services.jobs.nudge()
+  return order
+}
+
+/** Gives an unpaid order's stock back: pool items to the pool, counters their units. */
+export async function releaseReservations(trx: DbOrTrx, scope: Scope, orderId: string): Promise<void> {
+  await releasePoolItems(trx, scope, orderId)
+  for (const line of await repo.findLines(trx, [orderId])) {
+    if (line.counter_reserved === 1) await returnCounterStock(trx, scope, line.product_id, Number(line.qty))
+  }
+}
+
+async function findOwnOrder(db: DbOrTrx, scope: Scope, id: string): Promise<OrderRow> {
+  const row = isId('order', id) ? await repo.findOrder(db, scope, id) : undefined
+  if (!row) throw notFound('order', id)
+  return row
+}

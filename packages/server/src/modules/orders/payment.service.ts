@@ -1,0 +1,59 @@
+// Applying a payment the provider saw: the invoice state machine decides, and the order follows
+// (awaiting_payment → paid, which queues delivery). Payments of one order apply one at a time,
+// and a transaction hash counts once, so replays and races cannot deliver twice.
+import type { Services } from '../../services.ts'
+import type { RequestContext } from '../../platform/context.ts'
+import type { DbOrTrx } from '../../db/database.ts'
+import { AppError, invalidFields, notFound } from '../../platform/errors.ts'
+import { isId } from '../../platform/ids.ts'
+import { enqueue } from '../../platform/jobs/queue.ts'
+import { recordEvent } from '../../platform/outbox/outbox.ts'
+import { afterPayment, becamePaid, findAsset, parseUnits, remaining, sandboxPaymentHash, tolerance, type Chain, type InvoiceStatus } from '../payments/index.ts'
+import type { Order, PayBody } from './orders.schemas.ts'
+import * as repo from './orders.repository.ts'
+import { loadOrder, orderById } from './orders.service.ts'
+import { JOBS } from './jobs.ts'
+
+/** POST /v1/test_helpers/orders/{id}/pay: the sandbox sees a payment, as a chain watcher would. */
+export async function simulatePayment(services: Services, ctx: RequestContext, id: string, body: PayBody): Promise<Order> {
+  // Test helpers do not exist for live keys.
+  if (ctx.auth.livemode) throw new AppError('not_found', 'Test helpers exist for test keys only.')
+  const row = isId('order', id) ? await repo.findOrder(services.db, ctx.auth, id) : undefined
+  if (!row) throw notFound('order', id)
+  if (row.amount_due === null) throw new AppError('conflict', `Order ${id} has no invoice to pay (it is ${row.status}).`)
+  const asset = findAsset(row.chain as Chain, row.asset)!
+  const amount = body.amount === undefined ? null : parseUnits(body.amount, asset.decimals)
+  if (body.amount !== undefined && (amount === null || amount <= 0n)) {
+    throw invalidFields({ amount: [`must be a positive amount of ${row.asset} with at most ${asset.decimals} decimals, like "25.5"`] })
+  }
+  const paid = await ctx.transact(async (trx) => {
+    const order = (await repo.lockOrder(trx, id))!
+    const due = BigInt(order.amount_due!)
+    const received = BigInt(order.amount_received)
+    const paying = amount ?? (remaining(due, received) > 0n ? remaining(due, received) : due)
+    const txHash = body.tx_hash ?? sandboxPaymentHash(row.chain as Chain, id, await repo.countPayments(trx, id))
+    await applyPayment(services, trx, order.id, { txHash, amount: paying })
+    return loadOrder(services, trx, ctx.auth, id)
+  })
+  services.jobs.nudge()
+  return paid
+}
+
+/** Records one payment (once per tx hash) and moves the invoice and the order on. Call inside a transaction holding the order's lock. */
+export async function applyPayment(services: Services, trx: DbOrTrx, orderId: string, payment: { txHash: string; amount: bigint }) {
+  const now = services.clock.now()
+  const { row } = await orderById(services, trx, orderId)
+  if (!(await repo.insertPayment(trx, { order_id: orderId, tx_hash: payment.txHash, amount: payment.amount.toString(), seen_at: now }))) return
+  const asset = findAsset(row.chain as Chain, row.asset)!
+  const due = BigInt(row.amount_due!)
+  const received = BigInt(row.amount_received) + payment.amount
+  const before = row.invoice_status as InvoiceStatus
+  const after = afterPayment({ status: before, due, received, tolerance: tolerance(asset, due), confirmed: true })
+  await repo.updateOrder(trx, orderId, { amount_received: received.toString(), invoice_status: after, updated_at: now })
+  if (!becamePaid(before, after)) return
+  if (await repo.transitionOrder(trx, orderId, ['awaiting_payment'], { status: 'paid', paid_at: now, tx_hash: payment.txHash, updated_at: now })) {
+    await enqueue(trx, { kind: JOBS.deliver, ref: orderId, runAt: now })
+    const { order } = await orderById(services, trx, orderId)
+    await recordEvent(trx, { shopId: row.shop_id, livemode: row.livemode === 1, type: 'order.paid', data: order, at: now })
+  }
+}

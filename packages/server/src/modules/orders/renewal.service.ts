@@ -1,0 +1,34 @@
+// Subscription renewal: before a period ends, a new order for the same buyer and product is
+// created with its own invoice and emailed. Paying it extends the subscription from the end of
+// the current period.
+import type { Services } from '../../services.ts'
+import type { JobOutcome } from '../../platform/jobs/runner.ts'
+import { AppError } from '../../platform/errors.ts'
+import type { Transact } from '../../platform/context.ts'
+import * as repo from './orders.repository.ts'
+import { createOrder } from './checkout.service.ts'
+
+export async function renewSubscription(services: Services, orderId: string): Promise<JobOutcome> {
+  const row = await repo.findOrderById(services.db, orderId)
+  if (!row || row.status !== 'completed') return
+  const already = await services.db.selectFrom('orders').select('id').where('renews_order_id', '=', orderId).executeTakeFirst()
+  if (already) return
+  const line = (await repo.findLines(services.db, [orderId])).find((l) => l.product_type === 'subscription')
+  const periodEnd = line?.delivered ? Date.parse((JSON.parse(line.delivered) as { period_end: string }[])[0]!.period_end) : null
+  if (!line || periodEnd === null) return
+  const scope = { shopId: row.shop_id, livemode: row.livemode === 1 }
+  const transact: Transact = (work) => services.db.transaction().execute(work)
+  const ctx = { auth: scope, transact }
+  try {
+    await createOrder(services, ctx, {
+      customer_email: row.customer_email,
+      items: [{ product_id: line.product_id, qty: 1 }],
+      chain: row.chain as never,
+      asset: row.asset,
+    }, { renewsOrderId: orderId, expiresAt: periodEnd })
+  } catch (error) {
+    // The product was archived or sold out: no renewal to offer; anything else is retried.
+    if (error instanceof AppError && error.status < 500) return
+    throw error
+  }
+}

@@ -1,0 +1,113 @@
+// The worker loop: claims due jobs and runs their handlers, a few at a time. A handler that
+// throws is retried with backoff; one that returns `{ retryAt }` chooses its own next attempt.
+// A crashed worker's jobs are taken over once their lease passes.
+import type { Db, Dialect } from '../../db/database.ts'
+import type { Clock } from '../clock.ts'
+import { claimNext, finish, nextRunAt, retryAt, type Job } from './queue.ts'
+
+export type JobOutcome = void | { retryAt: number; error: string }
+export type JobHandler = (job: Job) => Promise<JobOutcome>
+export type JobHandlers = Record<string, JobHandler>
+
+export type JobRunner = {
+  start(): void
+  /** Wakes an idle worker now (after this process enqueued something). */
+  nudge(): void
+  /** Stops claiming and waits for running jobs to finish. */
+  stop(): Promise<void>
+}
+
+type RunnerOptions = {
+  db: Db
+  dialect: Dialect
+  clock: Clock
+  handlers: JobHandlers
+  pollMs: number
+  leaseMs: number
+  concurrency: number
+  onError: (error: unknown, job: Job) => void
+}
+
+const MAX_BACKOFF_MS = 3_600_000
+
+export function createJobRunner(options: RunnerOptions): JobRunner {
+  const { db, dialect, clock, handlers, pollMs, leaseMs, concurrency, onError } = options
+  let running = false
+  let active = 0
+  let timer: NodeJS.Timeout | null = null
+  let wake: (() => void) | null = null
+  const inFlight = new Set<Promise<void>>()
+
+  async function runOne(job: Job): Promise<void> {
+    const handler = handlers[job.kind]
+    try {
+      if (!handler) throw new Error(`no handler for job kind ${job.kind}`)
+      const outcome = await handler(job)
+      if (outcome) await retryAt(db, job, outcome.retryAt, outcome.error)
+      else await finish(db, job)
+    } catch (error) {
+      onError(error, job)
+      const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(job.attempts, 20))
+      await retryAt(db, job, clock.now() + backoff, error instanceof Error ? error.message : String(error)).catch(() => {})
+    }
+  }
+
+  async function loop(): Promise<void> {
+    while (running) {
+      let claimed: Job | undefined
+      if (active < concurrency) {
+        claimed = await claimNext(db, dialect, clock.now(), leaseMs).catch((error) => {
+          onError(error, { kind: 'claim' } as Job)
+          return undefined
+        })
+      }
+      if (claimed) {
+        active++
+        const work = runOne(claimed).finally(() => {
+          active--
+          inFlight.delete(work)
+          wake?.()
+        })
+        inFlight.add(work)
+        continue
+      }
+      await sleep(active >= concurrency ? pollMs : await idleDelay())
+    }
+  }
+
+  async function idleDelay(): Promise<number> {
+    const next = await nextRunAt(db).catch(() => null)
+    if (next === null) return pollMs
+    return Math.max(5, Math.min(pollMs, next - clock.now()))
+  }
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      wake = () => {
+        wake = null
+        if (timer) clearTimeout(timer)
+        timer = null
+        resolve()
+      }
+      timer = setTimeout(() => wake?.(), ms)
+    })
+  }
+
+  let loopDone: Promise<void> = Promise.resolve()
+  return {
+    start() {
+      if (running) return
+      running = true
+      loopDone = loop()
+    },
+    nudge() {
+      wake?.()
+    },
+    async stop() {
+      running = false
+      wake?.()
+      await loopDone
+      await Promise.allSettled([...inFlight])
+    },
+  }
+}

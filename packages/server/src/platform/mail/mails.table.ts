@@ -1,0 +1,32 @@
+/** The stored mail outbox: every message sx sends (or logs, without SMTP_URL). */
+export interface MailsTable {
+  id: string
+  shop_id: string
+  livemode: number
+  order_id: string | null
+  /** confirmation | delivery | resend | renewal */
+  kind: string
+  recipient: string
+  /** Filled in when the message is rendered, at send time. */
+  subject: string
+  body_text: string
+  body_html: string | null
+  /** queued | sent | failed */
+  status: string
+  /** smtp | log */
+  transport: string | null
+  error: string | null
+  created_at: number
+  sent_at: number | null
+}
+
+export interface DownloadsTable {
+  token_hash: string
+  shop_id: string
+  livemode: number
+  order_id: string
+  product_id: string
+  expires_at: number
+  downloads_left: number
+  created_at: number
+}

@@ -1,0 +1,254 @@
+// Order journeys through the HTTP API, one per product type: order → sandbox payment → the job
+// worker delivers → the order shows the goods; plus the payment rules (partial, over, late).
+import assert from 'node:assert/strict'
+import { createServer, type IncomingMessage } from 'node:http'
+import { after, before, describe, it } from 'node:test'
+import { DIALECTS, client, sampleProduct, startTestEnv, type Client, type TestEnv } from './harness.ts'
+import { verifyXSignature } from '../src/platform/signing.ts'
+import { waitFor } from './processes.ts'
+
+export const NO_LIMITS = { RATE_LIMIT_WRITES: '100000', RATE_LIMIT_READS: '100000' }
+const SHIP_TO = { name: 'Ada Buyer', line1: '1 Main St', city: 'Springfield', postal_code: '12345', country: 'US' }
+
+export async function newProduct(api: Client, overrides: Record<string, unknown>, items?: string[]): Promise<string> {
+  const res = await api.post('/v1/products', sampleProduct(overrides))
+  assert.equal(res.statusCode, 201, res.body)
+  const id = res.json().id as string
+  if (items) assert.equal((await api.post(`/v1/products/${id}/stock`, { items })).statusCode, 201)
+  return id
+}
+
+export async function order(api: Client, items: { product_id: string; qty: number }[], extra: Record<string, unknown> = {}) {
+  const res = await api.post('/v1/orders', { customer_email: 'Buyer@Example.com', items, ...extra })
+  assert.equal(res.statusCode, 201, res.body)
+  return res.json()
+}
+
+/** Polls the order until `done` holds (the worker runs in the background). */
+export async function settle(api: Client, id: string, done: (o: any) => boolean = (o) => ['completed', 'failed'].includes(o.status)) {
+  let last: any
+  await waitFor(async () => done((last = (await api.get(`/v1/orders/${id}`)).json())), `order ${id} to settle`, 15_000)
+  return last
+}
+
+export const eventsOf = (env: TestEnv, shopId: string) =>
+  env.services.db.selectFrom('events').select(['type', 'data']).where('shop_id', '=', shopId).orderBy('id').execute()
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: orders`, () => {
+    let env: TestEnv
+    before(async () => { env = await startTestEnv(dialect, { ...NO_LIMITS, DYNAMIC_RETRY_DELAYS: '0,0' }) })
+    after(() => env.close())
+
+    it('license_key: reserves at once, delivers the reserved keys once paid, and records events and mail', async () => {
+      const shop = await env.newShop()
+      const api = client(env.app, shop.keys.test)
+      const product = await newProduct(api, {}, ['KEY-1', 'KEY-2', 'KEY-3'])
+      const created = await order(api, [{ product_id: product, qty: 2 }])
+      assert.equal(created.status, 'awaiting_payment')
+      assert.equal(created.total_cents, 25800)
+      assert.equal(created.customer_email, 'buyer@example.com')
+      assert.deepEqual(created.items, [{ product_id: product, product: 'Adobe Creative Cloud Key', type: 'license_key', qty: 2, unit_price_cents: 12900, subtotal_cents: 25800 }])
+      assert.deepEqual(
+        { ...created.payment, address: undefined, expires_at: undefined },
+        { provider: 'sandbox', chain: 'tron', asset: 'USDT', address: undefined, amount: '258.000000', amount_paid: '0.000000', amount_remaining: '258.000000', overpaid_amount: '0.000000', status: 'new', tx_hash: null, expires_at: undefined },
+      )
+      assert.match(created.payment.address, /^T[1-9A-HJ-NP-Za-km-z]{33}$/)
+      assert.match(created.checkout_url, /^http:\/\/127\.0\.0\.1:3000\/o\/[0-9A-Za-z]{32}$/)
+      assert.equal(created.delivery.state, 'pending')
+      assert.equal((await api.get(`/v1/products/${product}`)).json().stock, 1, 'two keys are reserved at once')
+
+      const paid = await api.post(`/v1/test_helpers/orders/${created.id}/pay`, {})
+      assert.equal(paid.statusCode, 200, paid.body)
+      assert.ok(['paid', 'delivering', 'completed'].includes(paid.json().status))
+      assert.match(paid.json().payment.tx_hash, /^[0-9a-f]{64}$/)
+      const done = await settle(api, created.id)
+      assert.equal(done.status, 'completed')
+      const delivered = done.delivery.items.map((i: any) => i.value)
+      assert.equal(new Set(delivered).size, 2)
+      assert.ok(delivered.every((v: string) => ['KEY-1', 'KEY-2', 'KEY-3'].includes(v)))
+      assert.equal(done.delivery.state, 'delivered')
+      assert.equal(done.delivery.kind, 'license_key')
+      assert.ok(done.delivery.delivered_at)
+      assert.equal((await api.get(`/v1/products/${product}`)).json().stock, 1)
+
+      const events = await eventsOf(env, shop.shop.id)
+      assert.deepEqual(events.filter((e) => !e.type.startsWith('product.')).map((e) => e.type), ['customer.created', 'order.paid', 'order.delivered'])
+      assert.equal(JSON.parse(events.at(-1)!.data).status, 'completed')
+      await waitFor(async () => (await env.services.db.selectFrom('mails').select('status').where('order_id', '=', created.id).execute()).every((m) => m.status === 'sent'), 'mail')
+      const mails = await env.services.db.selectFrom('mails').select(['kind', 'body_text', 'recipient']).where('order_id', '=', created.id).orderBy('id').execute()
+      assert.deepEqual(mails.map((m) => m.kind), ['confirmation', 'delivery'])
+      assert.ok(delivered.every((v: string) => mails[1]!.body_text.includes(v)), 'the delivery mail carries the keys')
+      assert.equal(mails[0]!.recipient, 'buyer@example.com')
+
+      const second = await order(api, [{ product_id: product, qty: 1 }], { customer_email: 'BUYER@example.com' })
+      assert.equal(second.customer_id, created.customer_id, 'one customer per email, whatever its case')
+      const customer = (await api.get(`/v1/customers/${created.customer_id}`)).json()
+      assert.equal(customer.orders_count, 2)
+      assert.equal(customer.lifetime_cents, 25800, 'only paid orders count towards lifetime')
+      assert.deepEqual(customer.orders.map((o: any) => o.id), [second.id, created.id])
+      assert.equal((await api.get('/v1/customers')).json().data[0].id, created.customer_id)
+    })
+
+    it('physical: takes the stock counter, waits for fulfilment, then completes', async () => {
+      const api = client(env.app, (await env.newShop()).keys.test)
+      const product = await newProduct(api, { type: 'physical', name: 'Poster', price_cents: 1500, stock: 5 })
+      const created = await order(api, [{ product_id: product, qty: 2 }], { shipping_address: SHIP_TO })
+      assert.deepEqual(created.shipping_address, SHIP_TO)
+      assert.equal((await api.get(`/v1/products/${product}`)).json().stock, 3)
+      assert.equal((await api.post(`/v1/orders/${created.id}/fulfil`, { carrier: 'DHL', tracking_number: 'X1' })).statusCode, 409, 'unpaid')
+      await api.post(`/v1/test_helpers/orders/${created.id}/pay`, {})
+      const waiting = await settle(api, created.id, (o) => o.delivery.state === 'awaiting_fulfilment')
+      assert.equal(waiting.status, 'paid')
+      const fulfilled = await api.post(`/v1/orders/${created.id}/fulfil`, { carrier: 'DHL', tracking_number: 'JD014600003' })
+      assert.equal(fulfilled.statusCode, 200, fulfilled.body)
+      assert.equal(fulfilled.json().status, 'completed')
+      assert.deepEqual(fulfilled.json().delivery.items, [{ product_id: product, kind: 'physical', carrier: 'DHL', tracking_number: 'JD014600003' }])
+      assert.equal((await api.post(`/v1/orders/${created.id}/fulfil`, { carrier: 'DHL', tracking_number: 'X' })).statusCode, 409, 'only once')
+    })
+
+    it('file_download: stores the uploaded file and delivers a link good for 5 downloads', async () => {
+      const api = client(env.app, (await env.newShop()).keys.test)
+      const product = await newProduct(api, { type: 'file_download', name: 'Guide' })
+      problem422(await api.post('/v1/orders', { customer_email: 'a@b.co', items: [{ product_id: product, qty: 1 }] }), 'items.0.product_id')
+      const bytes = Buffer.from('%PDF-1.7 not really a pdf \u0000\u0001 binary')
+      const upload = await env.app.inject({ method: 'PUT', url: `/v1/products/${product}/file?filename=guide.pdf`, payload: bytes, headers: { authorization: `Bearer ${api.secret}`, 'content-type': 'application/pdf' } })
+      assert.equal(upload.statusCode, 200, upload.body)
+      assert.deepEqual(upload.json().file, { name: 'guide.pdf', size: bytes.length, sha256: (await import('node:crypto')).createHash('sha256').update(bytes).digest('hex') })
+      const created = await order(api, [{ product_id: product, qty: 1 }])
+      await api.post(`/v1/test_helpers/orders/${created.id}/pay`, {})
+      const done = await settle(api, created.id)
+      const [item] = done.delivery.items
+      assert.equal(item.max_downloads, 5)
+      const path = new URL(item.url).pathname
+      for (let i = 0; i < 5; i++) {
+        const download = await env.app.inject({ method: 'GET', url: path })
+        assert.equal(download.statusCode, 200)
+        assert.deepEqual(download.rawPayload, bytes)
+        assert.match(String(download.headers['content-disposition']), /filename="guide\.pdf"/)
+      }
+      assert.equal((await env.app.inject({ method: 'GET', url: path })).statusCode, 404, 'the sixth download is refused')
+    })
+
+    it('dynamic: asks the merchant endpoint with a signed request; a failing endpoint fails the order until redelivered', async () => {
+      let healthy = false
+      const seen: { headers: IncomingMessage['headers']; body: string }[] = []
+      const merchant = createServer((req, res) => {
+        let body = ''
+        req.on('data', (c) => (body += c)).on('end', () => {
+          seen.push({ headers: req.headers, body })
+          if (!healthy) return res.writeHead(500).end('down')
+          const { qty } = JSON.parse(body)
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ items: Array.from({ length: qty }, (_, i) => `GIFT-${i}`) }))
+        })
+      })
+      await new Promise<void>((resolve) => merchant.listen(0, '127.0.0.1', resolve))
+      after(() => merchant.close())
+      const url = `http://127.0.0.1:${(merchant.address() as { port: number }).port}/deliver`
+      const api = client(env.app, (await env.newShop()).keys.test)
+      const created = await api.post('/v1/products', sampleProduct({ type: 'dynamic', name: 'Gift card', dynamic_url: url }))
+      assert.match(created.json().signing_secret, /^whsec_/)
+      assert.equal((await api.get(`/v1/products/${created.json().id}`)).json().signing_secret, undefined, 'the secret is shown once')
+      const o = await order(api, [{ product_id: created.json().id, qty: 2 }])
+      await api.post(`/v1/test_helpers/orders/${o.id}/pay`, {})
+      const failed = await settle(api, o.id)
+      assert.equal(failed.status, 'failed')
+      assert.equal(failed.failure_reason, 'delivery_failed')
+      assert.equal(seen.length, 3, 'DYNAMIC_RETRY_DELAYS=0,0 means three attempts')
+
+      healthy = true
+      const again = await api.post(`/v1/orders/${o.id}/redeliver`, {})
+      assert.equal(again.statusCode, 200, again.body)
+      const done = await settle(api, o.id, (x) => x.status === 'completed')
+      assert.deepEqual(done.delivery.items.map((i: any) => i.value), ['GIFT-0', 'GIFT-1'])
+      const last = seen.at(-1)!
+      assert.equal(last.headers['idempotency-key'], `${o.id}:1`)
+      assert.ok(seen.every((s) => s.headers['idempotency-key'] === `${o.id}:1`), 'every attempt carries the same key')
+      assert.ok(verifyXSignature(created.json().signing_secret, String(last.headers['x-signature']), String(last.headers['x-webhook-timestamp']), last.body, Math.floor(Date.now() / 1000)))
+      assert.deepEqual(JSON.parse(last.body), { order_id: o.id, product_id: created.json().id, qty: 2, customer_email: 'buyer@example.com', livemode: false })
+      assert.equal((await api.post(`/v1/orders/${o.id}/redeliver`, {})).statusCode, 409, 'a completed order is not redelivered')
+    })
+
+    it('subscription: grants a period, and the renewal order extends it from its end', async () => {
+      const shop = await env.newShop()
+      const api = client(env.app, shop.keys.test)
+      const product = await newProduct(api, { type: 'subscription', name: 'Pro plan', price_cents: 900, interval: 'month' })
+      const first = await order(api, [{ product_id: product, qty: 1 }])
+      await api.post(`/v1/test_helpers/orders/${first.id}/pay`, {})
+      const done = await settle(api, first.id)
+      const period = done.delivery.items[0]
+      assert.equal(Date.parse(period.period_start), Date.parse(done.paid_at))
+      assert.ok(Date.parse(period.period_end) - Date.parse(period.period_start) >= 28 * 86_400_000)
+      const renewal = await env.services.db.selectFrom('jobs').select('run_at').where('kind', '=', 'subscription.renew').where('ref', '=', first.id).executeTakeFirstOrThrow()
+      assert.equal(Number(renewal.run_at), Date.parse(period.period_end) - 3 * 86_400_000, 'renewal is invoiced 3 days before the period ends')
+      // Time passes: the renewal job comes due.
+      await env.services.db.updateTable('jobs').set({ run_at: Date.now() }).where('kind', '=', 'subscription.renew').where('ref', '=', first.id).execute()
+      env.services.jobs.nudge()
+      let next: any
+      await waitFor(async () => (next = (await api.get('/v1/orders?limit=1')).json().data[0]).id !== first.id, 'the renewal order')
+      assert.equal(next.status, 'awaiting_payment')
+      await waitFor(async () => !!(await env.services.db.selectFrom('mails').select('id').where('order_id', '=', next.id).where('kind', '=', 'renewal').where('status', '=', 'sent').executeTakeFirst()), 'the renewal mail')
+      await api.post(`/v1/test_helpers/orders/${next.id}/pay`, {})
+      const renewed = await settle(api, next.id)
+      assert.equal(renewed.delivery.items[0].period_start, period.period_end, 'the new period starts where the old one ends')
+    })
+
+    it('applies partial, exact and over payments by the invoice rules', async () => {
+      const api = client(env.app, (await env.newShop()).keys.test)
+      const product = await newProduct(api, { type: 'physical', stock: null, price_cents: 2500, name: 'Mug' })
+      const o = await order(api, [{ product_id: product, qty: 1 }], { shipping_address: SHIP_TO, chain: 'bitcoin', asset: 'BTC' })
+      assert.equal(o.payment.amount, '0.00038462', '$25 at the sandbox rate, rounded up to a satoshi')
+      assert.match(o.payment.address, /^tb1q[02-9ac-hj-np-z]{38}$/, 'a testnet address in test mode')
+      const partial = (await api.post(`/v1/test_helpers/orders/${o.id}/pay`, { amount: '0.0002' })).json()
+      assert.equal(partial.status, 'awaiting_payment')
+      assert.equal(partial.payment.status, 'partially_paid')
+      assert.equal(partial.payment.amount_remaining, '0.00018462')
+      const rest = (await api.post(`/v1/test_helpers/orders/${o.id}/pay`, {})).json()
+      assert.equal(rest.payment.status, 'settled')
+      assert.equal(rest.payment.amount_remaining, '0.00000000')
+      assert.ok(['paid', 'delivering'].includes(rest.status))
+
+      const over = await order(api, [{ product_id: product, qty: 1 }], { shipping_address: SHIP_TO })
+      const overpaid = (await api.post(`/v1/test_helpers/orders/${over.id}/pay`, { amount: '30', tx_hash: 'abc123' })).json()
+      assert.equal(overpaid.payment.overpaid_amount, '5.000000')
+      assert.equal(overpaid.payment.tx_hash, 'abc123')
+      const replay = (await api.post(`/v1/test_helpers/orders/${over.id}/pay`, { amount: '30', tx_hash: 'abc123' })).json()
+      assert.equal(replay.payment.amount_paid, '30.000000', 'one transaction counts once')
+      for (const amount of ['0', '-1', '1e3', '1.0000001', 'abc']) {
+        problem422(await api.post(`/v1/test_helpers/orders/${over.id}/pay`, { amount }), 'amount')
+      }
+      const live = (await env.newShop()).keys.live
+      assert.equal((await client(env.app, live).post(`/v1/test_helpers/orders/${over.id}/pay`, {})).statusCode, 404)
+    })
+  })
+
+  describe(`${dialect}: order expiry`, () => {
+    let env: TestEnv
+    before(async () => { env = await startTestEnv(dialect, { ...NO_LIMITS, ORDER_TTL_SECONDS: '1' }) })
+    after(() => env.close())
+
+    it('fails an unpaid order with payment_expired, gives the stock back, and records a late payment without delivering', async () => {
+      const shop = await env.newShop()
+      const api = client(env.app, shop.keys.test)
+      const keys = await newProduct(api, {}, ['K-1'])
+      const poster = await newProduct(api, { type: 'physical', name: 'Poster', stock: 1 })
+      const o = await order(api, [{ product_id: keys, qty: 1 }, { product_id: poster, qty: 1 }], { shipping_address: SHIP_TO })
+      assert.equal((await api.get(`/v1/products/${keys}`)).json().stock, 0)
+      const failed = await settle(api, o.id)
+      assert.equal(failed.failure_reason, 'payment_expired')
+      assert.equal(failed.payment.status, 'expired')
+      assert.equal((await api.get(`/v1/products/${keys}`)).json().stock, 1)
+      assert.equal((await api.get(`/v1/products/${poster}`)).json().stock, 1)
+      const late = (await api.post(`/v1/test_helpers/orders/${o.id}/pay`, {})).json()
+      assert.equal(late.status, 'failed')
+      assert.equal(late.payment.status, 'paid_late')
+      assert.deepEqual(late.delivery.items, [])
+      assert.deepEqual((await eventsOf(env, shop.shop.id)).filter((e) => e.type.startsWith('order.')).map((e) => e.type), ['order.failed'])
+    })
+  })
+}
+
+function problem422(res: { statusCode: number; body: string; json(): any }, field: string) {
+  assert.equal(res.statusCode, 422, res.body)
+  assert.ok(res.json().errors?.[field], `errors.${field}: ${res.body}`)
+}

@@ -1,0 +1,30 @@
+// Running `sx` as a child process, as an operator would (from sources, through tsx).
+import { spawn } from 'node:child_process'
+import { after } from 'node:test'
+
+export const LISTENING = /Server listening at (http:\/\/[\d.:]+)/
+
+const SX = new URL('./sx.ts', import.meta.url).pathname
+
+export function runSx(args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', SX, ...args], {
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk) => (stdout += chunk))
+  child.stderr.on('data', (chunk) => (stderr += chunk))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  // A failed assertion must not leave a server running (it would keep the test process alive).
+  after(() => { if (child.exitCode === null) child.kill('SIGKILL') })
+  return { child, exited, output: () => ({ stdout, stderr }) }
+}
+
+export async function waitFor(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
