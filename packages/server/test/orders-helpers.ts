@@ -1,0 +1,31 @@
+// Shared steps of the order tests: products with stock, orders, waiting for the worker.
+import assert from 'node:assert/strict'
+import { sampleProduct, type Client, type TestEnv } from './harness.ts'
+import { waitFor } from './processes.ts'
+
+export const NO_LIMITS = { RATE_LIMIT_WRITES: '100000', RATE_LIMIT_READS: '100000' }
+export const SHIP_TO = { name: 'Ada Buyer', line1: '1 Main St', city: 'Springfield', postal_code: '12345', country: 'US' }
+
+export async function newProduct(api: Client, overrides: Record<string, unknown>, items?: string[]): Promise<string> {
+  const res = await api.post('/v1/products', sampleProduct(overrides))
+  assert.equal(res.statusCode, 201, res.body)
+  const id = res.json().id as string
+  if (items) assert.equal((await api.post(`/v1/products/${id}/stock`, { items })).statusCode, 201)
+  return id
+}
+
+export async function order(api: Client, items: { product_id: string; qty: number }[], extra: Record<string, unknown> = {}) {
+  const res = await api.post('/v1/orders', { customer_email: 'Buyer@Example.com', items, ...extra })
+  assert.equal(res.statusCode, 201, res.body)
+  return res.json()
+}
+
+/** Polls the order until `done` holds (the worker runs in the background). */
+export async function settle(api: Client, id: string, done: (o: any) => boolean = (o) => ['completed', 'failed'].includes(o.status)) {
+  let last: any
+  await waitFor(async () => done((last = (await api.get(`/v1/orders/${id}`)).json())), `order ${id} to settle`, 15_000)
+  return last
+}
+
+export const eventsOf = (env: TestEnv, shopId: string) =>
+  env.services.db.selectFrom('events').select(['type', 'data']).where('shop_id', '=', shopId).orderBy('id').execute()

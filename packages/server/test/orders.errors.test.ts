@@ -1,0 +1,104 @@
+// Bad orders get field errors and leave nothing behind; real mail reaches a real SMTP server.
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { DIALECTS, client, problem, startTestEnv, type TestEnv } from './harness.ts'
+import { NO_LIMITS, SHIP_TO, newProduct, order, settle } from './orders-helpers.ts'
+import { startSmtpSink, type SmtpSink } from './smtp-sink.ts'
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: order errors and mail`, () => {
+    let env: TestEnv
+    let smtp: SmtpSink
+    before(async () => {
+      smtp = await startSmtpSink()
+      env = await startTestEnv(dialect, { ...NO_LIMITS, SMTP_URL: smtp.url, PUBLIC_URL: 'https://shop.example' })
+    })
+    after(async () => { await env.close(); await smtp.close() })
+
+    it('refuses bad orders with field errors and writes nothing', async () => {
+      const shop = await env.newShop()
+      const api = client(env.app, shop.keys.test)
+      const keys = await newProduct(api, {}, ['K1'])
+      const euro = await newProduct(api, { name: 'Euro key', currency: 'EUR' }, ['E1'])
+      const draft = await newProduct(api, { name: 'Draft', status: 'draft' }, ['D1'])
+      const poster = await newProduct(api, { type: 'physical', name: 'Poster', stock: 3 })
+      const plan = await newProduct(api, { type: 'subscription', name: 'Plan' })
+      const foreign = await newProduct(client(env.app, (await env.newShop()).keys.test), {}, ['F1'])
+      const live = await newProduct(client(env.app, shop.keys.live), { name: 'Live key' }, ['L1'])
+      const line = (product_id: string, qty = 1) => [{ product_id, qty }]
+      const cases: [Record<string, unknown>, string, number?][] = [
+        [{ customer_email: 'not-an-email', items: line(keys) }, 'customer_email'],
+        [{ customer_email: 'a@b.co', items: [] }, 'items'],
+        [{ customer_email: 'a@b.co', items: line(keys, 0) }, 'items.0.qty'],
+        [{ customer_email: 'a@b.co', items: line(keys, 101) }, 'items.0.qty'],
+        [{ customer_email: 'a@b.co', items: line('prod_00000000000000000000000000') }, 'items.0.product_id'],
+        [{ customer_email: 'a@b.co', items: line(foreign) }, 'items.0.product_id'],
+        [{ customer_email: 'a@b.co', items: line(live) }, 'items.0.product_id'],
+        [{ customer_email: 'a@b.co', items: line(draft) }, 'items.0.product_id'],
+        [{ customer_email: 'a@b.co', items: [...line(keys), ...line(keys)] }, 'items.1.product_id'],
+        [{ customer_email: 'a@b.co', items: [...line(keys), ...line(euro)] }, 'items'],
+        [{ customer_email: 'a@b.co', items: line(poster) }, 'shipping_address'],
+        [{ customer_email: 'a@b.co', items: line(keys), shipping_address: SHIP_TO }, 'shipping_address'],
+        [{ customer_email: 'a@b.co', items: line(poster), shipping_address: { ...SHIP_TO, country: 'usa' } }, 'shipping_address.country'],
+        [{ customer_email: 'a@b.co', items: line(poster), shipping_address: { ...SHIP_TO, planet: 'Mars' } }, 'shipping_address.planet'],
+        [{ customer_email: 'a@b.co', items: line(plan, 2) }, 'items.0.qty'],
+        [{ customer_email: 'a@b.co', items: line(keys), chain: 'bitcoin', asset: 'USDT' }, 'asset'],
+        [{ customer_email: 'a@b.co', items: line(keys), chain: 'tron' }, 'asset'],
+        [{ customer_email: 'a@b.co', items: line(keys), chain: 'dogechain', asset: 'DOGE' }, 'chain'],
+        [{ customer_email: 'a@b.co', items: line(keys), coupon: 'FREE' }, 'coupon'],
+        [{ items: line(keys) }, 'customer_email', 400],
+      ]
+      for (const [body, field, status = 422] of cases) {
+        const res = await api.post('/v1/orders', body)
+        const body422 = problem(res, status, status === 400 ? 'invalid_request' : 'unprocessable')
+        assert.ok(body422.errors?.[field], `${field}: ${res.body}`)
+      }
+      const soldOut = problem(await api.post('/v1/orders', { customer_email: 'a@b.co', items: line(keys, 2) }), 409, 'conflict')
+      assert.match(soldOut.detail, /sold out.*Only 1 left/)
+      // A sold-out second line rolls back the first line's reservation.
+      problem(await api.post('/v1/orders', { customer_email: 'a@b.co', items: [...line(keys), { product_id: poster, qty: 4 }], shipping_address: SHIP_TO }), 409, 'conflict')
+      assert.equal((await api.get(`/v1/products/${keys}`)).json().stock, 1)
+      assert.equal((await api.get(`/v1/products/${poster}`)).json().stock, 3)
+      assert.deepEqual((await api.get('/v1/orders')).json().data, [])
+      assert.deepEqual((await api.get('/v1/customers')).json().data, [])
+      problem(await api.get('/v1/orders?from=yesterday'), 422, 'unprocessable')
+      problem(await api.get('/v1/orders/ord_00000000000000000000000000'), 404, 'not_found')
+    })
+
+    it('filters orders by status and inclusive dates', async () => {
+      const api = client(env.app, (await env.newShop()).keys.test)
+      const plan = await newProduct(api, { type: 'subscription', name: 'Plan' })
+      const a = await order(api, [{ product_id: plan, qty: 1 }])
+      const b = await order(api, [{ product_id: plan, qty: 1 }])
+      await api.post(`/v1/test_helpers/orders/${b.id}/pay`, {})
+      await settle(api, b.id)
+      const today = new Date().toISOString().slice(0, 10)
+      const ids = async (query: string) => (await api.get(`/v1/orders${query}`)).json().data.map((o: any) => o.id)
+      assert.deepEqual(await ids(''), [b.id, a.id])
+      assert.deepEqual(await ids('?status=awaiting_payment'), [a.id])
+      assert.deepEqual(await ids('?status=completed'), [b.id])
+      assert.deepEqual(await ids(`?from=${today}&to=${today}`), [b.id, a.id])
+      assert.deepEqual(await ids('?to=2000-01-01'), [])
+      const page = (await api.get('/v1/orders?limit=1')).json()
+      assert.deepEqual((await api.get(`/v1/orders?limit=1&cursor=${page.next_cursor}`)).json().data.map((o: any) => o.id), [a.id])
+    })
+
+    it('emails the buyer through SMTP: payment instructions, then the keys; resend sends them again', async () => {
+      const api = client(env.app, (await env.newShop()).keys.test)
+      const product = await newProduct(api, {}, ['MAIL-KEY-42'])
+      const o = await order(api, [{ product_id: product, qty: 1 }], { customer_email: 'mailme@example.com' })
+      const confirmation = await smtp.waitFor((m) => m.to.includes('mailme@example.com') && m.text.includes(o.payment.address))
+      assert.ok(confirmation.text.includes(o.payment.amount))
+      assert.ok(confirmation.text.includes(o.checkout_url), 'the page link uses PUBLIC_URL')
+      assert.match(o.checkout_url, /^https:\/\/shop\.example\/o\//)
+      await api.post(`/v1/test_helpers/orders/${o.id}/pay`, {})
+      await settle(api, o.id)
+      await smtp.waitFor((m) => m.to.includes('mailme@example.com') && m.text.includes('MAIL-KEY-42'))
+      const resent = await api.post(`/v1/orders/${o.id}/resend`, {})
+      assert.equal(resent.statusCode, 200, resent.body)
+      assert.deepEqual({ ...resent.json(), sent_at: undefined }, { sent_at: undefined, recipient: 'mailme@example.com', delivery_kind: 'license_key' })
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      await smtp.waitFor((m) => m.to.includes('mailme@example.com') && m.text.includes('MAIL-KEY-42') && smtp.messages.filter((x) => x.text.includes('MAIL-KEY-42')).length === 2)
+    })
+  })
+}
