@@ -39,7 +39,7 @@ for (const dialect of DIALECTS) {
       const start = async () => {
         const run = runSx(['serve'], { ...env, PORT: '0', LOG_LEVEL: 'info' })
         await waitFor(() => LISTENING.test(run.output().stdout), 'the server to listen')
-        return { run, base: run.output().stdout.match(LISTENING)![1] }
+        return { run, base: run.output().stdout.match(LISTENING)![1]! }
       }
       const first = await start()
       const call = async (base: string, method: string, path: string, body?: unknown) => {

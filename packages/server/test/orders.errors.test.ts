@@ -96,7 +96,7 @@ for (const dialect of DIALECTS) {
       await smtp.waitFor((m) => m.to.includes('mailme@example.com') && m.text.includes('MAIL-KEY-42'))
       const resent = await api.post(`/v1/orders/${o.id}/resend`, {})
       assert.equal(resent.statusCode, 200, resent.body)
-      assert.deepEqual({ ...resent.json(), sent_at: undefined }, { sent_at: undefined, recipient: 'mailme@example.com', delivery_kind: 'license_key' })
+      assert.deepEqual({ ...(resent.json() as object), sent_at: undefined }, { sent_at: undefined, recipient: 'mailme@example.com', delivery_kind: 'license_key' })
       await new Promise((resolve) => setTimeout(resolve, 300))
       await smtp.waitFor((m) => m.to.includes('mailme@example.com') && m.text.includes('MAIL-KEY-42') && smtp.messages.filter((x) => x.text.includes('MAIL-KEY-42')).length === 2)
     })

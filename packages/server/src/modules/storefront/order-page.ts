@@ -27,13 +27,14 @@ ${final ? '' : '<noscript><meta http-equiv="refresh" content="15"></noscript>'}
   ${view.livemode ? '' : '<p class="test-banner" role="note">Test mode — do not send real funds</p>'}
   <div class="shop-header">
     <p class="shop-name">${escapeHtml(view.shopName)}</p>
-    ${acceptsPayment(view) ? `<p class="shop-tagline">${LOCK_ICON}Secure checkout</p>` : ''}
+    <p class="shop-tagline">${LOCK_ICON}Secure checkout</p>
   </div>
 </header>
+<!-- Only <main id="order"> is swapped by live updates: what is outside it must not depend on the order's state. -->
 <div class="page">
   ${await renderOrderMain(view)}
   <footer class="page-footer">
-    <p>Keep this page’s link: it is your receipt${final ? '' : ' and where your order will be delivered'}.</p>
+    <p>Keep this page’s link: it is your receipt and where your order is delivered.</p>
   </footer>
 </div>
 <div id="announcer" class="visually-hidden" aria-live="polite"></div>
