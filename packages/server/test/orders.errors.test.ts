@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test'
 import { DIALECTS, client, problem, startTestEnv, type TestEnv } from './harness.ts'
 import { NO_LIMITS, SHIP_TO, newProduct, order, settle } from './orders-helpers.ts'
 import { startSmtpSink, type SmtpSink } from './smtp-sink.ts'
+import type { PaymentProvider } from '../src/modules/payments/index.ts'
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: order errors and mail`, () => {
@@ -99,6 +100,31 @@ for (const dialect of DIALECTS) {
       assert.deepEqual({ ...(resent.json() as object), sent_at: undefined }, { sent_at: undefined, recipient: 'mailme@example.com', delivery_kind: 'license_key' })
       await new Promise((resolve) => setTimeout(resolve, 300))
       await smtp.waitFor((m) => m.to.includes('mailme@example.com') && m.text.includes('MAIL-KEY-42') && smtp.messages.filter((x) => x.text.includes('MAIL-KEY-42')).length === 2)
+    })
+  })
+}
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: payment provider outage`, () => {
+    let env: TestEnv
+    const failing: PaymentProvider = { id: 'sandbox', createInvoice: async () => ({ ok: false, retryable: true, reason: 'gateway timeout' }) }
+    before(async () => { env = await startTestEnv(dialect, NO_LIMITS, { payments: { sandbox: failing, live: null } }) })
+    after(() => env.close())
+
+    it('answers 503, fails the order and gives its stock back; a retry with the same key runs again', async () => {
+      const api = client(env.app, (await env.newShop()).keys.test)
+      const product = await newProduct(api, {}, ['KEEP-ME'])
+      const body = { customer_email: 'a@b.co', items: [{ product_id: product, qty: 1 }] }
+      const first = await api.post('/v1/orders', body, { 'idempotency-key': 'outage-1' })
+      assert.match(problem(first, 503, 'unavailable').detail, /gateway timeout/)
+      assert.equal(first.headers['retry-after'], '5')
+      assert.equal((await api.get(`/v1/products/${product}`)).json().stock, 1, 'the reservation was released')
+      const [failed] = (await api.get('/v1/orders')).json().data
+      assert.deepEqual([failed.status, failed.failure_reason], ['failed', 'provider_unavailable'])
+      const retry = await api.post('/v1/orders', body, { 'idempotency-key': 'outage-1' })
+      problem(retry, 503, 'unavailable')
+      assert.equal(retry.headers['idempotent-replayed'], undefined, 'a 5xx is not stored: the retry ran')
+      assert.equal((await api.get('/v1/orders')).json().data.length, 2)
     })
   })
 }

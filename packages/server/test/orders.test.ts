@@ -49,6 +49,8 @@ for (const dialect of DIALECTS) {
       const events = await eventsOf(env, shop.shop.id)
       assert.deepEqual(events.filter((e) => !e.type.startsWith('product.')).map((e) => e.type), ['customer.created', 'order.paid', 'order.delivered'])
       assert.equal(JSON.parse(events.at(-1)!.data).status, 'completed')
+      const customerCreated = JSON.parse(events.find((e) => e.type === 'customer.created')!.data)
+      assert.deepEqual({ id: customerCreated.id, email: customerCreated.email, orders_count: customerCreated.orders_count }, { id: created.customer_id, email: 'buyer@example.com', orders_count: 1 })
       await waitFor(async () => (await env.services.db.selectFrom('mails').select('status').where('order_id', '=', created.id).execute()).every((m) => m.status === 'sent'), 'mail')
       const mails = await env.services.db.selectFrom('mails').select(['kind', 'body_text', 'recipient']).where('order_id', '=', created.id).orderBy('id').execute()
       assert.deepEqual(mails.map((m) => m.kind), ['confirmation', 'delivery'])
@@ -62,6 +64,18 @@ for (const dialect of DIALECTS) {
       assert.equal(customer.lifetime_cents, 25800, 'only paid orders count towards lifetime')
       assert.deepEqual(customer.orders.map((o: any) => o.id), [second.id, created.id])
       assert.equal((await api.get('/v1/customers')).json().data[0].id, created.customer_id)
+    })
+
+    it('account + license_key in one order: both pools deliver, the kind is mixed', async () => {
+      const api = client(env.app, (await env.newShop()).keys.test)
+      const accounts = await newProduct(api, { type: 'account', name: 'Streaming account' }, ['user1:pass1', 'user2:pass2'])
+      const keys = await newProduct(api, { name: 'Game key' }, ['GAME-1'])
+      const o = await order(api, [{ product_id: accounts, qty: 2 }, { product_id: keys, qty: 1 }])
+      assert.equal(o.total_cents, 3 * 12900)
+      await api.post(`/v1/test_helpers/orders/${o.id}/pay`, {})
+      const done = await settle(api, o.id)
+      assert.equal(done.delivery.kind, 'mixed')
+      assert.deepEqual(done.delivery.items.map((i: any) => `${i.kind}=${i.value}`).sort(), ['account=user1:pass1', 'account=user2:pass2', 'license_key=GAME-1'])
     })
 
     it('physical: takes the stock counter, waits for fulfilment, then completes', async () => {

@@ -1,4 +1,5 @@
 import type { Services } from '../../services.ts'
+import type { DbOrTrx } from '../../db/database.ts'
 import type { RequestContext } from '../../platform/context.ts'
 import { toIso, toIsoOrNull } from '../../platform/clock.ts'
 import { notFound } from '../../platform/errors.ts'
@@ -30,6 +31,11 @@ export async function getCustomer(services: Services, ctx: RequestContext, id: s
       paid_at: toIsoOrNull(o.paid_at === null ? null : Number(o.paid_at)),
     })),
   }
+}
+
+/** The customer as the API lists it, read inside the caller's transaction (for customer.created). */
+export async function readCustomerSummary(db: DbOrTrx, scope: { shopId: string; livemode: boolean }, id: string): Promise<CustomerSummary> {
+  return toCustomerSummary((await repo.findCustomer(db, scope, id))!, scope.livemode)
 }
 
 function toCustomerSummary(row: repo.CustomerRow, livemode: boolean): CustomerSummary {

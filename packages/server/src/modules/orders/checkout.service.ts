@@ -12,7 +12,7 @@ import { isId, newId } from '../../platform/ids.ts'
 import { randomBase62 } from '../../platform/crypto.ts'
 import { enqueue } from '../../platform/jobs/queue.ts'
 import { recordEvent } from '../../platform/outbox/outbox.ts'
-import { upsertCustomer } from '../customers/index.ts'
+import { readCustomerSummary, upsertCustomer } from '../customers/index.ts'
 import { bumpCatalogVersion, findProducts, POOL_TYPES, reservePoolItems, takeCounterStock, type ProductWithStockRow } from '../catalog/index.ts'
 import { DEFAULT_PAYMENT_METHOD, findAsset, type Chain } from '../payments/index.ts'
 import type { CreateOrderBody, Order } from './orders.schemas.ts'
@@ -65,7 +65,7 @@ export async function createOrder(services: Services, ctx: Pick<RequestContext, 
       })),
     )
     if (customer.created) {
-      await recordEvent(trx, { ...scope, type: 'customer.created', at: now, data: { id: customer.id, email, livemode: scope.livemode, created_at: new Date(now).toISOString() } })
+      await recordEvent(trx, { ...scope, type: 'customer.created', at: now, data: await readCustomerSummary(trx, scope, customer.id) })
     }
     // Expiry is scheduled now: if this process dies before step 3, the reservation still comes back.
     await enqueue(trx, { kind: JOBS.expire, ref: orderId, runAt: expiresAt })
