@@ -12,7 +12,7 @@ for (const dialect of DIALECTS) {
     let smtp: SmtpSink
     before(async () => {
       smtp = await startSmtpSink()
-      env = await startTestEnv(dialect, { ...NO_LIMITS, SMTP_URL: smtp.url, PUBLIC_URL: 'https://shop.example' })
+      env = await startTestEnv(dialect, { ...NO_LIMITS, SMTP_URL: smtp.url, PUBLIC_URL: 'https://shop.example', FILE_BODY_LIMIT_BYTES: '2048' })
     })
     after(async () => { await env.close(); await smtp.close() })
 
@@ -64,6 +64,25 @@ for (const dialect of DIALECTS) {
       assert.deepEqual((await api.get('/v1/customers')).json().data, [])
       problem(await api.get('/v1/orders?from=yesterday'), 422, 'unprocessable')
       problem(await api.get('/v1/orders/ord_00000000000000000000000000'), 404, 'not_found')
+    })
+
+    it('refuses bad file uploads and keeps nothing of them', async () => {
+      const shop = await env.newShop()
+      const api = client(env.app, shop.keys.test)
+      const file = await newProduct(api, { type: 'file_download', name: 'Ebook' })
+      const keys = await newProduct(api, {})
+      const put = (id: string, query: string, payload: Buffer, secret = shop.keys.test) =>
+        env.app.inject({ method: 'PUT', url: `/v1/products/${id}/file${query}`, payload, headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/octet-stream' } })
+      problem(await put(file, '?filename=big.bin', Buffer.alloc(4096, 1)), 413, 'payload_too_large')
+      assert.ok(problem(await put(file, '', Buffer.from('x')), 422, 'unprocessable').errors?.filename)
+      assert.ok(problem(await put(file, '?filename=../../etc/passwd', Buffer.from('x')), 422, 'unprocessable').errors?.filename)
+      assert.ok(problem(await put(file, '?filename=empty.bin', Buffer.alloc(0)), 422, 'unprocessable').errors?.body)
+      assert.ok(problem(await put(keys, '?filename=a.bin', Buffer.from('x')), 422, 'unprocessable').errors?.type)
+      problem(await put(file, '?filename=a.bin', Buffer.from('x'), shop.keys.live), 404, 'not_found')
+      assert.equal((await api.get(`/v1/products/${file}`)).json().file, null)
+      const { readdirSync } = await import('node:fs')
+      assert.deepEqual(readdirSync(`${env.services.config.dataDir}/files/tmp`), [], 'no partial upload is left behind')
+      assert.equal((await put(file, '?filename=ok.bin', Buffer.alloc(2048, 7))).statusCode, 200, 'exactly the limit is fine')
     })
 
     it('filters orders by status and inclusive dates', async () => {

@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises'
 import type { Services } from '../../services.ts'
 import type { RequestContext } from '../../platform/context.ts'
 import { AppError, invalidFields } from '../../platform/errors.ts'
-import { loadProduct } from './products.service.ts'
+import { emitProductEvent, loadProduct } from './products.service.ts'
 import * as repo from './catalog.repository.ts'
 
 export type StoredFile = { name: string; size: number; sha256: string }
@@ -49,7 +49,9 @@ export async function uploadProductFile(services: Services, ctx: RequestContext,
   const sha256 = hash.digest('hex')
   await rename(temp, join(dir, sha256))
   await ctx.transact(async (trx) => {
-    await repo.updateProduct(trx, ctx.auth, id, { file_name: filename, file_size: size, file_sha256: sha256, updated_at: services.clock.now() })
+    const now = services.clock.now()
+    await repo.updateProduct(trx, ctx.auth, id, { file_name: filename, file_size: size, file_sha256: sha256, updated_at: now })
+    await emitProductEvent(trx, ctx.auth, id, 'product.updated', now)
   })
   return { id, file: { name: filename, size, sha256 } }
 }

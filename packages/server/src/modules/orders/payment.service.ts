@@ -42,7 +42,7 @@ export async function simulatePayment(services: Services, ctx: RequestContext, i
 /** Records one payment (once per tx hash) and moves the invoice and the order on. Call inside a transaction holding the order's lock. */
 export async function applyPayment(services: Services, trx: DbOrTrx, orderId: string, payment: { txHash: string; amount: bigint }) {
   const now = services.clock.now()
-  const { row } = await orderById(services, trx, orderId)
+  const row = (await repo.findOrderById(trx, orderId))!
   if (!(await repo.insertPayment(trx, { order_id: orderId, tx_hash: payment.txHash, amount: payment.amount.toString(), seen_at: now }))) return
   const asset = findAsset(row.chain as Chain, row.asset)!
   const due = BigInt(row.amount_due!)
