@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import type { Options, Result } from 'autocannon'
 import SqliteDatabase from 'better-sqlite3'
 import Fastify, { type FastifyInstance } from 'fastify'
+import type { Answer } from './load.ts'
 import { buildApp } from '../packages/server/src/app.ts'
 import { loadConfig } from '../packages/server/src/config.ts'
 import { connect } from '../packages/server/src/db/connect.ts'
@@ -80,6 +81,9 @@ export async function seedProducts(db: Db, shopId: string, count: number, itemsP
           price_cents: 100 + (i % 50) * 100, currency: 'USD', description: i % 3 === 0 ? null : `Description of ${name}.`,
           status: 'active', stock_counter: pool ? null : i % 2 === 0 ? null : 100 + i,
           created_at: now, updated_at: now, archived_at: null,
+          // The type settings createProduct requires (the signing secret is never listed, so none is sealed).
+          dynamic_url: type === 'dynamic' ? 'https://merchant.example/sx-deliver' : null, signing_secret_sealed: null,
+          interval: type === 'subscription' ? 'month' : null, file_name: null, file_size: null, file_sha256: null,
         })
         for (let k = 1; pool && k <= itemsPerPool; k++) {
           const value = `SEED-${id.slice(-10)}-${String(k).padStart(4, '0')}`
@@ -106,6 +110,7 @@ export async function startBaseline(body: unknown): Promise<{ url: string; close
 type ProductRow = {
   id: string; name: string; slug: string; type: string; price_cents: number; currency: string; description: string | null
   status: string; livemode: number; stock_counter: number | null; pool_stock: number; created_at: number; updated_at: number
+  dynamic_url: string | null; interval: string | null; file_name: string | null; file_size: number | null; file_sha256: string | null
 }
 
 /**
@@ -127,7 +132,8 @@ export async function startDbBaseline(dbFile: string): Promise<{ url: string; cl
     const data = rows.slice(0, 25).map((row) => ({
       id: row.id, name: row.name, slug: row.slug, type: row.type, price_cents: row.price_cents, currency: row.currency,
       description: row.description, stock: POOL_TYPES.has(row.type) ? row.pool_stock : row.stock_counter,
-      status: row.status, livemode: row.livemode === 1,
+      status: row.status, livemode: row.livemode === 1, dynamic_url: row.dynamic_url, interval: row.interval,
+      file: row.file_sha256 === null ? null : { name: row.file_name, size: row.file_size, sha256: row.file_sha256 },
       created_at: new Date(row.created_at).toISOString(), updated_at: new Date(row.updated_at).toISOString(),
     }))
     return { object: 'list', has_more: rows.length > 25, next_cursor: rows.length > 25 ? data[24]!.id : null, data }
@@ -146,19 +152,33 @@ export type LoadFigures = {
   server_cpu_us_per_req: number
 }
 
+/** What each request sends (default: a GET without a body) and the one status every answer must have. */
+export type LoadRequest = {
+  method?: 'GET' | 'POST'
+  /** JSON text; every `[<id>]` in it becomes a fresh unique id per request (see load.ts). */
+  body?: string
+  /** Default: any 2xx. */
+  expectStatus?: number
+}
+
 /**
  * autocannon in a child process (bench/load.ts), so the load generator shares neither the event
- * loop nor the CPU accounting of the servers under test. Throws when any answer was not 2xx or
- * any connection failed.
+ * loop nor the CPU accounting of the servers under test. Throws when any answer was not 2xx (or
+ * not `expectStatus`) or any connection failed.
  */
-export async function load(url: string, seconds: number, headers: Record<string, string> = {}, connections = 50): Promise<LoadFigures> {
+export async function load(
+  url: string, seconds: number, headers: Record<string, string> = {}, connections = 50, request: LoadRequest = {},
+): Promise<LoadFigures> {
   const cpuBefore = process.cpuUsage()
-  const result = await runAutocannon({ url, connections, duration: seconds, headers })
+  const { result } = await runAutocannon({ url, connections, duration: seconds, headers, ...requestOptions(request) })
   const cpu = process.cpuUsage(cpuBefore)
-  const failed = result.non2xx + result.errors + result.timeouts
+  const unexpected = request.expectStatus === undefined
+    ? 0
+    : Object.entries(result.statusCodeStats).reduce((sum, [status, { count }]) => sum + (Number(status) === request.expectStatus ? 0 : count), 0)
+  const failed = result.non2xx + result.errors + result.timeouts + unexpected
   if (failed > 0) {
-    throw new Error(`load on ${url}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts ` +
-      `(status codes ${JSON.stringify(result.statusCodeStats)})`)
+    throw new Error(`load on ${url}: ${result.non2xx} non-2xx, ${unexpected} not ${request.expectStatus ?? '2xx'}, ` +
+      `${result.errors} errors, ${result.timeouts} timeouts (status codes ${JSON.stringify(result.statusCodeStats)})`)
   }
   if (result['2xx'] === 0) throw new Error(`load on ${url}: no answers at all`)
   return {
@@ -171,22 +191,59 @@ export async function load(url: string, seconds: number, headers: Record<string,
   }
 }
 
-function runAutocannon(options: Options): Promise<Result> {
+export type RaceResult = {
+  /** From the first request sent to the last answer received. */
+  ms: number
+  p50_ms: number
+  p99_ms: number
+  /** Answers by HTTP status. */
+  statuses: Record<string, number>
+  errors: number
+  timeouts: number
+  answers: Answer[]
+  server_cpu_us_per_req: number
+}
+
+/**
+ * Exactly `amount` requests over `connections` connections (autocannon in the child process, as
+ * load()), every answer's status and body returned. Does not judge the statuses: the caller does.
+ */
+export async function race(
+  url: string, amount: number, connections: number, headers: Record<string, string>, request: LoadRequest,
+): Promise<RaceResult> {
+  const cpuBefore = process.cpuUsage()
+  const { result, answers } = await runAutocannon({ url, connections, amount, headers, ...requestOptions(request), collectAnswers: true })
+  const cpu = process.cpuUsage(cpuBefore)
+  const statuses = Object.fromEntries(Object.entries(result.statusCodeStats).map(([status, { count }]) => [status, count]))
+  return {
+    ms: new Date(result.finish).getTime() - new Date(result.start).getTime(),
+    p50_ms: round(result.latency.p50),
+    p99_ms: round(result.latency.p99),
+    statuses, errors: result.errors, timeouts: result.timeouts, answers: answers ?? [],
+    server_cpu_us_per_req: round((cpu.user + cpu.system) / Math.max(1, answers?.length ?? 0), 1),
+  }
+}
+
+function requestOptions({ method, body }: LoadRequest): Partial<Options> {
+  return body === undefined ? { method } : { method, body }
+}
+
+function runAutocannon(options: Options & { collectAnswers?: boolean }): Promise<{ result: Result; answers?: Answer[] }> {
   // The child runs TypeScript through the same loader (tsx) as this process, without profiling flags.
   const child = fork(fileURLToPath(new URL('./load.ts', import.meta.url)), [], {
     execArgv: process.execArgv.filter((arg) => !arg.startsWith('--cpu-prof')),
   })
   return new Promise((resolve, reject) => {
-    child.once('message', (message: { result?: Result; error?: string }) =>
-      message.result ? resolve(message.result) : reject(new Error(`autocannon: ${message.error}`)))
+    child.once('message', (message: { result?: Result; answers?: Answer[]; error?: string }) =>
+      message.result ? resolve({ result: message.result, answers: message.answers }) : reject(new Error(`autocannon: ${message.error}`)))
     child.once('exit', (code) => reject(new Error(`autocannon child exited with ${code} before answering`)))
     child.send(options)
   })
 }
 
 /** Same load, shorter, to warm the JIT, SQLite's page cache and the connections' code paths. */
-export async function warmUp(url: string, headers: Record<string, string> = {}): Promise<void> {
-  await load(url, 2, headers)
+export async function warmUp(url: string, headers: Record<string, string> = {}, request: LoadRequest = {}): Promise<void> {
+  await load(url, 2, headers, 50, request)
 }
 
 export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
@@ -212,6 +269,65 @@ export async function getJson(url: string, key: string): Promise<unknown> {
   const text = await response.text()
   if (!response.ok) throw new Error(`GET ${url} answered ${response.status}: ${text.slice(0, 500)}`)
   return JSON.parse(text)
+}
+
+/** Sends JSON over real HTTP and returns the status and parsed answer, whatever the status. */
+export async function send(url: string, key: string, method: 'GET' | 'POST', body?: unknown): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await response.text()
+  return { status: response.status, body: text ? JSON.parse(text) : null }
+}
+
+/** What the database says about one pool product's items and the orders holding them. */
+export type PoolAudit = {
+  items: number
+  /** Items by status (available, reserved, sold). */
+  by_status: Record<string, number>
+  /** Reserved or sold items with no order_id. */
+  taken_without_order: number
+  /** Distinct values among reserved or sold items (fewer than the items: a key went out twice). */
+  distinct_taken_values: number
+  /** order_id → how many of this product's items it holds. */
+  items_per_order: Map<string, number>
+  /** Orders with a line for this product: id → status and qty. */
+  orders: Map<string, { status: string; qty: number }>
+}
+
+/**
+ * Reads the SQLite file through its own read-only better-sqlite3 connection (not sx's), after the
+ * load: what is stored, independent of what the API answered.
+ */
+export function auditPool(dbFile: string, productId: string): PoolAudit {
+  const db = new SqliteDatabase(dbFile, { readonly: true, fileMustExist: true })
+  try {
+    const byStatus = db.prepare('select status, count(*) as n from stock_items where product_id = ? group by status').all(productId) as { status: string; n: number }[]
+    const taken = db.prepare(`select count(*) as n, count(distinct value) as d, sum(order_id is null) as orphans
+      from stock_items where product_id = ? and status in ('reserved', 'sold')`).get(productId) as { n: number; d: number; orphans: number | null }
+    const perOrder = db.prepare('select order_id, count(*) as n from stock_items where product_id = ? and order_id is not null group by order_id')
+      .all(productId) as { order_id: string; n: number }[]
+    const orders = db.prepare(`select o.id, o.status, l.qty from orders o join order_lines l on l.order_id = o.id where l.product_id = ?`)
+      .all(productId) as { id: string; status: string; qty: number }[]
+    return {
+      items: byStatus.reduce((sum, row) => sum + row.n, 0),
+      by_status: Object.fromEntries(byStatus.map((row) => [row.status, row.n])),
+      taken_without_order: taken.orphans ?? 0,
+      distinct_taken_values: taken.d,
+      items_per_order: new Map(perOrder.map((row) => [row.order_id, row.n])),
+      orders: new Map(orders.map((row) => [row.id, { status: row.status, qty: row.qty }])),
+    }
+  } finally {
+    db.close()
+  }
+}
+
+/** Rows in a table of the bench's database (through sx's own connection). */
+export async function countRows(sx: Sx, table: 'orders' | 'customers'): Promise<number> {
+  const row = await sx.services.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  return Number(row.n)
 }
 
 /** n distinct ~30-character strings shaped like license keys (random per run, so no two runs collide). */
