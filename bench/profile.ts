@@ -1,11 +1,12 @@
-// `npx tsx bench/profile.ts [path]`: the bench's sx (10k products) under load on one path, with the
+// `npx tsx bench/profile.ts [path | orders]`: the bench's sx (10k products) under load on one path
+// (`orders`: POST /v1/orders of an unlimited product, a new customer each time), with the
 // V8 CPU profiler on for the measured window only. Writes the .cpuprofile (open it in Chrome
 // DevTools) and prints where the time went, by function (self) and by call chain (inclusive).
 import { writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { load, seedProducts, startSx, warmUp } from './lib.ts'
+import { load, postJson, seedProducts, startSx, warmUp, type LoadRequest } from './lib.ts'
 
 type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
 type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[] }
@@ -16,14 +17,22 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 8)
 const sx = await startSx()
 try {
   await seedProducts(sx.services.db, sx.shopId, 10_000, 5)
-  const auth = { authorization: `Bearer ${sx.testKey}` }
-  await warmUp(sx.url + path, auth)
+  const auth: Record<string, string> = { authorization: `Bearer ${sx.testKey}` }
+  let url = sx.url + path
+  let request: LoadRequest = {}
+  if (path === 'orders') {
+    const product = (await postJson(`${sx.url}/v1/products`, sx.testKey, { name: 'Plan', type: 'subscription', interval: 'month', price_cents: 900, currency: 'USD' })) as { id: string }
+    url = `${sx.url}/v1/orders`
+    auth['content-type'] = 'application/json'
+    request = { method: 'POST', expectStatus: 201, body: JSON.stringify({ customer_email: 'buyer-[<id>]@example.com', items: [{ product_id: product.id, qty: 1 }] }) }
+  }
+  await warmUp(url, auth, request)
   const session = new Session()
   session.connect()
   await session.post('Profiler.enable')
   await session.post('Profiler.setSamplingInterval', { interval: 100 })
   await session.post('Profiler.start')
-  console.log(path, JSON.stringify(await load(sx.url + path, seconds, auth)))
+  console.log(path, JSON.stringify(await load(url, seconds, auth, 50, request)))
   const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile }
   const file = join(tmpdir(), `sx-bench-${Date.now()}.cpuprofile`)
   writeFileSync(file, JSON.stringify(profile))

@@ -1,7 +1,7 @@
 import type { Insertable, Updateable } from 'kysely'
 import type { Db, DbOrTrx } from '../../db/database.ts'
 import { preparedQuery } from '../../db/prepared.ts'
-import type { ProductsTable, ProductWithStockRow, StockItemsTable } from './catalog.table.ts'
+import type { ProductRow, ProductsTable, ProductWithStockRow, StockItemsTable } from './catalog.table.ts'
 
 type Scope = { shopId: string; livemode: boolean }
 
@@ -27,9 +27,10 @@ export function findProduct(db: DbOrTrx, scope: Scope, id: string): Promise<Prod
   return selectProducts(db, scope).where('products.id', '=', id).executeTakeFirst()
 }
 
-/** Several products of this shop and mode by id (missing ones are simply absent). */
-export function findProducts(db: DbOrTrx, scope: Scope, ids: string[]): Promise<ProductWithStockRow[]> {
-  return ids.length === 0 ? Promise.resolve([]) : selectProducts(db, scope).where('products.id', 'in', ids).execute()
+/** Several products of this shop and mode by id, without the pool count (checkout reserves instead of counting). */
+export function findSellableProducts(db: DbOrTrx, scope: Scope, ids: string[]): Promise<ProductRow[]> {
+  if (ids.length === 0) return Promise.resolve([])
+  return db.selectFrom('products').selectAll().where('shop_id', '=', scope.shopId).where('livemode', '=', scope.livemode ? 1 : 0).where('id', 'in', ids).execute()
 }
 
 export function listProducts(

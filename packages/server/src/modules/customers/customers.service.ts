@@ -1,5 +1,4 @@
 import type { Services } from '../../services.ts'
-import type { DbOrTrx } from '../../db/database.ts'
 import type { RequestContext } from '../../platform/context.ts'
 import { toIso, toIsoOrNull } from '../../platform/clock.ts'
 import { notFound } from '../../platform/errors.ts'
@@ -33,9 +32,9 @@ export async function getCustomer(services: Services, ctx: RequestContext, id: s
   }
 }
 
-/** The customer as the API lists it, read inside the caller's transaction (for customer.created). */
-export async function readCustomerSummary(db: DbOrTrx, scope: { shopId: string; livemode: boolean }, id: string): Promise<CustomerSummary> {
-  return toCustomerSummary((await repo.findCustomer(db, scope, id))!, scope.livemode)
+/** A customer created by the order being placed, as the API will list it (for customer.created). */
+export function newCustomerSummary(id: string, email: string, livemode: boolean, now: number): CustomerSummary {
+  return toCustomerSummary({ id, email, created_at: now, orders_count: 1, lifetime_cents: 0, last_seen_at: now }, livemode)
 }
 
 function toCustomerSummary(row: repo.CustomerRow, livemode: boolean): CustomerSummary {

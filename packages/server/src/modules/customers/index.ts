@@ -1,4 +1,4 @@
 // Customers: one per shop, mode and email, with figures derived from their orders.
 export { customersRoutes } from './customers.routes.ts'
 export { upsertCustomer } from './customers.repository.ts'
-export { readCustomerSummary } from './customers.service.ts'
+export { newCustomerSummary } from './customers.service.ts'

@@ -12,8 +12,8 @@ import { isId, newId } from '../../platform/ids.ts'
 import { randomBase62 } from '../../platform/crypto.ts'
 import { enqueue } from '../../platform/jobs/queue.ts'
 import { recordEvent } from '../../platform/outbox/outbox.ts'
-import { readCustomerSummary, upsertCustomer } from '../customers/index.ts'
-import { bumpCatalogVersion, findProducts, POOL_TYPES, reservePoolItems, takeCounterStock, type ProductWithStockRow } from '../catalog/index.ts'
+import { newCustomerSummary, upsertCustomer } from '../customers/index.ts'
+import { findSellableProducts, POOL_TYPES, reservePoolItems, takeCounterStock, type ProductRow } from '../catalog/index.ts'
 import { DEFAULT_PAYMENT_METHOD, findAsset, type Chain } from '../payments/index.ts'
 import type { CreateOrderBody, Order } from './orders.schemas.ts'
 import * as repo from './orders.repository.ts'
@@ -22,7 +22,7 @@ import { JOBS } from './jobs.ts'
 import { queueMail, type MailKind } from './mail.ts'
 
 type Scope = { shopId: string; livemode: boolean }
-type Line = { product: ProductWithStockRow; qty: number; line: number }
+type Line = { product: ProductRow; qty: number; line: number }
 
 /** Subscription renewals pass the order they renew, and pay until the current period ends. */
 type RenewalOptions = { renewsOrderId: string; expiresAt: number }
@@ -35,9 +35,8 @@ export async function createOrder(services: Services, ctx: Pick<RequestContext, 
   const expiresAt = Math.max(now + services.config.orders.ttlSeconds * 1000, renewal?.expiresAt ?? 0)
 
   const order = await services.db.transaction().execute(async (trx) => {
-    // The catalog version row first: every catalog write of this shop and mode takes it first, so
-    // concurrent checkouts and imports queue in one order and cannot deadlock (PostgreSQL).
-    await bumpCatalogVersion(trx, scope)
+    // Each reservation takes the shop's catalog version row before anything else it locks (see
+    // reservations.repository.ts), so concurrent checkouts and imports cannot deadlock.
     const lines = await checkLines(trx, scope, body)
     for (const { product, qty } of [...lines].sort((a, b) => (a.product.id < b.product.id ? -1 : 1))) {
       await reserve(trx, services, scope, product, orderId, qty)
@@ -65,14 +64,14 @@ export async function createOrder(services: Services, ctx: Pick<RequestContext, 
       })),
     )
     if (customer.created) {
-      await recordEvent(trx, { ...scope, type: 'customer.created', at: now, data: await readCustomerSummary(trx, scope, customer.id) })
+      await recordEvent(trx, { ...scope, type: 'customer.created', at: now, data: newCustomerSummary(customer.id, email, scope.livemode, now) })
     }
     // Expiry is scheduled now: if this process dies before step 3, the reservation still comes back.
     await enqueue(trx, { kind: JOBS.expire, ref: orderId, runAt: expiresAt })
-    return { total, currency: lines[0]!.product.currency }
+    return { total, currency: lines[0]!.product.currency, email }
   })
 
-  const invoice = { priceCents: order.total, currency: order.currency, ...method, expiresAt }
+  const invoice = { priceCents: order.total, currency: order.currency, ...method, expiresAt, recipient: order.email }
   const created = await attachInvoice(services, scope, orderId, invoice, renewal ? 'renewal' : 'confirmation', ctx.transact)
   services.jobs.nudge()
   return created
@@ -83,12 +82,12 @@ async function attachInvoice(
   services: Services,
   scope: Scope,
   orderId: string,
-  request: { priceCents: number; currency: string; chain: Chain; asset: string; expiresAt: number },
+  request: { priceCents: number; currency: string; chain: Chain; asset: string; expiresAt: number; recipient: string },
   mailKind: MailKind,
   transact: Transact,
 ): Promise<Order> {
   const invoice = await providerFor(services, scope)
-    .createInvoice({ orderId, ...request })
+    .createInvoice({ orderId, priceCents: request.priceCents, currency: request.currency, chain: request.chain, asset: request.asset, expiresAt: request.expiresAt })
     .catch((error: unknown) => ({ ok: false as const, retryable: true, reason: String(error) }))
   if (!invoice.ok) {
     await services.db.transaction().execute(async (trx) => {
@@ -104,7 +103,7 @@ async function attachInvoice(
       status: 'awaiting_payment', pay_address: invoice.value.address, amount_due: invoice.value.amountDue,
       provider_ref: invoice.value.providerRef, updated_at: now,
     })
-    if (attached) await queueMail(trx, scope, orderId, mailKind, now)
+    if (attached) await queueMail(trx, scope, { orderId, recipient: request.recipient }, mailKind, now)
     return loadOrder(services, trx, scope, orderId)
   })
 }
@@ -128,7 +127,7 @@ export function providerFor(services: Services, scope: Scope) {
 async function checkLines(trx: DbOrTrx, scope: Scope, body: CreateOrderBody): Promise<Line[]> {
   const errors: FieldErrors = {}
   const ids = body.items.map((item) => item.product_id)
-  const products = new Map((await findProducts(trx, scope, ids.filter((id) => isId('product', id)))).map((p) => [p.id, p]))
+  const products = new Map((await findSellableProducts(trx, scope, ids.filter((id) => isId('product', id)))).map((p) => [p.id, p]))
   const seen = new Set<string>()
   const lines: Line[] = []
   body.items.forEach((item, index) => {
@@ -151,13 +150,15 @@ async function checkLines(trx: DbOrTrx, scope: Scope, body: CreateOrderBody): Pr
   return lines
 }
 
-async function reserve(trx: DbOrTrx, services: Services, scope: Scope, product: ProductWithStockRow, orderId: string, qty: number) {
-  const available = POOL_TYPES.has(product.type) ? Number(product.pool_stock ?? 0) : product.stock_counter
-  const taken = POOL_TYPES.has(product.type)
-    ? (await reservePoolItems(trx, services.dialect, scope, product.id, orderId, qty)) === qty
-    : product.stock_counter === null || (await takeCounterStock(trx, scope, product.id, qty))
-  if (!taken) {
-    const left = available === null ? '' : ` Only ${Math.max(0, Number(available))} left.`
-    throw new AppError('conflict', `${product.name} (${product.id}) is sold out for qty ${qty}.${left}`, { errors: { sold_out: [product.id] } })
+async function reserve(trx: DbOrTrx, services: Services, scope: Scope, product: ProductRow, orderId: string, qty: number) {
+  let left: number
+  if (POOL_TYPES.has(product.type)) {
+    // What it managed to reserve is what was left (the transaction rolls back on a shortfall).
+    left = await reservePoolItems(trx, services.dialect, scope, product.id, orderId, qty)
+  } else {
+    if (product.stock_counter === null || (await takeCounterStock(trx, scope, product.id, qty))) return
+    left = Number(product.stock_counter)
   }
+  if (left >= qty) return
+  throw new AppError('conflict', `${product.name} (${product.id}) is sold out for qty ${qty}. Only ${Math.max(0, left)} left.`, { errors: { sold_out: [product.id] } })
 }

@@ -69,7 +69,7 @@ export async function completeIfDelivered(services: Services, trx: DbOrTrx, orde
   if (!event) return
   const { row, order } = await orderById(services, trx, orderId)
   await recordEvent(trx, { shopId: row.shop_id, livemode: row.livemode === 1, type: event, data: order, at: now })
-  if (event === 'order.delivered') await queueMail(trx, { shopId: row.shop_id, livemode: row.livemode === 1 }, orderId, 'delivery', now)
+  if (event === 'order.delivered') await queueMail(trx, { shopId: row.shop_id, livemode: row.livemode === 1 }, { orderId, recipient: row.customer_email }, 'delivery', now)
 }
 
 /** The expiry job: an order still unpaid at expires_at fails and gives its stock back. */

@@ -15,11 +15,10 @@ import { JOBS } from './jobs.ts'
 export type MailKind = 'confirmation' | 'delivery' | 'resend' | 'renewal'
 const MAX_MAIL_ATTEMPTS = 8
 
-export async function queueMail(trx: DbOrTrx, scope: { shopId: string; livemode: boolean }, orderId: string, kind: MailKind, now: number): Promise<void> {
-  const order = await repo.findOrderById(trx, orderId)
+export async function queueMail(trx: DbOrTrx, scope: { shopId: string; livemode: boolean }, to: { orderId: string; recipient: string }, kind: MailKind, now: number): Promise<void> {
   const id = newId('mail')
   await trx.insertInto('mails').values({
-    id, shop_id: scope.shopId, livemode: scope.livemode ? 1 : 0, order_id: orderId, kind, recipient: order!.customer_email,
+    id, shop_id: scope.shopId, livemode: scope.livemode ? 1 : 0, order_id: to.orderId, kind, recipient: to.recipient,
     subject: '', body_text: '', body_html: null, status: 'queued', transport: null, error: null, created_at: now, sent_at: null,
   }).execute()
   await enqueue(trx, { kind: JOBS.mail, ref: id, runAt: now })

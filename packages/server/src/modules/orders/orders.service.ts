@@ -60,7 +60,7 @@ export async function resendOrder(services: Services, ctx: RequestContext, id: s
     const row = await findOwnOrder(trx, ctx.auth, id)
     if (row.status === 'pending') throw new AppError('conflict', `Order ${id} has no invoice yet; nothing to resend.`)
     const now = services.clock.now()
-    await queueMail(trx, ctx.auth, id, 'resend', now)
+    await queueMail(trx, ctx.auth, { orderId: id, recipient: row.customer_email }, 'resend', now)
     const lines = await repo.findLines(trx, [id])
     return { sent_at: toIso(now), recipient: row.customer_email, delivery_kind: toOrder(row, lines, '').delivery.kind }
   }).finally(() => services.jobs.nudge())
