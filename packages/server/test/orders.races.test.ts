@@ -53,6 +53,23 @@ for (const dialect of DIALECTS) {
       assert.equal((await api.get(`/v1/products/${product}`)).json().stock, 1)
     })
 
+    it('two instances with their workers on one database deliver each paid order exactly once', async () => {
+      const second = await env.spawnApp()
+      const shop = await env.newShop()
+      const api = client(env.app, shop.keys.test)
+      const other = client(second.app, shop.keys.test)
+      const product = await newProduct(api, {}, Array.from({ length: 12 }, (_, i) => `W-${i}`))
+      const orders = await Promise.all(Array.from({ length: 12 }, () => order(api, [{ product_id: product, qty: 1 }])))
+      // Half are paid through each instance, so both workers find delivery jobs at once.
+      await Promise.all(orders.map((o, i) => (i % 2 ? api : other).post(`/v1/test_helpers/orders/${o.id}/pay`, {})))
+      const done = await Promise.all(orders.map((o) => settle(api, o.id)))
+      assert.deepEqual(done.flatMap((o) => o.delivery.items.map((i: any) => i.value)).sort(), Array.from({ length: 12 }, (_, i) => `W-${i}`).sort())
+      const delivered = (await eventsOf(env, shop.shop.id)).filter((e) => e.type === 'order.delivered')
+      assert.equal(delivered.length, 12, 'one order.delivered per order')
+      const mails = await env.services.db.selectFrom('mails').select('order_id').where('kind', '=', 'delivery').where('order_id', 'in', orders.map((o) => o.id)).execute()
+      assert.equal(mails.length, 12, 'one delivery mail per order')
+    })
+
     it('expiry racing a late payment: either paid and delivered, or failed with the stock back, never both', async () => {
       const shop = await env.newShop()
       const api = client(env.app, shop.keys.test)
