@@ -54,14 +54,17 @@ for (const dialect of DIALECTS) {
         const body422 = problem(res, status, status === 400 ? 'invalid_request' : 'unprocessable')
         assert.ok(body422.errors?.[field], `${field}: ${res.body}`)
       }
+      // The sandbox quotes USD, EUR and GBP only: another currency cannot be invoiced, and keeps nothing.
+      const yen = await newProduct(api, { name: 'Yen key', currency: 'JPY', price_cents: 1000 }, ['Y1'])
+      assert.ok(problem(await api.post('/v1/orders', { customer_email: 'a@b.co', items: line(yen) }), 422, 'unprocessable').errors?.asset)
+      assert.equal((await api.get(`/v1/products/${yen}`)).json().stock, 1)
       const soldOut = problem(await api.post('/v1/orders', { customer_email: 'a@b.co', items: line(keys, 2) }), 409, 'conflict')
       assert.match(soldOut.detail, /sold out.*Only 1 left/)
       // A sold-out second line rolls back the first line's reservation.
       problem(await api.post('/v1/orders', { customer_email: 'a@b.co', items: [...line(keys), { product_id: poster, qty: 4 }], shipping_address: SHIP_TO }), 409, 'conflict')
       assert.equal((await api.get(`/v1/products/${keys}`)).json().stock, 1)
       assert.equal((await api.get(`/v1/products/${poster}`)).json().stock, 3)
-      assert.deepEqual((await api.get('/v1/orders')).json().data, [])
-      assert.deepEqual((await api.get('/v1/customers')).json().data, [])
+      assert.deepEqual((await api.get('/v1/orders')).json().data.map((o: any) => [o.status, o.failure_reason]), [['failed', 'provider_unavailable']], 'only the order the provider refused, failed')
       problem(await api.get('/v1/orders?from=yesterday'), 422, 'unprocessable')
       problem(await api.get('/v1/orders/ord_00000000000000000000000000'), 404, 'not_found')
     })

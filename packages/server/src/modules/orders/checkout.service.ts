@@ -14,7 +14,7 @@ import { enqueue } from '../../platform/jobs/queue.ts'
 import { recordEvent } from '../../platform/outbox/outbox.ts'
 import { newCustomerSummary, upsertCustomer } from '../customers/index.ts'
 import { findSellableProducts, POOL_TYPES, reservePoolItems, takeCounterStock, type ProductRow } from '../catalog/index.ts'
-import { DEFAULT_PAYMENT_METHOD, findAsset, type Chain } from '../payments/index.ts'
+import { DEFAULT_PAYMENT_METHOD, findAsset, type Chain, type PaymentProvider } from '../payments/index.ts'
 import type { CreateOrderBody, Order } from './orders.schemas.ts'
 import * as repo from './orders.repository.ts'
 import { loadOrder, releaseReservations } from './orders.service.ts'
@@ -30,6 +30,7 @@ type RenewalOptions = { renewsOrderId: string; expiresAt: number }
 export async function createOrder(services: Services, ctx: Pick<RequestContext, 'transact'> & { auth: Scope }, body: CreateOrderBody, renewal?: RenewalOptions): Promise<Order> {
   const method = paymentMethod(body)
   const scope = ctx.auth
+  const provider = providerFor(services, scope)
   const now = services.clock.now()
   const orderId = newId('order')
   const expiresAt = Math.max(now + services.config.orders.ttlSeconds * 1000, renewal?.expiresAt ?? 0)
@@ -51,7 +52,7 @@ export async function createOrder(services: Services, ctx: Pick<RequestContext, 
         customer_id: customer.id, customer_email: email, currency: lines[0]!.product.currency, total_cents: total,
         note: body.note ?? null, shipping_address: body.shipping_address ? JSON.stringify(body.shipping_address) : null,
         failure_reason: null, page_token: randomBase62(32), renews_order_id: renewal?.renewsOrderId ?? null,
-        provider: providerFor(services, scope).id, chain: method.chain, asset: method.asset,
+        provider: provider.id, chain: method.chain, asset: method.asset,
         pay_address: null, provider_ref: null, amount_due: null, amount_received: '0', invoice_status: 'new', tx_hash: null,
         expires_at: expiresAt, fulfilment: null, created_at: now, updated_at: now, paid_at: null, delivered_at: null,
       },
@@ -72,7 +73,7 @@ export async function createOrder(services: Services, ctx: Pick<RequestContext, 
   })
 
   const invoice = { priceCents: order.total, currency: order.currency, ...method, expiresAt, recipient: order.email }
-  const created = await attachInvoice(services, scope, orderId, invoice, renewal ? 'renewal' : 'confirmation', ctx.transact)
+  const created = await attachInvoice(services, provider, scope, orderId, invoice, renewal ? 'renewal' : 'confirmation', ctx.transact)
   services.jobs.nudge()
   return created
 }
@@ -80,14 +81,16 @@ export async function createOrder(services: Services, ctx: Pick<RequestContext, 
 /** Steps 2 and 3. Runs the final write through `transact` (which stores an idempotent answer with it). */
 async function attachInvoice(
   services: Services,
+  provider: PaymentProvider,
   scope: Scope,
   orderId: string,
   request: { priceCents: number; currency: string; chain: Chain; asset: string; expiresAt: number; recipient: string },
   mailKind: MailKind,
   transact: Transact,
 ): Promise<Order> {
-  const invoice = await providerFor(services, scope)
-    .createInvoice({ orderId, priceCents: request.priceCents, currency: request.currency, chain: request.chain, asset: request.asset, expiresAt: request.expiresAt })
+  const { recipient, ...quote } = request
+  const invoice = await provider
+    .createInvoice({ orderId, ...quote })
     .catch((error: unknown) => ({ ok: false as const, retryable: true, reason: String(error) }))
   if (!invoice.ok) {
     await services.db.transaction().execute(async (trx) => {
@@ -95,6 +98,8 @@ async function attachInvoice(
         await releaseReservations(trx, scope, orderId)
       }
     })
+    // A refusal that will not change on retry (no rate for this currency) is the request's fault.
+    if (!invoice.retryable) throw invalidFields({ asset: [`cannot be invoiced: ${invoice.reason}`] })
     throw new AppError('unavailable', `The payment provider could not create an invoice (${invoice.reason}); no stock was kept. Try again.`, { headers: { 'retry-after': '5' } })
   }
   return transact(async (trx) => {
@@ -103,7 +108,7 @@ async function attachInvoice(
       status: 'awaiting_payment', pay_address: invoice.value.address, amount_due: invoice.value.amountDue,
       provider_ref: invoice.value.providerRef, updated_at: now,
     })
-    if (attached) await queueMail(trx, scope, { orderId, recipient: request.recipient }, mailKind, now)
+    if (attached) await queueMail(trx, scope, { orderId, recipient }, mailKind, now)
     return loadOrder(services, trx, scope, orderId)
   })
 }
