@@ -1,4 +1,5 @@
 // One delivery strategy per product type.
+import type { DbOrTrx } from '../../db/database.ts'
 import { randomBase62, sha256Hex } from '../../platform/crypto.ts'
 import { toIso } from '../../platform/clock.ts'
 import { enqueue } from '../../platform/jobs/queue.ts'
@@ -70,7 +71,7 @@ const dynamic: DeliveryStrategy = {
 const subscription: DeliveryStrategy = {
   async settle(trx, deps, line) {
     const product = await trx.selectFrom('products').select('interval').where('id', '=', line.productId).executeTakeFirstOrThrow()
-    const previousEnd = line.renewsOrderId ? await periodEnd(trx, line.renewsOrderId) : null
+    const previousEnd = line.renewsOrderId ? await subscriptionPeriodEnd(trx, line.renewsOrderId) : null
     const start = previousEnd !== null && previousEnd > line.paidAt ? previousEnd : line.paidAt
     const end = addInterval(start, product.interval as Interval)
     const notice = Math.min(deps.config.delivery.renewalNoticeSeconds * 1000, Math.floor((end - start) / 2))
@@ -79,7 +80,8 @@ const subscription: DeliveryStrategy = {
   },
 }
 
-async function periodEnd(trx: Parameters<DeliveryStrategy['settle']>[0], orderId: string): Promise<number | null> {
+/** When the subscription period an order granted ends (null before it is delivered). */
+export async function subscriptionPeriodEnd(trx: DbOrTrx, orderId: string): Promise<number | null> {
   const row = await trx.selectFrom('order_lines').select('delivered').where('order_id', '=', orderId).where('product_type', '=', 'subscription').executeTakeFirst()
   const end = row?.delivered ? (JSON.parse(row.delivered) as { period_end?: string }[])[0]?.period_end : undefined
   return end ? Date.parse(end) : null

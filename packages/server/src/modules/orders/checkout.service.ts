@@ -122,7 +122,7 @@ function paymentMethod(body: CreateOrderBody): { chain: Chain; asset: string } {
   return method
 }
 
-export function providerFor(services: Services, scope: Scope) {
+function providerFor(services: Services, scope: Scope) {
   const provider = scope.livemode ? services.payments.live : services.payments.sandbox
   if (!provider) throw new AppError('conflict', 'No live payment provider is configured on this server; use a test key to try checkout in the sandbox.')
   return provider

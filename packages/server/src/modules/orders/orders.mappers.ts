@@ -73,7 +73,7 @@ function deliveryKind(lines: OrderLineRow[]): string {
   return kinds.size === 1 ? [...kinds][0]! : 'mixed'
 }
 
-export function deliveryState(status: OrderStatus, lines: Pick<OrderLineRow, 'delivery_state'>[]): DeliveryState {
+function deliveryState(status: OrderStatus, lines: Pick<OrderLineRow, 'delivery_state'>[]): DeliveryState {
   const states = lines.map((line) => line.delivery_state)
   if (states.includes('failed')) return 'failed'
   if (states.every((s) => s === 'delivered')) return status === 'pending' || status === 'awaiting_payment' ? 'pending' : 'delivered'

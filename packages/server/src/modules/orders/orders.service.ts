@@ -110,7 +110,8 @@ export async function releaseReservations(trx: DbOrTrx, scope: Scope, orderId: s
   }
 }
 
-async function findOwnOrder(db: DbOrTrx, scope: Scope, id: string): Promise<OrderRow> {
+/** The order in this shop and mode, or 404 (another shop's or mode's order is 404 too). */
+export async function findOwnOrder(db: DbOrTrx, scope: Scope, id: string): Promise<OrderRow> {
   const row = isId('order', id) ? await repo.findOrder(db, scope, id) : undefined
   if (!row) throw notFound('order', id)
   return row

@@ -4,22 +4,21 @@
 import type { Services } from '../../services.ts'
 import type { RequestContext } from '../../platform/context.ts'
 import type { DbOrTrx } from '../../db/database.ts'
-import { AppError, invalidFields, notFound } from '../../platform/errors.ts'
-import { isId } from '../../platform/ids.ts'
+import { AppError, invalidFields } from '../../platform/errors.ts'
 import { enqueue } from '../../platform/jobs/queue.ts'
 import { recordEvent } from '../../platform/outbox/outbox.ts'
 import { afterPayment, becamePaid, findAsset, parseUnits, remaining, sandboxPaymentHash, tolerance, type Chain, type InvoiceStatus } from '../payments/index.ts'
 import type { Order, PayBody } from './orders.schemas.ts'
 import * as repo from './orders.repository.ts'
-import { loadOrder, orderById } from './orders.service.ts'
+import { findOwnOrder, loadOrder, orderById } from './orders.service.ts'
+import type { OrderRow } from './orders.table.ts'
 import { JOBS } from './jobs.ts'
 
 /** POST /v1/test_helpers/orders/{id}/pay: the sandbox sees a payment, as a chain watcher would. */
 export async function simulatePayment(services: Services, ctx: RequestContext, id: string, body: PayBody): Promise<Order> {
   // Test helpers do not exist for live keys.
   if (ctx.auth.livemode) throw new AppError('not_found', 'Test helpers exist for test keys only.')
-  const row = isId('order', id) ? await repo.findOrder(services.db, ctx.auth, id) : undefined
-  if (!row) throw notFound('order', id)
+  const row = await findOwnOrder(services.db, ctx.auth, id)
   if (row.amount_due === null) throw new AppError('conflict', `Order ${id} has no invoice to pay (it is ${row.status}).`)
   const asset = findAsset(row.chain as Chain, row.asset)!
   const amount = body.amount === undefined ? null : parseUnits(body.amount, asset.decimals)
@@ -32,17 +31,17 @@ export async function simulatePayment(services: Services, ctx: RequestContext, i
     const received = BigInt(order.amount_received)
     const paying = amount ?? (remaining(due, received) > 0n ? remaining(due, received) : due)
     const txHash = body.tx_hash ?? sandboxPaymentHash(row.chain as Chain, id, await repo.countPayments(trx, id))
-    await applyPayment(services, trx, order.id, { txHash, amount: paying })
+    await applyPayment(services, trx, order, { txHash, amount: paying })
     return loadOrder(services, trx, ctx.auth, id)
   })
   services.jobs.nudge()
   return paid
 }
 
-/** Records one payment (once per tx hash) and moves the invoice and the order on. Call inside a transaction holding the order's lock. */
-export async function applyPayment(services: Services, trx: DbOrTrx, orderId: string, payment: { txHash: string; amount: bigint }) {
+/** Records one payment (once per tx hash) and moves the invoice and the order on. `row` is the order as read under its lock. */
+async function applyPayment(services: Services, trx: DbOrTrx, row: OrderRow, payment: { txHash: string; amount: bigint }) {
   const now = services.clock.now()
-  const row = (await repo.findOrderById(trx, orderId))!
+  const orderId = row.id
   if (!(await repo.insertPayment(trx, { order_id: orderId, tx_hash: payment.txHash, amount: payment.amount.toString(), seen_at: now }))) return
   const asset = findAsset(row.chain as Chain, row.asset)!
   const due = BigInt(row.amount_due!)

@@ -7,6 +7,7 @@ import { AppError } from '../../platform/errors.ts'
 import type { Transact } from '../../platform/context.ts'
 import * as repo from './orders.repository.ts'
 import { createOrder } from './checkout.service.ts'
+import { subscriptionPeriodEnd } from '../delivery/index.ts'
 
 export async function renewSubscription(services: Services, orderId: string): Promise<JobOutcome> {
   const row = await repo.findOrderById(services.db, orderId)
@@ -14,7 +15,7 @@ export async function renewSubscription(services: Services, orderId: string): Pr
   const already = await services.db.selectFrom('orders').select('id').where('renews_order_id', '=', orderId).executeTakeFirst()
   if (already) return
   const line = (await repo.findLines(services.db, [orderId])).find((l) => l.product_type === 'subscription')
-  const periodEnd = line?.delivered ? Date.parse((JSON.parse(line.delivered) as { period_end: string }[])[0]!.period_end) : null
+  const periodEnd = await subscriptionPeriodEnd(services.db, orderId)
   if (!line || periodEnd === null) return
   const scope = { shopId: row.shop_id, livemode: row.livemode === 1 }
   const transact: Transact = (work) => services.db.transaction().execute(work)
