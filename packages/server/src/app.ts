@@ -13,6 +13,7 @@ import { keysRoutes } from './modules/keys/index.ts'
 import { customersRoutes } from './modules/customers/index.ts'
 import { buyerPageRoutes, OrderSchema, ordersRoutes, testHelperRoutes } from './modules/orders/index.ts'
 import { registerMetrics, systemRoutes } from './modules/system/index.ts'
+import { webhooksRoutes } from './modules/webhooks/index.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -63,6 +64,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     await v1.register(catalogRoutes, { http: services.config.http })
     await v1.register(ordersRoutes)
     await v1.register(customersRoutes)
+    await v1.register(webhooksRoutes)
     await v1.register(testHelperRoutes)
   }, { prefix: '/v1' })
   await app.register(buyerPageRoutes)

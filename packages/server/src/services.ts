@@ -11,6 +11,7 @@ import type { Dialect } from './db/database.ts'
 import { createLogMailer, createSmtpMailer, type Mailer } from './platform/mail/mailer.ts'
 import { createSecretBox, loadOrCreateMasterKey, type SecretBox } from './platform/secret-box.ts'
 import { createSandboxProvider, type PaymentProvider } from './modules/payments/index.ts'
+import { createOutboundClient, type OutboundClient } from './platform/outbound/client.ts'
 
 export type Services = Readonly<{
   config: Config
@@ -29,6 +30,8 @@ export type Services = Readonly<{
   secretBox: SecretBox
   /** Wakes this process's job worker when a transaction has queued work for now. */
   jobs: JobSignal
+  /** POSTs to merchant URLs (webhooks), refusing addresses their mode's policy forbids. */
+  outbound: OutboundClient
 }>
 
 export type JobSignal = { nudge(): void; onNudge(listener: () => void): void }
@@ -62,6 +65,7 @@ export function createServices(config: Config, connection: Connection, overrides
       : createLogMailer((entry) => console.log(JSON.stringify({ msg: 'mail (no SMTP_URL set)', ...entry })))),
     secretBox: createSecretBox(loadOrCreateMasterKey(config.dataDir, config.secret)),
     jobs: createJobSignal(),
+    outbound: createOutboundClient({ maxSocketsPerHost: config.webhooks.endpointConcurrency }),
   }
 }
 
@@ -69,6 +73,7 @@ export function createServices(config: Config, connection: Connection, overrides
 export async function closeServices(services: Services): Promise<void> {
   await services.keyUsage.stop()
   services.mailer.close()
+  services.outbound.close()
   services.redis?.disconnect()
   await services.db.destroy()
 }

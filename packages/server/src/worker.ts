@@ -1,10 +1,14 @@
-// The background worker: every job kind and its handler, in one list. `sx serve` runs it in
-// process (unless SX_WORKER=off); `sx worker` runs it alone. Any number can share one database.
+// The background worker: every job kind and its handler, in one list, and the webhook
+// dispatcher. `sx serve` runs it in process (unless SX_WORKER=off); `sx worker` runs it alone.
+// Any number can share one database.
 import type { Services } from './services.ts'
-import { createJobRunner, type JobRunner } from './platform/jobs/runner.ts'
+import { createJobRunner } from './platform/jobs/runner.ts'
 import { orderJobHandlers } from './modules/orders/index.ts'
+import { createWebhookDispatcher } from './modules/webhooks/index.ts'
 
-export function startWorker(services: Services, log: (error: unknown, context: object) => void): JobRunner {
+export type Worker = { stop(): Promise<void> }
+
+export function startWorker(services: Services, log: (error: unknown, context: object) => void): Worker {
   const runner = createJobRunner({
     db: services.db,
     dialect: services.dialect,
@@ -15,7 +19,16 @@ export function startWorker(services: Services, log: (error: unknown, context: o
     concurrency: services.config.jobs.concurrency,
     onError: (error, job) => log(error, { job: job.kind, ref: job.ref }),
   })
-  services.jobs.onNudge(() => runner.nudge())
+  const dispatcher = createWebhookDispatcher(services, (error) => log(error, { job: 'webhooks' }))
+  services.jobs.onNudge(() => {
+    runner.nudge()
+    dispatcher.nudge()
+  })
   runner.start()
-  return runner
+  dispatcher.start()
+  return {
+    async stop() {
+      await Promise.all([runner.stop(), dispatcher.stop()])
+    },
+  }
 }

@@ -7,8 +7,8 @@ import type { LightMyRequestResponse } from 'fastify'
 import { ABILITIES, type RouteAbility } from '../src/platform/http/auth.ts'
 import { DIALECTS, client, problem, sampleProduct, startTestEnv, type TestEnv } from './harness.ts'
 
-type Made = { id: string; secret?: string }
-type ObjectKind = 'product' | 'plan' | 'fileProduct' | 'apiKey' | 'order' | 'customer'
+type Made = { id: string; secret?: string; deliveryId?: string }
+type ObjectKind = 'product' | 'plan' | 'fileProduct' | 'apiKey' | 'order' | 'customer' | 'webhook' | 'webhookDelivery' | 'event'
 /**
  * How to produce a valid request for a route; `object` names what its {id} points at, `query` is
  * added to the valid request, and `success` overrides the documented status where a fresh object
@@ -36,7 +36,22 @@ const RECIPES: Record<string, Recipe> = {
   'POST /v1/test_helpers/orders/{id}/pay': { ability: 'orders:write', object: 'order', body: {} },
   'GET /v1/customers': { ability: 'customers:read' },
   'GET /v1/customers/{id}': { ability: 'customers:read', object: 'customer' },
+  'GET /v1/webhooks': { ability: 'webhooks:read' },
+  'POST /v1/webhooks': { ability: 'webhooks:write', body: { url: 'http://127.0.0.1:9/hook', events: ['*'] } },
+  'GET /v1/webhooks/{id}': { ability: 'webhooks:read', object: 'webhook' },
+  'PATCH /v1/webhooks/{id}': { ability: 'webhooks:write', object: 'webhook', body: { description: 'changed by contract' } },
+  'DELETE /v1/webhooks/{id}': { ability: 'webhooks:write', object: 'webhook' },
+  'POST /v1/webhooks/{id}/rotate_secret': { ability: 'webhooks:write', object: 'webhook', body: {} },
+  'POST /v1/webhooks/{id}/test': { ability: 'webhooks:write', object: 'webhook', body: {} },
+  'GET /v1/webhooks/{id}/deliveries': { ability: 'webhooks:read', object: 'webhook' },
+  // The attempt made for the contract is a test ping, which cannot be retried (409); webhooks.test.ts retries real ones.
+  'POST /v1/webhooks/{id}/deliveries/{delivery_id}/retry': { ability: 'webhooks:write', object: 'webhookDelivery', body: {}, success: 409 },
+  'GET /v1/events': { ability: 'webhooks:read' },
+  'GET /v1/events/{id}': { ability: 'webhooks:read', object: 'event' },
 }
+
+/** A receiver address each mode accepts; nothing listens there, so a ping fails fast. */
+const hookUrl = (owner: string) => (owner.startsWith('sx_live_') ? 'https://93.184.216.34/hook' : 'http://127.0.0.1:9/hook')
 
 /** POST /v1/orders has no {id}: its object is the product it orders, named in the body. */
 const orderBody = (productId: string) => ({ customer_email: 'buyer@example.com', items: [{ product_id: productId, qty: 1 }] })
@@ -62,7 +77,7 @@ const randomTail = () => Array.from({ length: 32 }, () => 'ABCDEFGHJKMNPQRSTVWXY
 for (const dialect of DIALECTS) {
   describe(`${dialect}: auth contract of every authenticated route`, () => {
     let env: TestEnv
-    before(async () => { env = await startTestEnv(dialect) })
+    before(async () => { env = await startTestEnv(dialect, { WEBHOOK_TIMEOUT_MS: '300' }) })
     after(() => env.close())
 
     const mintKey = async (owner: string, abilities: readonly string[]) => {
@@ -80,6 +95,11 @@ for (const dialect of DIALECTS) {
       assert.equal(res.statusCode, 201, res.body)
       return res.json() as { id: string; customer_id: string }
     }
+    const createWebhook = async (owner: string) => {
+      const res = await client(env.app, owner).post('/v1/webhooks', { url: hookUrl(owner), events: ['*'] })
+      assert.equal(res.statusCode, 201, res.body)
+      return { id: res.json().id as string }
+    }
     const make: Record<ObjectKind, (owner: string) => Promise<Made>> = {
       product: async (owner) => ({ id: await createProduct(owner, sampleProduct()) }),
       plan: async (owner) => ({ id: await createProduct(owner, sampleProduct({ type: 'subscription' })) }),
@@ -87,6 +107,17 @@ for (const dialect of DIALECTS) {
       apiKey: (owner) => mintKey(owner, ['products:read']),
       order: async (owner) => ({ id: (await createOrder(owner)).id }),
       customer: async (owner) => ({ id: (await createOrder(owner)).customer_id }),
+      webhook: (owner) => createWebhook(owner),
+      webhookDelivery: async (owner) => {
+        const webhook = await createWebhook(owner)
+        const ping = await client(env.app, owner).post(`/v1/webhooks/${webhook.id}/test`)
+        assert.equal(ping.statusCode, 200, ping.body)
+        return { id: webhook.id, deliveryId: ping.json().delivery_id }
+      },
+      event: async (owner) => {
+        await createProduct(owner, sampleProduct())
+        return { id: (await client(env.app, owner).get('/v1/events?limit=1')).json().data[0].id }
+      },
     }
     // What "unchanged" means per kind, seen through the owner's own key.
     const snapshot: Record<ObjectKind, (owner: string, made: Made) => Promise<unknown>> = {
@@ -95,6 +126,9 @@ for (const dialect of DIALECTS) {
       plan: async (owner, made) => (await client(env.app, owner).get(`/v1/products/${made.id}`)).json(),
       order: async (owner, made) => (await client(env.app, owner).get(`/v1/orders/${made.id}`)).json(),
       customer: async (owner, made) => (await client(env.app, owner).get(`/v1/customers/${made.id}`)).json(),
+      webhook: async (owner, made) => (await client(env.app, owner).get(`/v1/webhooks/${made.id}`)).json(),
+      webhookDelivery: async (owner, made) => (await client(env.app, owner).get(`/v1/webhooks/${made.id}/deliveries`)).json(),
+      event: async (owner, made) => (await client(env.app, owner).get(`/v1/events/${made.id}`)).json(),
       apiKey: async (owner, made) => ({
         listed: (await client(env.app, owner).get('/v1/api-keys?limit=100')).json().data.some((k: { id: string }) => k.id === made.id),
         works: (await client(env.app, made.secret).get('/v1/products')).statusCode,
@@ -118,19 +152,19 @@ for (const dialect of DIALECTS) {
           const b = await env.newShop()
           const owner = a.keys.test
           const target = recipe.object ? await make[recipe.object](owner) : undefined
-          const url = (id = target?.id) => route.path.replace('{id}', id ?? '')
+          const url = (made = target) => route.path.replace('{id}', made?.id ?? '').replace('{delivery_id}', made?.deliveryId ?? '')
           const bodyFor = (id = target?.id) => (typeof recipe.body === 'function' ? recipe.body(id ?? '') : recipe.body)
-          const send = (authorization: string | undefined, options: { id?: string; raw?: string; query?: string } = {}) =>
+          const send = (authorization: string | undefined, options: { made?: Made; raw?: string; query?: string } = {}) =>
             env.app.inject({
               method: route.method,
-              url: url(options.id) + (options.query ?? ''),
+              url: url(options.made) + (options.query ?? ''),
               headers: { ...(authorization ? { authorization } : {}), ...(options.raw !== undefined ? { 'content-type': 'application/json' } : {}) },
-              ...(options.raw !== undefined ? { payload: options.raw } : recipe.body !== undefined ? { payload: bodyFor(options.id) as object } : {}),
+              ...(options.raw !== undefined ? { payload: options.raw } : recipe.body !== undefined ? { payload: bodyFor(options.made?.id) as object } : {}),
             })
           // A request the route must refuse as invalid once authorised: malformed JSON, a bad query or an over-long id.
           const sendBad = (authorization: string | undefined) =>
             recipe.body !== undefined ? send(authorization, { raw: '{"name": ' })
-              : recipe.object ? send(authorization, { id: 'x'.repeat(65) })
+              : recipe.object ? send(authorization, { made: { id: 'x'.repeat(65) } })
                 : env.app.inject({ method: route.method, url: `${route.path}?limit=0`, headers: authorization ? { authorization } : {} })
           const unauthenticated = (res: LightMyRequestResponse, why: string) => {
             assert.equal(res.statusCode, 401, `${why}: ${res.body}`)
@@ -171,8 +205,8 @@ for (const dialect of DIALECTS) {
               const made = await make[kind](other.owner)
               const before = await snapshot[kind](other.owner, made)
               // An id in the path is a 404; one in the body (the product of a new order) a field error.
-              if (route.path.includes('{id}')) problem(await send(`Bearer ${owner}`, { id: made.id, query: recipe.query }), 404, 'not_found')
-              else assert.ok(problem(await send(`Bearer ${owner}`, { id: made.id }), 422, 'unprocessable').errors?.['items.0.product_id'])
+              if (route.path.includes('{id}')) problem(await send(`Bearer ${owner}`, { made, query: recipe.query }), 404, 'not_found')
+              else assert.ok(problem(await send(`Bearer ${owner}`, { made }), 422, 'unprocessable').errors?.['items.0.product_id'])
               assert.deepEqual(await snapshot[kind](other.owner, made), before, `${other.who} object is unchanged`)
             }
           }

@@ -15,7 +15,7 @@ import { migrateToLatest } from '../src/db/migrate.ts'
 import { initShop, type InitResult } from '../src/modules/shops/index.ts'
 import { closeServices, createServices, type ServiceOverrides, type Services } from '../src/services.ts'
 import { startWorker } from '../src/worker.ts'
-import type { JobRunner } from '../src/platform/jobs/runner.ts'
+import type { Worker } from '../src/worker.ts'
 import { createLogMailer } from '../src/platform/mail/mailer.ts'
 import { createSandboxProvider } from '../src/modules/payments/index.ts'
 
@@ -76,7 +76,7 @@ const TEST_DOUBLES: ServiceOverrides = {
 
 export async function startTestEnv(dialect: Dialect, env: Record<string, string> = {}, overrides: ServiceOverrides = {}): Promise<TestEnv> {
   const database = await createDatabase(dialect)
-  const instances: { app: FastifyInstance; services: Services; worker: JobRunner | null }[] = []
+  const instances: { app: FastifyInstance; services: Services; worker: Worker | null }[] = []
   const spawnApp = async (extraEnv: Record<string, string> = {}, setup?: (app: FastifyInstance) => void | Promise<void>) => {
     const config = loadConfig({
       DATABASE_URL: database.url, SX_DATA_DIR: database.dataDir, LOG_LEVEL: 'silent', KEY_LAST_USED_FLUSH_MS: '60000', JOB_POLL_MS: '50', ...env, ...extraEnv,

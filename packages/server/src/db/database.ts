@@ -9,6 +9,7 @@ import type { JobsTable } from '../platform/jobs/jobs.table.ts'
 import type { DownloadsTable, MailsTable } from '../platform/mail/mails.table.ts'
 import type { CustomersTable } from '../modules/customers/customers.table.ts'
 import type { OrderLinesTable, OrderPaymentsTable, OrdersTable } from '../modules/orders/orders.table.ts'
+import type { WebhookDeliveriesTable, WebhookEndpointsTable, WebhookQueueTable } from '../modules/webhooks/webhooks.table.ts'
 
 export interface Database {
   shops: ShopsTable
@@ -26,6 +27,9 @@ export interface Database {
   orders: OrdersTable
   order_lines: OrderLinesTable
   order_payments: OrderPaymentsTable
+  webhook_endpoints: WebhookEndpointsTable
+  webhook_queue: WebhookQueueTable
+  webhook_deliveries: WebhookDeliveriesTable
 }
 
 export type Db = Kysely<Database>

@@ -7,8 +7,7 @@ import type { Db } from '../db/database.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { hasAnyShop, seedDemoShop } from '../modules/shops/index.ts'
 import { closeServices, createServices, type Services } from '../services.ts'
-import { startWorker } from '../worker.ts'
-import type { JobRunner } from '../platform/jobs/runner.ts'
+import { startWorker, type Worker } from '../worker.ts'
 
 export async function serve(config: Config): Promise<void> {
   const connection = connect(config.db.url)
@@ -48,7 +47,7 @@ function onSignal(stop: () => Promise<void>): void {
   process.once('SIGTERM', () => void shutdown())
 }
 
-async function stopAll(services: Services, worker: JobRunner | null): Promise<void> {
+async function stopAll(services: Services, worker: Worker | null): Promise<void> {
   await worker?.stop()
   await closeServices(services)
 }

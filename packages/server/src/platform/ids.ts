@@ -15,6 +15,7 @@ export const ID_PREFIXES = {
   payout: 'po',
   webhook: 'wh',
   webhookDelivery: 'whd',
+  webhookQueue: 'whq',
   job: 'job',
   mail: 'mail',
 } as const

@@ -6,4 +6,6 @@ export interface EventsTable {
   /** JSON of the object the event carries. */
   data: string
   created_at: number
+  /** When the webhook relay fanned it out to the endpoints subscribed then; null until it has. */
+  dispatched_at: number | null
 }
