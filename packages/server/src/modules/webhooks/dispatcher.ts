@@ -56,7 +56,8 @@ export function createWebhookDispatcher(services: Services, onError: (error: unk
     const now = clock.now()
     const full = [...buffers].filter(([, items]) => items.length >= perEndpointBuffer / 2).map(([id]) => id)
     const rows = await claimDue(db, {
-      now, leaseUntil: now + config.jobs.leaseMs, workerId, perEndpoint: perEndpointBuffer, limit: concurrency * 4, skip: full,
+      // The lease covers a whole send (the timeout) plus JOB_LEASE_MS of waiting in the buffer.
+      now, leaseUntil: now + config.jobs.leaseMs + timeoutMs, workerId, perEndpoint: perEndpointBuffer, limit: concurrency * 4, skip: full,
     })
     if (rows.length === 0) return 0
     const events = new Map((await eventsByIds(db, [...new Set(rows.map((row) => row.event_id))])).map((event) => [event.id, event]))
