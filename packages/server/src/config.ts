@@ -44,6 +44,8 @@ export type Config = Readonly<{
     renewalNoticeSeconds: number
   }>
   mail: Readonly<{ smtpUrl: string | null; from: string }>
+  /** Operator's escape hatch: merchant URLs (webhooks, dynamic products) may point at private, link-local and loopback addresses in both modes. */
+  allowPrivateUrls: boolean
   webhooks: Readonly<{
     /** Waits between automatic attempts; attempts = delays + 1. */
     retryDelaysSeconds: readonly number[]
@@ -52,8 +54,6 @@ export type Config = Readonly<{
     disableAfterSeconds: number
     /** How long a rotated-out secret keeps signing next to the new one. */
     rotationOverlapSeconds: number
-    /** Operator's escape hatch: allow URLs on private, link-local and loopback addresses in both modes. */
-    allowPrivateUrls: boolean
     /** Sends in flight per worker process, and per endpoint within it. */
     concurrency: number
     endpointConcurrency: number
@@ -158,12 +158,12 @@ export function loadConfig(env: Env = process.env): Config {
       renewalNoticeSeconds: int('RENEWAL_NOTICE_SECONDS', 3 * 86_400, 0),
     },
     mail: { smtpUrl, from: str('MAIL_FROM', 'sx <no-reply@localhost>') },
+    allowPrivateUrls: bool('ALLOW_PRIVATE_URLS', false),
     webhooks: {
       retryDelaysSeconds: seconds('WEBHOOK_RETRY_DELAYS', [60, 120, 300, 900, 3600, 21_600, 86_400]),
       timeoutMs: int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
       disableAfterSeconds: int('WEBHOOK_DISABLE_AFTER_SECONDS', 48 * 3600, 1),
       rotationOverlapSeconds: int('WEBHOOK_ROTATION_OVERLAP_SECONDS', 24 * 3600, 0),
-      allowPrivateUrls: bool('WEBHOOK_ALLOW_PRIVATE_URLS', false),
       concurrency: int('WEBHOOK_CONCURRENCY', 64, 1, 1024),
       endpointConcurrency: int('WEBHOOK_ENDPOINT_CONCURRENCY', 8, 1, 256),
     },

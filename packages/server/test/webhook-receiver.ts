@@ -38,7 +38,7 @@ export async function startReceiver(answer: (request: Received, index: number) =
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
     received,
     /** Events received (parsed bodies), in arrival order. */
-    events: () => received.map((request) => JSON.parse(request.body) as { id: string; type: string; created_at: string; data: any }),
+    events: () => received.map((request) => JSON.parse(request.body) as { id: string; type: string; created_at: string; livemode: boolean; data: any }),
     answerWith(next: typeof answer) {
       respond = next
     },

@@ -88,7 +88,7 @@ for (const dialect of DIALECTS) {
       assert.equal((await api.get('/v1/webhooks')).json().data.length, 0, 'nothing half-written')
     })
 
-    it('refuses private, loopback and metadata addresses in live mode, and private ones in test mode', async () => {
+    it('refuses private, loopback and metadata addresses in live mode, and private ones in test mode (webhooks and dynamic_url)', async () => {
       const { api, live } = await shop()
       for (const url of ['http://93.184.216.34/hook', 'https://127.0.0.1/hook', 'https://10.1.2.3/hook', 'https://169.254.169.254/latest/meta-data',
         'https://[::1]/hook', 'https://[fd00:ec2::254]/hook', 'https://localhost/hook', 'https://api.localhost/hook', 'https://[::ffff:10.0.0.1]/hook']) {
@@ -101,6 +101,12 @@ for (const dialect of DIALECTS) {
       assert.equal((await api.post('/v1/webhooks', { url: 'http://localhost:9/hook', events: ['*'] })).statusCode, 201)
       const created = await subscribe(live, 'https://93.184.216.34/ok')
       assert.ok(problem(await live.patch(`/v1/webhooks/${created.id}`, { url: 'https://127.0.0.1/x' }), 422, 'unprocessable').errors?.url)
+
+      // Dynamic products' delivery endpoints follow the same rules.
+      for (const [key, url] of [[live, 'https://10.0.0.7/codes'], [live, 'https://localhost/codes'], [api, 'http://169.254.169.254/codes']] as const) {
+        assert.ok(problem(await key.post('/v1/products', sampleProduct({ type: 'dynamic', dynamic_url: url })), 422, 'unprocessable').errors?.dynamic_url, url)
+      }
+      assert.equal((await live.post('/v1/products', sampleProduct({ type: 'dynamic', dynamic_url: 'https://93.184.216.34/codes' }))).statusCode, 201)
     })
 
     it('delivers events signed two ways, verified by standardwebhooks and by hand; tampering or a stale timestamp fails both', async () => {

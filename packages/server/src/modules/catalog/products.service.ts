@@ -15,6 +15,8 @@ import type { ProductWithStockRow } from './catalog.table.ts'
 import * as repo from './catalog.repository.ts'
 import { nextFreeSlug, slugify } from './slug.ts'
 import { newSigningSecret } from '../../platform/signing.ts'
+import { checkOutboundUrl } from '../../platform/outbound/url-guard.ts'
+import { modePolicy } from '../../platform/outbound/address-policy.ts'
 
 const ISO_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'))
 const SLUG_ATTEMPTS = 5
@@ -27,6 +29,7 @@ export async function createProduct(services: Services, ctx: RequestContext, bod
   checkStockIsSettable(body.type, body.stock, errors)
   checkTypeSettings(body.type, body, ctx.auth.livemode, errors)
   if (Object.keys(errors).length > 0) throw invalidFields(errors)
+  if (body.dynamic_url !== undefined) await checkDynamicUrl(services, ctx.auth.livemode, body.dynamic_url)
 
   // A dynamic product signs its delivery calls with its own secret, shown once and stored sealed.
   const signingSecret = body.type === 'dynamic' ? newSigningSecret() : null
@@ -82,6 +85,7 @@ export async function listProducts(services: Services, ctx: RequestContext, quer
 }
 
 export async function updateProduct(services: Services, ctx: RequestContext, id: string, body: UpdateProductBody) {
+  if (body.dynamic_url !== undefined) await checkDynamicUrl(services, ctx.auth.livemode, body.dynamic_url)
   const updated = await ctx.transact(async (trx) => {
     const current = await loadProduct(trx, ctx.auth, id)
     const errors: FieldErrors = {}
@@ -149,6 +153,12 @@ function checkTypeSettings(type: string, body: { dynamic_url?: string; interval?
   } else if (body.dynamic_url !== undefined) errors.dynamic_url = ['is only taken by dynamic products']
   if (type === 'subscription' && body.interval === undefined) errors.interval = ['is required for subscription products']
   if (type !== 'subscription' && body.interval !== undefined) errors.interval = ['is only taken by subscription products']
+}
+
+/** Where delivery calls may go: the same address rules as webhook URLs (checked again at connect time). */
+async function checkDynamicUrl(services: Services, livemode: boolean, url: string): Promise<void> {
+  const check = await checkOutboundUrl(url, modePolicy(livemode, services.config.allowPrivateUrls))
+  if (!check.ok) throw invalidFields({ dynamic_url: [check.reason] })
 }
 
 function checkStockIsSettable(type: string, stock: number | null | undefined, errors: FieldErrors): void {

@@ -4,12 +4,16 @@ import type { AddressInfo } from 'node:net'
 import { after, describe, it } from 'node:test'
 import { Webhook } from 'standardwebhooks'
 import { newSigningSecret, verifyXSignature } from '../../platform/signing.ts'
+import { createOutboundClient } from '../../platform/outbound/client.ts'
+import { modePolicy } from '../../platform/outbound/address-policy.ts'
 import { callDynamicEndpoint, type DynamicCallInput, type DynamicPayload } from './dynamic-client.ts'
 
 type Received = { method: string; url: string; headers: IncomingMessage['headers']; body: Buffer }
 
 const servers: Server[] = []
+const client = createOutboundClient()
 after(() => {
+  client.close()
   for (const server of servers) {
     server.closeAllConnections()
     server.close()
@@ -39,7 +43,7 @@ const payload: DynamicPayload = { order_id: 'ord_01J', product_id: 'prod_01J', q
 
 function call(url: string, overrides: Partial<DynamicCallInput> = {}) {
   return callDynamicEndpoint({
-    url, secret: newSigningSecret(), payload, idempotencyKey: 'ord_01J:0', eventId: 'evt_01J', now: Date.now, ...overrides,
+    url, secret: newSigningSecret(), payload, idempotencyKey: 'ord_01J:0', eventId: 'evt_01J', now: Date.now, client, policy: modePolicy(false, false), ...overrides,
   })
 }
 
@@ -164,5 +168,13 @@ describe('callDynamicEndpoint', () => {
     const { url, server } = await serve(() => {})
     await new Promise((resolve) => server.close(resolve))
     assert.deepEqual(await call(url), { ok: false, reason: 'connection refused', status: null })
+  })
+
+  it('refuses a loopback endpoint under the live-mode policy before connecting', async () => {
+    const { url, received } = await serve(answer(200, 'text/plain', 'A\nB\nC\n'))
+    const result = await call(url.replace('http:', 'https:'), { policy: modePolicy(true, false) })
+    assert.equal(result.ok, false)
+    assert.match(result.ok ? '' : result.reason, /^refused: .*loopback/)
+    assert.equal(received.length, 0)
   })
 })

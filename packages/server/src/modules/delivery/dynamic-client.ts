@@ -2,6 +2,8 @@
 // answer is exactly what the buyer receives. Every way it can go wrong becomes a short reason
 // (shown to the merchant, used to decide on a retry), never a throw.
 import { signedHeaders } from '../../platform/signing.ts'
+import type { OutboundClient } from '../../platform/outbound/client.ts'
+import type { AddressPolicy } from '../../platform/outbound/address-policy.ts'
 
 const MAX_ITEM_CHARS = 4096
 
@@ -21,6 +23,9 @@ export type DynamicCallInput = {
   /** `<order_id>:<line>`: the same on every retry, so the merchant can hand out the same items again. */
   idempotencyKey: string
   eventId: string
+  /** Sends it, refusing addresses `policy` forbids (checked again as the connection is made). */
+  client: OutboundClient
+  policy: AddressPolicy
   timeoutMs?: number
   maxResponseBytes?: number
   /** Epoch milliseconds. */
@@ -32,7 +37,7 @@ export type DynamicCallResult =
   | { ok: false; reason: string; status: number | null }
 
 export async function callDynamicEndpoint(input: DynamicCallInput): Promise<DynamicCallResult> {
-  const { url, secret, payload, idempotencyKey, eventId, timeoutMs = 10_000, maxResponseBytes = 65_536, now } = input
+  const { url, secret, payload, idempotencyKey, eventId, client, policy, timeoutMs = 10_000, maxResponseBytes = 65_536, now } = input
   // Serialised once: the signature covers exactly the bytes sent.
   const body = JSON.stringify(payload)
   const headers = {
@@ -41,56 +46,27 @@ export async function callDynamicEndpoint(input: DynamicCallInput): Promise<Dyna
     'idempotency-key': idempotencyKey,
   }
 
-  let response: Response
-  try {
-    // A redirect is refused rather than followed: the signed request must reach only the URL the
-    // merchant configured, and following could carry it to hosts nobody vetted.
-    response = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) })
-  } catch (error) {
-    return { ok: false, reason: describeFailure(error, timeoutMs), status: null }
-  }
+  const response = await client.post({ url, headers, body, timeoutMs, maxResponseBytes, policy })
   const { status } = response
-  if (status < 200 || status >= 300) {
-    await response.body?.cancel().catch(() => {})
-    return { ok: false, reason: status >= 300 && status < 400 ? 'redirect not followed' : `HTTP ${status}`, status }
-  }
-
-  let bytes: Buffer | null
-  try {
-    bytes = await readAtMost(response, maxResponseBytes)
-  } catch (error) {
-    return { ok: false, reason: describeFailure(error, timeoutMs), status }
-  }
-  if (bytes === null) return { ok: false, reason: 'response too large', status }
+  // No answer: refused address, DNS, connection, or the timeout before headers.
+  if (status === null) return { ok: false, reason: response.error ?? 'request failed', status: null }
+  // A redirect is refused rather than followed: the signed request must reach only the URL the
+  // merchant configured, and following could carry it to hosts nobody vetted.
+  if (status < 200 || status >= 300) return { ok: false, reason: status >= 300 && status < 400 ? 'redirect not followed' : `HTTP ${status}`, status }
+  if (response.truncated === 'limit') return { ok: false, reason: 'response too large', status }
+  if (response.truncated === 'timeout') return { ok: false, reason: `timeout after ${timeoutMs} ms`, status }
+  if (response.truncated === 'closed') return { ok: false, reason: 'connection closed mid-answer', status }
 
   let text: string
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+    text = new TextDecoder('utf-8', { fatal: true }).decode(response.body)
   } catch {
     return { ok: false, reason: 'response is not valid UTF-8', status }
   }
-  const parsed = parseItems(text, response.headers.get('content-type'))
+  const parsed = parseItems(text, [response.headers['content-type']].flat()[0] ?? null)
   if (typeof parsed === 'string') return { ok: false, reason: parsed, status }
   const items = checkItems(parsed, payload.qty)
   return typeof items === 'string' ? { ok: false, reason: items, status } : { ok: true, items, status }
-}
-
-/** The body, or null once it passes `maxBytes`; the rest is never downloaded. */
-async function readAtMost(response: Response, maxBytes: number): Promise<Buffer | null> {
-  if (response.body === null) return Buffer.alloc(0)
-  const reader = response.body.getReader()
-  const chunks: Uint8Array[] = []
-  let total = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) return Buffer.concat(chunks, total)
-    total += value.byteLength
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {})
-      return null
-    }
-    chunks.push(value)
-  }
 }
 
 /** Items from `{"items": [...]}` or from non-blank text lines; a string is the reason it failed. */
@@ -123,23 +99,4 @@ function checkItems(items: unknown[], qty: number): string[] | string {
     checked.push(item)
   }
   return checked
-}
-
-const NETWORK_ERRORS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'host not found',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  UND_ERR_SOCKET: 'connection closed',
-}
-
-function describeFailure(error: unknown, timeoutMs: number): string {
-  if (error instanceof DOMException && error.name === 'TimeoutError') return `timeout after ${timeoutMs} ms`
-  // undici reports network errors as TypeError('fetch failed') with the real error as its cause.
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error
-  const code = (cause as NodeJS.ErrnoException | null)?.code
-  if (code !== undefined && NETWORK_ERRORS[code] !== undefined) return NETWORK_ERRORS[code]
-  return `request failed: ${cause instanceof Error ? cause.message : String(cause)}`
 }

@@ -1,4 +1,5 @@
 // One delivery strategy per product type.
+import { modePolicy } from '../../platform/outbound/address-policy.ts'
 import type { DbOrTrx } from '../../db/database.ts'
 import { randomBase62, sha256Hex } from '../../platform/crypto.ts'
 import { toIso } from '../../platform/clock.ts'
@@ -56,6 +57,8 @@ const dynamic: DeliveryStrategy = {
       payload: { order_id: line.orderId, product_id: line.productId, qty: line.qty, customer_email: line.customerEmail, livemode: line.livemode },
       idempotencyKey: `${line.orderId}:${line.line}`,
       eventId: `${line.orderId}:${line.line}`,
+      client: deps.outbound,
+      policy: modePolicy(line.livemode, deps.config.allowPrivateUrls),
       timeoutMs: deps.config.delivery.dynamicTimeoutMs,
       now: () => deps.clock.now(),
     })

@@ -1,6 +1,7 @@
 // The delivery port: one strategy per product type. `fetch` does network work outside any
 // transaction (dynamic only); `settle` runs inside the transaction that marks the line delivered,
 // and must give the same answer if it runs again for the same line.
+import type { OutboundClient } from '../../platform/outbound/client.ts'
 import type { Config } from '../../config.ts'
 import type { DbOrTrx, Dialect } from '../../db/database.ts'
 import type { Clock } from '../../platform/clock.ts'
@@ -41,6 +42,7 @@ export type DeliveryDeps = {
   dialect: Dialect
   clock: Clock
   secretBox: SecretBox
+  outbound: OutboundClient
 }
 
 export interface DeliveryStrategy {

@@ -19,7 +19,7 @@ export async function runDelivery(services: Services, orderId: string): Promise<
   const pending = (await repo.findLines(services.db, [orderId])).filter((line) => line.delivery_state === 'pending')
   if (pending.length > 0) await repo.transitionOrder(services.db, orderId, ['paid'], { status: 'delivering', updated_at: services.clock.now() })
 
-  const deps: DeliveryDeps = { config: services.config, db: services.db, dialect: services.dialect, clock: services.clock, secretBox: services.secretBox }
+  const deps: DeliveryDeps = { config: services.config, db: services.db, dialect: services.dialect, clock: services.clock, secretBox: services.secretBox, outbound: services.outbound }
   let retry: { at: number; error: string } | null = null
   for (const line of pending) {
     const strategy = STRATEGIES[line.product_type as ProductType]

@@ -3,7 +3,7 @@
 // same way and are logged the same way.
 import type { Config } from '../../config.ts'
 import type { Services } from '../../services.ts'
-import type { AddressPolicy } from '../../platform/outbound/address-policy.ts'
+import { modePolicy, type AddressPolicy } from '../../platform/outbound/address-policy.ts'
 import { signedHeaders } from '../../platform/signing.ts'
 import { EXCERPT_CHARS, type EndpointRow } from './webhooks.mappers.ts'
 
@@ -14,14 +14,8 @@ export type SendTarget = { url: string; livemode: boolean; secrets: readonly str
 export type OutgoingEvent = { id: string; type: string; body: string }
 export type SendResult = { ok: boolean; status: number | null; error: string | null; excerpt: string | null; durationMs: number }
 
-/**
- * Live mode: https only, public addresses only. Test mode also takes http:// and loopback, so a
- * merchant can point it at their laptop. WEBHOOK_ALLOW_PRIVATE_URLS lifts the address rules
- * (an operator whose receivers sit on a private network), never the https rule.
- */
 export function urlPolicy(config: Config, livemode: boolean): AddressPolicy {
-  const allowPrivate = config.webhooks.allowPrivateUrls
-  return { allowHttp: !livemode, allowLoopback: allowPrivate || !livemode, allowPrivate }
+  return modePolicy(livemode, config.allowPrivateUrls)
 }
 
 /** The secrets that sign right now: the current one, and the previous one during its overlap. */

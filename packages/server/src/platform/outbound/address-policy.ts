@@ -117,3 +117,12 @@ function ipv6Groups(ip: string): number[] {
   const zeros = new Array<number>(8 - headGroups.length - restGroups.length).fill(0)
   return [...headGroups, ...zeros, ...restGroups]
 }
+
+/**
+ * The policy for a merchant URL in a mode. Live: https only, public addresses only. Test also
+ * takes http:// and loopback, so a merchant can point it at their laptop. `allowPrivate` (the
+ * operator's ALLOW_PRIVATE_URLS) lifts the address rules, never the https rule.
+ */
+export function modePolicy(livemode: boolean, allowPrivate: boolean): AddressPolicy {
+  return { allowHttp: !livemode, allowLoopback: allowPrivate || !livemode, allowPrivate }
+}

@@ -30,8 +30,8 @@ export type OutboundResult = {
   error: string | null
   /** Response body bytes read (up to maxResponseBytes). */
   body: Buffer
-  /** True when the body was longer than maxResponseBytes (or the read was cut by the timeout after headers). */
-  truncated: boolean
+  /** Why the body read stopped early: past maxResponseBytes, the timeout, or the receiver hanging up; false when read whole. */
+  truncated: false | 'limit' | 'timeout' | 'closed'
   durationMs: number
   /** Response headers (lower-case names) when a response arrived. */
   headers: Record<string, string | string[] | undefined>
@@ -112,7 +112,7 @@ function exchange(request: OutboundRequest, agents: Agents): Promise<Outcome> {
       clearTimeout(timer)
       resolve(outcome)
     }
-    const answered = (arrived: http.IncomingMessage, truncated: boolean): Outcome => ({
+    const answered = (arrived: http.IncomingMessage, truncated: Outcome['truncated']): Outcome => ({
       status: arrived.statusCode ?? null,
       error: null,
       body: Buffer.concat(chunks, bytesRead),
@@ -135,7 +135,7 @@ function exchange(request: OutboundRequest, agents: Agents): Promise<Outcome> {
 
     // Destroying (not aborting politely) frees the socket at once and keeps it out of the pool.
     timer = setTimeout(() => {
-      settle(response ? answered(response, true) : failure(`timeout after ${timeoutMs} ms`))
+      settle(response ? answered(response, 'timeout') : failure(`timeout after ${timeoutMs} ms`))
       response?.destroy()
       outgoing.destroy()
     }, timeoutMs)
@@ -147,7 +147,7 @@ function exchange(request: OutboundRequest, agents: Agents): Promise<Outcome> {
         if (chunk.length > room) {
           chunks.push(chunk.subarray(0, room))
           bytesRead += room
-          settle(answered(arrived, true))
+          settle(answered(arrived, 'limit'))
           arrived.destroy()
           return
         }
@@ -156,7 +156,7 @@ function exchange(request: OutboundRequest, agents: Agents): Promise<Outcome> {
       })
       arrived.on('end', () => settle(answered(arrived, false)))
       // The receiver hung up mid-body: the status still decides, the body is what we got.
-      arrived.on('error', () => settle(answered(arrived, true)))
+      arrived.on('error', () => settle(answered(arrived, 'closed')))
     })
     outgoing.on('error', (error) => settle(failure(describeTransportError(error))))
     outgoing.end(request.body)
