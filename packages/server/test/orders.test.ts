@@ -173,7 +173,8 @@ for (const dialect of DIALECTS) {
       await env.services.db.updateTable('jobs').set({ run_at: Date.now() }).where('kind', '=', 'subscription.renew').where('ref', '=', first.id).execute()
       env.services.jobs.nudge()
       let next: any
-      await waitFor(async () => (next = (await api.get('/v1/orders?limit=1')).json().data[0]).id !== first.id, 'the renewal order')
+      // Checkout shows the order `pending` until its invoice is attached (a moment later).
+      await waitFor(async () => (next = (await api.get('/v1/orders?limit=1')).json().data[0]).id !== first.id && next.status !== 'pending', 'the renewal order with its invoice')
       assert.equal(next.status, 'awaiting_payment')
       await waitFor(async () => !!(await env.services.db.selectFrom('mails').select('id').where('order_id', '=', next.id).where('kind', '=', 'renewal').where('status', '=', 'sent').executeTakeFirst()), 'the renewal mail')
       await api.post(`/v1/test_helpers/orders/${next.id}/pay`, {})

@@ -40,6 +40,9 @@ export async function runDelivery(services: Services, orderId: string): Promise<
       await repo.updateLine(trx, orderId, line.line, settled.state === 'delivered'
         ? { delivery_state: 'delivered', delivered: JSON.stringify(settled.delivered), delivered_at: now, last_error: null }
         : { delivery_state: 'awaiting_fulfilment' })
+      // The order follows its lines in the same commit: no reader sees the last line settled
+      // while the order still says `delivering`.
+      await completeIfDelivered(services, trx, orderId, now)
     })
   }
   await services.db.transaction().execute((trx) => completeIfDelivered(services, trx, orderId, services.clock.now()))

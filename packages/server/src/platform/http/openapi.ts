@@ -20,6 +20,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       tags: [
         { name: 'Products', description: 'Products and their stock pools.' },
         { name: 'API keys', description: 'Scoped keys; management needs a key holding all nine abilities.' },
+        { name: 'Webhooks', description: 'Signed event deliveries to your endpoints (X-Signature and Standard Webhooks headers), their attempt log, and the events they carry.' },
         { name: 'System', description: 'Health, readiness and metrics.' },
       ],
     },
