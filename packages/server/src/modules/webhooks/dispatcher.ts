@@ -10,6 +10,7 @@ import { eventBody, type EndpointRow } from './webhooks.mappers.ts'
 import { claimDue, nextDueAt, relayEvents, releaseLeases, type ClaimedRow } from './queue.repository.ts'
 import { sendEvent, signingSecrets, type OutgoingEvent, type SendTarget } from './send.ts'
 import { settle, type Outcome } from './settle.ts'
+import { createWakeableSleep } from '../../platform/jobs/wakeable-sleep.ts'
 
 export type Dispatcher = { start(): void; nudge(): void; stop(): Promise<void> }
 
@@ -33,7 +34,7 @@ export function createWebhookDispatcher(services: Services, onError: (error: unk
   let buffered = 0
   let inFlight = 0
   let running = false
-  let wake: (() => void) | null = null
+  const { sleep, wake } = createWakeableSleep()
   let loopDone: Promise<void> = Promise.resolve()
 
   async function loop(): Promise<void> {
@@ -118,7 +119,7 @@ export function createWebhookDispatcher(services: Services, onError: (error: unk
         activeByEndpoint.set(endpointId, activeByEndpoint.get(endpointId)! - 1)
         sends.delete(send)
         pump()
-        if (buffered < concurrency) wake?.()
+        if (buffered < concurrency) wake()
       })
     sends.add(send)
   }
@@ -146,29 +147,16 @@ export function createWebhookDispatcher(services: Services, onError: (error: unk
     return next === null ? pollMs : Math.max(BUSY_GAP_MS, Math.min(pollMs, next - clock.now()))
   }
 
-  function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => wake?.(), ms)
-      wake = () => {
-        wake = null
-        clearTimeout(timer)
-        resolve()
-      }
-    })
-  }
-
   return {
     start() {
       if (running) return
       running = true
       loopDone = loop()
     },
-    nudge() {
-      wake?.()
-    },
+    nudge: wake,
     async stop() {
       running = false
-      wake?.()
+      wake()
       await loopDone
       await Promise.allSettled([...sends])
       await flushing

@@ -4,6 +4,7 @@
 import type { Db, Dialect } from '../../db/database.ts'
 import type { Clock } from '../clock.ts'
 import { claimNext, finish, nextRunAt, retryAt, type Job } from './queue.ts'
+import { createWakeableSleep } from './wakeable-sleep.ts'
 
 export type JobOutcome = void | { retryAt: number; error: string }
 export type JobHandler = (job: Job) => Promise<JobOutcome>
@@ -34,8 +35,7 @@ export function createJobRunner(options: RunnerOptions): JobRunner {
   const { db, dialect, clock, handlers, pollMs, leaseMs, concurrency, onError } = options
   let running = false
   let active = 0
-  let timer: NodeJS.Timeout | null = null
-  let wake: (() => void) | null = null
+  const { sleep, wake } = createWakeableSleep()
   const inFlight = new Set<Promise<void>>()
 
   async function runOne(job: Job): Promise<void> {
@@ -66,7 +66,7 @@ export function createJobRunner(options: RunnerOptions): JobRunner {
         const work = runOne(claimed).finally(() => {
           active--
           inFlight.delete(work)
-          wake?.()
+          wake()
         })
         inFlight.add(work)
         continue
@@ -81,18 +81,6 @@ export function createJobRunner(options: RunnerOptions): JobRunner {
     return Math.max(5, Math.min(pollMs, next - clock.now()))
   }
 
-  function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      wake = () => {
-        wake = null
-        if (timer) clearTimeout(timer)
-        timer = null
-        resolve()
-      }
-      timer = setTimeout(() => wake?.(), ms)
-    })
-  }
-
   let loopDone: Promise<void> = Promise.resolve()
   return {
     start() {
@@ -100,12 +88,10 @@ export function createJobRunner(options: RunnerOptions): JobRunner {
       running = true
       loopDone = loop()
     },
-    nudge() {
-      wake?.()
-    },
+    nudge: wake,
     async stop() {
       running = false
-      wake?.()
+      wake()
       await loopDone
       await Promise.allSettled([...inFlight])
     },
