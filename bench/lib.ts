@@ -1,6 +1,6 @@
 // The bench's building blocks: boot sx on a fresh SQLite file through the real code, seed it,
 // start the bare-fastify baseline, and drive load with autocannon. bench/run.ts composes them.
-import { fork } from 'node:child_process'
+import { fork, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -21,25 +21,38 @@ import { initShop } from '../packages/server/src/modules/shops/index.ts'
 import { sha256Hex } from '../packages/server/src/platform/crypto.ts'
 import { newId } from '../packages/server/src/platform/ids.ts'
 import { closeServices, createServices, type Services } from '../packages/server/src/services.ts'
+import { startWorker } from '../packages/server/src/worker.ts'
 
 export type Sx = { app: FastifyInstance; services: Services; url: string; shopId: string; testKey: string; close(): Promise<void> }
 
+export type Figures = Record<string, number | string | boolean>
+export type Context = { sx: Sx; seconds: number; auth: Record<string, string>; listBody: unknown }
+/** One measurement of `npm run bench`: it returns its figures, or throws when an answer or the stored state is wrong. */
+export type Run = { name: string; what: string; run(ctx: Context): Promise<Figures> }
+
 const BENCH_ENV = { LOG_LEVEL: 'silent', RATE_LIMIT_READS: '1000000000', RATE_LIMIT_WRITES: '1000000000' }
 
-/** sx as `sx serve` runs it, minus the demo seed, on its own SQLite file; rate limits out of the way. */
-export async function startSx(): Promise<Sx> {
+/**
+ * sx as `sx serve` runs it, minus the demo seed, on its own SQLite file; rate limits out of the
+ * way. The data folder (the master key) is the temp dir too, so an `sx worker` started on it can
+ * open the stored secrets. The job worker runs in process only when `worker` is given (with
+ * somewhere to report its errors, which the silent log would swallow): other runs measure requests alone.
+ */
+export async function startSx(options: { worker?: { onError(error: unknown, context: object): void } } = {}): Promise<Sx> {
   const dir = mkdtempSync(join(tmpdir(), 'sx-bench-'))
-  const config = loadConfig({ ...BENCH_ENV, DATABASE_URL: `sqlite:${join(dir, 'sx.db')}` })
+  const config = loadConfig({ ...BENCH_ENV, DATABASE_URL: `sqlite:${join(dir, 'sx.db')}`, SX_DATA_DIR: dir })
   const connection = connect(config.db.url)
   await migrateToLatest(connection.db)
   const services = createServices(config, connection)
   const app = await buildApp(services)
   const url = await listen(app)
+  const worker = options.worker ? startWorker(services, options.worker.onError) : null
   const shop = await initShop(services.db, { name: 'Bench Shop', email: 'bench@sx.local', password: 'bench-password', now: Date.now() })
   return {
     app, services, url, shopId: shop.shop.id, testKey: shop.keys.test,
     close: async () => {
       await app.close()
+      await worker?.stop()
       await closeServices(services)
       rmSync(dir, { recursive: true, force: true })
     },
@@ -154,7 +167,7 @@ export type LoadFigures = {
 
 /** What each request sends (default: a GET without a body) and the one status every answer must have. */
 export type LoadRequest = {
-  method?: 'GET' | 'POST'
+  method?: 'GET' | 'POST' | 'PATCH'
   /** JSON text; every `[<id>]` in it becomes a fresh unique id per request (see load.ts). */
   body?: string
   /** Default: any 2xx. */
@@ -228,11 +241,14 @@ function requestOptions({ method, body }: LoadRequest): Partial<Options> {
   return body === undefined ? { method } : { method, body }
 }
 
-function runAutocannon(options: Options & { collectAnswers?: boolean }): Promise<{ result: Result; answers?: Answer[] }> {
+/** A bench/ helper process (load.ts, receiver.ts) with an IPC channel. */
+export function forkHelper(file: string): ChildProcess {
   // The child runs TypeScript through the same loader (tsx) as this process, without profiling flags.
-  const child = fork(fileURLToPath(new URL('./load.ts', import.meta.url)), [], {
-    execArgv: process.execArgv.filter((arg) => !arg.startsWith('--cpu-prof')),
-  })
+  return fork(fileURLToPath(new URL(file, import.meta.url)), [], { execArgv: process.execArgv.filter((arg) => !arg.startsWith('--cpu-prof')) })
+}
+
+function runAutocannon(options: Options & { collectAnswers?: boolean }): Promise<{ result: Result; answers?: Answer[] }> {
+  const child = forkHelper('./load.ts')
   return new Promise((resolve, reject) => {
     child.once('message', (message: { result?: Result; answers?: Answer[]; error?: string }) =>
       message.result ? resolve({ result: message.result, answers: message.answers }) : reject(new Error(`autocannon: ${message.error}`)))
@@ -328,6 +344,15 @@ export function auditPool(dbFile: string, productId: string): PoolAudit {
 export async function countRows(sx: Sx, table: 'orders' | 'customers'): Promise<number> {
   const row = await sx.services.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
   return Number(row.n)
+}
+
+/** A new customer per order (autocannon puts a fresh id in place of [<id>]): the insert path, the costlier one. */
+export const BUYER_EMAIL = 'buyer-[<id>]@example.com'
+
+export function expectImport(actual: unknown, expected: { imported: number; duplicates: number; stock_after: number }): void {
+  const got = actual as Record<string, unknown>
+  const wrong = Object.entries(expected).filter(([field, value]) => got[field] !== value)
+  if (wrong.length > 0) throw new Error(`stock import answered ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`)
 }
 
 /** n distinct ~30-character strings shaped like license keys (random per run, so no two runs collide). */

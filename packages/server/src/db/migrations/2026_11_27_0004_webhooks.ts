@@ -48,7 +48,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createIndex('webhook_queue_pending')
     .on('webhook_queue')
-    .columns(['endpoint_id', 'next_attempt_at'])
+    .columns(['endpoint_id', 'next_attempt_at', 'id'])
     .where(sql.ref('status'), '=', 'pending')
     .execute()
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto'
 import type { Services } from '../../services.ts'
 import { eventsByIds } from './webhooks.repository.ts'
 import { eventBody, type EndpointRow } from './webhooks.mappers.ts'
-import { claimDue, nextDueAt, relayEvents, releaseLeases, type ClaimedRow } from './queue.repository.ts'
+import { claimDue, endpointsWithDueRows, relayEvents, releaseLeases, type ClaimedRow } from './queue.repository.ts'
 import { sendEvent, signingSecrets, type OutgoingEvent, type SendTarget } from './send.ts'
 import { settle, type Outcome } from './settle.ts'
 import { createWakeableSleep } from '../../platform/jobs/wakeable-sleep.ts'
@@ -19,6 +19,12 @@ type Item = { row: ClaimedRow; event: OutgoingEvent; target: SendTarget }
 const RELAY_BATCH = 500
 /** When busy, loop turns are at least this far apart, so relays and claims batch up. */
 const BUSY_GAP_MS = 5
+const FLUSH_GAP_MS = 10
+/** An idle look for new events is two indexed reads; a worker in another process (which no nudge
+ *  reaches) looks this often, so events wait at most this long for their first attempt. */
+const IDLE_POLL_MAX_MS = 100
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 export function createWebhookDispatcher(services: Services, onError: (error: unknown) => void): Dispatcher {
   const { db, dialect, clock, config } = services
@@ -34,6 +40,7 @@ export function createWebhookDispatcher(services: Services, onError: (error: unk
   let buffered = 0
   let inFlight = 0
   let running = false
+  let turn = 0
   const { sleep, wake } = createWakeableSleep()
   let loopDone: Promise<void> = Promise.resolve()
 
@@ -42,41 +49,46 @@ export function createWebhookDispatcher(services: Services, onError: (error: unk
       let busy = false
       try {
         busy = (await relayEvents(db, dialect, clock.now(), RELAY_BATCH)) > 0
-        if (buffered < concurrency) busy = (await refill()) > 0 || busy
+        if (buffered < concurrency * 2) busy = (await refill()) > 0 || busy
       } catch (error) {
         onError(error)
       }
       pump()
       // A busy gap is not cut short by nudges: that is what lets relays and claims batch up.
-      if (busy) await new Promise((resolve) => setTimeout(resolve, BUSY_GAP_MS))
-      else await sleep(await idleDelay())
+      if (busy) await delay(BUSY_GAP_MS)
+      else await sleep(Math.min(config.jobs.pollMs, IDLE_POLL_MAX_MS))
     }
   }
 
+  /** Leases due rows endpoint by endpoint (starting from a different one each time) until the buffers are full. */
   async function refill(): Promise<number> {
     const now = clock.now()
-    const full = [...buffers].filter(([, items]) => items.length >= perEndpointBuffer / 2).map(([id]) => id)
-    const rows = await claimDue(db, {
+    const due = await endpointsWithDueRows(db, now)
+    const first = due.length === 0 ? 0 : turn++ % due.length
+    let claimed = 0
+    for (const endpointId of [...due.slice(first), ...due.slice(0, first)]) {
+      if (buffered >= concurrency * 4) break
+      const held = buffers.get(endpointId)?.length ?? 0
+      if (held >= perEndpointBuffer / 2) continue
       // The lease covers a whole send (the timeout) plus JOB_LEASE_MS of waiting in the buffer.
-      now, leaseUntil: now + config.jobs.leaseMs + timeoutMs, workerId, perEndpoint: perEndpointBuffer, limit: concurrency * 4, skip: full,
-    })
-    if (rows.length === 0) return 0
-    const events = new Map((await eventsByIds(db, [...new Set(rows.map((row) => row.event_id))])).map((event) => [event.id, event]))
-    const endpoints = new Map((await db.selectFrom('webhook_endpoints').selectAll().where('id', 'in', [...new Set(rows.map((row) => row.endpoint_id))]).execute()).map((e) => [e.id, e]))
-    const targets = new Map<string, SendTarget | null>()
-    for (const row of rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : 1))) {
-      if (!targets.has(row.endpoint_id)) targets.set(row.endpoint_id, toTarget(endpoints.get(row.endpoint_id), now))
-      const target = targets.get(row.endpoint_id)
-      const event = events.get(row.event_id)
-      // Disabled or deleted since the row was queued: the disable already cancelled its rows
-      // (this one was being relayed at that moment); drop it and let its lease run out.
-      if (!target || !event) continue
-      const items = buffers.get(row.endpoint_id) ?? []
-      items.push({ row, target, event: { id: event.id, type: event.type, body: eventBody(event) } })
-      buffers.set(row.endpoint_id, items)
-      buffered++
+      const rows = await claimDue(db, dialect, { endpointId, now, leaseUntil: now + config.jobs.leaseMs + timeoutMs, workerId, limit: perEndpointBuffer - held })
+      if (rows.length === 0) continue
+      claimed += rows.length
+      const endpoint = await db.selectFrom('webhook_endpoints').selectAll().where('id', '=', endpointId).executeTakeFirst()
+      const target = toTarget(endpoint, now)
+      // Disabled or deleted since the rows were queued: the disable already cancelled them (these
+      // were being relayed at that moment); drop them and let their lease run out.
+      if (!target) continue
+      const events = new Map((await eventsByIds(db, rows.map((row) => row.event_id))).map((event) => [event.id, event]))
+      const items = buffers.get(endpointId) ?? []
+      for (const row of rows) {
+        const event = events.get(row.event_id)!
+        items.push({ row, target, event: { id: event.id, type: event.type, body: eventBody(event) } })
+      }
+      buffers.set(endpointId, items)
+      buffered += rows.length
     }
-    return rows.length
+    return claimed
   }
 
   function toTarget(endpoint: EndpointRow | undefined, now: number): SendTarget | null {
@@ -111,7 +123,8 @@ export function createWebhookDispatcher(services: Services, onError: (error: unk
     const send = sendEvent(services, item.target, item.event)
       .then((result) => {
         outcomes.push({ row: item.row, eventType: item.event.type, result, at: clock.now() })
-        flushing ??= flush()
+        // A short wait lets the outcomes of sends finishing together share one transaction.
+        flushing ??= delay(FLUSH_GAP_MS).then(flush)
       })
       .catch(onError)
       .finally(() => {
@@ -119,7 +132,8 @@ export function createWebhookDispatcher(services: Services, onError: (error: unk
         activeByEndpoint.set(endpointId, activeByEndpoint.get(endpointId)! - 1)
         sends.delete(send)
         pump()
-        if (buffered < concurrency) wake()
+        // Running low on this endpoint's rows: the loop may lease more now rather than at its next poll.
+        if ((buffers.get(endpointId)?.length ?? 0) < perEndpointBuffer / 2) wake()
       })
     sends.add(send)
   }
@@ -139,12 +153,6 @@ export function createWebhookDispatcher(services: Services, onError: (error: unk
       }
     }
     flushing = null
-  }
-
-  async function idleDelay(): Promise<number> {
-    const next = await nextDueAt(db).catch(() => null)
-    const pollMs = config.jobs.pollMs
-    return next === null ? pollMs : Math.max(BUSY_GAP_MS, Math.min(pollMs, next - clock.now()))
   }
 
   return {

@@ -1,8 +1,8 @@
 // The send queue: one row per (endpoint, event), filled by the relay from the events outbox and
 // drained by dispatchers. Rows are claimed by lease, so any number of worker processes share it
 // and a crashed worker's rows are taken over once their lease passes (at-least-once delivery).
-import { sql } from 'kysely'
-import type { Db, DbOrTrx, Dialect } from '../../db/database.ts'
+import type { ExpressionBuilder } from 'kysely'
+import type { Database, Db, DbOrTrx, Dialect } from '../../db/database.ts'
 import { newId } from '../../platform/ids.ts'
 import { subscribes } from './subscriptions.ts'
 
@@ -46,49 +46,59 @@ export async function relayEvents(db: Db, dialect: Dialect, now: number, batch: 
   })
 }
 
+/** Active endpoints with rows due now: one index probe each, whatever the size of the backlog. */
+export async function endpointsWithDueRows(db: Db, now: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('webhook_endpoints')
+    .select('id')
+    .where('status', '=', 'active')
+    .where('deleted_at', 'is', null)
+    .where((eb) => eb.exists(
+      eb.selectFrom('webhook_queue').select('webhook_queue.id')
+        .whereRef('webhook_queue.endpoint_id', '=', 'webhook_endpoints.id')
+        .where('webhook_queue.status', '=', 'pending')
+        .where('webhook_queue.next_attempt_at', '<=', now),
+    ))
+    .execute()
+  return rows.map((row) => row.id)
+}
+
 /**
- * Leases due rows to this worker: at most `perEndpoint` per endpoint (oldest first) and `limit`
- * in all, taking one from each endpoint before a second from any, so a shop with a huge backlog
- * cannot crowd the others out. `skip` names endpoints this worker already holds enough of.
- * The conditional UPDATE decides races between workers: a row leased by another since the
- * SELECT saw it no longer matches and is left out.
+ * Leases up to `limit` of one endpoint's due rows to this worker, oldest first (an index range
+ * read). The conditional UPDATE decides races between workers: a row another worker leased since
+ * the SELECT saw it no longer matches and is left out; on PostgreSQL SKIP LOCKED passes over rows
+ * being leased right now instead of waiting for them.
  */
 export async function claimDue(
   db: Db,
-  options: { now: number; leaseUntil: number; workerId: string; perEndpoint: number; limit: number; skip: readonly string[] },
+  dialect: Dialect,
+  options: { endpointId: string; now: number; leaseUntil: number; workerId: string; limit: number },
 ): Promise<ClaimedRow[]> {
-  const { now, leaseUntil, workerId, perEndpoint, limit, skip } = options
-  const free = sql`(locked_until is null or locked_until < ${now})`
-  const skipping = skip.length === 0 ? sql`` : sql`and endpoint_id not in (${sql.join(skip)})`
-  const result = await sql<ClaimedRow>`
-    update webhook_queue set locked_until = ${leaseUntil}, locked_by = ${workerId}
-    where id in (
-      select id from (
-        select id, next_attempt_at,
-          row_number() over (partition by endpoint_id order by next_attempt_at, id) as turn
-        from webhook_queue
-        where status = 'pending' and next_attempt_at <= ${now} and ${free} ${skipping}
-      ) ranked
-      where turn <= ${perEndpoint}
-      order by turn, next_attempt_at
-      limit ${limit}
-    )
-    and status = 'pending' and ${free}
-    returning id, endpoint_id, event_id, attempts, next_attempt_at, locked_until`.execute(db)
-  return result.rows.map((row) => ({ ...row, attempts: Number(row.attempts), next_attempt_at: Number(row.next_attempt_at), locked_until: Number(row.locked_until) }))
+  const { endpointId, now, leaseUntil, workerId, limit } = options
+  const free = (eb: ExpressionBuilder<Database, 'webhook_queue'>) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)])
+  let due = db
+    .selectFrom('webhook_queue')
+    .select('id')
+    .where('endpoint_id', '=', endpointId)
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', now)
+    .where(free)
+    .orderBy('next_attempt_at')
+    .orderBy('id')
+    .limit(limit)
+  if (dialect === 'postgres') due = due.forUpdate().skipLocked()
+  const rows = await db
+    .updateTable('webhook_queue')
+    .set({ locked_until: leaseUntil, locked_by: workerId })
+    .where('id', 'in', due)
+    .where('status', '=', 'pending')
+    .where(free)
+    .returning(['id', 'endpoint_id', 'event_id', 'attempts', 'next_attempt_at', 'locked_until'])
+    .execute()
+  return rows.map((row) => ({ ...row, attempts: Number(row.attempts), next_attempt_at: Number(row.next_attempt_at), locked_until: Number(row.locked_until) }))
 }
 
 /** Hands back rows this worker leased but did not send (on shutdown), so others take them at once. */
 export async function releaseLeases(db: DbOrTrx, workerId: string): Promise<void> {
   await db.updateTable('webhook_queue').set({ locked_until: null, locked_by: null }).where('locked_by', '=', workerId).where('status', '=', 'pending').execute()
-}
-
-/** The next time a pending row becomes due (for an idle dispatcher's sleep). */
-export async function nextDueAt(db: Db): Promise<number | null> {
-  const row = await db
-    .selectFrom('webhook_queue')
-    .select(sql<number | null>`min(case when locked_until is not null and locked_until > next_attempt_at then locked_until else next_attempt_at end)`.as('next'))
-    .where('status', '=', 'pending')
-    .executeTakeFirst()
-  return row?.next == null ? null : Number(row.next)
 }
