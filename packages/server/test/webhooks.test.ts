@@ -214,7 +214,7 @@ for (const dialect of DIALECTS) {
       assert.equal((await api.get(`/v1/webhooks/${endpoint.id}`)).json().status, 'active', 'one failed event does not disable the endpoint')
     })
 
-    it('disables an endpoint that answers 410 Gone and sends it nothing more', async () => {
+    it('disables an endpoint that answers 410 Gone, sends it nothing more until it is re-enabled', async () => {
       const receiver = await startReceiver(() => 410)
       const { api } = await shop()
       const endpoint = await subscribe(api, receiver.url)
@@ -227,6 +227,10 @@ for (const dialect of DIALECTS) {
       assert.equal(receiver.received.length, 1)
       const reenabled = (await api.patch(`/v1/webhooks/${endpoint.id}`, { status: 'active' })).json()
       assert.deepEqual([reenabled.status, reenabled.disabled_reason], ['active', null])
+      receiver.answerWith(() => 200)
+      const after = await newProduct(api, {})
+      await receiver.waitForCount(2, 'the first event after re-enabling')
+      assert.equal(receiver.events()[1]!.data.id, after, 'events written while it was disabled are not sent; new ones are')
     })
 
     it('sends nothing more to a deleted endpoint, retries included', async () => {

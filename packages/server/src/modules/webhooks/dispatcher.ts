@@ -33,7 +33,6 @@ export function createWebhookDispatcher(services: Services, onError: (error: unk
   const perEndpointBuffer = endpointConcurrency * 4
   const buffers = new Map<string, Item[]>()
   const activeByEndpoint = new Map<string, number>()
-  const disabled = new Set<string>()
   const sends = new Set<Promise<void>>()
   let outcomes: Outcome[] = []
   let flushing: Promise<void> | null = null
@@ -109,7 +108,7 @@ export function createWebhookDispatcher(services: Services, onError: (error: unk
         if (items.length === 0) buffers.delete(endpointId)
         // A row whose lease could run out mid-send is left for a fresh claim rather than risk
         // another worker sending it at the same time.
-        if (disabled.has(endpointId) || item.row.locked_until < clock.now() + timeoutMs + 1000) continue
+        if (item.row.locked_until < clock.now() + timeoutMs + 1000) continue
         start(item)
         started = true
       }
@@ -144,7 +143,10 @@ export function createWebhookDispatcher(services: Services, onError: (error: unk
       outcomes = []
       try {
         for (const id of await settle(services, workerId, batch)) {
-          disabled.add(id)
+          // Disabled just now: what this worker still holds for it is not sent (the disable
+          // cancelled those rows). Rows claimed later carry the endpoint's status as read then.
+          buffered -= buffers.get(id)?.length ?? 0
+          buffers.delete(id)
           services.jobs.nudge() // its owner's notice mail
         }
       } catch (error) {
