@@ -140,6 +140,8 @@ for (const dialect of DIALECTS) {
       assert.equal(verifies(endpoint.signing_secret, request!, Number(h['webhook-timestamp']) + 600).x, false, 'replayed 10 minutes later')
       assert.deepEqual(verifies('whsec_' + Buffer.alloc(32, 7).toString('base64'), request!), { standard: false, x: false }, 'another secret')
 
+      // The outcome is recorded just after the receiver answered.
+      await waitFor(async () => (await deliveries(api, endpoint.id)).length === 1, 'the logged attempt')
       const [attempt] = await deliveries(api, endpoint.id)
       assert.deepEqual({ ...attempt, id: undefined, duration_ms: undefined, created_at: undefined }, {
         id: undefined, webhook_id: endpoint.id, event_id: event.id, event_type: 'product.created', attempt: 1, trigger: 'scheduled', status: 'succeeded',
