@@ -44,6 +44,14 @@ export type Config = Readonly<{
     renewalNoticeSeconds: number
   }>
   mail: Readonly<{ smtpUrl: string | null; from: string }>
+  payouts: Readonly<{
+    /** How often a payout or refund on its way is checked with the provider. */
+    pollMs: number
+    /** Sandbox: from broadcast to confirmation. */
+    sandboxConfirmMs: number
+    /** Sandbox: a pause between making a transfer and answering (crash tests aim at it). */
+    sandboxSendDelayMs: number
+  }>
 }>
 
 export class ConfigError extends Error {
@@ -138,6 +146,11 @@ export function loadConfig(env: Env = process.env): Config {
       renewalNoticeSeconds: int('RENEWAL_NOTICE_SECONDS', 3 * 86_400, 0),
     },
     mail: { smtpUrl, from: str('MAIL_FROM', 'sx <no-reply@localhost>') },
+    payouts: {
+      pollMs: int('PAYOUT_POLL_MS', 2000, 10, 3_600_000),
+      sandboxConfirmMs: int('SANDBOX_PAYOUT_CONFIRM_MS', 3000, 0, 3_600_000),
+      sandboxSendDelayMs: int('SANDBOX_PAYOUT_SEND_DELAY_MS', 0, 0, 600_000),
+    },
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return deepFreeze(config)

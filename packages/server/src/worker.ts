@@ -3,13 +3,15 @@
 import type { Services } from './services.ts'
 import { createJobRunner, type JobRunner } from './platform/jobs/runner.ts'
 import { orderJobHandlers } from './modules/orders/index.ts'
+import { refundJobHandlers } from './modules/refunds/index.ts'
+import { payoutJobHandlers } from './modules/payouts/index.ts'
 
 export function startWorker(services: Services, log: (error: unknown, context: object) => void): JobRunner {
   const runner = createJobRunner({
     db: services.db,
     dialect: services.dialect,
     clock: services.clock,
-    handlers: { ...orderJobHandlers(services) },
+    handlers: { ...orderJobHandlers(services), ...refundJobHandlers(services), ...payoutJobHandlers(services) },
     pollMs: services.config.jobs.pollMs,
     leaseMs: services.config.jobs.leaseMs,
     concurrency: services.config.jobs.concurrency,

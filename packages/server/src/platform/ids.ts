@@ -17,6 +17,7 @@ export const ID_PREFIXES = {
   webhookDelivery: 'whd',
   job: 'job',
   mail: 'mail',
+  ledgerEntry: 'le',
 } as const
 
 export type IdKind = keyof typeof ID_PREFIXES

@@ -1,5 +1,5 @@
 // Applying a payment the provider saw: the invoice state machine decides, and the order follows
-// (awaiting_payment → paid, which queues delivery). Payments of one order apply one at a time,
+// (awaiting_payment → paid, which queues delivery and credits the ledger). Payments of one order apply one at a time,
 // and a transaction hash counts once, so replays and races cannot deliver twice.
 import type { Services } from '../../services.ts'
 import type { RequestContext } from '../../platform/context.ts'
@@ -7,6 +7,7 @@ import type { DbOrTrx } from '../../db/database.ts'
 import { AppError, invalidFields } from '../../platform/errors.ts'
 import { enqueue } from '../../platform/jobs/queue.ts'
 import { recordEvent } from '../../platform/outbox/outbox.ts'
+import { creditPayment } from '../ledger/index.ts'
 import { afterPayment, becamePaid, findAsset, parseUnits, remaining, sandboxPaymentHash, tolerance, type Chain, type InvoiceStatus } from '../payments/index.ts'
 import type { Order, PayBody } from './orders.schemas.ts'
 import * as repo from './orders.repository.ts'
@@ -48,11 +49,18 @@ async function applyPayment(services: Services, trx: DbOrTrx, row: OrderRow, pay
   const received = BigInt(row.amount_received) + payment.amount
   const before = row.invoice_status as InvoiceStatus
   const after = afterPayment({ status: before, due, received, tolerance: tolerance(asset, due), confirmed: true })
-  await repo.updateOrder(trx, orderId, { amount_received: received.toString(), invoice_status: after, updated_at: now })
+  // A late payment in full is money the shop holds (the order stays failed): it counts as paid
+  // and is credited, so the merchant can refund it.
+  const paidLate = after === 'paid_late' && before !== 'paid_late'
+  await repo.updateOrder(trx, orderId, { amount_received: received.toString(), invoice_status: after, updated_at: now, ...(paidLate ? { paid_at: now, tx_hash: payment.txHash } : {}) })
+  const scope = { shopId: row.shop_id, livemode: row.livemode === 1 }
+  const credit = () => creditPayment(trx, scope, { currency: row.currency, sourceId: orderId, amountCents: Number(row.total_cents), at: now })
+  if (paidLate) await credit()
   if (!becamePaid(before, after)) return
   if (await repo.transitionOrder(trx, orderId, ['awaiting_payment'], { status: 'paid', paid_at: now, tx_hash: payment.txHash, updated_at: now })) {
+    await credit()
     await enqueue(trx, { kind: JOBS.deliver, ref: orderId, runAt: now })
     const { order } = await orderById(services, trx, orderId)
-    await recordEvent(trx, { shopId: row.shop_id, livemode: row.livemode === 1, type: 'order.paid', data: order, at: now })
+    await recordEvent(trx, { ...scope, type: 'order.paid', data: order, at: now })
   }
 }
