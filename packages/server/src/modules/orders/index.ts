@@ -12,6 +12,7 @@ export { OrderSchema } from './orders.schemas.ts'
 export type { OrderRow } from './orders.table.ts'
 export { addRefundedCents, holdsPayment, lockOrderById, lockOwnOrder, markRefundedIfCovered } from './order-refunds.ts'
 export { findOwnOrder } from './orders.service.ts'
+export { paySandboxInvoice } from './payment.service.ts'
 
 export function orderJobHandlers(services: Services): JobHandlers {
   return {

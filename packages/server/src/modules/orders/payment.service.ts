@@ -27,16 +27,25 @@ export async function simulatePayment(services: Services, ctx: RequestContext, i
     throw invalidFields({ amount: [`must be a positive amount of ${row.asset} with at most ${asset.decimals} decimals, like "25.5"`] })
   }
   const paid = await ctx.transact(async (trx) => {
-    const order = (await repo.lockOrder(trx, id))!
-    const due = BigInt(order.amount_due!)
-    const received = BigInt(order.amount_received)
-    const paying = amount ?? (remaining(due, received) > 0n ? remaining(due, received) : due)
-    const txHash = body.tx_hash ?? sandboxPaymentHash(row.chain as Chain, id, await repo.countPayments(trx, id))
-    await applyPayment(services, trx, order, { txHash, amount: paying })
+    await paySandboxInvoice(services, trx, id, { amount, txHash: body.tx_hash })
     return loadOrder(services, trx, ctx.auth, id)
   })
   services.jobs.nudge()
   return paid
+}
+
+/**
+ * The sandbox sees a payment of `amount` (null: what is left, or the whole amount again once
+ * paid), under the order's lock. The test helper route uses it; so do tests paying live orders
+ * through the live test double, which is a sandbox too.
+ */
+export async function paySandboxInvoice(services: Services, trx: DbOrTrx, orderId: string, payment: { amount: bigint | null; txHash?: string }): Promise<void> {
+  const order = (await repo.lockOrder(trx, orderId))!
+  const due = BigInt(order.amount_due!)
+  const received = BigInt(order.amount_received)
+  const paying = payment.amount ?? (remaining(due, received) > 0n ? remaining(due, received) : due)
+  const txHash = payment.txHash ?? sandboxPaymentHash(order.chain as Chain, orderId, await repo.countPayments(trx, orderId))
+  await applyPayment(services, trx, order, { txHash, amount: paying })
 }
 
 /** Records one payment (once per tx hash) and moves the invoice and the order on. `row` is the order as read under its lock. */
