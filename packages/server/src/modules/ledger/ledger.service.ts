@@ -54,9 +54,12 @@ export async function releaseFunds(trx: DbOrTrx, scope: Scope, kind: TransferKin
   ])
 }
 
-/** The currency a shop's balance is shown in by default: the first it received money in (USD before any). */
+/** Before a shop has received any money, its balance is shown in this currency. */
+const FALLBACK_CURRENCY = 'USD'
+
+/** The currency a shop's balance is shown in by default: the first it received money in. */
 export async function mainCurrency(db: DbOrTrx, scope: Scope): Promise<string> {
-  return (await repo.listAccounts(db, scope))[0]?.currency ?? 'USD'
+  return (await repo.listAccounts(db, scope))[0]?.currency ?? FALLBACK_CURRENCY
 }
 
 /** GET /v1/balance: one currency at the top (the main one, or `?currency=`), every currency in `balances`. */
@@ -66,6 +69,6 @@ export async function getBalance(services: Services, ctx: RequestContext, query:
     const cents = (bucket: string) => sums.find((row) => row.currency === currency && row.bucket === bucket)?.cents ?? 0
     return { currency, available_cents: cents('available'), pending_cents: cents('pending') }
   }
-  const currency = query.currency ?? accounts[0]?.currency ?? 'USD'
+  const currency = query.currency ?? accounts[0]?.currency ?? FALLBACK_CURRENCY
   return { ...of(currency), livemode: ctx.auth.livemode, balances: accounts.map((account) => of(account.currency)) }
 }

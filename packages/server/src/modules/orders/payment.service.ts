@@ -1,6 +1,7 @@
 // Applying a payment the provider saw: the invoice state machine decides, and the order follows
-// (awaiting_payment → paid, which queues delivery and credits the ledger). Payments of one order apply one at a time,
-// and a transaction hash counts once, so replays and races cannot deliver twice.
+// (awaiting_payment → paid, which queues delivery and credits the ledger). Payments of one order
+// apply one at a time, and a transaction hash counts once, so replays and races cannot deliver
+// (or credit) twice.
 import type { Services } from '../../services.ts'
 import type { RequestContext } from '../../platform/context.ts'
 import type { DbOrTrx } from '../../db/database.ts'

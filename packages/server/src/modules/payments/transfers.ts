@@ -32,8 +32,14 @@ export function isValidDestination(chain: Chain, address: string, livemode: bool
   return isValidAddress(chain, address) || (!livemode && isValidAddress(chain, address, { testnet: true }))
 }
 
-/** Sends the transfer if it has no transaction hash yet, else asks where it stands. */
-export async function stepTransfer(provider: PayoutProvider, request: TransferRequest, txHash: string | null): Promise<TransferStep> {
+/** A refund or payout as its job reads it: `reference` is its id, `txHash` what was recorded so far. */
+export type OutgoingTransfer = Omit<TransferRequest, 'chain'> & { chain: string; livemode: boolean; txHash: string | null }
+
+/** Sends the transfer through its mode's provider if it has no transaction hash yet, else asks where it stands. */
+export async function stepTransfer(providers: PayoutProviders, transfer: OutgoingTransfer): Promise<TransferStep> {
+  const { livemode, txHash, ...fields } = transfer
+  const provider = payoutProviderFor(providers, livemode)
+  const request: TransferRequest = { ...fields, chain: fields.chain as Chain }
   if (txHash === null) {
     const sent = await provider.send(request).catch(thrown)
     if (sent.ok) return { kind: 'broadcast', txHash: sent.value.txHash }

@@ -4,13 +4,12 @@
 // only asked where it stands, until it is `confirmed` (the money left: pending goes down) or
 // `failed` (the amount is back in available). Each step re-reads the payout and is recorded by a
 // conditional update with its event, so a step can never be recorded twice.
+import type { Updateable } from 'kysely'
 import type { Services } from '../../services.ts'
 import type { JobOutcome } from '../../platform/jobs/runner.ts'
-import type { EventType } from '../../platform/outbox/outbox.ts'
-import { recordEvent } from '../../platform/outbox/outbox.ts'
-import type { Updateable } from 'kysely'
+import { recordEvent, type EventType } from '../../platform/outbox/outbox.ts'
 import { releaseFunds, settleFunds } from '../ledger/index.ts'
-import { payoutProviderFor, stepTransfer, type Chain } from '../payments/index.ts'
+import { stepTransfer } from '../payments/index.ts'
 import type { PayoutRow, PayoutsTable } from './payouts.table.ts'
 import { toPayout } from './payouts.mappers.ts'
 import * as repo from './payouts.repository.ts'
@@ -18,9 +17,10 @@ import * as repo from './payouts.repository.ts'
 export async function runPayout(services: Services, payoutId: string): Promise<JobOutcome> {
   const payout = await repo.findPayoutById(services.db, payoutId)
   if (!payout || payout.status === 'confirmed' || payout.status === 'failed') return
-  const provider = payoutProviderFor(services.payouts, payout.livemode === 1)
-  const request = { reference: payout.id, chain: payout.chain as Chain, asset: payout.asset, amount: payout.amount, to: payout.destination_address, memo: payout.memo }
-  const step = await stepTransfer(provider, request, payout.tx_hash)
+  const step = await stepTransfer(services.payouts, {
+    reference: payout.id, livemode: payout.livemode === 1, chain: payout.chain, asset: payout.asset, amount: payout.amount,
+    to: payout.destination_address, memo: payout.memo, txHash: payout.tx_hash,
+  })
   const now = services.clock.now()
   const again = (error: string) => ({ retryAt: now + services.config.payouts.pollMs, error })
   switch (step.kind) {

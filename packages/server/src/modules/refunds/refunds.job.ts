@@ -6,16 +6,17 @@ import type { Services } from '../../services.ts'
 import type { JobOutcome } from '../../platform/jobs/runner.ts'
 import { releaseFunds, settleFunds } from '../ledger/index.ts'
 import { addRefundedCents, lockOrderById, markRefundedIfCovered } from '../orders/index.ts'
-import { payoutProviderFor, stepTransfer, type Chain } from '../payments/index.ts'
+import { stepTransfer } from '../payments/index.ts'
 import type { RefundRow } from './refunds.table.ts'
 import * as repo from './refunds.repository.ts'
 
 export async function runRefund(services: Services, refundId: string): Promise<JobOutcome> {
   const refund = await repo.findRefundById(services.db, refundId)
   if (!refund || refund.status !== 'processing') return
-  const provider = payoutProviderFor(services.payouts, refund.livemode === 1)
-  const request = { reference: refund.id, chain: refund.chain as Chain, asset: refund.asset, amount: refund.amount, to: refund.destination_address, memo: null }
-  const step = await stepTransfer(provider, request, refund.destination_tx)
+  const step = await stepTransfer(services.payouts, {
+    reference: refund.id, livemode: refund.livemode === 1, chain: refund.chain, asset: refund.asset, amount: refund.amount,
+    to: refund.destination_address, memo: null, txHash: refund.destination_tx,
+  })
   const now = services.clock.now()
   const again = (error: string) => ({ retryAt: now + services.config.payouts.pollMs, error })
   switch (step.kind) {
