@@ -14,6 +14,9 @@ import { customersRoutes } from './modules/customers/index.ts'
 import { buyerPageRoutes, OrderSchema, ordersRoutes, testHelperRoutes } from './modules/orders/index.ts'
 import { registerMetrics, systemRoutes } from './modules/system/index.ts'
 import { webhooksRoutes } from './modules/webhooks/index.ts'
+import { balanceRoutes } from './modules/ledger/index.ts'
+import { refundsRoutes } from './modules/refunds/index.ts'
+import { payoutsRoutes } from './modules/payouts/index.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -66,6 +69,9 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     await v1.register(customersRoutes)
     await v1.register(webhooksRoutes)
     await v1.register(testHelperRoutes)
+    await v1.register(refundsRoutes)
+    await v1.register(payoutsRoutes)
+    await v1.register(balanceRoutes)
   }, { prefix: '/v1' })
   await app.register(buyerPageRoutes)
   await registerReference(app)

@@ -58,6 +58,14 @@ export type Config = Readonly<{
     concurrency: number
     endpointConcurrency: number
   }>
+  payouts: Readonly<{
+    /** How often a payout or refund on its way is checked with the provider. */
+    pollMs: number
+    /** Sandbox: from broadcast to confirmation. */
+    sandboxConfirmMs: number
+    /** Sandbox: a pause between making a transfer and answering (crash tests aim at it). */
+    sandboxSendDelayMs: number
+  }>
 }>
 
 export class ConfigError extends Error {
@@ -166,6 +174,11 @@ export function loadConfig(env: Env = process.env): Config {
       rotationOverlapSeconds: int('WEBHOOK_ROTATION_OVERLAP_SECONDS', 24 * 3600, 0),
       concurrency: int('WEBHOOK_CONCURRENCY', 64, 1, 1024),
       endpointConcurrency: int('WEBHOOK_ENDPOINT_CONCURRENCY', 8, 1, 256),
+    },
+    payouts: {
+      pollMs: int('PAYOUT_POLL_MS', 2000, 10, 3_600_000),
+      sandboxConfirmMs: int('SANDBOX_PAYOUT_CONFIRM_MS', 3000, 0, 3_600_000),
+      sandboxSendDelayMs: int('SANDBOX_PAYOUT_SEND_DELAY_MS', 0, 0, 600_000),
     },
   }
   if (problems.length > 0) throw new ConfigError(problems)

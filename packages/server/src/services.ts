@@ -10,8 +10,8 @@ import { createVersionedCache, type VersionedCache } from './platform/versioned-
 import type { Dialect } from './db/database.ts'
 import { createLogMailer, createSmtpMailer, type Mailer } from './platform/mail/mailer.ts'
 import { createSecretBox, loadOrCreateMasterKey, type SecretBox } from './platform/secret-box.ts'
-import { createSandboxProvider, type PaymentProvider } from './modules/payments/index.ts'
 import { createOutboundClient, type OutboundClient } from './platform/outbound/client.ts'
+import { createSandboxPayoutProvider, createSandboxProvider, type PaymentProvider, type PayoutProviders } from './modules/payments/index.ts'
 
 export type Services = Readonly<{
   config: Config
@@ -25,6 +25,8 @@ export type Services = Readonly<{
   dialect: Dialect
   /** Test keys always pay through the sandbox; live needs a configured provider (none ships yet). */
   payments: Readonly<{ sandbox: PaymentProvider; live: PaymentProvider | null }>
+  /** Money out (payouts, refunds): the sandbox for test keys; live needs a configured provider (none ships yet). */
+  payouts: PayoutProviders
   mailer: Mailer
   /** Encrypts secrets stored in the database (product signing secrets). */
   secretBox: SecretBox
@@ -41,7 +43,7 @@ function createJobSignal(): JobSignal {
   return { nudge: () => listeners.forEach((listener) => listener()), onNudge: (listener) => void listeners.push(listener) }
 }
 
-export type ServiceOverrides = Partial<Pick<Services, 'clock' | 'mailer' | 'payments'>>
+export type ServiceOverrides = Partial<Pick<Services, 'clock' | 'mailer' | 'payments' | 'payouts'>>
 
 export function createServices(config: Config, connection: Connection, overrides: ServiceOverrides = {}): Services {
   // commandTimeout bounds each limiter check during an outage: without it a request waits for the
@@ -51,15 +53,17 @@ export function createServices(config: Config, connection: Connection, overrides
     : null
   // A Redis outage answers 503 on limited routes (see rate-limit.ts); the error event only needs logging once.
   redis?.on('error', () => {})
+  const clock = overrides.clock ?? systemClock
   return {
     config,
     db: connection.db,
-    clock: overrides.clock ?? systemClock,
+    clock,
     keyUsage: createKeyUsage(connection.db, config.keys.lastUsedFlushMs, (error) => console.error('last_used_at flush failed', error)),
     redis,
     readCache: createVersionedCache(config.readCacheEntries),
     dialect: connection.dialect,
     payments: overrides.payments ?? { sandbox: createSandboxProvider(), live: null },
+    payouts: overrides.payouts ?? { sandbox: createSandboxPayoutProvider({ db: connection.db, clock, ...config.payouts }), live: null },
     mailer: overrides.mailer ?? (config.mail.smtpUrl
       ? createSmtpMailer(config.mail.smtpUrl, config.mail.from)
       : createLogMailer((entry) => console.log(JSON.stringify({ msg: 'mail (no SMTP_URL set)', ...entry })))),

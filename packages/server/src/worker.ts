@@ -5,6 +5,8 @@ import type { Services } from './services.ts'
 import { createJobRunner } from './platform/jobs/runner.ts'
 import { orderJobHandlers } from './modules/orders/index.ts'
 import { createWebhookDispatcher } from './modules/webhooks/index.ts'
+import { refundJobHandlers } from './modules/refunds/index.ts'
+import { payoutJobHandlers } from './modules/payouts/index.ts'
 
 export type Worker = { stop(): Promise<void> }
 
@@ -13,7 +15,7 @@ export function startWorker(services: Services, log: (error: unknown, context: o
     db: services.db,
     dialect: services.dialect,
     clock: services.clock,
-    handlers: { ...orderJobHandlers(services) },
+    handlers: { ...orderJobHandlers(services), ...refundJobHandlers(services), ...payoutJobHandlers(services) },
     pollMs: services.config.jobs.pollMs,
     leaseMs: services.config.jobs.leaseMs,
     concurrency: services.config.jobs.concurrency,

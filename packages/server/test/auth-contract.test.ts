@@ -5,16 +5,20 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { LightMyRequestResponse } from 'fastify'
 import { ABILITIES, type RouteAbility } from '../src/platform/http/auth.ts'
+import { paySandboxInvoice } from '../src/modules/orders/index.ts'
 import { DIALECTS, client, problem, sampleProduct, startTestEnv, type TestEnv } from './harness.ts'
+import { TRON_ADDRESS, idempotent } from './money-helpers.ts'
 
 type Made = { id: string; secret?: string; deliveryId?: string }
-type ObjectKind = 'product' | 'plan' | 'fileProduct' | 'apiKey' | 'order' | 'customer' | 'webhook' | 'webhookDelivery' | 'event'
+type ObjectKind = 'product' | 'plan' | 'fileProduct' | 'apiKey' | 'order' | 'paidOrder' | 'customer' | 'payout' | 'webhook' | 'webhookDelivery' | 'event'
 /**
  * How to produce a valid request for a route; `object` names what its {id} points at, `query` is
  * added to the valid request, and `success` overrides the documented status where a fresh object
  * is in the wrong state for the action (those transitions are tested in orders tests).
+ * `idempotent` routes require an Idempotency-Key: every request gets a fresh one.
  */
-type Recipe = { ability: RouteAbility; object?: ObjectKind; body?: unknown | ((id: string) => unknown); query?: string; success?: number }
+type Recipe = { ability: RouteAbility; object?: ObjectKind; body?: unknown | ((id: string) => unknown); query?: string; success?: number; idempotent?: boolean }
+const PAYOUT_BODY = { chain: 'tron', asset: 'USDT', amount_cents: 1000, destination_address: TRON_ADDRESS }
 
 const RECIPES: Record<string, Recipe> = {
   'GET /v1/api-keys': { ability: 'all' },
@@ -48,6 +52,13 @@ const RECIPES: Record<string, Recipe> = {
   'POST /v1/webhooks/{id}/deliveries/{delivery_id}/retry': { ability: 'webhooks:write', object: 'webhookDelivery', body: {}, success: 409 },
   'GET /v1/events': { ability: 'webhooks:read' },
   'GET /v1/events/{id}': { ability: 'webhooks:read', object: 'event' },
+  'POST /v1/orders/{id}/refunds': { ability: 'orders:write', object: 'paidOrder', body: { amount_cents: 100 }, idempotent: true },
+  'GET /v1/orders/{id}/refunds': { ability: 'orders:read', object: 'order' },
+  'GET /v1/balance': { ability: 'payouts:read' },
+  'GET /v1/payouts': { ability: 'payouts:read' },
+  // A fresh shop has no balance to pay out (422); payouts themselves are tested in money tests.
+  'POST /v1/payouts': { ability: 'payouts:write', body: PAYOUT_BODY, idempotent: true, success: 422 },
+  'GET /v1/payouts/{id}': { ability: 'payouts:read', object: 'payout' },
 }
 
 /** A receiver address each mode accepts; nothing listens there, so a ping fails fast. */
@@ -71,6 +82,8 @@ function authenticatedRoutes(env: TestEnv): Route[] {
   }
   return routes
 }
+
+const pick = (object: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.map((key) => [key, object[key]]))
 
 const randomTail = () => Array.from({ length: 32 }, () => 'ABCDEFGHJKMNPQRSTVWXYZabcdefghijkmnpqrstuvwxyz0123456789'[Math.floor(Math.random() * 56)]).join('')
 
@@ -100,6 +113,13 @@ for (const dialect of DIALECTS) {
       assert.equal(res.statusCode, 201, res.body)
       return { id: res.json().id as string }
     }
+    // Live orders are paid through the live test double (a sandbox too), as the test helper pays test ones.
+    const createPaidOrder = async (owner: string) => {
+      const made = await createOrder(owner)
+      if (owner.startsWith('sx_live_')) await env.services.db.transaction().execute((trx) => paySandboxInvoice(env.services, trx, made.id, { amount: null }))
+      else assert.equal((await client(env.app, owner).post(`/v1/test_helpers/orders/${made.id}/pay`, {})).statusCode, 200)
+      return made
+    }
     const make: Record<ObjectKind, (owner: string) => Promise<Made>> = {
       product: async (owner) => ({ id: await createProduct(owner, sampleProduct()) }),
       plan: async (owner) => ({ id: await createProduct(owner, sampleProduct({ type: 'subscription' })) }),
@@ -118,6 +138,13 @@ for (const dialect of DIALECTS) {
         await createProduct(owner, sampleProduct())
         return { id: (await client(env.app, owner).get('/v1/events?limit=1')).json().data[0].id }
       },
+      paidOrder: async (owner) => ({ id: (await createPaidOrder(owner)).id }),
+      payout: async (owner) => {
+        await createPaidOrder(owner)
+        const res = await client(env.app, owner).post('/v1/payouts', PAYOUT_BODY, idempotent())
+        assert.equal(res.statusCode, 201, res.body)
+        return { id: res.json().id }
+      },
     }
     // What "unchanged" means per kind, seen through the owner's own key.
     const snapshot: Record<ObjectKind, (owner: string, made: Made) => Promise<unknown>> = {
@@ -129,6 +156,9 @@ for (const dialect of DIALECTS) {
       webhook: async (owner, made) => (await client(env.app, owner).get(`/v1/webhooks/${made.id}`)).json(),
       webhookDelivery: async (owner, made) => (await client(env.app, owner).get(`/v1/webhooks/${made.id}/deliveries`)).json(),
       event: async (owner, made) => (await client(env.app, owner).get(`/v1/events/${made.id}`)).json(),
+      // Delivery and the payout's own progress go on in the background; what a refund or payout request could change stays put.
+      paidOrder: async (owner, made) => pick((await client(env.app, owner).get(`/v1/orders/${made.id}`)).json(), ['id', 'total_cents', 'refunded_cents']),
+      payout: async (owner, made) => pick((await client(env.app, owner).get(`/v1/payouts/${made.id}`)).json(), ['id', 'amount_cents', 'destination_address']),
       apiKey: async (owner, made) => ({
         listed: (await client(env.app, owner).get('/v1/api-keys?limit=100')).json().data.some((k: { id: string }) => k.id === made.id),
         works: (await client(env.app, made.secret).get('/v1/products')).statusCode,
@@ -158,7 +188,7 @@ for (const dialect of DIALECTS) {
             env.app.inject({
               method: route.method,
               url: url(options.made) + (options.query ?? ''),
-              headers: { ...(authorization ? { authorization } : {}), ...(options.raw !== undefined ? { 'content-type': 'application/json' } : {}) },
+              headers: { ...(authorization ? { authorization } : {}), ...(options.raw !== undefined ? { 'content-type': 'application/json' } : {}), ...(recipe.idempotent ? idempotent() : {}) },
               ...(options.raw !== undefined ? { payload: options.raw } : recipe.body !== undefined ? { payload: bodyFor(options.made?.id) as object } : {}),
             })
           // A request the route must refuse as invalid once authorised: malformed JSON, a bad query or an over-long id.

@@ -17,7 +17,9 @@ import { closeServices, createServices, type ServiceOverrides, type Services } f
 import { startWorker } from '../src/worker.ts'
 import type { Worker } from '../src/worker.ts'
 import { createLogMailer } from '../src/platform/mail/mailer.ts'
-import { createSandboxProvider } from '../src/modules/payments/index.ts'
+import { createSandboxPayoutProvider, createSandboxProvider } from '../src/modules/payments/index.ts'
+import { checkLedger, describeDifference } from '../src/modules/ledger/index.ts'
+import { systemClock } from '../src/platform/clock.ts'
 
 const PG_URL = process.env.TEST_DATABASE_URL
 if (process.env.CI === 'true' && !PG_URL) throw new Error('CI=true needs TEST_DATABASE_URL: the suite must run on PostgreSQL too')
@@ -65,9 +67,9 @@ export async function createDatabase(dialect: Dialect): Promise<{ url: string; d
 }
 
 /**
- * No chain runs here, so live mode pays through a second sandbox standing in for a live provider
- * (live checkout has no provider configured otherwise). Mail without SMTP_URL goes nowhere instead
- * of to the test output; it is still stored in the mails table.
+ * No chain runs here, so live mode pays (and pays out, see spawnApp) through a second sandbox
+ * standing in for a live provider (live mode has no provider configured otherwise). Mail without
+ * SMTP_URL goes nowhere instead of to the test output; it is still stored in the mails table.
  */
 const TEST_DOUBLES: ServiceOverrides = {
   payments: { sandbox: createSandboxProvider(), live: { ...createSandboxProvider(), id: 'live-test-double' } },
@@ -84,7 +86,9 @@ export async function startTestEnv(dialect: Dialect, env: Record<string, string>
     const connection = connect(config.db.url)
     if (instances.length === 0) await migrateToLatest(connection.db)
     const doubles = config.mail.smtpUrl ? { payments: TEST_DOUBLES.payments } : TEST_DOUBLES
-    const services = createServices(config, connection, { ...doubles, ...overrides })
+    const sandboxPayouts = createSandboxPayoutProvider({ db: connection.db, clock: overrides.clock ?? systemClock, ...config.payouts })
+    const payouts = { sandbox: sandboxPayouts, live: { ...sandboxPayouts, id: 'live-test-double' } }
+    const services = createServices(config, connection, { ...doubles, payouts, ...overrides })
     const app = await buildApp(services)
     await setup?.(app)
     await app.ready()
@@ -101,13 +105,18 @@ export async function startTestEnv(dialect: Dialect, env: Record<string, string>
     services: first.services,
     spawnApp,
     newShop: () => initShop(first.services.db, { name: 'Test Shop', email: `owner-${Math.random().toString(36).slice(2)}@example.com`, password: 'correct horse battery', now: Date.now() }),
+    // After the last test of the environment, the ledger must agree with the orders, refunds and
+    // payouts (the `sx doctor` check): a difference fails the run, naming each one.
     close: async () => {
-      for (const { app, services, worker } of instances.reverse()) {
+      for (const { app, worker } of instances) {
         await app.close()
         await worker?.stop()
-        await closeServices(services)
       }
+      const ledger = await checkLedger(first.services.db).catch((error: unknown) => ({ balances: 0, differences: [], error }))
+      for (const { services } of instances.reverse()) await closeServices(services)
       await database.drop()
+      if ('error' in ledger) throw ledger.error
+      if (ledger.differences.length > 0) throw new Error(`ledger invariant broken (${dialect}):\n${ledger.differences.map(describeDifference).join('\n')}`)
     },
   }
 }

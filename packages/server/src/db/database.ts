@@ -10,6 +10,10 @@ import type { DownloadsTable, MailsTable } from '../platform/mail/mails.table.ts
 import type { CustomersTable } from '../modules/customers/customers.table.ts'
 import type { OrderLinesTable, OrderPaymentsTable, OrdersTable } from '../modules/orders/orders.table.ts'
 import type { WebhookDeliveriesTable, WebhookEndpointsTable, WebhookQueueTable } from '../modules/webhooks/webhooks.table.ts'
+import type { LedgerAccountsTable, LedgerEntriesTable } from '../modules/ledger/ledger.table.ts'
+import type { RefundsTable } from '../modules/refunds/refunds.table.ts'
+import type { PayoutsTable } from '../modules/payouts/payouts.table.ts'
+import type { SandboxTransfersTable } from '../modules/payments/sandbox-transfers.table.ts'
 
 export interface Database {
   shops: ShopsTable
@@ -30,6 +34,11 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable
   webhook_queue: WebhookQueueTable
   webhook_deliveries: WebhookDeliveriesTable
+  ledger_accounts: LedgerAccountsTable
+  ledger_entries: LedgerEntriesTable
+  refunds: RefundsTable
+  payouts: PayoutsTable
+  sandbox_transfers: SandboxTransfersTable
 }
 
 export type Db = Kysely<Database>

@@ -1,17 +1,20 @@
-// `sx serve | worker | init | migrate`: parse the command line, load the config, run the command.
+// `sx serve | worker | init | migrate | doctor`: parse the command line, load the config, run the command.
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '../config.ts'
 import { connect } from '../db/connect.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { initShop, ShopInitError } from '../modules/shops/index.ts'
+import { checkLedger, describeDifference } from '../modules/ledger/index.ts'
 import { serve, work } from './serve.ts'
 
 const USAGE = `Usage:
   sx serve                 run the HTTP server and the job worker (migrates first; seeds a demo shop on an empty database)
-  sx worker                run the job worker alone (delivery, expiry, mail); any number may share a database
+  sx worker                run the job worker alone (delivery, expiry, mail, refunds, payouts); any number may share a database
   sx init --shop NAME --email EMAIL [--password P] [--json]
                            create a shop, its owner, and a live and a test key
-  sx migrate               bring the database schema up to date`
+  sx migrate               bring the database schema up to date
+  sx doctor                recompute every balance from the ledger and from the orders, refunds and
+                           payouts; exit 1 with a report on any difference`
 
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv
@@ -21,6 +24,7 @@ export async function main(argv: string[]): Promise<void> {
     if (command === 'worker') return await work(config)
     if (command === 'migrate') return await migrate(config.db.url)
     if (command === 'init') return await init(config.db.url, rest)
+    if (command === 'doctor') return await doctor(config.db.url)
     console.log(USAGE)
     process.exitCode = command === undefined || command === 'help' || command === '--help' ? 0 : 2
   } catch (error) {
@@ -39,6 +43,22 @@ async function migrate(url: string): Promise<void> {
   try {
     const applied = await migrateToLatest(db)
     console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date')
+  } finally {
+    await db.destroy()
+  }
+}
+
+async function doctor(url: string): Promise<void> {
+  const { db } = connect(url)
+  try {
+    await migrateToLatest(db)
+    const { balances, differences } = await checkLedger(db)
+    if (differences.length === 0) {
+      console.log(`ledger ok: ${balances} balance${balances === 1 ? '' : 's'} agree with the orders, refunds and payouts`)
+      return
+    }
+    console.log(`ledger differences (${differences.length}):\n${differences.map((d) => `  ${describeDifference(d)}`).join('\n')}`)
+    process.exitCode = 1
   } finally {
     await db.destroy()
   }

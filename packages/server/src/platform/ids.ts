@@ -18,6 +18,7 @@ export const ID_PREFIXES = {
   webhookQueue: 'whq',
   job: 'job',
   mail: 'mail',
+  ledgerEntry: 'le',
 } as const
 
 export type IdKind = keyof typeof ID_PREFIXES

@@ -4,10 +4,12 @@ import * as foundation from './2026_11_27_0001_foundation.ts'
 import * as catalogVersions from './2026_11_27_0002_catalog_versions.ts'
 import * as orders from './2026_11_27_0003_orders.ts'
 import * as webhooks from './2026_11_27_0004_webhooks.ts'
+import * as money from './2026_11_27_0005_money.ts'
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_27_0001_foundation': foundation,
   '2026_11_27_0002_catalog_versions': catalogVersions,
   '2026_11_27_0003_orders': orders,
   '2026_11_27_0004_webhooks': webhooks,
+  '2026_11_27_0005_money': money,
 }

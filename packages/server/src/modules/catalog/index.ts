@@ -5,4 +5,4 @@ export { INTERVALS, PRODUCT_TYPES, POOL_TYPES, type ProductType } from './catalo
 export type { ProductRow } from './catalog.table.ts'
 export { findSellableProducts } from './catalog.repository.ts'
 export { openProductFile } from './files.service.ts'
-export { releasePoolItems, reservePoolItems, returnCounterStock, sellPoolItems, takeCounterStock } from './reservations.repository.ts'
+export { refundPoolItems, releasePoolItems, reservePoolItems, returnCounterStock, sellPoolItems, takeCounterStock } from './reservations.repository.ts'

@@ -81,3 +81,16 @@ export async function sellPoolItems(db: DbOrTrx, orderId: string, productId: str
     .execute()
   return rows.map((row) => row.value)
 }
+
+/**
+ * A fully refunded order's items (reserved or sold) become `refunded`: never back on sale and
+ * never delivered again. The pool's available count does not change, so the catalog version stays.
+ */
+export async function refundPoolItems(db: DbOrTrx, orderId: string): Promise<void> {
+  await db
+    .updateTable('stock_items')
+    .set({ status: 'refunded' })
+    .where('order_id', '=', orderId)
+    .where('status', 'in', ['reserved', 'sold'])
+    .execute()
+}

@@ -1,5 +1,6 @@
 // Customers are one row per shop, mode and email; everything else about them is derived from
 // their orders when read (this module reads the orders table, it never writes it).
+import { sql } from 'kysely'
 import type { DbOrTrx } from '../../db/database.ts'
 import { newId } from '../../platform/ids.ts'
 
@@ -41,7 +42,7 @@ function selectCustomers(db: DbOrTrx, scope: Scope) {
       eb.selectFrom('orders').select((o) => o.fn.countAll<number>().as('n')).whereRef('orders.customer_id', '=', 'customers.id').as('orders_count'),
       eb
         .selectFrom('orders')
-        .select((o) => o.fn.coalesce(o.fn.sum<number>('total_cents'), o.lit(0)).as('s'))
+        .select((o) => o.fn.coalesce(o.fn.sum<number>(sql`total_cents - refunded_cents`), o.lit(0)).as('s'))
         .whereRef('orders.customer_id', '=', 'customers.id')
         .where('orders.paid_at', 'is not', null)
         .as('lifetime_cents'),

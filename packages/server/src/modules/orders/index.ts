@@ -1,4 +1,4 @@
-// Orders: checkout, payments applied to invoices, delivery, and the buyer's pages.
+// Orders: checkout, payments applied to invoices, delivery, the buyer's pages, and the order's side of refunds.
 import type { Services } from '../../services.ts'
 import type { JobHandlers } from '../../platform/jobs/runner.ts'
 import { JOBS } from './jobs.ts'
@@ -9,6 +9,10 @@ import { renewSubscription } from './renewal.service.ts'
 export { ordersRoutes, testHelperRoutes } from './orders.routes.ts'
 export { buyerPageRoutes } from './pages.routes.ts'
 export { OrderSchema } from './orders.schemas.ts'
+export type { OrderRow } from './orders.table.ts'
+export { addRefundedCents, holdsPayment, lockOrderById, lockOwnOrder, markRefundedIfCovered } from './order-refunds.ts'
+export { findOwnOrder } from './orders.service.ts'
+export { paySandboxInvoice } from './payment.service.ts'
 
 export function orderJobHandlers(services: Services): JobHandlers {
   return {

@@ -20,6 +20,7 @@ export function toOrder(row: OrderRow, lines: OrderLineRow[], publicUrl: string)
     id: row.id,
     status,
     total_cents: Number(row.total_cents),
+    refunded_cents: Number(row.refunded_cents),
     currency: row.currency,
     customer_email: row.customer_email,
     customer_id: row.customer_id,

@@ -66,6 +66,7 @@ export const OrderSchema = Type.Object(
     id: Type.String({ examples: ['ord_01J2PVP4XJ7Q2ZP6V1H3M9TEAB'] }),
     status: StringEnum(ORDER_STATUSES),
     total_cents: Type.Integer(),
+    refunded_cents: Type.Integer({ description: 'Committed to refunds (processing or succeeded); the order is `refunded` once succeeded refunds cover the total.' }),
     currency: Type.String(),
     customer_email: Type.String(),
     customer_id: Type.String(),
@@ -77,7 +78,7 @@ export const OrderSchema = Type.Object(
     created_at: Timestamp,
     updated_at: Timestamp,
     expires_at: Timestamp,
-    paid_at: NullableTimestamp,
+    paid_at: Type.Union([Timestamp, Type.Null()], { description: 'When the invoice was paid in full; also set by a payment in full after expiry (the order stays failed, the money is credited and refundable).' }),
     payment: Type.Object({
       provider: Type.String(),
       chain: StringEnum(CHAINS),

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely'
+import type { Generated, Selectable } from 'kysely'
 
 export interface OrdersTable {
   id: string
@@ -10,6 +10,8 @@ export interface OrdersTable {
   customer_email: string
   currency: string
   total_cents: number
+  /** Refunds that have not failed (processing or succeeded); at most total_cents. */
+  refunded_cents: Generated<number>
   note: string | null
   /** JSON of the shipping address (physical goods). */
   shipping_address: string | null
@@ -35,6 +37,7 @@ export interface OrdersTable {
   fulfilment: string | null
   created_at: number
   updated_at: number
+  /** When the invoice was paid in full: settled, or paid late (then the order stays failed but holds the money). */
   paid_at: number | null
   delivered_at: number | null
 }

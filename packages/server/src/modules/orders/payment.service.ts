@@ -1,12 +1,14 @@
 // Applying a payment the provider saw: the invoice state machine decides, and the order follows
-// (awaiting_payment → paid, which queues delivery). Payments of one order apply one at a time,
-// and a transaction hash counts once, so replays and races cannot deliver twice.
+// (awaiting_payment → paid, which queues delivery and credits the ledger). Payments of one order
+// apply one at a time, and a transaction hash counts once, so replays and races cannot deliver
+// (or credit) twice.
 import type { Services } from '../../services.ts'
 import type { RequestContext } from '../../platform/context.ts'
 import type { DbOrTrx } from '../../db/database.ts'
 import { AppError, invalidFields } from '../../platform/errors.ts'
 import { enqueue } from '../../platform/jobs/queue.ts'
 import { recordEvent } from '../../platform/outbox/outbox.ts'
+import { creditPayment } from '../ledger/index.ts'
 import { afterPayment, becamePaid, findAsset, parseUnits, remaining, sandboxPaymentHash, tolerance, type Chain, type InvoiceStatus } from '../payments/index.ts'
 import type { Order, PayBody } from './orders.schemas.ts'
 import * as repo from './orders.repository.ts'
@@ -26,16 +28,25 @@ export async function simulatePayment(services: Services, ctx: RequestContext, i
     throw invalidFields({ amount: [`must be a positive amount of ${row.asset} with at most ${asset.decimals} decimals, like "25.5"`] })
   }
   const paid = await ctx.transact(async (trx) => {
-    const order = (await repo.lockOrder(trx, id))!
-    const due = BigInt(order.amount_due!)
-    const received = BigInt(order.amount_received)
-    const paying = amount ?? (remaining(due, received) > 0n ? remaining(due, received) : due)
-    const txHash = body.tx_hash ?? sandboxPaymentHash(row.chain as Chain, id, await repo.countPayments(trx, id))
-    await applyPayment(services, trx, order, { txHash, amount: paying })
+    await paySandboxInvoice(services, trx, id, { amount, txHash: body.tx_hash })
     return loadOrder(services, trx, ctx.auth, id)
   })
   services.jobs.nudge()
   return paid
+}
+
+/**
+ * The sandbox sees a payment of `amount` (null: what is left, or the whole amount again once
+ * paid), under the order's lock. The test helper route uses it; so do tests paying live orders
+ * through the live test double, which is a sandbox too.
+ */
+export async function paySandboxInvoice(services: Services, trx: DbOrTrx, orderId: string, payment: { amount: bigint | null; txHash?: string }): Promise<void> {
+  const order = (await repo.lockOrder(trx, orderId))!
+  const due = BigInt(order.amount_due!)
+  const received = BigInt(order.amount_received)
+  const paying = payment.amount ?? (remaining(due, received) > 0n ? remaining(due, received) : due)
+  const txHash = payment.txHash ?? sandboxPaymentHash(order.chain as Chain, orderId, await repo.countPayments(trx, orderId))
+  await applyPayment(services, trx, order, { txHash, amount: paying })
 }
 
 /** Records one payment (once per tx hash) and moves the invoice and the order on. `row` is the order as read under its lock. */
@@ -48,11 +59,18 @@ async function applyPayment(services: Services, trx: DbOrTrx, row: OrderRow, pay
   const received = BigInt(row.amount_received) + payment.amount
   const before = row.invoice_status as InvoiceStatus
   const after = afterPayment({ status: before, due, received, tolerance: tolerance(asset, due), confirmed: true })
-  await repo.updateOrder(trx, orderId, { amount_received: received.toString(), invoice_status: after, updated_at: now })
+  // A late payment in full is money the shop holds (the order stays failed): it counts as paid
+  // and is credited, so the merchant can refund it.
+  const paidLate = after === 'paid_late' && before !== 'paid_late'
+  await repo.updateOrder(trx, orderId, { amount_received: received.toString(), invoice_status: after, updated_at: now, ...(paidLate ? { paid_at: now, tx_hash: payment.txHash } : {}) })
+  const scope = { shopId: row.shop_id, livemode: row.livemode === 1 }
+  const credit = () => creditPayment(trx, scope, { currency: row.currency, sourceId: orderId, amountCents: Number(row.total_cents), at: now })
+  if (paidLate) await credit()
   if (!becamePaid(before, after)) return
   if (await repo.transitionOrder(trx, orderId, ['awaiting_payment'], { status: 'paid', paid_at: now, tx_hash: payment.txHash, updated_at: now })) {
+    await credit()
     await enqueue(trx, { kind: JOBS.deliver, ref: orderId, runAt: now })
     const { order } = await orderById(services, trx, orderId)
-    await recordEvent(trx, { shopId: row.shop_id, livemode: row.livemode === 1, type: 'order.paid', data: order, at: now })
+    await recordEvent(trx, { ...scope, type: 'order.paid', data: order, at: now })
   }
 }

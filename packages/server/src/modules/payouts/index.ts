@@ -1,0 +1,11 @@
+// Payouts: the shop's balance sent to its own address, through the payout provider.
+import type { Services } from '../../services.ts'
+import type { JobHandlers } from '../../platform/jobs/runner.ts'
+import { runPayout } from './payouts.job.ts'
+import { PAYOUT_JOB } from './payouts.service.ts'
+
+export { payoutsRoutes } from './payouts.routes.ts'
+
+export function payoutJobHandlers(services: Services): JobHandlers {
+  return { [PAYOUT_JOB]: (job) => runPayout(services, job.ref) }
+}

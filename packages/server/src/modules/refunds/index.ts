@@ -1,0 +1,11 @@
+// Refunds: money back to a buyer, from the shop's balance, through the payout provider.
+import type { Services } from '../../services.ts'
+import type { JobHandlers } from '../../platform/jobs/runner.ts'
+import { runRefund } from './refunds.job.ts'
+import { REFUND_JOB } from './refunds.service.ts'
+
+export { refundsRoutes } from './refunds.routes.ts'
+
+export function refundJobHandlers(services: Services): JobHandlers {
+  return { [REFUND_JOB]: (job) => runRefund(services, job.ref) }
+}
