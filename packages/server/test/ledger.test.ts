@@ -78,7 +78,7 @@ for (const dialect of DIALECTS) {
           '1000000', '1000000', ${o.invoice}, 2000, 500, 3000, ${o.paid_at})`.execute(db)
       }
 
-      assert.deepEqual(await migrateToLatest(db), ['2026_11_27_0005_money'])
+      assert.deepEqual(await migrateToLatest(db), ['2026_11_27_0004_webhooks', '2026_11_27_0005_money'])
       assert.deepEqual(await checkLedger(db), { balances: 2, differences: [] })
       const entries = await db.selectFrom('ledger_entries').select(['id', 'source_id', 'amount_cents', 'currency']).orderBy('source_id').execute()
       assert.deepEqual(entries.map((e) => [e.id, e.source_id, Number(e.amount_cents), e.currency]), [
