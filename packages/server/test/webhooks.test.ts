@@ -7,10 +7,11 @@ import { Webhook } from 'standardwebhooks'
 import { verifyXSignature } from '../src/platform/signing.ts'
 import { DIALECTS, client, problem, sampleProduct, startTestEnv, type Client, type TestEnv } from './harness.ts'
 import { NO_LIMITS, newProduct, order, settle } from './orders-helpers.ts'
+import { MONEY_ENV, paidOrder, payout, refund, settledPayout, settledRefund } from './money-helpers.ts'
 import { waitFor } from './processes.ts'
 import { startReceiver, type Received } from './webhook-receiver.ts'
 
-const FAST = { ...NO_LIMITS, WEBHOOK_RETRY_DELAYS: '1,1,1', WEBHOOK_TIMEOUT_MS: '600' }
+const FAST = { ...MONEY_ENV, WEBHOOK_RETRY_DELAYS: '1,1,1', WEBHOOK_TIMEOUT_MS: '600', DYNAMIC_RETRY_DELAYS: '0' }
 
 /** Both checks a receiver can make; true only when both accept. */
 function verifies(secret: string, request: Pick<Received, 'headers' | 'body'>, nowSeconds = Math.floor(Date.now() / 1000)): { standard: boolean; x: boolean } {
@@ -180,6 +181,34 @@ for (const dialect of DIALECTS) {
       assert.equal(liveOnly.received.length, 0, 'a disabled endpoint hears nothing')
       assert.equal(all.events().filter((e) => e.livemode).length, 0, 'live events do not reach test endpoints')
       assert.equal(new Set(all.events().map((e) => e.id)).size, expected.length, 'each event once')
+    })
+
+    it('delivers every event type of the API docs, each verified and equal to GET /v1/events/{id}', async () => {
+      const receiver = await startReceiver()
+      const { api } = await shop()
+      const endpoint = await subscribe(api, receiver.url, ['*'])
+      const productId = await newProduct(api, {})
+      await api.patch(`/v1/products/${productId}`, { name: 'Renamed' })
+      await api.delete(`/v1/products/${productId}`)
+      const refunded = await paidOrder(api)
+      await paidOrder(api)
+      await settledRefund(api, refunded.id, (await refund(api, refunded.id)).json().id)
+      await settledPayout(api, (await payout(api, { amount_cents: 1000 })).json().id)
+      await settledPayout(api, (await payout(api, { amount_cents: 1000, destination_address: 'TMFPZCfWVnWFcyJxDc3QEhAvdBCE7mFdS8' })).json().id)
+      const unreachable = await newProduct(api, { type: 'dynamic', dynamic_url: 'http://127.0.0.1:9/codes' })
+      const failing = await order(api, [{ product_id: unreachable, qty: 1 }])
+      await api.post(`/v1/test_helpers/orders/${failing.id}/pay`, {})
+      await settle(api, failing.id)
+      const types = ['product.created', 'product.updated', 'product.deleted', 'customer.created', 'order.paid', 'order.delivered', 'order.refunded',
+        'order.failed', 'payout.queued', 'payout.broadcast', 'payout.confirmed', 'payout.failed']
+      await waitFor(() => types.every((type) => receiver.events().some((e) => e.type === type)), `every event type (got ${[...new Set(receiver.events().map((e) => e.type))]})`, 20_000)
+      for (const [index, event] of receiver.events().entries()) {
+        assert.deepEqual(verifies(endpoint.signing_secret, receiver.received[index]!), { standard: true, x: true }, event.type)
+        assert.deepEqual((await api.get(`/v1/events/${event.id}`)).json(), event, event.type)
+      }
+      for (const event of receiver.events().filter((e) => e.type.startsWith('payout.'))) {
+        assert.equal(`payout.${event.data.status}`, event.type, 'each payout event carries the payout in that state')
+      }
     })
 
     it('retries a failing receiver with the same event id until it answers 2xx', async () => {
