@@ -9,7 +9,7 @@ import { after, describe, it } from 'node:test'
 import { connect } from '../src/db/connect.ts'
 import { DIALECTS, createDatabase } from './harness.ts'
 import { LISTENING, runSx, waitFor } from './processes.ts'
-import { startReceiver } from './webhook-receiver.ts'
+import { startReceiver } from './webhook-helpers.ts'
 
 async function prepare(dialect: (typeof DIALECTS)[number], extraEnv: Record<string, string> = {}) {
   const database = await createDatabase(dialect)

@@ -1,31 +1,16 @@
 // Webhooks end to end through HTTP: endpoints, signed deliveries checked by the public
-// `standardwebhooks` verifier and by hand, filters and fan-out, retries, 410, timeouts, huge
-// answers, rotation, test pings, manual retries, SSRF refusals and the events API.
+// `standardwebhooks` verifier and by hand, every event type, filters and fan-out, rotation, test
+// pings, manual retries, SSRF refusals and the events API. Retries and failures: webhooks.retries.test.ts.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { Webhook } from 'standardwebhooks'
-import { verifyXSignature } from '../src/platform/signing.ts'
-import { DIALECTS, client, problem, sampleProduct, startTestEnv, type Client, type TestEnv } from './harness.ts'
-import { NO_LIMITS, newProduct, order, settle } from './orders-helpers.ts'
+import { DIALECTS, client, problem, sampleProduct, startTestEnv, type TestEnv } from './harness.ts'
+import { newProduct, order, settle } from './orders-helpers.ts'
 import { MONEY_ENV, paidOrder, payout, refund, settledPayout, settledRefund } from './money-helpers.ts'
 import { waitFor } from './processes.ts'
-import { startReceiver, type Received } from './webhook-receiver.ts'
+import { deliveries, startReceiver, subscribe, verifies } from './webhook-helpers.ts'
 
 const FAST = { ...MONEY_ENV, WEBHOOK_RETRY_DELAYS: '1,1,1', WEBHOOK_TIMEOUT_MS: '600', DYNAMIC_RETRY_DELAYS: '0' }
 
-/** Both checks a receiver can make; true only when both accept. */
-function verifies(secret: string, request: Pick<Received, 'headers' | 'body'>, nowSeconds = Math.floor(Date.now() / 1000)): { standard: boolean; x: boolean } {
-  const h = request.headers as Record<string, string>
-  let standard = true
-  try {
-    new Webhook(secret).verify(request.body, { 'webhook-id': h['webhook-id']!, 'webhook-timestamp': h['webhook-timestamp']!, 'webhook-signature': h['webhook-signature']! })
-  } catch {
-    standard = false
-  }
-  return { standard, x: verifyXSignature(secret, h['x-signature']!, h['x-webhook-timestamp']!, request.body, nowSeconds) }
-}
-
-const deliveries = async (api: Client, id: string) => (await api.get(`/v1/webhooks/${id}/deliveries?limit=100`)).json().data as any[]
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: webhooks`, () => {
@@ -36,11 +21,6 @@ for (const dialect of DIALECTS) {
     const shop = async () => {
       const made = await env.newShop()
       return { made, api: client(env.app, made.keys.test), live: client(env.app, made.keys.live) }
-    }
-    const subscribe = async (api: Client, url: string, events: string[] = ['*']) => {
-      const res = await api.post('/v1/webhooks', { url, events, description: 'test receiver' })
-      assert.equal(res.statusCode, 201, res.body)
-      return res.json() as { id: string; signing_secret: string; [k: string]: unknown }
     }
 
     it('creates, reads, lists, updates and deletes endpoints; the secret is shown on create only', async () => {
@@ -211,93 +191,6 @@ for (const dialect of DIALECTS) {
       }
     })
 
-    it('retries a failing receiver with the same event id until it answers 2xx', async () => {
-      const receiver = await startReceiver((_request, index) => (index < 2 ? { status: 503, body: 'busy' } : 200))
-      const { api } = await shop()
-      const endpoint = await subscribe(api, receiver.url)
-      await newProduct(api, {})
-      await receiver.waitForCount(3, 'three attempts', 15_000)
-      assert.equal(new Set(receiver.events().map((e) => e.id)).size, 1, 'one event id on every attempt')
-      assert.equal(new Set(receiver.received.map((r) => r.body)).size, 1, 'the same bytes on every attempt')
-      const gaps = receiver.received.slice(1).map((r, i) => r.at - receiver.received[i]!.at)
-      assert.ok(gaps.every((gap) => gap >= 900), `waits of about a second between attempts: ${gaps}`)
-      await waitFor(async () => (await deliveries(api, endpoint.id)).length === 3, 'three logged attempts')
-      const log = (await deliveries(api, endpoint.id)).reverse()
-      assert.deepEqual(log.map((d) => [d.attempt, d.status, d.response_code, d.error]), [[1, 'failed', 503, 'HTTP 503'], [2, 'failed', 503, 'HTTP 503'], [3, 'succeeded', 200, null]])
-      assert.equal(log[0].response_excerpt, 'busy')
-      assert.ok(log[0].next_retry_at && log[1].next_retry_at && log[2].next_retry_at === null)
-      await new Promise((resolve) => setTimeout(resolve, 1500))
-      assert.equal(receiver.received.length, 3, 'nothing after the success')
-      assert.equal((await api.get(`/v1/webhooks/${endpoint.id}`)).json().status, 'active')
-    })
-
-    it('gives up after the schedule (1 + 3 attempts) when the receiver always fails', async () => {
-      const receiver = await startReceiver(() => 500)
-      const { api } = await shop()
-      const endpoint = await subscribe(api, receiver.url)
-      await newProduct(api, {})
-      await receiver.waitForCount(4, 'four attempts', 15_000)
-      await new Promise((resolve) => setTimeout(resolve, 2000))
-      assert.equal(receiver.received.length, 4, 'no fifth attempt')
-      const log = await deliveries(api, endpoint.id)
-      assert.equal(log.length, 4)
-      assert.equal(log[0].next_retry_at, null, 'the last attempt says none follows')
-      assert.equal((await api.get(`/v1/webhooks/${endpoint.id}`)).json().status, 'active', 'one failed event does not disable the endpoint')
-    })
-
-    it('disables an endpoint that answers 410 Gone, sends it nothing more until it is re-enabled', async () => {
-      const receiver = await startReceiver(() => 410)
-      const { api } = await shop()
-      const endpoint = await subscribe(api, receiver.url)
-      await newProduct(api, {})
-      await receiver.waitForCount(1)
-      await waitFor(async () => (await api.get(`/v1/webhooks/${endpoint.id}`)).json().status === 'disabled', 'the endpoint to be disabled')
-      assert.equal((await api.get(`/v1/webhooks/${endpoint.id}`)).json().disabled_reason, 'gone')
-      await newProduct(api, {})
-      await new Promise((resolve) => setTimeout(resolve, 1500))
-      assert.equal(receiver.received.length, 1)
-      const reenabled = (await api.patch(`/v1/webhooks/${endpoint.id}`, { status: 'active' })).json()
-      assert.deepEqual([reenabled.status, reenabled.disabled_reason], ['active', null])
-      receiver.answerWith(() => 200)
-      const after = await newProduct(api, {})
-      await receiver.waitForCount(2, 'the first event after re-enabling')
-      assert.equal(receiver.events()[1]!.data.id, after, 'events written while it was disabled are not sent; new ones are')
-    })
-
-    it('sends nothing more to a deleted endpoint, retries included', async () => {
-      const receiver = await startReceiver(() => 500)
-      const { api } = await shop()
-      const endpoint = await subscribe(api, receiver.url)
-      await newProduct(api, {})
-      await receiver.waitForCount(1)
-      await api.delete(`/v1/webhooks/${endpoint.id}`)
-      await newProduct(api, {})
-      await new Promise((resolve) => setTimeout(resolve, 2500))
-      assert.equal(receiver.received.length, 1)
-    })
-
-    it('times out a receiver that never answers, and reads only the start of a huge answer', async () => {
-      const silent = await startReceiver(() => 'hang')
-      const flood = await startReceiver(() => (res) => {
-        res.writeHead(200, { 'content-type': 'text/plain' })
-        const chunk = Buffer.alloc(64 * 1024, 'a')
-        const pump = () => { while (res.write(chunk)) { /* until the socket pushes back */ } }
-        res.on('drain', pump)
-        pump()
-      })
-      const { api } = await shop()
-      const slow = await subscribe(api, silent.url)
-      const big = await subscribe(api, flood.url)
-      await newProduct(api, {})
-      await waitFor(async () => (await deliveries(api, slow.id)).length >= 1 && (await deliveries(api, big.id)).length >= 1, 'both attempts logged', 10_000)
-      const [timedOut] = await deliveries(api, slow.id)
-      assert.deepEqual([timedOut.status, timedOut.response_code, timedOut.error], ['failed', null, 'timeout after 600 ms'])
-      assert.ok(timedOut.duration_ms >= 550 && timedOut.duration_ms < 3000, `${timedOut.duration_ms}`)
-      const [flooded] = await deliveries(api, big.id)
-      assert.deepEqual([flooded.status, flooded.response_code], ['succeeded', 200])
-      assert.equal(flooded.response_excerpt.length, 1024)
-    })
-
     it('rotates the secret: both secrets sign for the overlap, each verifies on its own', async () => {
       const receiver = await startReceiver()
       const { api } = await shop()
@@ -377,32 +270,6 @@ for (const dialect of DIALECTS) {
       problem(await live.get(`/v1/events/${list.data[0].id}`), 404, 'not_found')
       problem(await (await shop()).api.get(`/v1/events/${list.data[0].id}`), 404, 'not_found')
       assert.ok(problem(await api.get('/v1/events?type=order.shipped'), 422, 'unprocessable').errors?.type)
-    })
-  })
-
-  describe(`${dialect}: webhook endpoints failing for too long`, () => {
-    let env: TestEnv
-    before(async () => { env = await startTestEnv(dialect, { ...NO_LIMITS, WEBHOOK_RETRY_DELAYS: '1,1,1,1,1,1', WEBHOOK_DISABLE_AFTER_SECONDS: '2' }) })
-    after(() => env.close())
-
-    it('disables the endpoint and emails the shop owner', async () => {
-      const receiver = await startReceiver(() => 502)
-      const made = await env.newShop()
-      const api = client(env.app, made.keys.test)
-      const endpoint = (await api.post('/v1/webhooks', { url: receiver.url, events: ['*'] })).json()
-      assert.equal((await api.post('/v1/products', sampleProduct())).statusCode, 201)
-      await waitFor(async () => (await api.get(`/v1/webhooks/${endpoint.id}`)).json().status === 'disabled', 'the endpoint to be disabled', 15_000)
-      const disabled = (await api.get(`/v1/webhooks/${endpoint.id}`)).json()
-      assert.equal(disabled.disabled_reason, 'failing')
-      assert.ok(receiver.received.length >= 3 && receiver.received.length <= 4, `${receiver.received.length} attempts`)
-      await waitFor(async () => (await env.services.db.selectFrom('mails').select('status').where('shop_id', '=', made.shop.id).where('kind', '=', 'webhook_disabled').executeTakeFirst())?.status === 'sent', 'the notice mail')
-      const mail = await env.services.db.selectFrom('mails').selectAll().where('shop_id', '=', made.shop.id).where('kind', '=', 'webhook_disabled').executeTakeFirstOrThrow()
-      assert.equal(mail.recipient, made.owner.email)
-      assert.match(mail.subject, /Webhook endpoint disabled/)
-      assert.ok(mail.body_text.includes(endpoint.id))
-      const count = receiver.received.length
-      await new Promise((resolve) => setTimeout(resolve, 1500))
-      assert.equal(receiver.received.length, count, 'nothing after it was disabled')
     })
   })
 }

@@ -1,8 +1,13 @@
-// A real HTTP receiver on loopback for webhook tests: records every request (headers, exact body
-// bytes, arrival time) and answers as the test tells it to.
+// Webhook test helpers: a real HTTP receiver on loopback that records every request (headers,
+// exact body bytes, arrival time) and answers as the test tells it to; both signature checks a
+// receiver can make; endpoints and their attempt log through the API.
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { after } from 'node:test'
+import assert from 'node:assert/strict'
+import { Webhook } from 'standardwebhooks'
+import { verifyXSignature } from '../src/platform/signing.ts'
+import type { Client } from './harness.ts'
 import { waitFor } from './processes.ts'
 
 export type Received = { headers: IncomingHttpHeaders; body: string; at: number; path: string }
@@ -45,4 +50,24 @@ export async function startReceiver(answer: (request: Received, index: number) =
     waitForCount: (count: number, what = `${count} requests`, timeoutMs?: number) => waitFor(() => received.length >= count, what, timeoutMs),
     close,
   }
+}
+
+/** Both checks a receiver can make; true only when both accept. */
+export function verifies(secret: string, request: Pick<Received, 'headers' | 'body'>, nowSeconds = Math.floor(Date.now() / 1000)): { standard: boolean; x: boolean } {
+  const h = request.headers as Record<string, string>
+  let standard = true
+  try {
+    new Webhook(secret).verify(request.body, { 'webhook-id': h['webhook-id']!, 'webhook-timestamp': h['webhook-timestamp']!, 'webhook-signature': h['webhook-signature']! })
+  } catch {
+    standard = false
+  }
+  return { standard, x: verifyXSignature(secret, h['x-signature']!, h['x-webhook-timestamp']!, request.body, nowSeconds) }
+}
+
+export const deliveries = async (api: Client, id: string) => (await api.get(`/v1/webhooks/${id}/deliveries?limit=100`)).json().data as any[]
+
+export async function subscribe(api: Client, url: string, events: string[] = ['*']) {
+  const res = await api.post('/v1/webhooks', { url, events, description: 'test receiver' })
+  assert.equal(res.statusCode, 201, res.body)
+  return res.json() as { id: string; signing_secret: string; [k: string]: unknown }
 }
