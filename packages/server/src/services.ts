@@ -30,7 +30,7 @@ export type Services = Readonly<{
   mailer: Mailer
   /** Encrypts secrets stored in the database (product signing secrets). */
   secretBox: SecretBox
-  /** Wakes this process's job worker when a transaction has queued work for now. */
+  /** Wakes this process's job worker and webhook dispatcher; request transactions call it after every commit. */
   jobs: JobSignal
   /** POSTs to merchant URLs (webhooks), refusing addresses their mode's policy forbids. */
   outbound: OutboundClient

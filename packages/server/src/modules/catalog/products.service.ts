@@ -38,7 +38,7 @@ export async function createProduct(services: Services, ctx: RequestContext, bod
   // Two creates with one name may race for a slug; the unique index decides and the loser retries.
   for (let attempt = 1; ; attempt++) {
     try {
-      const created = await ctx.transact(async (trx) => {
+      return await ctx.transact(async (trx) => {
         const id = newId('product')
         await repo.insertProduct(trx, {
           id,
@@ -65,8 +65,6 @@ export async function createProduct(services: Services, ctx: RequestContext, bod
         const product = await emitProductEvent(trx, ctx.auth, id, 'product.created', now)
         return signingSecret === null ? product : { ...product, signing_secret: signingSecret }
       })
-      services.jobs.nudge() // its product.created event
-      return created
     } catch (error) {
       if (!isUniqueViolation(error) || attempt >= SLUG_ATTEMPTS) throw error
     }
@@ -86,7 +84,7 @@ export async function listProducts(services: Services, ctx: RequestContext, quer
 
 export async function updateProduct(services: Services, ctx: RequestContext, id: string, body: UpdateProductBody) {
   if (body.dynamic_url !== undefined) await checkDynamicUrl(services, ctx.auth.livemode, body.dynamic_url)
-  const updated = await ctx.transact(async (trx) => {
+  return ctx.transact(async (trx) => {
     const current = await loadProduct(trx, ctx.auth, id)
     const errors: FieldErrors = {}
     if (body.name !== undefined && body.name.trim() === '') errors.name = ['must not be blank']
@@ -110,13 +108,11 @@ export async function updateProduct(services: Services, ctx: RequestContext, id:
     const changed = Object.fromEntries(Object.keys(body).map((field) => [field, product[field as keyof Product]]))
     return { id, ...changed, updated_at: product.updated_at }
   })
-  services.jobs.nudge() // its product.updated event
-  return updated
 }
 
 /** DELETE archives: the product stays readable (orders refer to it) with status `archived`. */
 export async function archiveProduct(services: Services, ctx: RequestContext, id: string) {
-  const archived = await ctx.transact(async (trx) => {
+  return ctx.transact(async (trx) => {
     const current = await loadProduct(trx, ctx.auth, id)
     if (current.status === 'archived' && current.archived_at !== null) {
       return { id, deleted: true as const, archived_at: toIso(current.archived_at) }
@@ -126,8 +122,6 @@ export async function archiveProduct(services: Services, ctx: RequestContext, id
     await emitProductEvent(trx, ctx.auth, id, 'product.deleted', now)
     return { id, deleted: true as const, archived_at: toIso(now) }
   })
-  services.jobs.nudge() // its product.deleted event
-  return archived
 }
 
 /** The product in this shop and mode, or 404 (another shop's or mode's product is 404 too). */

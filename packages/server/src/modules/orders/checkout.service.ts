@@ -73,9 +73,7 @@ export async function createOrder(services: Services, ctx: Pick<RequestContext, 
   })
 
   const invoice = { priceCents: order.total, currency: order.currency, ...method, expiresAt, recipient: order.email }
-  const created = await attachInvoice(services, provider, scope, orderId, invoice, renewal ? 'renewal' : 'confirmation', ctx.transact)
-  services.jobs.nudge()
-  return created
+  return attachInvoice(services, provider, scope, orderId, invoice, renewal ? 'renewal' : 'confirmation', ctx.transact)
 }
 
 /** Steps 2 and 3. Runs the final write through `transact` (which stores an idempotent answer with it). */

@@ -63,11 +63,11 @@ export async function resendOrder(services: Services, ctx: RequestContext, id: s
     await queueMail(trx, ctx.auth, { orderId: id, recipient: row.customer_email }, 'resend', now)
     const lines = await repo.findLines(trx, [id])
     return { sent_at: toIso(now), recipient: row.customer_email, delivery_kind: toOrder(row, lines, '').delivery.kind }
-  }).finally(() => services.jobs.nudge())
+  })
 }
 
 export async function fulfilOrder(services: Services, ctx: RequestContext, id: string, body: FulfilBody): Promise<Order> {
-  const order = await ctx.transact(async (trx) => {
+  return ctx.transact(async (trx) => {
     const row = await findOwnOrder(trx, ctx.auth, id)
     const waiting = (await repo.findLines(trx, [id])).filter((line) => line.delivery_state === 'awaiting_fulfilment')
     if (row.status !== 'paid' || waiting.length === 0) {
@@ -82,13 +82,11 @@ export async function fulfilOrder(services: Services, ctx: RequestContext, id: s
     await completeIfDelivered(services, trx, id, now)
     return loadOrder(services, trx, ctx.auth, id)
   })
-  services.jobs.nudge()
-  return order
 }
 
 /** Runs a failed delivery again: the failed lines start over with a fresh attempt budget. */
 export async function redeliverOrder(services: Services, ctx: RequestContext, id: string): Promise<Order> {
-  const order = await ctx.transact(async (trx) => {
+  return ctx.transact(async (trx) => {
     const row = await findOwnOrder(trx, ctx.auth, id)
     const now = services.clock.now()
     const moved = row.failure_reason === 'delivery_failed' &&
@@ -98,8 +96,6 @@ export async function redeliverOrder(services: Services, ctx: RequestContext, id
     await enqueue(trx, { kind: JOBS.deliver, ref: id, runAt: now })
     return loadOrder(services, trx, ctx.auth, id)
   })
-  services.jobs.nudge()
-  return order
 }
 
 /** Gives an unpaid order's stock back: pool items to the pool, counters their units. */

@@ -27,12 +27,10 @@ export async function simulatePayment(services: Services, ctx: RequestContext, i
   if (body.amount !== undefined && (amount === null || amount <= 0n)) {
     throw invalidFields({ amount: [`must be a positive amount of ${row.asset} with at most ${asset.decimals} decimals, like "25.5"`] })
   }
-  const paid = await ctx.transact(async (trx) => {
+  return ctx.transact(async (trx) => {
     await paySandboxInvoice(services, trx, id, { amount, txHash: body.tx_hash })
     return loadOrder(services, trx, ctx.auth, id)
   })
-  services.jobs.nudge()
-  return paid
 }
 
 /**

@@ -18,7 +18,12 @@ export async function renewSubscription(services: Services, orderId: string): Pr
   const periodEnd = await subscriptionPeriodEnd(services.db, orderId)
   if (!line || periodEnd === null) return
   const scope = { shopId: row.shop_id, livemode: row.livemode === 1 }
-  const transact: Transact = (work) => services.db.transaction().execute(work)
+  // Like a request's transact: the renewal's invoice mail can go out at once.
+  const transact: Transact = async (work) => {
+    const result = await services.db.transaction().execute(work)
+    services.jobs.nudge()
+    return result
+  }
   const ctx = { auth: scope, transact }
   try {
     await createOrder(services, ctx, {

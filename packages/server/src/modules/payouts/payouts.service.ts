@@ -27,7 +27,7 @@ export async function createPayout(services: Services, ctx: RequestContext, body
   if (!isValidDestination(body.chain, body.destination_address, ctx.auth.livemode)) errors.destination_address = [`is not a valid ${body.chain} address`]
   if (Object.keys(errors).length > 0) throw invalidFields(errors)
 
-  const payout = await ctx.transact(async (trx) => {
+  return ctx.transact(async (trx) => {
     const now = services.clock.now()
     const currency = body.currency ?? (await mainCurrency(trx, ctx.auth))
     const amount = quote(body.amount_cents, currency, asset!)
@@ -45,8 +45,6 @@ export async function createPayout(services: Services, ctx: RequestContext, body
     await enqueue(trx, { kind: PAYOUT_JOB, ref: id, runAt: now })
     return payout
   })
-  services.jobs.nudge()
-  return payout
 }
 
 export async function getPayout(services: Services, ctx: RequestContext, id: string): Promise<Payout> {

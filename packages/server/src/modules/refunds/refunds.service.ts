@@ -20,7 +20,7 @@ import * as repo from './refunds.repository.ts'
 export const REFUND_JOB = 'refund.send'
 
 export async function createRefund(services: Services, ctx: RequestContext, orderId: string, body: CreateRefundBody): Promise<Refund> {
-  const refund = await ctx.transact(async (trx) => {
+  return ctx.transact(async (trx) => {
     const now = services.clock.now()
     const order = await lockOwnOrder(trx, ctx.auth, orderId)
     const provider = payoutProviderFor(services.payouts, ctx.auth.livemode)
@@ -47,8 +47,6 @@ export async function createRefund(services: Services, ctx: RequestContext, orde
     await enqueue(trx, { kind: REFUND_JOB, ref: id, runAt: now })
     return toRefund(row)
   })
-  services.jobs.nudge()
-  return refund
 }
 
 export async function listRefunds(services: Services, ctx: RequestContext, orderId: string, query: ListRefundsQuery) {

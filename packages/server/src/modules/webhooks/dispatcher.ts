@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Services } from '../../services.ts'
 import { eventsByIds } from './webhooks.repository.ts'
-import { eventBody, type EndpointRow } from './webhooks.mappers.ts'
+import { eventBody } from './webhooks.mappers.ts'
 import { claimDue, endpointsWithDueRows, relayEvents, releaseLeases, type ClaimedRow } from './queue.repository.ts'
 import { sendEvent, signingSecrets, type OutgoingEvent, type SendTarget } from './send.ts'
 import { settle, type Outcome } from './settle.ts'
@@ -65,19 +65,16 @@ export function createWebhookDispatcher(services: Services, onError: (error: unk
     const due = await endpointsWithDueRows(db, now)
     const first = due.length === 0 ? 0 : turn++ % due.length
     let claimed = 0
-    for (const endpointId of [...due.slice(first), ...due.slice(0, first)]) {
+    for (const endpoint of [...due.slice(first), ...due.slice(0, first)]) {
       if (buffered >= concurrency * 4) break
+      const endpointId = endpoint.id
       const held = buffers.get(endpointId)?.length ?? 0
       if (held >= perEndpointBuffer / 2) continue
       // The lease covers a whole send (the timeout) plus JOB_LEASE_MS of waiting in the buffer.
       const rows = await claimDue(db, dialect, { endpointId, now, leaseUntil: now + config.jobs.leaseMs + timeoutMs, workerId, limit: perEndpointBuffer - held })
       if (rows.length === 0) continue
       claimed += rows.length
-      const endpoint = await db.selectFrom('webhook_endpoints').selectAll().where('id', '=', endpointId).executeTakeFirst()
-      const target = toTarget(endpoint, now)
-      // Disabled or deleted since the rows were queued: the disable already cancelled them (these
-      // were being relayed at that moment); drop them and let their lease run out.
-      if (!target) continue
+      const target = { url: endpoint.url, livemode: endpoint.livemode === 1, secrets: signingSecrets(services, endpoint, now) }
       const events = new Map((await eventsByIds(db, rows.map((row) => row.event_id))).map((event) => [event.id, event]))
       const items = buffers.get(endpointId) ?? []
       for (const row of rows) {
@@ -88,11 +85,6 @@ export function createWebhookDispatcher(services: Services, onError: (error: unk
       buffered += rows.length
     }
     return claimed
-  }
-
-  function toTarget(endpoint: EndpointRow | undefined, now: number): SendTarget | null {
-    if (!endpoint || endpoint.status !== 'active' || endpoint.deleted_at !== null) return null
-    return { url: endpoint.url, livemode: endpoint.livemode === 1, secrets: signingSecrets(services, endpoint, now) }
   }
 
   /** Starts sends while there is room, one endpoint at a time in turn. */

@@ -5,6 +5,7 @@ import type { ExpressionBuilder } from 'kysely'
 import type { Database, Db, DbOrTrx, Dialect } from '../../db/database.ts'
 import { newId } from '../../platform/ids.ts'
 import { subscribes } from './subscriptions.ts'
+import type { EndpointRow } from './webhooks.mappers.ts'
 
 export type ClaimedRow = { id: string; endpoint_id: string; event_id: string; attempts: number; next_attempt_at: number; locked_until: number }
 
@@ -47,10 +48,10 @@ export async function relayEvents(db: Db, dialect: Dialect, now: number, batch: 
 }
 
 /** Active endpoints with rows due now: one index probe each, whatever the size of the backlog. */
-export async function endpointsWithDueRows(db: Db, now: number): Promise<string[]> {
-  const rows = await db
+export function endpointsWithDueRows(db: Db, now: number): Promise<EndpointRow[]> {
+  return db
     .selectFrom('webhook_endpoints')
-    .select('id')
+    .selectAll()
     .where('status', '=', 'active')
     .where('deleted_at', 'is', null)
     .where((eb) => eb.exists(
@@ -60,7 +61,6 @@ export async function endpointsWithDueRows(db: Db, now: number): Promise<string[
         .where('webhook_queue.next_attempt_at', '<=', now),
     ))
     .execute()
-  return rows.map((row) => row.id)
 }
 
 /**

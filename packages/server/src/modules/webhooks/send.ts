@@ -1,9 +1,8 @@
 // One signed POST of one event to one endpoint, with the URL policy of its mode. Used by the
 // dispatcher (scheduled attempts), manual retries and test pings alike, so all three send the
 // same way and are logged the same way.
-import type { Config } from '../../config.ts'
 import type { Services } from '../../services.ts'
-import { modePolicy, type AddressPolicy } from '../../platform/outbound/address-policy.ts'
+import { modePolicy } from '../../platform/outbound/address-policy.ts'
 import { signedHeaders } from '../../platform/signing.ts'
 import { EXCERPT_CHARS, type EndpointRow } from './webhooks.mappers.ts'
 
@@ -13,10 +12,6 @@ const MAX_RESPONSE_BYTES = 65_536
 export type SendTarget = { url: string; livemode: boolean; secrets: readonly string[] }
 export type OutgoingEvent = { id: string; type: string; body: string }
 export type SendResult = { ok: boolean; status: number | null; error: string | null; excerpt: string | null; durationMs: number }
-
-export function urlPolicy(config: Config, livemode: boolean): AddressPolicy {
-  return modePolicy(livemode, config.allowPrivateUrls)
-}
 
 /** The secrets that sign right now: the current one, and the previous one during its overlap. */
 export function signingSecrets(services: Services, row: EndpointRow, now: number): string[] {
@@ -36,7 +31,7 @@ export async function sendEvent(services: Services, target: SendTarget, event: O
     body: event.body,
     timeoutMs: services.config.webhooks.timeoutMs,
     maxResponseBytes: MAX_RESPONSE_BYTES,
-    policy: urlPolicy(services.config, target.livemode),
+    policy: modePolicy(target.livemode, services.config.allowPrivateUrls),
   })
   const ok = result.status !== null && result.status >= 200 && result.status < 300
   return {

@@ -10,7 +10,8 @@ import { checkOutboundUrl } from '../../platform/outbound/url-guard.ts'
 import * as repo from './webhooks.repository.ts'
 import { eventBody, toDelivery, toWebhook, type DeliveryRow, type EndpointRow } from './webhooks.mappers.ts'
 import { MAX_ENDPOINTS, type CreateWebhookBody, type ListDeliveriesQuery, type UpdateWebhookBody, type Webhook } from './webhooks.schemas.ts'
-import { sendEvent, signingSecrets, urlPolicy } from './send.ts'
+import { sendEvent, signingSecrets } from './send.ts'
+import { modePolicy } from '../../platform/outbound/address-policy.ts'
 
 type Scope = { shopId: string; livemode: boolean }
 
@@ -160,6 +161,6 @@ function target(services: Services, endpoint: EndpointRow, now: number) {
 }
 
 async function checkUrl(services: Services, livemode: boolean, url: string): Promise<void> {
-  const check = await checkOutboundUrl(url, urlPolicy(services.config, livemode))
+  const check = await checkOutboundUrl(url, modePolicy(livemode, services.config.allowPrivateUrls))
   if (!check.ok) throw invalidFields({ url: [check.reason] })
 }

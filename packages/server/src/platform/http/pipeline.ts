@@ -99,6 +99,9 @@ export async function registerPipeline(app: FastifyInstance, services: Services)
       return value
     })
     if (claim && stored) claim.completed = true
+    // Whatever the transaction queued (jobs, events for webhooks) can start now in this process,
+    // rather than at its worker's next poll.
+    services.jobs.nudge()
     return result as T
   }
 }
