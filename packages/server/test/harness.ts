@@ -19,6 +19,7 @@ import type { Worker } from '../src/worker.ts'
 import { createLogMailer } from '../src/platform/mail/mailer.ts'
 import { createSandboxPayoutProvider, createSandboxProvider } from '../src/modules/payments/index.ts'
 import { checkLedger, describeDifference } from '../src/modules/ledger/index.ts'
+import { checkStock, describeStockDifference } from '../src/modules/catalog/index.ts'
 import { systemClock } from '../src/platform/clock.ts'
 
 const PG_URL = process.env.TEST_DATABASE_URL
@@ -106,17 +107,23 @@ export async function startTestEnv(dialect: Dialect, env: Record<string, string>
     spawnApp,
     newShop: () => initShop(first.services.db, { name: 'Test Shop', email: `owner-${Math.random().toString(36).slice(2)}@example.com`, password: 'correct horse battery', now: Date.now() }),
     // After the last test of the environment, the ledger must agree with the orders, refunds and
-    // payouts (the `sx doctor` check): a difference fails the run, naming each one.
+    // payouts, and every stock counter with its movements (the `sx doctor` checks): a difference
+    // fails the run, naming each one.
     close: async () => {
       for (const { app, worker } of instances) {
         await app.close()
         await worker?.stop()
       }
-      const ledger = await checkLedger(first.services.db).catch((error: unknown) => ({ balances: 0, differences: [], error }))
+      const audit = async () => ({ ledger: await checkLedger(first.services.db), stock: await checkStock(first.services.db) })
+      const report = await audit().catch((error: unknown) => ({ error }))
       for (const { services } of instances.reverse()) await closeServices(services)
       await database.drop()
-      if ('error' in ledger) throw ledger.error
-      if (ledger.differences.length > 0) throw new Error(`ledger invariant broken (${dialect}):\n${ledger.differences.map(describeDifference).join('\n')}`)
+      if ('error' in report) throw report.error
+      const broken = [
+        ...report.ledger.differences.map((d) => `ledger: ${describeDifference(d)}`),
+        ...report.stock.differences.map((d) => `stock: ${describeStockDifference(d)}`),
+      ]
+      if (broken.length > 0) throw new Error(`invariant broken (${dialect}):\n${broken.join('\n')}`)
     },
   }
 }

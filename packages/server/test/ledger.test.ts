@@ -41,7 +41,7 @@ for (const dialect of DIALECTS) {
       await db.updateTable('orders').set({ refunded_cents: 801 }).where('id', '=', paid.id).execute()
       const broken = await doctor()
       assert.equal(broken.code, 1, broken.stdout + broken.stderr)
-      const lines = broken.stdout.trim().split('\n')
+      const lines = broken.stdout.trim().split('\n').filter((l) => !l.startsWith('stock ok: '))
       assert.equal(lines[0], 'ledger differences (3):')
       assert.deepEqual(lines.slice(1).map((l) => l.trim()).sort(), [
         `${shop.shop.id} test ${paid.id}: refunded_cents is 801, expected 800`,
@@ -78,7 +78,7 @@ for (const dialect of DIALECTS) {
           '1000000', '1000000', ${o.invoice}, 2000, 500, 3000, ${o.paid_at})`.execute(db)
       }
 
-      assert.deepEqual(await migrateToLatest(db), ['2026_11_27_0004_webhooks', '2026_11_27_0005_money'])
+      assert.deepEqual((await migrateToLatest(db)).slice(0, 2), ['2026_11_27_0004_webhooks', '2026_11_27_0005_money'])
       assert.deepEqual(await checkLedger(db), { balances: 2, differences: [] })
       const entries = await db.selectFrom('ledger_entries').select(['id', 'source_id', 'amount_cents', 'currency']).orderBy('source_id').execute()
       assert.deepEqual(entries.map((e) => [e.id, e.source_id, Number(e.amount_cents), e.currency]), [

@@ -2,7 +2,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { ShopsTable, OwnersTable } from '../modules/shops/shops.table.ts'
 import type { ApiKeysTable } from '../modules/keys/keys.table.ts'
-import type { CatalogVersionsTable, ProductsTable, StockItemsTable } from '../modules/catalog/catalog.table.ts'
+import type { CatalogVersionsTable, ProductsTable, StockItemsTable, StockMovementsTable } from '../modules/catalog/catalog.table.ts'
 import type { EventsTable } from '../platform/outbox/outbox.table.ts'
 import type { IdempotencyKeysTable } from '../platform/http/idempotency.table.ts'
 import type { JobsTable } from '../platform/jobs/jobs.table.ts'
@@ -21,6 +21,7 @@ export interface Database {
   api_keys: ApiKeysTable
   products: ProductsTable
   stock_items: StockItemsTable
+  stock_movements: StockMovementsTable
   catalog_versions: CatalogVersionsTable
   events: EventsTable
   idempotency_keys: IdempotencyKeysTable

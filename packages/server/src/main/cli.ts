@@ -5,6 +5,7 @@ import { connect } from '../db/connect.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { initShop, ShopInitError } from '../modules/shops/index.ts'
 import { checkLedger, describeDifference } from '../modules/ledger/index.ts'
+import { checkStock, describeStockDifference } from '../modules/catalog/index.ts'
 import { serve, work } from './serve.ts'
 
 const USAGE = `Usage:
@@ -14,7 +15,8 @@ const USAGE = `Usage:
                            create a shop, its owner, and a live and a test key
   sx migrate               bring the database schema up to date
   sx doctor                recompute every balance from the ledger and from the orders, refunds and
-                           payouts; exit 1 with a report on any difference`
+                           payouts, and every stock counter from its movements and the orders;
+                           exit 1 with a report on any difference`
 
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv
@@ -55,10 +57,17 @@ async function doctor(url: string): Promise<void> {
     const { balances, differences } = await checkLedger(db)
     if (differences.length === 0) {
       console.log(`ledger ok: ${balances} balance${balances === 1 ? '' : 's'} agree with the orders, refunds and payouts`)
-      return
+    } else {
+      console.log(`ledger differences (${differences.length}):\n${differences.map((d) => `  ${describeDifference(d)}`).join('\n')}`)
+      process.exitCode = 1
     }
-    console.log(`ledger differences (${differences.length}):\n${differences.map((d) => `  ${describeDifference(d)}`).join('\n')}`)
-    process.exitCode = 1
+    const stock = await checkStock(db)
+    if (stock.differences.length === 0) {
+      console.log(`stock ok: ${stock.counters} counter${stock.counters === 1 ? ' agrees' : 's agree'} with ${stock.counters === 1 ? 'its' : 'their'} movements`)
+    } else {
+      console.log(`stock differences (${stock.differences.length}):\n${stock.differences.map((d) => `  ${describeStockDifference(d)}`).join('\n')}`)
+      process.exitCode = 1
+    }
   } finally {
     await db.destroy()
   }

@@ -8,6 +8,7 @@ export const ID_PREFIXES = {
   apiKey: 'apik',
   product: 'prod',
   stockItem: 'stk',
+  stockMovement: 'sm',
   event: 'evt',
   order: 'ord',
   refund: 'rf',

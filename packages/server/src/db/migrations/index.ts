@@ -5,6 +5,7 @@ import * as catalogVersions from './2026_11_27_0002_catalog_versions.ts'
 import * as orders from './2026_11_27_0003_orders.ts'
 import * as webhooks from './2026_11_27_0004_webhooks.ts'
 import * as money from './2026_11_27_0005_money.ts'
+import * as stockMovements from './2026_11_29_0006_stock_movements.ts'
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_27_0001_foundation': foundation,
@@ -12,4 +13,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026_11_27_0003_orders': orders,
   '2026_11_27_0004_webhooks': webhooks,
   '2026_11_27_0005_money': money,
+  '2026_11_29_0006_stock_movements': stockMovements,
 }

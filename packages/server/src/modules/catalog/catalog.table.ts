@@ -51,3 +51,20 @@ export interface CatalogVersionsTable {
   livemode: number
   version: number
 }
+
+/**
+ * Append-only: every change of a product's stock_counter, written in the transaction of the change
+ * (see counters.ts), plus each sale. The counter (null counts as 0) is the sum of `delta`.
+ */
+export interface StockMovementsTable {
+  id: string
+  shop_id: string
+  livemode: number
+  product_id: string
+  /** set | unlimited (set to null) by the merchant; reserved | released | sold by an order */
+  kind: string
+  /** The signed change of the counter: −qty reserved, +qty released (0 if unlimited by then), 0 sold. */
+  delta: number
+  order_id: string | null
+  created_at: number
+}

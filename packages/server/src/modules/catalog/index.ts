@@ -5,4 +5,6 @@ export { INTERVALS, PRODUCT_TYPES, POOL_TYPES, type ProductType } from './catalo
 export type { ProductRow } from './catalog.table.ts'
 export { findSellableProducts } from './catalog.repository.ts'
 export { openProductFile } from './files.service.ts'
-export { refundPoolItems, releasePoolItems, reservePoolItems, returnCounterStock, sellPoolItems, takeCounterStock } from './reservations.repository.ts'
+export { refundPoolItems, releasePoolItems, reservePoolItems, sellPoolItems } from './reservations.repository.ts'
+export { recordCounterSold, returnCounterStock, takeCounterStock } from './counters.ts'
+export { checkStock, describeStockDifference, type StockDifference, type StockReport } from './stock-audit.ts'

@@ -14,6 +14,7 @@ import { toProduct } from './catalog.mappers.ts'
 import type { ProductWithStockRow } from './catalog.table.ts'
 import * as repo from './catalog.repository.ts'
 import { nextFreeSlug, slugify } from './slug.ts'
+import { recordOpeningStock, setCounterStock } from './counters.ts'
 import { newSigningSecret } from '../../platform/signing.ts'
 import { checkOutboundUrl } from '../../platform/outbound/url-guard.ts'
 import { modePolicy } from '../../platform/outbound/address-policy.ts'
@@ -40,6 +41,7 @@ export async function createProduct(services: Services, ctx: RequestContext, bod
     try {
       return await ctx.transact(async (trx) => {
         const id = newId('product')
+        const stock = POOL_TYPES.has(body.type) ? null : body.stock ?? null
         await repo.insertProduct(trx, {
           id,
           shop_id: ctx.auth.shopId,
@@ -51,7 +53,7 @@ export async function createProduct(services: Services, ctx: RequestContext, bod
           currency: body.currency,
           description: body.description ?? null,
           status: body.status ?? 'active',
-          stock_counter: POOL_TYPES.has(body.type) ? null : body.stock ?? null,
+          stock_counter: stock,
           created_at: now,
           updated_at: now,
           archived_at: body.status === 'archived' ? now : null,
@@ -62,6 +64,7 @@ export async function createProduct(services: Services, ctx: RequestContext, bod
           file_size: null,
           file_sha256: null,
         })
+        await recordOpeningStock(trx, ctx.auth, id, stock, now)
         const product = await emitProductEvent(trx, ctx.auth, id, 'product.created', now)
         return signingSecret === null ? product : { ...product, signing_secret: signingSecret }
       })
@@ -99,11 +102,12 @@ export async function updateProduct(services: Services, ctx: RequestContext, id:
       ...(body.price_cents !== undefined ? { price_cents: body.price_cents } : {}),
       ...(body.status !== undefined ? { status: body.status } : {}),
       ...(body.description !== undefined ? { description: body.description } : {}),
-      ...(body.stock !== undefined ? { stock_counter: body.stock } : {}),
       ...(body.dynamic_url !== undefined ? { dynamic_url: body.dynamic_url } : {}),
       archived_at: archivedAt,
       updated_at: now,
     })
+    // A counter changes only with its movement (counters.ts); a pool's stock is its items.
+    if (body.stock !== undefined && !POOL_TYPES.has(current.type)) await setCounterStock(trx, ctx.auth, id, body.stock, now)
     const product = await emitProductEvent(trx, ctx.auth, id, 'product.updated', now)
     const changed = Object.fromEntries(Object.keys(body).map((field) => [field, product[field as keyof Product]]))
     return { id, ...changed, updated_at: product.updated_at }

@@ -1,6 +1,7 @@
-// Checkout takes stock and gives it back here. Every function runs inside the caller's transaction
-// and uses conditional UPDATEs only, so it is correct on both dialects without SELECT … FOR UPDATE
-// (on PostgreSQL, SKIP LOCKED lets concurrent buyers pass over items another checkout is taking).
+// Checkout takes pool items and gives them back here (counters: counters.ts). Every function runs
+// inside the caller's transaction and uses conditional UPDATEs only, so it is correct on both
+// dialects without SELECT … FOR UPDATE (on PostgreSQL, SKIP LOCKED lets concurrent buyers pass
+// over items another checkout is taking).
 import type { DbOrTrx, Dialect } from '../../db/database.ts'
 import { bumpCatalogVersion } from './catalog.repository.ts'
 
@@ -23,29 +24,6 @@ export async function reservePoolItems(db: DbOrTrx, dialect: Dialect, scope: Sco
     .where('status', '=', 'available')
     .executeTakeFirst()
   return Number(result.numUpdatedRows)
-}
-
-/** Takes `qty` off a counter-based product; false when fewer are left. Unlimited (null) always succeeds. */
-export async function takeCounterStock(db: DbOrTrx, scope: Scope, productId: string, qty: number): Promise<boolean> {
-  await bumpCatalogVersion(db, scope)
-  const result = await db
-    .updateTable('products')
-    .set((eb) => ({ stock_counter: eb('stock_counter', '-', qty) }))
-    .where('id', '=', productId)
-    .where('shop_id', '=', scope.shopId)
-    .where('stock_counter', '>=', qty)
-    .executeTakeFirst()
-  return result.numUpdatedRows > 0n
-}
-
-export async function returnCounterStock(db: DbOrTrx, scope: Scope, productId: string, qty: number): Promise<void> {
-  await bumpCatalogVersion(db, scope)
-  await db
-    .updateTable('products')
-    .set((eb) => ({ stock_counter: eb('stock_counter', '+', qty) }))
-    .where('id', '=', productId)
-    .where('shop_id', '=', scope.shopId)
-    .execute()
 }
 
 /** Puts an unpaid order's reserved pool items back on sale. Sold items never return. */

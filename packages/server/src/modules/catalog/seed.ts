@@ -5,6 +5,7 @@ import { newId } from '../../platform/ids.ts'
 import type { ProductType } from './catalog.schemas.ts'
 import * as repo from './catalog.repository.ts'
 import { slugify } from './slug.ts'
+import { recordOpeningStock } from './counters.ts'
 
 export type SeedProduct = { name: string; type: ProductType; price_cents: number; stock?: number; items: string[] }
 
@@ -18,6 +19,7 @@ export async function seedProduct(trx: DbOrTrx, scope: { shopId: string; livemod
     stock_counter: product.stock ?? null, created_at: now, updated_at: now, archived_at: null,
     dynamic_url: null, signing_secret_sealed: null, interval: null, file_name: null, file_size: null, file_sha256: null,
   })
+  await recordOpeningStock(trx, scope, id, product.stock ?? null, now)
   await repo.insertStockItems(trx, product.items.map((value) => ({
     id: newId('stockItem'), shop_id: scope.shopId, livemode, product_id: id, value,
     value_hash: sha256Hex(value), status: 'available', order_id: null, created_at: now,

@@ -39,8 +39,10 @@ export async function createOrder(services: Services, ctx: Pick<RequestContext, 
     // Each reservation takes the shop's catalog version row before anything else it locks (see
     // reservations.repository.ts), so concurrent checkouts and imports cannot deadlock.
     const lines = await checkLines(trx, scope, body)
+    // Which lines took units off a counter: only those give units back if the order is not paid.
+    const counterReserved = new Set<string>()
     for (const { product, qty } of [...lines].sort((a, b) => (a.product.id < b.product.id ? -1 : 1))) {
-      await reserve(trx, services, scope, product, orderId, qty)
+      if (await reserve(trx, services, scope, product, { orderId, qty, at: now })) counterReserved.add(product.id)
     }
     const email = body.customer_email.trim().toLowerCase()
     const customer = await upsertCustomer(trx, scope, email, now)
@@ -60,7 +62,7 @@ export async function createOrder(services: Services, ctx: Pick<RequestContext, 
         order_id: orderId, line, shop_id: scope.shopId, livemode: scope.livemode ? 1 : 0,
         product_id: product.id, product_name: product.name, product_type: product.type, qty,
         unit_price_cents: Number(product.price_cents), subtotal_cents: Number(product.price_cents) * qty,
-        counter_reserved: !POOL_TYPES.has(product.type) && product.stock_counter !== null ? 1 : 0,
+        counter_reserved: counterReserved.has(product.id) ? 1 : 0,
         delivery_state: 'pending', delivered: null, attempts: 0, last_error: null, delivered_at: null,
       })),
     )
@@ -92,8 +94,9 @@ async function attachInvoice(
     .catch((error: unknown) => ({ ok: false as const, retryable: true, reason: String(error) }))
   if (!invoice.ok) {
     await services.db.transaction().execute(async (trx) => {
-      if (await repo.transitionOrder(trx, orderId, ['pending'], { status: 'failed', failure_reason: 'provider_unavailable', updated_at: services.clock.now() })) {
-        await releaseReservations(trx, scope, orderId)
+      const now = services.clock.now()
+      if (await repo.transitionOrder(trx, orderId, ['pending'], { status: 'failed', failure_reason: 'provider_unavailable', updated_at: now })) {
+        await releaseReservations(trx, scope, orderId, now)
       }
     })
     // A refusal that will not change on retry (no rate for this currency) is the request's fault.
@@ -153,15 +156,26 @@ async function checkLines(trx: DbOrTrx, scope: Scope, body: CreateOrderBody): Pr
   return lines
 }
 
-async function reserve(trx: DbOrTrx, services: Services, scope: Scope, product: ProductRow, orderId: string, qty: number) {
-  let left: number
+/**
+ * Reserves a line's stock, or throws sold out with what is really left. Returns true when it took
+ * units off a counter (the line then holds them). A product read as unlimited takes nothing; one
+ * that became unlimited since it was read takes nothing either (the counter's answer decides).
+ */
+async function reserve(trx: DbOrTrx, services: Services, scope: Scope, product: ProductRow, order: { orderId: string; qty: number; at: number }): Promise<boolean> {
+  const { orderId, qty } = order
   if (POOL_TYPES.has(product.type)) {
     // What it managed to reserve is what was left (the transaction rolls back on a shortfall).
-    left = await reservePoolItems(trx, services.dialect, scope, product.id, orderId, qty)
-  } else {
-    if (product.stock_counter === null || (await takeCounterStock(trx, scope, product.id, qty))) return
-    left = Number(product.stock_counter)
+    const got = await reservePoolItems(trx, services.dialect, scope, product.id, orderId, qty)
+    if (got < qty) throw soldOut(product, qty, got)
+    return false
   }
-  if (left >= qty) return
-  throw new AppError('conflict', `${product.name} (${product.id}) is sold out for qty ${qty}. Only ${Math.max(0, left)} left.`, { errors: { sold_out: [product.id] } })
+  if (product.stock_counter === null) return false
+  const take = await takeCounterStock(trx, scope, { productId: product.id, ...order })
+  if (take.taken) return true
+  if (take.left === null) return false
+  throw soldOut(product, qty, take.left)
+}
+
+function soldOut(product: ProductRow, qty: number, left: number): AppError {
+  return new AppError('conflict', `${product.name} (${product.id}) is sold out for qty ${qty}. Only ${Math.max(0, left)} left.`, { errors: { sold_out: [product.id] } })
 }

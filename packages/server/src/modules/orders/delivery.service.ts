@@ -87,7 +87,7 @@ export async function expireOrder(services: Services, orderId: string): Promise<
     })
     if (!expired) return
     const scope = { shopId: row.shop_id, livemode: row.livemode === 1 }
-    await releaseReservations(trx, scope, orderId)
+    await releaseReservations(trx, scope, orderId, now)
     const { order } = await orderById(services, trx, orderId)
     await recordEvent(trx, { ...scope, type: 'order.failed', data: order, at: now })
   })

@@ -7,7 +7,7 @@ import { isId } from '../../platform/ids.ts'
 import { toIso } from '../../platform/clock.ts'
 import { readPage, toList } from '../../platform/pagination.ts'
 import { enqueue } from '../../platform/jobs/queue.ts'
-import { releasePoolItems, returnCounterStock } from '../catalog/index.ts'
+import { recordCounterSold, releasePoolItems, returnCounterStock } from '../catalog/index.ts'
 import type { FulfilBody, ListOrdersQuery, Order } from './orders.schemas.ts'
 import { toOrder } from './orders.mappers.ts'
 import type { OrderRow } from './orders.table.ts'
@@ -98,11 +98,18 @@ export async function redeliverOrder(services: Services, ctx: RequestContext, id
   })
 }
 
-/** Gives an unpaid order's stock back: pool items to the pool, counters their units. */
-export async function releaseReservations(trx: DbOrTrx, scope: Scope, orderId: string): Promise<void> {
+/** Gives an unpaid order's stock back: pool items to the pool, counters the units its lines took. */
+export async function releaseReservations(trx: DbOrTrx, scope: Scope, orderId: string, at: number): Promise<void> {
   await releasePoolItems(trx, scope, orderId)
   for (const line of await repo.findLines(trx, [orderId])) {
-    if (line.counter_reserved === 1) await returnCounterStock(trx, scope, line.product_id, Number(line.qty))
+    if (line.counter_reserved === 1) await returnCounterStock(trx, scope, { productId: line.product_id, orderId, qty: Number(line.qty), at })
+  }
+}
+
+/** The order is paid: the units its lines took off counters are sold, recorded as such. */
+export async function sellCounterReservations(trx: DbOrTrx, scope: Scope, orderId: string, at: number): Promise<void> {
+  for (const line of await repo.findLines(trx, [orderId])) {
+    if (line.counter_reserved === 1) await recordCounterSold(trx, scope, { productId: line.product_id, orderId, at })
   }
 }
 

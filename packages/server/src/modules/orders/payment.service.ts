@@ -12,7 +12,7 @@ import { creditPayment } from '../ledger/index.ts'
 import { afterPayment, becamePaid, findAsset, parseUnits, remaining, sandboxPaymentHash, tolerance, type Chain, type InvoiceStatus } from '../payments/index.ts'
 import type { Order, PayBody } from './orders.schemas.ts'
 import * as repo from './orders.repository.ts'
-import { findOwnOrder, loadOrder, orderById } from './orders.service.ts'
+import { findOwnOrder, loadOrder, orderById, sellCounterReservations } from './orders.service.ts'
 import type { OrderRow } from './orders.table.ts'
 import { JOBS } from './jobs.ts'
 
@@ -67,6 +67,7 @@ async function applyPayment(services: Services, trx: DbOrTrx, row: OrderRow, pay
   if (!becamePaid(before, after)) return
   if (await repo.transitionOrder(trx, orderId, ['awaiting_payment'], { status: 'paid', paid_at: now, tx_hash: payment.txHash, updated_at: now })) {
     await credit()
+    await sellCounterReservations(trx, scope, orderId, now)
     await enqueue(trx, { kind: JOBS.deliver, ref: orderId, runAt: now })
     const { order } = await orderById(services, trx, orderId)
     await recordEvent(trx, { ...scope, type: 'order.paid', data: order, at: now })
