@@ -51,6 +51,10 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
 
   const routeTable: { method: string; pattern: RegExp }[] = []
   app.addHook('onRoute', (route) => {
+    // Path params reach SQL: each must pass the validator (which also refuses control characters).
+    if (/[:*]/.test(route.url) && !route.schema?.params && !route.url.startsWith('/docs')) {
+      throw new Error(`${route.method} ${route.url} takes path params without a params schema`)
+    }
     const pattern = new RegExp(`^${route.url.replace(/:[^/]+/g, '[^/]+').replace(/\/$/, '')}/?$`)
     for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, pattern })
   })
