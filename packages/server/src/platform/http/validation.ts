@@ -21,7 +21,7 @@ const strictAjv = makeAjv(false)
 const coercingAjv = makeAjv('array')
 
 type AjvValidate = ReturnType<Ajv['compile']>
-type Validated = ((data: unknown, context?: { parentData?: Record<string, unknown>; parentDataProperty?: string }) => boolean) & {
+type Validated = ((data: unknown, context?: { parentData?: Record<string, unknown>; parentDataProperty?: string }) => boolean | { value: unknown }) & {
   errors?: ErrorObject[] | null
   schemaEnv?: unknown
 }
@@ -29,7 +29,14 @@ type Validated = ((data: unknown, context?: { parentData?: Record<string, unknow
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? strictAjv : coercingAjv
   const validate = ajv.compile(schema as object)
+  // An action whose body fields are all optional takes no body at all as `{}` (no body, or an
+  // empty one: see the JSON parser in app.ts). Decided once, from the schema itself.
+  const emptyBodyAllowed = httpPart === 'body' && validate({})
   const validated: Validated = (data, context) => {
+    if (emptyBodyAllowed && isAbsentBody(data, context)) {
+      validated.errors = null
+      return { value: {} }
+    }
     const valid = validate(data, context as never) as boolean
     const refused = controlCharacterErrors(data)
     validated.errors = refused.length === 0 ? validate.errors : [...(validate.errors ?? []), ...refused]
@@ -39,6 +46,13 @@ export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, http
   // coerced root value can be written back; keep that.
   validated.schemaEnv = (validate as AjvValidate & { schemaEnv?: unknown }).schemaEnv
   return validated as unknown as ReturnType<FastifySchemaCompiler<unknown>>
+}
+
+/** No body was sent (fastify passes `null` for it; JSON `null` itself is still refused). */
+function isAbsentBody(data: unknown, context: Parameters<Validated>[1]): boolean {
+  if (data !== null) return false
+  const parent = context?.parentData
+  return !parent || parent[context?.parentDataProperty ?? 'body'] === undefined
 }
 
 // Characters no text field has a use for, refused wherever they appear (bodies, query strings,
