@@ -3,7 +3,8 @@
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Services } from './services.ts'
-import { handleFrameworkError, installErrorHandling } from './platform/http/error-handler.ts'
+import { handleClientError, handleFrameworkError, installErrorHandling } from './platform/http/error-handler.ts'
+import { registerJsonBodyParser } from './platform/http/json-body.ts'
 import { registerOpenApi, registerReference } from './platform/http/openapi.ts'
 import { registerPipeline } from './platform/http/pipeline.ts'
 import { ProblemSchema } from './platform/http/schemas.ts'
@@ -42,15 +43,21 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,
     frameworkErrors: handleFrameworkError,
+    clientErrorHandler: handleClientError,
   }).withTypeProvider()
 
   app.decorate('services', services)
   app.setValidatorCompiler(validatorCompiler)
+  registerJsonBodyParser(app)
   app.addSchema(ProblemSchema)
   app.addSchema(OrderSchema)
 
   const routeTable: { method: string; pattern: RegExp }[] = []
   app.addHook('onRoute', (route) => {
+    // Path params reach SQL: each must pass the validator (which also refuses control characters).
+    if (/[:*]/.test(route.url) && !route.schema?.params && !route.url.startsWith('/docs')) {
+      throw new Error(`${route.method} ${route.url} takes path params without a params schema`)
+    }
     const pattern = new RegExp(`^${route.url.replace(/:[^/]+/g, '[^/]+').replace(/\/$/, '')}/?$`)
     for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, pattern })
   })

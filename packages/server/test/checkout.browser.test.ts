@@ -47,7 +47,12 @@ describe('checkout page in a browser', { skip: hasBrowser ? false : `no browser 
         const base = await listen(env.app)
         const requested: string[] = []
         page.on('request', (request) => requested.push(request.url()))
-        await page.goto(base + new URL(order.checkout_url).pathname, { waitUntil: 'load' })
+        const refused: string[] = []
+        page.on('console', (message) => { if (/Content Security Policy/i.test(message.text())) refused.push(message.text()) })
+        const loaded = await page.goto(base + new URL(order.checkout_url).pathname, { waitUntil: 'load' })
+        // No inline script may run but the page's own, which the policy names by its hash.
+        const scriptSrc = /script-src ([^;]*)/.exec(loaded!.headers()['content-security-policy'] ?? '')?.[1] ?? ''
+        assert.match(scriptSrc, /^'sha256-[A-Za-z0-9+/]{43}='$/)
 
         assert.ok((await page.getByTestId('amount').textContent())!.includes(order.payment.amount), 'the exact amount')
         assert.equal((await page.getByTestId('address').textContent())!.trim(), order.payment.address)
@@ -75,6 +80,7 @@ describe('checkout page in a browser', { skip: hasBrowser ? false : `no browser 
         assert.equal(await page.evaluate(() => (window as any).__marker), 1, 'the page was not reloaded')
         assert.equal(navigations, 0, 'no navigation after load')
 
+        assert.deepEqual(refused, [], 'the browser blocked nothing on the page')
         const foreign = requested.filter((url) => new URL(url).origin !== base)
         assert.deepEqual(foreign, [], 'the page fetches nothing from other hosts')
       } finally {

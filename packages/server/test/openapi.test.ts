@@ -28,7 +28,7 @@ describe('openapi.json', () => {
     for (const { name, op } of operations) {
       assert.deepEqual(op.security, [{ bearer: [] }], name)
       assert.ok(op.operationId, `${name} has an operationId`)
-      for (const status of ['400', '401', '403', '404', '409', '413', '422', '429', '500', '503']) {
+      for (const status of ['400', '401', '403', '404', '409', '413', '415', '422', '429', '500', '503']) {
         assert.ok(op.responses[status], `${name} documents ${status}`)
       }
     }

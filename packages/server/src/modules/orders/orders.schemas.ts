@@ -116,8 +116,8 @@ export const ListOrdersQuerySchema = Type.Object(
   {
     ...PageQuerySchema,
     status: Type.Optional(StringEnum(ORDER_STATUSES, { description: 'Filter by order status.' })),
-    from: Type.Optional(Type.String({ maxLength: 40, description: 'Created at or after this date (ISO-8601 date or date-time).' })),
-    to: Type.Optional(Type.String({ maxLength: 40, description: 'Created at or before this date (inclusive: a date covers that whole UTC day).' })),
+    from: Type.Optional(Type.String({ maxLength: 40, description: 'Created at or after this RFC 3339 date (`2026-05-26`, from the start of that UTC day) or date-time with an offset (`2026-05-26T10:00:00Z`, `…+02:00`).' })),
+    to: Type.Optional(Type.String({ maxLength: 40, description: 'Created at or before this RFC 3339 date (inclusive: a date covers that whole UTC day) or date-time with an offset.' })),
   },
   { additionalProperties: false },
 )
@@ -126,7 +126,11 @@ export const FulfilBodySchema = Type.Object({ carrier: Text(100), tracking_numbe
 
 export const PayBodySchema = Type.Object(
   {
-    amount: Type.Optional(Type.String({ maxLength: 40, description: 'In the asset\'s units ("25.000000"); default: what is left to pay.' })),
+    // 10^15 whole coins is beyond the supply of every asset sx takes; 18 is the most decimals any has.
+    amount: Type.Optional(Type.String({
+      pattern: '^[0-9]{1,15}(\\.[0-9]{1,18})?$',
+      description: 'In the asset\'s units ("25.000000"): at most 15 whole digits and the asset\'s decimals; default: what is left to pay.',
+    })),
     tx_hash: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Default: a deterministic fake hash.' })),
   },
   { additionalProperties: false },

@@ -4,7 +4,7 @@ import type { RequestContext } from '../../platform/context.ts'
 import type { DbOrTrx } from '../../db/database.ts'
 import { AppError, invalidFields, notFound } from '../../platform/errors.ts'
 import { isId } from '../../platform/ids.ts'
-import { toIso } from '../../platform/clock.ts'
+import { parseRfc3339, toIso } from '../../platform/clock.ts'
 import { readPage, toList } from '../../platform/pagination.ts'
 import { enqueue } from '../../platform/jobs/queue.ts'
 import { recordCounterSold, releasePoolItems, returnCounterStock } from '../catalog/index.ts'
@@ -49,10 +49,9 @@ export async function listOrders(services: Services, ctx: RequestContext, query:
 /** A date covers its whole UTC day (`to` is inclusive); a date-time is taken as given. */
 function parseDay(value: string | undefined, field: string, dayOffset: number): number | undefined {
   if (value === undefined) return undefined
-  const isDate = /^\d{4}-\d{2}-\d{2}$/.test(value)
-  const time = Date.parse(isDate ? `${value}T00:00:00Z` : value)
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(time)) throw invalidFields({ [field]: ['must be an ISO-8601 date (2026-05-26) or date-time'] })
-  return isDate ? time + dayOffset : time + (dayOffset ? 1 : 0)
+  const parsed = parseRfc3339(value)
+  if (!parsed) throw invalidFields({ [field]: ['must be an RFC 3339 date (2026-05-26, a UTC day) or date-time with an offset (2026-05-26T10:00:00Z, 2026-05-26T12:00:00+02:00)'] })
+  return parsed.dateOnly ? parsed.epochMs + dayOffset : parsed.epochMs + (dayOffset ? 1 : 0)
 }
 
 export async function resendOrder(services: Services, ctx: RequestContext, id: string) {

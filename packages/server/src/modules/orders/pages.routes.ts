@@ -6,7 +6,7 @@ import { Type } from 'typebox'
 import { AppError } from '../../platform/errors.ts'
 import { sha256Hex } from '../../platform/crypto.ts'
 import { openProductFile } from '../catalog/index.ts'
-import { renderOrderPage } from '../storefront/index.ts'
+import { ORDER_PAGE_CSP, renderOrderPage } from '../storefront/index.ts'
 import { buildPageView, pageVersion } from './buyer-view.ts'
 import * as repo from './orders.repository.ts'
 
@@ -26,7 +26,7 @@ export const buyerPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       .header('cache-control', 'no-store')
       .header('referrer-policy', 'no-referrer')
       .header('x-frame-options', 'DENY')
-      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+      .header('content-security-policy', ORDER_PAGE_CSP)
       .type('text/html; charset=utf-8')
       .send(html)
   })

@@ -1,5 +1,5 @@
 // The buyer-facing order page and order emails: pure renderers of an OrderPageView, no I/O.
-export { renderOrderPage } from './order-page.ts'
+export { ORDER_PAGE_CSP, renderOrderPage } from './order-page.ts'
 export { renderOrderEmail, type OrderEmailKind, type RenderedEmail } from './order-email.ts'
 export { escapeHtml } from './escape-html.ts'
 export { isFinalStatus, type OrderPageView, type DeliveredItem, type OrderStatus, type PaymentStatus } from './view.ts'

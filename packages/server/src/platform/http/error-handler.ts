@@ -1,5 +1,8 @@
 // One place turns every failure into RFC 9457 problem+json: AppErrors, validation, framework
 // errors, unknown routes, wrong methods and crashes. A 500 logs the error and says nothing of it.
+import { randomUUID } from 'node:crypto'
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { isDatabaseUnavailable } from '../../db/errors.ts'
 import { AppError, ERRORS, type ErrorCode, type FieldErrors } from '../errors.ts'
@@ -30,6 +33,40 @@ const FRAMEWORK_ERRORS: Record<string, { code: ErrorCode; detail: string }> = {
 /** Errors the router raises before any route or hook runs (malformed URLs, huge path params). */
 export function handleFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   return sendProblem(request, reply, toAppError(error))
+}
+
+/**
+ * Errors Node's HTTP parser raises before a request exists (headers over 16 KiB, a request that
+ * took too long, bytes that are not HTTP): written straight to the socket as a problem, then the
+ * connection closes, as Node and fastify do (their bodies would be text or fastify's own JSON).
+ */
+export function handleClientError(this: FastifyInstance, error: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
+  // Reset by the peer, or already answered (the parser reports again as more bytes arrive).
+  if (error.code === 'ECONNRESET' || socket.destroyed || socket.writableEnded) return
+  const [code, detail] =
+    error.code === 'HPE_HEADER_OVERFLOW' ? ['headers_too_large', 'The request headers are larger than this server accepts (16 KiB in all).'] as const
+    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? ['request_timeout', 'The request did not arrive in time.'] as const
+    : ['invalid_request', 'The request is not valid HTTP.'] as const
+  const traceId = randomUUID().replaceAll('-', '')
+  const { status, title } = ERRORS[code]
+  const body = JSON.stringify({ type: code, title, status, detail, instance: requestPath(error.rawPacket), trace_id: traceId } satisfies Problem)
+  this.log.debug({ err: error, trace_id: traceId }, 'client error')
+  // As Node does: an answer already under way on this connection must not be corrupted.
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage
+  if (!socket.writable || inFlight?.headersSent) {
+    socket.destroy()
+    return
+  }
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${traceId}\r\nConnection: close\r\n\r\n${body}`)
+  // Closing after the answer is flushed, not before, so a client still sending gets to read it.
+  socket.once('finish', () => socket.destroy()).once('error', () => socket.destroy())
+}
+
+/** The path of the request line when it arrived whole and printable; `/` otherwise. */
+function requestPath(raw: unknown): string {
+  const line = /^[A-Z]{3,10} (\/[\x21-\x7e]{0,200})[ ?]/.exec(Buffer.isBuffer(raw) ? raw.toString('latin1', 0, 256) : '')
+  return line?.[1]?.split('?')[0] ?? '/'
 }
 
 export function installErrorHandling(app: FastifyInstance, knownMethods: (path: string) => string[]): void {

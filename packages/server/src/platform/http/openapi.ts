@@ -30,6 +30,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       const secured = Boolean(route.config && (route.config as { ability?: string }).ability)
       return { schema: secured ? { ...schema, security: [{ bearer: [] }] } : schema, url }
     },
+    transformObject: (document) => markOptionalBodies('openapiObject' in document ? document.openapiObject : document.swaggerObject),
   })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 }
@@ -51,4 +52,18 @@ export async function registerReference(app: FastifyInstance): Promise<void> {
       authentication: { preferredSecurityScheme: 'bearer' },
     } as Record<string, unknown>,
   })
+}
+
+type Operation = { requestBody?: { required?: boolean; content?: Record<string, { schema?: { required?: unknown[]; minProperties?: number } }> } }
+
+/** The plugin marks every request body required; a body whose fields are all optional may be left
+ *  out (the validator takes no body as `{}`), and the document says so. */
+function markOptionalBodies<T extends { paths?: unknown }>(document: T): T {
+  for (const operations of Object.values((document.paths ?? {}) as Record<string, Record<string, Operation>>)) {
+    for (const operation of Object.values(operations)) {
+      const schema = operation.requestBody?.content?.['application/json']?.schema
+      if (schema && !schema.required?.length && !schema.minProperties) operation.requestBody!.required = false
+    }
+  }
+  return document
 }

@@ -17,7 +17,7 @@ export const ProblemSchema = Type.Object(
 
 const problemRef = Type.Unsafe({ $ref: 'Problem#' })
 
-const AUTHENTICATED_ERRORS = [400, 401, 403, 404, 409, 413, 422, 429, 500, 503] as const
+const AUTHENTICATED_ERRORS = [400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503] as const
 
 /** Response schemas for a /v1 route: its successes plus every problem it can answer. */
 export function withProblems<R extends Record<number, TSchema>>(success: R): R & Record<number, TSchema> {
