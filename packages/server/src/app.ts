@@ -1,7 +1,7 @@
 // buildApp(services): the HTTP application — plugins, the pipeline, and the one explicit list of
 // routes. It never listens; `sx serve` and the tests decide how to run it.
 import { randomUUID } from 'node:crypto'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Services } from './services.ts'
 import { handleFrameworkError, installErrorHandling } from './platform/http/error-handler.ts'
 import { registerOpenApi, registerReference } from './platform/http/openapi.ts'
@@ -28,10 +28,8 @@ const CLIENT_REQUEST_ID = /^[\x21-\x7e]{1,128}$/
 
 export async function buildApp(services: Services): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: {
-      level: services.config.log.level,
-      redact: { paths: ['req.headers.authorization', '*.secret', '*.password', '*.signing_secret'], censor: '[redacted]' },
-    },
+    // The services' pino instance (typed as fastify's logger so the app keeps fastify's default type).
+    loggerInstance: services.log as FastifyBaseLogger,
     // Echo the client's X-Request-Id when it is printable; otherwise make one (32 hex chars, like a W3C trace id).
     genReqId: (req) => {
       const given = req.headers['x-request-id']
