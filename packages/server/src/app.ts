@@ -6,6 +6,7 @@ import type { Services } from './services.ts'
 import { handleFrameworkError, installErrorHandling } from './platform/http/error-handler.ts'
 import { registerOpenApi, registerReference } from './platform/http/openapi.ts'
 import { registerPipeline } from './platform/http/pipeline.ts'
+import { serverTimeouts } from './platform/http/timeouts.ts'
 import { ProblemSchema } from './platform/http/schemas.ts'
 import { validatorCompiler } from './platform/http/validation.ts'
 import { catalogRoutes } from './modules/catalog/index.ts'
@@ -37,6 +38,9 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     },
     requestIdHeader: false,
     bodyLimit: services.config.http.bodyLimitBytes,
+    ...serverTimeouts(services.config.http),
+    // Behind a proxy, the client's address (per-address budgets) comes from X-Forwarded-For.
+    trustProxy: services.config.http.trustProxy,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,
     frameworkErrors: handleFrameworkError,
@@ -54,8 +58,12 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   })
   installErrorHandling(app, (path) => [...new Set(routeTable.filter((r) => r.pattern.test(path)).map((r) => r.method))])
 
+  // Slow or too many clients: cut off after the timeouts, and no more than MAX_CONNECTIONS at once
+  // (more are dropped as they connect).
+  app.server.maxConnections = services.config.http.maxConnections
+
   const metrics = registerMetrics(app)
-  await registerPipeline(app, services)
+  const pipeline = await registerPipeline(app, services)
   await registerOpenApi(app)
 
   // Every route, in one list.
@@ -71,7 +79,10 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     await v1.register(payoutsRoutes)
     await v1.register(balanceRoutes)
   }, { prefix: '/v1' })
-  await app.register(buyerPageRoutes)
+  await app.register(async (pages) => {
+    pages.addHook('onRequest', pipeline.buyerPageBudget)
+    await pages.register(buyerPageRoutes)
+  })
   await registerReference(app)
   return app
 }
