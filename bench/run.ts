@@ -1,7 +1,8 @@
 // `npm run bench`: throughput and p99 of GET /v1/products against a bare-fastify baseline, the
 // wall time of a 100,000-item stock import, order creation (POST /v1/orders) throughput against the
 // read path, 1,000 buyers racing for 100 license keys with the database audited afterwards, and
-// 10,000 webhook deliveries, live and from a backlog. BENCH_ONLY=name,name runs only those.
+// 10,000 webhook deliveries, live and from a backlog, and a real key's reads under floods of refused
+// requests. BENCH_ONLY=name,name runs only those.
 // Prints figures (and one JSON line with --json); it throws when a request fails or an answer or the
 // stored state is wrong, but a missed target is only reported.
 import { cpus, loadavg } from 'node:os'
