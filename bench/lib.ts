@@ -204,6 +204,20 @@ export async function load(
   }
 }
 
+/** What a flood did: answers per second and answers per status (none of them judged). */
+export type FloodFigures = { req_per_s: number; requests: number; statuses: Record<string, number>; errors: number }
+
+/**
+ * Load whose answers are not judged: a flood of requests the server should refuse (autocannon in
+ * the child process, as load()). A refused connection or one the server closes is counted, not thrown.
+ */
+export async function flood(url: string, seconds: number, headers: Record<string, string>, connections: number): Promise<FloodFigures> {
+  const { result } = await runAutocannon({ url, connections, duration: seconds, headers })
+  const statuses = Object.fromEntries(Object.entries(result.statusCodeStats).map(([status, { count }]) => [status, count]))
+  const requests = Object.values(statuses).reduce((sum, count) => sum + count, 0)
+  return { req_per_s: round(requests / seconds), requests, statuses, errors: result.errors + result.timeouts }
+}
+
 export type RaceResult = {
   /** From the first request sent to the last answer received. */
   ms: number

@@ -1,11 +1,13 @@
 // `npm run bench`: throughput and p99 of GET /v1/products against a bare-fastify baseline, the
 // wall time of a 100,000-item stock import, order creation (POST /v1/orders) throughput against the
 // read path, 1,000 buyers racing for 100 license keys with the database audited afterwards, and
-// 10,000 webhook deliveries, live and from a backlog. BENCH_ONLY=name,name runs only those.
+// 10,000 webhook deliveries, live and from a backlog, and a real key's reads under floods of refused
+// requests. BENCH_ONLY=name,name runs only those.
 // Prints figures (and one JSON line with --json); it throws when a request fails or an answer or the
 // stored state is wrong, but a missed target is only reported.
 import { cpus, loadavg } from 'node:os'
 import { CHECKOUT_CONTENTION } from './contention.ts'
+import { FLOOD_REAL_KEY } from './floods.ts'
 import {
   BUYER_EMAIL, countRows, expectImport, getJson, licenseKeys, load, postJson, round, seedProducts, send, startBaseline, startDbBaseline, startSx,
   startSxReplica, timed, warmUp, type Context, type Figures, type Run,
@@ -125,6 +127,7 @@ const RUNS: Run[] = [
   },
   CHECKOUT_CONTENTION,
   ...WEBHOOK_RUNS,
+  FLOOD_REAL_KEY,
 ]
 
 const TARGETS: Needs<Target>[] = [
@@ -185,6 +188,11 @@ const SUMMARY: Needs<string>[] = [
     `(standardwebhooks: ${w!.standard_failures} failed of ${w!.standard_checked}); ${w!.deliveries_per_s} deliveries/s; ` +
     `event creation → receipt p50 ${w!.p50_ms} ms, p99 ${w!.p99_ms} ms, max ${w!.max_ms} ms; PATCH ${w!.patch_per_s}/s (p99 ${w!.patch_p99_ms} ms); ` +
     `${name === 'webhook_delivery' ? 'sx CPU' : 'API process CPU'} ${w!.server_cpu_us_per_event} µs per event` } })),
+  { needs: ['flood_real_key'], make: ({ flood_real_key: f }) =>
+    `floods: a real key alone ${f!.alone_req_per_s} req/s; beside unknown bearer keys ${f!.bad_keys_real_req_per_s} req/s ` +
+    `(ratio ${f!.bad_keys_ratio}; the flood ${f!.bad_keys_flood_req_per_s}/s: ${f!.bad_keys_flood_answers}, ${f!.bad_keys_flood_errors} errors); ` +
+    `beside /o/<random> ${f!.pages_real_req_per_s} req/s (ratio ${f!.pages_ratio}; the flood ${f!.pages_flood_req_per_s}/s: ${f!.pages_flood_answers}, ` +
+    `${f!.pages_flood_errors} errors); ${f!.phase_seconds} s per phase` },
   { needs: ['webhook_drain'], make: ({ webhook_drain: w }) =>
     `webhooks, drain: ${w!.events} queued events sent by a fresh \`sx worker\` in ${w!.drain_ms} ms once running (boot ${w!.worker_boot_ms} ms): ` +
     `${w!.deliveries_per_s} deliveries/s; ${w!.delivered} delivered, ${w!.duplicates} duplicates, ${w!.lost} lost, ${w!.bad_signatures} bad signatures; ` +

@@ -162,20 +162,29 @@ async function waitForArrivals(receiver: Receiver): Promise<void> {
 
 type SxWorker = { spawnedAt: number; readyAt: number; errors(): string; stop(): Promise<void> }
 
-/** `sx worker` as an operator starts it (from sources, through tsx), on the bench sx's database and data folder. */
+/**
+ * `sx worker` as an operator starts it (from sources, through tsx), on the bench sx's database and
+ * data folder, at LOG_LEVEL=info: it is ready at its "sx worker running" log line, and its errors
+ * are its log lines at warn or above (and anything on stderr).
+ */
 async function startSxWorker(sx: Sx): Promise<SxWorker> {
   const spawnedAt = Date.now()
   const child = spawn(process.execPath, ['--import', 'tsx', SX_CLI, 'worker'], {
-    env: { ...process.env, DATABASE_URL: sx.services.config.db.url, SX_DATA_DIR: sx.services.config.dataDir, LOG_LEVEL: 'silent' },
+    env: { ...process.env, DATABASE_URL: sx.services.config.db.url, SX_DATA_DIR: sx.services.config.dataDir, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''
+  let stdout = ''
   child.stderr.on('data', (chunk) => (stderr += chunk))
   const readyAt = await new Promise<number>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('sx worker running') && resolve(Date.now()))
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk
+      if (/"msg":"sx worker running"/.test(stdout)) resolve(Date.now())
+    })
     child.once('exit', (code) => reject(new Error(`sx worker exited with ${code} before running: ${stderr.slice(-1000)}`)))
   })
-  return { spawnedAt, readyAt, errors: () => stderr.trim(), stop: () => stopChild(child) }
+  const logErrors = () => stdout.split('\n').filter((line) => /^\{"level":([4-9]\d)/.test(line))
+  return { spawnedAt, readyAt, errors: () => [stderr.trim(), ...logErrors()].filter(Boolean).join('\n'), stop: () => stopChild(child) }
 }
 
 /** SIGTERM (a graceful stop), and the exit awaited. */

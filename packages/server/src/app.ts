@@ -1,12 +1,13 @@
 // buildApp(services): the HTTP application — plugins, the pipeline, and the one explicit list of
 // routes. It never listens; `sx serve` and the tests decide how to run it.
 import { randomUUID } from 'node:crypto'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Services } from './services.ts'
 import { handleClientError, handleFrameworkError, installErrorHandling } from './platform/http/error-handler.ts'
 import { registerJsonBodyParser } from './platform/http/json-body.ts'
 import { registerOpenApi, registerReference } from './platform/http/openapi.ts'
 import { registerPipeline } from './platform/http/pipeline.ts'
+import { serverTimeouts } from './platform/http/timeouts.ts'
 import { ProblemSchema } from './platform/http/schemas.ts'
 import { validatorCompiler } from './platform/http/validation.ts'
 import { catalogRoutes } from './modules/catalog/index.ts'
@@ -29,10 +30,8 @@ const CLIENT_REQUEST_ID = /^[\x21-\x7e]{1,128}$/
 
 export async function buildApp(services: Services): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: {
-      level: services.config.log.level,
-      redact: { paths: ['req.headers.authorization', '*.secret', '*.password', '*.signing_secret'], censor: '[redacted]' },
-    },
+    // The services' pino instance (typed as fastify's logger so the app keeps fastify's default type).
+    loggerInstance: services.log as FastifyBaseLogger,
     // Echo the client's X-Request-Id when it is printable; otherwise make one (32 hex chars, like a W3C trace id).
     genReqId: (req) => {
       const given = req.headers['x-request-id']
@@ -40,6 +39,9 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     },
     requestIdHeader: false,
     bodyLimit: services.config.http.bodyLimitBytes,
+    ...serverTimeouts(services.config.http),
+    // Behind a proxy, the client's address (per-address budgets) comes from X-Forwarded-For.
+    trustProxy: services.config.http.trustProxy,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,
     frameworkErrors: handleFrameworkError,
@@ -63,8 +65,12 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   })
   installErrorHandling(app, (path) => [...new Set(routeTable.filter((r) => r.pattern.test(path)).map((r) => r.method))])
 
+  // Slow or too many clients: cut off after the timeouts, and no more than MAX_CONNECTIONS at once
+  // (more are dropped as they connect).
+  app.server.maxConnections = services.config.http.maxConnections
+
   const metrics = registerMetrics(app)
-  await registerPipeline(app, services)
+  const pipeline = await registerPipeline(app, services)
   await registerOpenApi(app)
 
   // Every route, in one list.
@@ -80,7 +86,10 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     await v1.register(payoutsRoutes)
     await v1.register(balanceRoutes)
   }, { prefix: '/v1' })
-  await app.register(buyerPageRoutes)
+  await app.register(async (pages) => {
+    pages.addHook('onRequest', pipeline.buyerPageBudget)
+    await pages.register(buyerPageRoutes)
+  })
   await registerReference(app)
   return app
 }

@@ -1,4 +1,5 @@
 // The only reader of the environment. Everything else receives a frozen Config.
+import { isIP } from 'node:net'
 import { resolve } from 'node:path'
 
 export type Config = Readonly<{
@@ -10,12 +11,28 @@ export type Config = Readonly<{
     /** Body limit of the stock import route (16 MiB). */
     importBodyLimitBytes: number
     publicUrl: string
+    /** Headers and body of a request must arrive within this (slow clients are cut off). */
+    requestTimeoutMs: number
+    /** The same for the routes that take large bodies (stock import, file upload). */
+    uploadTimeoutMs: number
+    /** Open connections this process accepts; more are dropped at once. */
+    maxConnections: number
+    /** fastify's trustProxy: whose X-Forwarded-For names the client (per-address budgets key on it). */
+    trustProxy: boolean | string[]
   }>
   db: Readonly<{ url: string }>
   dataDir: string
   redis: Readonly<{ url: string | null; keyPrefix: string }>
-  rateLimit: Readonly<{ readsPerWindow: number; writesPerWindow: number; windowSeconds: number }>
-  keys: Readonly<{ lastUsedFlushMs: number }>
+  rateLimit: Readonly<{
+    readsPerWindow: number
+    writesPerWindow: number
+    windowSeconds: number
+    /** Per client address: /v1 requests without a valid key (none, malformed, unknown, revoked). */
+    anonymousPerWindow: number
+    /** Per client address: buyer page requests (/o/…, /dl/…). */
+    buyerPagesPerWindow: number
+  }>
+  keys: Readonly<{ lastUsedFlushMs: number; /** Active keys per shop and mode. */ maxActive: number }>
   /** Entries of the in-process cache of hot GET answers (0 turns it off). */
   readCacheEntries: number
   log: Readonly<{ level: string }>
@@ -126,6 +143,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) problems.push('SMTP_URL must start with smtp:// or smtps://')
   const worker = str('SX_WORKER', 'in-process')
   if (!['in-process', 'off'].includes(worker)) problems.push(`SX_WORKER must be in-process or off (got "${worker}")`)
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY, problems)
+  const requestTimeoutMs = int('REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000)
   const host = str('HOST', '127.0.0.1')
   const port = int('PORT', 3000, 0, 65535)
 
@@ -136,6 +155,10 @@ export function loadConfig(env: Env = process.env): Config {
       bodyLimitBytes: int('BODY_LIMIT_BYTES', 1024 * 1024, 1024),
       importBodyLimitBytes: int('IMPORT_BODY_LIMIT_BYTES', 16 * 1024 * 1024, 1024),
       publicUrl: str('PUBLIC_URL', `http://${host}:${port}`).replace(/\/+$/, ''),
+      requestTimeoutMs,
+      uploadTimeoutMs: int('UPLOAD_TIMEOUT_MS', 600_000, requestTimeoutMs, 86_400_000),
+      maxConnections: int('MAX_CONNECTIONS', 1000, 1),
+      trustProxy,
     },
     db: { url: dbUrl },
     dataDir,
@@ -144,8 +167,10 @@ export function loadConfig(env: Env = process.env): Config {
       readsPerWindow: int('RATE_LIMIT_READS', 600, 1),
       writesPerWindow: int('RATE_LIMIT_WRITES', 120, 1),
       windowSeconds: int('RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
+      anonymousPerWindow: int('RATE_LIMIT_ANON', 60, 1),
+      buyerPagesPerWindow: int('RATE_LIMIT_BUYER', 300, 1),
     },
-    keys: { lastUsedFlushMs: int('KEY_LAST_USED_FLUSH_MS', 10_000, 10) },
+    keys: { lastUsedFlushMs: int('KEY_LAST_USED_FLUSH_MS', 10_000, 10), maxActive: int('MAX_ACTIVE_KEYS', 100, 1) },
     readCacheEntries: int('READ_CACHE_ENTRIES', 2000, 0),
     log: { level: logLevel },
     demoSeed: str('SX_DEMO_SEED', 'true') !== 'false',
@@ -183,6 +208,22 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return deepFreeze(config)
+}
+
+/** `true` (any proxy), or comma-separated proxy addresses/CIDRs; unset or `false`: no proxy is trusted. */
+function parseTrustProxy(raw: string | undefined, problems: string[]): boolean | string[] {
+  if (raw === undefined || raw === '' || raw === 'false') return false
+  if (raw === 'true') return true
+  const addresses = raw.split(',').map((part) => part.trim()).filter(Boolean)
+  const isAddressOrCidr = (value: string) => {
+    const [address = '', bits, extra] = value.split('/')
+    return extra === undefined && isIP(address) !== 0 && (bits === undefined || /^\d{1,3}$/.test(bits))
+  }
+  if (addresses.length === 0 || !addresses.every(isAddressOrCidr)) {
+    problems.push(`TRUST_PROXY must be true, false or comma-separated proxy addresses/CIDRs (got "${raw}")`)
+    return false
+  }
+  return addresses
 }
 
 function deepFreeze<T>(value: T): T {

@@ -11,12 +11,15 @@ import type { Dialect } from './db/database.ts'
 import { createLogMailer, createSmtpMailer, type Mailer } from './platform/mail/mailer.ts'
 import { createSecretBox, loadOrCreateMasterKey, type SecretBox } from './platform/secret-box.ts'
 import { createOutboundClient, type OutboundClient } from './platform/outbound/client.ts'
+import { createLogger, type Logger } from './platform/log.ts'
 import { createSandboxPayoutProvider, createSandboxProvider, type PaymentProvider, type PayoutProviders } from './modules/payments/index.ts'
 
 export type Services = Readonly<{
   config: Config
   db: Db
   clock: Clock
+  /** pino at LOG_LEVEL: fastify's logger in `sx serve`, the worker's in `sx worker`. */
+  log: Logger
   keyUsage: KeyUsage
   /** Shared rate-limit budgets across instances; null = in-process budgets. */
   redis: Redis | null
@@ -54,11 +57,13 @@ export function createServices(config: Config, connection: Connection, overrides
   // A Redis outage answers 503 on limited routes (see rate-limit.ts); the error event only needs logging once.
   redis?.on('error', () => {})
   const clock = overrides.clock ?? systemClock
+  const log = createLogger(config.log)
   return {
     config,
     db: connection.db,
     clock,
-    keyUsage: createKeyUsage(connection.db, config.keys.lastUsedFlushMs, (error) => console.error('last_used_at flush failed', error)),
+    log,
+    keyUsage: createKeyUsage(connection.db, config.keys.lastUsedFlushMs, (error) => log.error({ err: error }, 'last_used_at flush failed')),
     redis,
     readCache: createVersionedCache(config.readCacheEntries),
     dialect: connection.dialect,
@@ -66,7 +71,7 @@ export function createServices(config: Config, connection: Connection, overrides
     payouts: overrides.payouts ?? { sandbox: createSandboxPayoutProvider({ db: connection.db, clock, ...config.payouts }), live: null },
     mailer: overrides.mailer ?? (config.mail.smtpUrl
       ? createSmtpMailer(config.mail.smtpUrl, config.mail.from)
-      : createLogMailer((entry) => console.log(JSON.stringify({ msg: 'mail (no SMTP_URL set)', ...entry })))),
+      : createLogMailer((entry) => log.info(entry, 'mail not sent: no SMTP_URL set (the body is in the mails table)'))),
     secretBox: createSecretBox(loadOrCreateMasterKey(config.dataDir, config.secret)),
     jobs: createJobSignal(),
     outbound: createOutboundClient({ maxSocketsPerHost: config.webhooks.endpointConcurrency }),

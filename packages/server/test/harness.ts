@@ -82,7 +82,9 @@ export async function startTestEnv(dialect: Dialect, env: Record<string, string>
   const instances: { app: FastifyInstance; services: Services; worker: Worker | null }[] = []
   const spawnApp = async (extraEnv: Record<string, string> = {}, setup?: (app: FastifyInstance) => void | Promise<void>) => {
     const config = loadConfig({
-      DATABASE_URL: database.url, SX_DATA_DIR: database.dataDir, LOG_LEVEL: 'silent', KEY_LAST_USED_FLUSH_MS: '60000', JOB_POLL_MS: '50', ...env, ...extraEnv,
+      DATABASE_URL: database.url, SX_DATA_DIR: database.dataDir, LOG_LEVEL: 'silent', KEY_LAST_USED_FLUSH_MS: '60000', JOB_POLL_MS: '50',
+      // Every injected request comes from 127.0.0.1: per-address budgets out of reach unless a test sets them.
+      RATE_LIMIT_ANON: '1000000', RATE_LIMIT_BUYER: '1000000', ...env, ...extraEnv,
     })
     const connection = connect(config.db.url)
     if (instances.length === 0) await migrateToLatest(connection.db)

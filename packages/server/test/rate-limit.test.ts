@@ -126,6 +126,7 @@ for (const dialect of DIALECTS) {
     it('shares one budget across instances through Redis', async () => {
       const redisEnv = { REDIS_URL, RATE_LIMIT_WRITES: '10' }
       const [a, b] = [await env.spawnApp(redisEnv), await env.spawnApp(redisEnv)]
+      assert.equal((await client(a.app).get('/readyz')).statusCode, 200, 'ready with Redis up')
       const shop = await env.newShop()
       const onA = client(a.app, shop.keys.test)
       const onB = client(b.app, shop.keys.test)
@@ -185,6 +186,10 @@ for (const dialect of DIALECTS) {
           // Nothing that needs no budget depends on Redis.
           problem(await client(app).get('/v1/products'), 401, 'unauthenticated')
           assert.equal((await client(app).get('/healthz')).statusCode, 200)
+          // …but the instance is not ready: its /v1 routes cannot serve.
+          const notReady = await client(app).get('/readyz')
+          assert.match(problem(notReady, 503, 'unavailable').detail, /Redis/)
+          assert.match(String(notReady.headers['retry-after']), /^[1-9]\d*$/)
           assert.equal((await client(env.app, shop.keys.test).get('/v1/products')).json().data.length, 0, 'the refused POST stored nothing')
         })
       }

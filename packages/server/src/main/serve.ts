@@ -29,8 +29,8 @@ export async function work(config: Config): Promise<void> {
   const connection = connect(config.db.url)
   await migrateToLatest(connection.db)
   const services = createServices(config, connection)
-  const worker = startWorker(services, (error, context) => console.error('job failed', context, error))
-  console.log('sx worker running')
+  const worker = startWorker(services, (error, context) => services.log.error({ err: error, ...context }, 'job failed'))
+  services.log.info('sx worker running')
   onSignal(() => stopAll(services, worker))
 }
 

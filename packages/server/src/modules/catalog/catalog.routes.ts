@@ -67,7 +67,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ http: Config['http'] }> 
 
   app.post('/products/:id/stock', {
     bodyLimit: http.importBodyLimitBytes,
-    config: { ability: 'products:write', successStatus: 201 },
+    config: { ability: 'products:write', successStatus: 201, largeBody: true },
     schema: {
       operationId: 'importStock', tags, summary: 'Import stock items',
       description: 'Adds up to 100,000 items to a license_key or account product\'s pool in one transaction. Items already in the pool (sold or not) or repeated in the request count as `duplicates`.',
@@ -82,7 +82,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ http: Config['http'] }> 
     raw.removeAllContentTypeParsers()
     raw.addContentTypeParser('*', (_request, payload, done) => done(null, payload))
     raw.put('/products/:id/file', {
-      config: { ability: 'products:write' },
+      config: { ability: 'products:write', largeBody: true },
       schema: {
         operationId: 'uploadProductFile', tags, summary: 'Upload the file of a file_download product',
         description: "The request body is the file's bytes (any content type), `?filename=` its name. Buyers get a download link that expires (7 days, 5 downloads by default). Up to FILE_BODY_LIMIT_BYTES (512 MiB by default).",

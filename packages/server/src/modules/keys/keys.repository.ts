@@ -1,5 +1,5 @@
 import type { Insertable } from 'kysely'
-import type { DbOrTrx } from '../../db/database.ts'
+import type { DbOrTrx, Dialect } from '../../db/database.ts'
 import type { ApiKeysTable } from './keys.table.ts'
 
 type Scope = { shopId: string; livemode: boolean }
@@ -17,6 +17,19 @@ export function findActiveApiKey(db: DbOrTrx, scope: Scope, id: string) {
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
     .executeTakeFirst()
+}
+
+/**
+ * Active keys of a shop and mode, counted so that concurrent mints cannot both take the last slot:
+ * on PostgreSQL the active rows are locked first (the caller's own key is one of them, so there is
+ * always a row to queue on), and the count, a statement of its own, sees what the winner inserted.
+ * SQLite transactions take the write lock up front.
+ */
+export async function countActiveApiKeysLocked(trx: DbOrTrx, dialect: Dialect, scope: Scope): Promise<number> {
+  const active = () => trx.selectFrom('api_keys').where('shop_id', '=', scope.shopId).where('livemode', '=', scope.livemode ? 1 : 0).where('revoked_at', 'is', null)
+  if (dialect === 'postgres') await active().select('id').forUpdate().execute()
+  const row = await active().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  return Number(row.n)
 }
 
 export function listActiveApiKeys(db: DbOrTrx, scope: Scope, afterId: string | null, limit: number) {

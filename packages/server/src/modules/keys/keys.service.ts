@@ -3,14 +3,12 @@ import type { RequestContext } from '../../platform/context.ts'
 import type { DbOrTrx } from '../../db/database.ts'
 import { randomBase62, sha256Hex } from '../../platform/crypto.ts'
 import { AppError, invalidFields, notFound } from '../../platform/errors.ts'
-import type { Ability } from '../../platform/http/auth.ts'
+import { SECRET_LENGTH, type Ability } from '../../platform/http/auth.ts'
 import { readPage, toList, type PageQuery } from '../../platform/pagination.ts'
 import { isId, newId } from '../../platform/ids.ts'
 import type { CreateApiKeyBody, CreatedApiKey } from './keys.schemas.ts'
 import { toApiKey } from './keys.mappers.ts'
 import * as repo from './keys.repository.ts'
-
-const SECRET_LENGTH = 32
 
 /** Mints a key and returns its secret. Used by the API and by `sx init` (which has no calling key). */
 export async function mintApiKey(
@@ -42,9 +40,14 @@ export async function createApiKey(services: Services, ctx: RequestContext, body
   }
   const beyond = body.abilities.filter((a) => !auth.abilities.has(a))
   if (beyond.length > 0) throw new AppError('forbidden_scope', `A key cannot grant abilities it does not hold: ${beyond.join(', ')}.`)
-  return ctx.transact((trx) =>
-    mintApiKey(trx, { shopId: auth.shopId, livemode, name: body.name, abilities: body.abilities, now: services.clock.now() }),
-  )
+  const max = services.config.keys.maxActive
+  return ctx.transact(async (trx) => {
+    // A client minting in a loop (a bug, or a leaked key) would otherwise grow the key table without end.
+    if ((await repo.countActiveApiKeysLocked(trx, services.dialect, { shopId: auth.shopId, livemode })) >= max) {
+      throw new AppError('conflict', `This shop already has ${max} active ${livemode ? 'live' : 'test'}-mode API keys; revoke one before minting another.`)
+    }
+    return mintApiKey(trx, { shopId: auth.shopId, livemode, name: body.name, abilities: body.abilities, now: services.clock.now() })
+  })
 }
 
 export async function listApiKeys(services: Services, ctx: RequestContext, query: PageQuery) {

@@ -1,4 +1,5 @@
-// Operational endpoints, no auth: liveness, readiness (database reachable) and Prometheus metrics.
+// Operational endpoints, no auth: liveness, readiness (database and, when configured, Redis
+// reachable) and Prometheus metrics.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { sql } from 'kysely'
 import { Type } from 'typebox'
@@ -16,14 +17,22 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ metrics: Registry }> = as
 
   app.get('/readyz', {
     schema: {
-      operationId: 'readyz', tags, summary: 'Database is reachable',
+      operationId: 'readyz', tags, summary: 'Database (and Redis, when configured) reachable',
+      description: 'With REDIS_URL set, every /v1 route needs Redis for its rate limits, so an unreachable Redis makes the instance not ready.',
       response: { 200: StatusSchema, 503: problemResponse(503) },
     },
   }, async () => {
+    const { db, redis } = app.services
     try {
-      await sql`select 1`.execute(app.services.db)
+      await sql`select 1`.execute(db)
     } catch (error) {
       throw new AppError('unavailable', 'The database is not reachable.', { headers: { 'retry-after': '5' }, cause: error })
+    }
+    try {
+      // The client's command timeout (500 ms) bounds this during an outage.
+      if (redis) await redis.ping()
+    } catch (error) {
+      throw new AppError('unavailable', 'Redis (REDIS_URL) is not reachable: rate-limited routes answer 503 until it is.', { headers: { 'retry-after': '5' }, cause: error })
     }
     return { status: 'ok' as const }
   })

@@ -1,8 +1,10 @@
 // Bearer API keys. A key belongs to one shop and one mode and holds a set of abilities.
 import type { Db } from '../../db/database.ts'
 import { preparedQuery } from '../../db/prepared.ts'
+import type { FastifyRequest } from 'fastify'
 import { sha256Hex } from '../crypto.ts'
 import { AppError } from '../errors.ts'
+import { overAddressBudget, type AddressBudget } from './address-budgets.ts'
 
 export const ABILITIES = [
   'orders:read', 'orders:write', 'products:read', 'products:write', 'customers:read',
@@ -16,31 +18,71 @@ export type RouteAbility = Ability | 'all'
 
 export type Auth = Readonly<{ keyId: string; shopId: string; livemode: boolean; abilities: ReadonlySet<Ability> }>
 
-const SECRET_PATTERN = /^sx_(live|test)_[0-9A-Za-z]{24,128}$/
+/** Random base62 characters after `sx_live_` / `sx_test_`: every key is minted with exactly this many. */
+export const SECRET_LENGTH = 32
+const SECRET_PATTERN = new RegExp(`^sx_(live|test)_[0-9A-Za-z]{${SECRET_LENGTH}}$`)
 
 // Runs on every authenticated request, so it is compiled once. Revocation holds at once: no cache.
 const findActiveKeyByHash = preparedQuery((db) =>
   db.selectFrom('api_keys').select(['id', 'shop_id', 'livemode', 'abilities']).where('secret_hash', '=', '?').where('revoked_at', 'is', null),
 )
 
-const unauthenticated = (detail: string) =>
-  new AppError('unauthenticated', detail, { headers: { 'www-authenticate': 'Bearer realm="sx"' } })
+// A refused client may be a flood: closing the connection makes it pay a new handshake for its
+// next try, and keeps the server from holding thousands of idle refused connections.
+export const unauthenticated = (detail: string) =>
+  new AppError('unauthenticated', detail, { headers: { 'www-authenticate': 'Bearer realm="sx"', connection: 'close' } })
 
-/** Resolves the Authorization header to the key's shop, mode and abilities; 401 for anything else. */
-export async function authenticate(db: Db, header: string | undefined): Promise<Auth> {
-  if (!header) throw unauthenticated('Send an API key as "Authorization: Bearer sx_live_…" or "sx_test_…".')
+/**
+ * The secret of a well-formed `Authorization: Bearer sx_live_…|sx_test_…` header, or the 401 to
+ * answer. Costs no database work: anything not shaped like a minted key is refused here.
+ */
+export function readBearer(header: string | undefined): string | AppError {
+  if (!header) return unauthenticated('Send an API key as "Authorization: Bearer sx_live_…" or "sx_test_…".')
   const [scheme, secret, extra] = header.trim().split(/\s+/)
   if (scheme?.toLowerCase() !== 'bearer' || !secret || extra !== undefined) {
-    throw unauthenticated('The Authorization header must be "Bearer <api key>".')
+    return unauthenticated('The Authorization header must be "Bearer <api key>".')
   }
-  if (!SECRET_PATTERN.test(secret)) throw unauthenticated('That is not an sx API key.')
-  const [row] = await findActiveKeyByHash(db, sha256Hex(secret))
-  if (!row) throw unauthenticated('This API key is unknown or has been revoked.')
-  return {
-    keyId: row.id,
-    shopId: row.shop_id,
-    livemode: row.livemode === 1,
-    abilities: new Set(JSON.parse(row.abilities) as Ability[]),
+  if (!SECRET_PATTERN.test(secret)) return unauthenticated('That is not an sx API key.')
+  return secret
+}
+
+/** The active key whose secret hashes to `secretHash`, or null (unknown or revoked). */
+export async function findActiveKey(db: Db, secretHash: string): Promise<Auth | null> {
+  const [row] = await findActiveKeyByHash(db, secretHash)
+  if (!row) return null
+  return { keyId: row.id, shopId: row.shop_id, livemode: row.livemode === 1, abilities: new Set(JSON.parse(row.abilities) as Ability[]) }
+}
+
+/** Keys this process accepted lately, by hash; past this many the oldest is forgotten. */
+const RECENT_KEYS = 10_000
+
+/**
+ * Authentication with a per-address budget for failures. A request without a usable key (none,
+ * malformed, unknown, revoked) spends one unit of its address's budget; an address over budget is
+ * answered 429 before any lookup, so a flood of made-up keys stops costing the database anything.
+ * Real keys keep their own budgets: a key this process accepted recently is still looked up (and
+ * served) from a blocked address, so a flood from a shared address (NAT, the same host) does not
+ * lock out the merchant whose key is in use there; a key it has not seen waits out the window.
+ */
+export function createAuthenticator(db: Db, failures: AddressBudget): (request: FastifyRequest) => Promise<Auth> {
+  const recentKeys = new Set<string>()
+  return async function authenticate(request) {
+    const secret = readBearer(request.headers.authorization)
+    const hash = typeof secret === 'string' ? sha256Hex(secret) : null
+    const wait = failures.blockedFor(request)
+    if (wait > 0 && !(hash && recentKeys.has(hash))) throw overAddressBudget('requests without a valid API key', wait)
+    const auth = hash ? await findActiveKey(db, hash) : null
+    if (auth) {
+      if (!recentKeys.has(hash!)) {
+        if (recentKeys.size >= RECENT_KEYS) recentKeys.delete(recentKeys.values().next().value!)
+        recentKeys.add(hash!)
+      }
+      return auth
+    }
+    // The answer is a refusal either way: a counter store outage must not turn it into a 503.
+    const over = await failures.spend(request).catch(() => 0)
+    if (over > 0) throw overAddressBudget('requests without a valid API key', over)
+    throw typeof secret === 'string' ? unauthenticated('This API key is unknown or has been revoked.') : secret
   }
 }
 

@@ -4,11 +4,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Services } from '../../services.ts'
 import type { RequestContext } from '../context.ts'
 import { AppError } from '../errors.ts'
-import { assertAbility, authenticate, type Auth, type RouteAbility } from './auth.ts'
+import { createAddressBudget, overAddressBudget } from './address-budgets.ts'
+import { assertAbility, createAuthenticator, type Auth, type RouteAbility } from './auth.ts'
 import { claimKey, completeKey, fingerprint, readIdempotencyKey, releaseKey, sendReplay, type IdempotencyClaim } from './idempotency.ts'
 import { registerRateLimits } from './rate-limit.ts'
 import { registerResponseCache } from './response-cache.ts'
 import { addRouteHook } from './route-hooks.ts'
+import { registerBodyDeadlines } from './timeouts.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -28,19 +30,28 @@ declare module 'fastify' {
 
 const JSON_TYPE = 'application/json; charset=utf-8'
 
-export async function registerPipeline(app: FastifyInstance, services: Services): Promise<void> {
+export type Pipeline = {
+  /** onRequest hook of the buyer pages: a per-address budget stands in for the API key they lack. */
+  buyerPageBudget(request: FastifyRequest): Promise<void>
+}
+
+export async function registerPipeline(app: FastifyInstance, services: Services): Promise<Pipeline> {
   const { db, clock } = services
+  const limits = services.config.rateLimit
   app.decorateRequest('auth', null)
   app.decorateRequest('idempotency', null)
   app.decorateRequest('ctx', null as unknown as RequestContext)
-  const checkRateLimit = await registerRateLimits(app, services.config.rateLimit, services.redis, services.config.redis.keyPrefix)
+  const checkRateLimit = await registerRateLimits(app, limits, services.redis, services.config.redis.keyPrefix)
+  const authenticate = createAuthenticator(db, createAddressBudget(app, 'anon', limits.anonymousPerWindow, limits.windowSeconds))
+  const buyerPages = createAddressBudget(app, 'pages', limits.buyerPagesPerWindow, limits.windowSeconds)
   registerResponseCache(app, db, services.readCache)
+  registerBodyDeadlines(app, services.config.http)
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
     const ability = request.routeOptions.config.ability
     if (!ability) return
-    const auth = await authenticate(db, request.headers.authorization)
+    const auth = await authenticate(request)
     request.auth = auth
     services.keyUsage.touch(auth.keyId, clock.now())
     assertAbility(auth, ability)
@@ -103,5 +114,19 @@ export async function registerPipeline(app: FastifyInstance, services: Services)
     // rather than at its worker's next poll.
     services.jobs.nudge()
     return result as T
+  }
+
+  return {
+    async buyerPageBudget(request) {
+      const blocked = buyerPages.blockedFor(request)
+      if (blocked > 0) throw overAddressBudget('buyer page requests', blocked)
+      let over: number
+      try {
+        over = await buyerPages.spend(request)
+      } catch (error) {
+        throw new AppError('unavailable', 'Rate limiting is unavailable; try again shortly.', { headers: { 'retry-after': '5' }, cause: error })
+      }
+      if (over > 0) throw overAddressBudget('buyer page requests', over)
+    },
   }
 }

@@ -93,13 +93,13 @@ describe('createSmtpMailer', () => {
 })
 
 describe('createLogMailer', () => {
-  it('logs to, subject and text and succeeds', async () => {
+  it('logs recipient, subject and id only (never the body, which holds goods and links) and succeeds', async () => {
     const entries: object[] = []
     const mailer = createLogMailer((entry) => entries.push(entry))
-    const message = { to: 'buyer@example.com', subject: 'Hi', text: 'Body', html: '<p>Body</p>', messageId: '<a@sx.test>' }
+    const message = { to: 'buyer@example.com', subject: 'Hi', text: 'KEY-SECRET http://x/o/tok', html: '<p>KEY-SECRET</p>', messageId: '<a@sx.test>' }
     const result = await mailer.send(message)
     assert.deepEqual(result, { ok: true, transport: 'log', messageId: '<a@sx.test>' })
-    assert.deepEqual(entries, [{ to: 'buyer@example.com', subject: 'Hi', text: 'Body' }])
+    assert.deepEqual(entries, [{ to: 'buyer@example.com', subject: 'Hi', mail_id: '<a@sx.test>' }])
   })
 
   it('makes up a Message-ID when none is given', async () => {

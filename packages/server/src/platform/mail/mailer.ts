@@ -1,4 +1,4 @@
-// Outgoing mail behind one port: SMTP when the operator configured a server, a log line otherwise.
+// Outgoing mail behind one port: SMTP when the operator configured a server, a log line (no body) otherwise.
 // A send never throws for a failure the caller should plan for; it says whether trying again can help.
 import { randomUUID } from 'node:crypto'
 import nodemailer, { type NodemailerError } from 'nodemailer'
@@ -56,12 +56,16 @@ export function createSmtpMailer(url: string, from: string): Mailer {
   }
 }
 
-/** For installs without SMTP: the message goes to the log, where the operator can still read it. */
-export function createLogMailer(log: (entry: object) => void): Mailer {
+/**
+ * For installs without SMTP: the message is only logged, by recipient, subject and id. Its body
+ * carries the buyer's goods and links, so it stays in the `mails` row, never in the process output.
+ */
+export function createLogMailer(log: (entry: { to: string; subject: string; mail_id: string }) => void): Mailer {
   return {
     async send(message) {
-      log({ to: message.to, subject: message.subject, text: message.text })
-      return { ok: true, transport: 'log', messageId: message.messageId ?? `<${randomUUID()}@sx.log>` }
+      const messageId = message.messageId ?? `<${randomUUID()}@sx.log>`
+      log({ to: message.to, subject: message.subject, mail_id: messageId })
+      return { ok: true, transport: 'log', messageId }
     },
     close() {},
   }

@@ -1,0 +1,56 @@
+// Slow clients. A request's headers must arrive within REQUEST_TIMEOUT_MS, and then its body
+// within REQUEST_TIMEOUT_MS (UPLOAD_TIMEOUT_MS on routes that take large bodies); otherwise the
+// client gets a 408 and the connection is closed, so a trickle of bytes cannot hold a connection.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Config } from '../../config.ts'
+import { addRouteHook } from './route-hooks.ts'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Takes large bodies (stock import, file upload): its body may take UPLOAD_TIMEOUT_MS to arrive. */
+    largeBody?: boolean
+  }
+}
+
+// What Node itself answers when its own request timeout fires (a connection-level answer, not problem+json).
+const REQUEST_TIMEOUT_RESPONSE = 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/**
+ * fastify server options. Node enforces the headers deadline itself and, as a backstop, drops any
+ * request still incomplete after the longest deadline; the per-route body deadlines are ours
+ * (Node has one request timeout for the whole server). Node looks at connections every second.
+ */
+export function serverTimeouts(http: Config['http']) {
+  const longest = Math.max(http.requestTimeoutMs, http.uploadTimeoutMs)
+  return {
+    requestTimeout: longest,
+    http: { requestTimeout: longest, headersTimeout: http.requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, http.requestTimeoutMs) },
+  }
+}
+
+export function registerBodyDeadlines(app: FastifyInstance, http: Config['http']): void {
+  app.addHook('onRoute', (route) => {
+    if (![route.method].flat().some((method) => BODY_METHODS.has(method))) return
+    addRouteHook(route, 'onRequest', bodyDeadline(route.config?.largeBody ? http.uploadTimeoutMs : http.requestTimeoutMs))
+  })
+}
+
+function bodyDeadline(ms: number) {
+  return function startBodyDeadline(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+    const raw = request.raw
+    // Already whole (most bodies come with their headers), or an injected request with no socket.
+    if (raw.complete !== false) return done()
+    const timer = setTimeout(() => {
+      if (raw.complete) return
+      request.log.info({ timeout_ms: ms }, 'request body too slow: connection closed')
+      if (!reply.raw.headersSent) raw.socket.write(REQUEST_TIMEOUT_RESPONSE)
+      raw.socket.destroy()
+    }, ms)
+    timer.unref()
+    const stop = () => clearTimeout(timer)
+    raw.once('end', stop)
+    raw.once('close', stop)
+    done()
+  }
+}
