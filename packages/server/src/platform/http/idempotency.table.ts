@@ -7,7 +7,7 @@ export interface IdempotencyKeysTable {
   /** in_progress | completed */
   state: string
   status_code: number | null
-  /** The exact response bytes, replayed as they were. */
+  /** The response bytes, sealed with SX_SECRET (secret-box), without the secrets shown once; replayed as stored. */
   response_body: string | null
   response_type: string | null
   created_at: number

@@ -5,7 +5,7 @@ import type { Services } from '../../services.ts'
 import type { RequestContext } from '../context.ts'
 import { AppError } from '../errors.ts'
 import { assertAbility, authenticate, type Auth, type RouteAbility } from './auth.ts'
-import { claimKey, completeKey, fingerprint, readIdempotencyKey, releaseKey, sendReplay, type IdempotencyClaim } from './idempotency.ts'
+import { claimKey, completeKey, fingerprint, readIdempotencyKey, releaseKey, sendReplay, withoutShownOnce, type IdempotencyClaim } from './idempotency.ts'
 import { registerRateLimits } from './rate-limit.ts'
 import { registerResponseCache } from './response-cache.ts'
 import { addRouteHook } from './route-hooks.ts'
@@ -18,6 +18,8 @@ declare module 'fastify' {
     successStatus?: number
     /** 400 when the Idempotency-Key header is missing (writes that move money). */
     idempotencyRequired?: boolean
+    /** Secrets the success answer shows this once: left out of the stored answer, so a replay omits them (`secret_omitted: true`). */
+    shownOnce?: readonly string[]
   }
   interface FastifyRequest {
     auth: Auth | null
@@ -29,7 +31,7 @@ declare module 'fastify' {
 const JSON_TYPE = 'application/json; charset=utf-8'
 
 export async function registerPipeline(app: FastifyInstance, services: Services): Promise<void> {
-  const { db, clock } = services
+  const { db, clock, secretBox } = services
   app.decorateRequest('auth', null)
   app.decorateRequest('idempotency', null)
   app.decorateRequest('ctx', null as unknown as RequestContext)
@@ -71,7 +73,7 @@ export async function registerPipeline(app: FastifyInstance, services: Services)
       })
     }
     const scope = { shopId: request.auth!.shopId, livemode: request.auth!.livemode ? 1 : 0, key }
-    const outcome = await claimKey(db, scope, fingerprint(request), clock.now())
+    const outcome = await claimKey(db, secretBox, scope, fingerprint(request), clock.now())
     if ('replay' in outcome) return sendReplay(reply, outcome.replay, request.id)
     request.idempotency = { ...scope, completed: false }
   }
@@ -83,7 +85,7 @@ export async function registerPipeline(app: FastifyInstance, services: Services)
     if (!claim || claim.completed) return payload
     claim.completed = true
     if (reply.statusCode >= 500 || typeof payload !== 'string') await releaseKey(db, claim)
-    else await completeKey(db, claim, { status: reply.statusCode, body: payload, contentType: String(reply.getHeader('content-type') ?? JSON_TYPE) })
+    else await completeKey(db, secretBox, claim, { status: reply.statusCode, body: payload, contentType: String(reply.getHeader('content-type') ?? JSON_TYPE) })
     return payload
   }
 
@@ -93,7 +95,9 @@ export async function registerPipeline(app: FastifyInstance, services: Services)
     const result = await db.transaction().execute(async (trx) => {
       const value = await work(trx)
       if (claim && !claim.completed) {
-        await completeKey(trx, claim, { status: reply.statusCode, body: String(reply.serialize(value)), contentType: JSON_TYPE })
+        const shownOnce = request.routeOptions.config.shownOnce
+        const answer = shownOnce ? withoutShownOnce(value, shownOnce) : value
+        await completeKey(trx, secretBox, claim, { status: reply.statusCode, body: String(reply.serialize(answer)), contentType: JSON_TYPE })
         stored = true
       }
       return value
