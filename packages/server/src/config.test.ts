@@ -12,6 +12,9 @@ describe('loadConfig', () => {
     assert.equal(config.http.importBodyLimitBytes, 16 * 1024 * 1024)
     assert.deepEqual(config.rateLimit, { readsPerWindow: 600, writesPerWindow: 120, windowSeconds: 60 })
     assert.equal(config.redis.url, null)
+    assert.deepEqual(config.retention, { eventsDays: 30, webhookDeliveriesDays: 30 })
+    assert.deepEqual(loadConfig({ EVENTS_RETENTION_DAYS: '0', WEBHOOK_DELIVERIES_RETENTION_DAYS: '7' }).retention, { eventsDays: 0, webhookDeliveriesDays: 7 })
+    assert.throws(() => loadConfig({ EVENTS_RETENTION_DAYS: '-1' }), /EVENTS_RETENTION_DAYS/)
     assert.ok(Object.isFrozen(config) && Object.isFrozen(config.http))
   })
 
