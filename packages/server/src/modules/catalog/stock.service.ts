@@ -20,7 +20,11 @@ export async function importStock(services: Services, ctx: RequestContext, produ
       throw invalidFields({ items: [`${product.type} products do not take stock items; only license_key and account products do`] })
     }
     const now = services.clock.now()
-    const rows = unique.map(([hash, value]) => ({
+    // Sealing costs more than the rest of an item's import: items the pool already holds (a list
+    // imported again) are not sealed only to be skipped. The unique index still decides for items
+    // a concurrent import adds meanwhile.
+    const known = await repo.knownStockDigests(trx, productId, unique.map(([hash]) => hash))
+    const rows = unique.filter(([hash]) => !known.has(hash)).map(([hash, value]) => ({
       id: newId('stockItem'),
       shop_id: ctx.auth.shopId,
       livemode: ctx.auth.livemode ? 1 : 0,
