@@ -70,6 +70,10 @@ for (const dialect of DIALECTS) {
       const pool = await post('/v1/products', sampleProduct({ name: 'Game key' }))
       const items = Array.from({ length: 3 }, () => `POOL-ITEM-${randomUUID()}`)
       await post(`/v1/products/${pool.id}/stock`, { items })
+      // A one-item import: a plain hash of its request (the idempotency fingerprint) would confirm a guessed item.
+      const single = `POOL-ITEM-${randomUUID()}`
+      await post(`/v1/products/${pool.id}/stock`, { items: [single] })
+      const plainFingerprint = sha256Hex(`POST /v1/products/${pool.id}/stock\n${canonicalJson({ items: [single] })}`)
       const placed = await post('/v1/orders', { customer_email: 'buyer@example.com', items: [{ product_id: pool.id, qty: 1 }, { product_id: dynamic.id, qty: 1 }] })
       await post(`/v1/test_helpers/orders/${placed.id}/pay`, {}, 200)
       const done = await settle(api, placed.id)
@@ -86,7 +90,7 @@ for (const dialect of DIALECTS) {
         minted.secret, minted.secret.slice('sx_test_'.length),
         hook.signing_secret, hook.signing_secret.slice('whsec_'.length), rotated.signing_secret, rotated.signing_secret.slice('whsec_'.length),
         dynamic.signing_secret, dynamic.signing_secret.slice('whsec_'.length),
-        ...items, dynamicGood,
+        ...items, single, dynamicGood, plainFingerprint, ...[...items, single].map((item) => sha256Hex(item)),
       ]
       for (const secret of secrets) assert.equal(typeof secret, 'string')
       const dump = await dumpText(env.services.db, dialect)

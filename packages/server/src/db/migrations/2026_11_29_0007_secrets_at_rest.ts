@@ -3,7 +3,9 @@
 // is sealed (AES-256-GCM under SX_SECRET) and pool items are keyed by an HMAC instead of a plain
 // SHA-256: pool items, delivered goods on order lines, event payloads (orders carry their goods),
 // mail bodies (delivery mails carry them too) and stored idempotent answers, from which the secrets
-// shown once (API key, signing secrets) are removed. Plus the indexes the retention job deletes by.
+// shown once (API key, signing secrets) are removed; their fingerprints (a plain SHA-256 of the
+// request, which for a one-item stock import would confirm a guessed item) become keyed. Plus the
+// indexes the retention job deletes by.
 //
 // Sealing needs the master key, which a migration cannot import: the caller hands in `seal` and
 // `digest` (the secret box), so this file stays free of app code.
@@ -26,8 +28,11 @@ export function secretsAtRest(atRest: AtRest): Migration {
       await rewrite(db, 'events', [{ name: 'id' }], (row) => ({ data: seal(row.data) }), ['data'])
       await rewrite(db, 'mails', [{ name: 'id' }],
         (row) => ({ body_text: seal(row.body_text), body_html: row.body_html === null ? null : seal(row.body_html) }), ['body_text', 'body_html'])
+      // Fingerprints become keyed too (HMAC of the old SHA-256, as the app now computes them), so
+      // replays of requests made before the upgrade still match.
       await rewrite(db, 'idempotency_keys', [{ name: 'shop_id' }, { name: 'livemode', integer: true }, { name: 'idem_key' }],
-        (row) => (row.response_body === null ? null : { response_body: seal(withoutSecrets(row.response_body)) }), ['response_body'])
+        (row) => ({ fingerprint: digest(row.fingerprint), response_body: row.response_body === null ? null : seal(withoutSecrets(row.response_body)) }),
+        ['fingerprint', 'response_body'])
 
       // The retention job deletes old rows by age, a bounded batch at a time.
       await db.schema.createIndex('events_by_age').on('events').column('created_at').execute()

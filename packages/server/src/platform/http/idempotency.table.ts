@@ -2,7 +2,7 @@ export interface IdempotencyKeysTable {
   shop_id: string
   livemode: number
   idem_key: string
-  /** SHA-256 of method, path and canonical body. */
+  /** Keyed digest (secret-box HMAC) of the SHA-256 of method, path and canonical body. */
   fingerprint: string
   /** in_progress | completed */
   state: string

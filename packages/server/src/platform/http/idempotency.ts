@@ -33,9 +33,13 @@ export function readIdempotencyKey(request: FastifyRequest): string | null {
   return key
 }
 
-/** Same method + path + body (key order and whitespace ignored) ⇒ same fingerprint. */
-export function fingerprint(request: FastifyRequest): string {
-  return sha256Hex(`${request.method} ${request.url.split('?')[0]}\n${canonicalJson(request.body ?? null)}`)
+/**
+ * Same method + path + body (key order and whitespace ignored) ⇒ same fingerprint. Keyed (the
+ * secret box's HMAC over the SHA-256): a plain hash of a small body (one stock item) would let a
+ * copy of the database confirm a guessed value.
+ */
+export function fingerprint(request: FastifyRequest, box: Pick<SecretBox, 'digest'>): string {
+  return box.digest(sha256Hex(`${request.method} ${request.url.split('?')[0]}\n${canonicalJson(request.body ?? null)}`))
 }
 
 /** Claims the key, or answers with the stored response, or refuses with 409. */

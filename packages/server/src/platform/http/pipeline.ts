@@ -73,7 +73,7 @@ export async function registerPipeline(app: FastifyInstance, services: Services)
       })
     }
     const scope = { shopId: request.auth!.shopId, livemode: request.auth!.livemode ? 1 : 0, key }
-    const outcome = await claimKey(db, secretBox, scope, fingerprint(request), clock.now())
+    const outcome = await claimKey(db, secretBox, scope, fingerprint(request, secretBox), clock.now())
     if ('replay' in outcome) return sendReplay(reply, outcome.replay, request.id)
     request.idempotency = { ...scope, completed: false }
   }
