@@ -19,8 +19,9 @@ import { PRODUCT_TYPES, POOL_TYPES } from '../packages/server/src/modules/catalo
 import { slugify } from '../packages/server/src/modules/catalog/slug.ts'
 import { initShop } from '../packages/server/src/modules/shops/index.ts'
 import { sha256Hex } from '../packages/server/src/platform/crypto.ts'
+import type { SecretBox } from '../packages/server/src/platform/secret-box.ts'
 import { newId } from '../packages/server/src/platform/ids.ts'
-import { closeServices, createServices, type Services } from '../packages/server/src/services.ts'
+import { closeServices, createServices, openSecretBox, type Services } from '../packages/server/src/services.ts'
 import { startWorker } from '../packages/server/src/worker.ts'
 
 export type Sx = { app: FastifyInstance; services: Services; url: string; shopId: string; testKey: string; close(): Promise<void> }
@@ -42,7 +43,7 @@ export async function startSx(options: { worker?: { onError(error: unknown, cont
   const dir = mkdtempSync(join(tmpdir(), 'sx-bench-'))
   const config = loadConfig({ ...BENCH_ENV, DATABASE_URL: `sqlite:${join(dir, 'sx.db')}`, SX_DATA_DIR: dir })
   const connection = connect(config.db.url)
-  await migrateToLatest(connection.db)
+  await migrateToLatest(connection.db, openSecretBox(config))
   const services = createServices(config, connection)
   const app = await buildApp(services)
   const url = await listen(app)
@@ -61,7 +62,7 @@ export async function startSx(options: { worker?: { onError(error: unknown, cont
 
 /** Another sx on the same database file with extra settings (e.g. the read cache turned off). */
 export async function startSxReplica(sx: Sx, env: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
-  const config = loadConfig({ ...BENCH_ENV, DATABASE_URL: sx.services.config.db.url, ...env })
+  const config = loadConfig({ ...BENCH_ENV, DATABASE_URL: sx.services.config.db.url, SX_DATA_DIR: sx.services.config.dataDir, ...env })
   const services = createServices(config, connect(config.db.url))
   const app = await buildApp(services)
   return { url: await listen(app), close: async () => { await app.close(); await closeServices(services) } }
@@ -77,7 +78,7 @@ async function listen(app: FastifyInstance): Promise<string> {
  * `itemsPerPool` available stock items on each pool product (so the derived-stock subquery counts
  * real rows). Types rotate, so every page of the list mixes pool and counter products.
  */
-export async function seedProducts(db: Db, shopId: string, count: number, itemsPerPool: number): Promise<void> {
+export async function seedProducts(db: Db, box: SecretBox, shopId: string, count: number, itemsPerPool: number): Promise<void> {
   const BATCH = 500
   const now = Date.now()
   await db.transaction().execute(async (trx) => {
@@ -101,8 +102,9 @@ export async function seedProducts(db: Db, shopId: string, count: number, itemsP
         for (let k = 1; pool && k <= itemsPerPool; k++) {
           const value = `SEED-${id.slice(-10)}-${String(k).padStart(4, '0')}`
           items.push({
-            id: newId('stockItem'), shop_id: shopId, livemode: 0, product_id: id, value,
-            value_hash: sha256Hex(value), status: 'available', order_id: null, created_at: now,
+            // Stored as the import stores them: sealed, keyed by an HMAC.
+            id: newId('stockItem'), shop_id: shopId, livemode: 0, product_id: id, value: box.seal(value),
+            value_hash: box.digest(value), status: 'available', order_id: null, created_at: now,
           })
         }
       }
@@ -335,7 +337,7 @@ export function auditPool(dbFile: string, productId: string): PoolAudit {
   const db = new SqliteDatabase(dbFile, { readonly: true, fileMustExist: true })
   try {
     const byStatus = db.prepare('select status, count(*) as n from stock_items where product_id = ? group by status').all(productId) as { status: string; n: number }[]
-    const taken = db.prepare(`select count(*) as n, count(distinct value) as d, sum(order_id is null) as orphans
+    const taken = db.prepare(`select count(*) as n, count(distinct value_hash) as d, sum(order_id is null) as orphans
       from stock_items where product_id = ? and status in ('reserved', 'sold')`).get(productId) as { n: number; d: number; orphans: number | null }
     const perOrder = db.prepare('select order_id, count(*) as n from stock_items where product_id = ? and order_id is not null group by order_id')
       .all(productId) as { order_id: string; n: number }[]

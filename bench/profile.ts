@@ -16,7 +16,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 8)
 
 const sx = await startSx()
 try {
-  await seedProducts(sx.services.db, sx.shopId, 10_000, 5)
+  await seedProducts(sx.services.db, sx.services.secretBox, sx.shopId, 10_000, 5)
   const auth: Record<string, string> = { authorization: `Bearer ${sx.testKey}` }
   let url = sx.url + path
   let request: LoadRequest = {}

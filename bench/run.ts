@@ -242,7 +242,7 @@ async function main(): Promise<void> {
 
   const sx = await startSx()
   try {
-    const seed = await timed(() => seedProducts(sx.services.db, sx.shopId, SEED_PRODUCTS, ITEMS_PER_POOL_PRODUCT))
+    const seed = await timed(() => seedProducts(sx.services.db, sx.services.secretBox, sx.shopId, SEED_PRODUCTS, ITEMS_PER_POOL_PRODUCT))
     console.log(`seeded ${SEED_PRODUCTS} products (+${ITEMS_PER_POOL_PRODUCT} stock items per pool product) in ${seed.ms} ms`)
     const auth = { authorization: `Bearer ${sx.testKey}` }
     const listBody = await getJson(sx.url + LIST_PATH, sx.testKey)

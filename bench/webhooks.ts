@@ -112,7 +112,7 @@ type Patch = { url: string; headers: Record<string, string>; request: LoadReques
 /** PATCHes of one product's name, each answered 200 and each writing one `product.updated` event. */
 async function patchTarget(sx: Sx): Promise<Patch> {
   // Inserted as the seed does, not POSTed: no product.created event, so exactly EVENTS events go out.
-  await seedProducts(sx.services.db, sx.shopId, 1, 0)
+  await seedProducts(sx.services.db, sx.services.secretBox, sx.shopId, 1, 0)
   const product = await sx.services.db.selectFrom('products').select('id').where('shop_id', '=', sx.shopId).executeTakeFirstOrThrow()
   return {
     url: `${sx.url}/v1/products/${product.id}`,

@@ -17,6 +17,9 @@ describe('loadConfig', () => {
     assert.equal(config.http.trustProxy, false)
     assert.equal(config.keys.maxActive, 100)
     assert.equal(config.redis.url, null)
+    assert.deepEqual(config.retention, { eventsDays: 30, webhookDeliveriesDays: 30 })
+    assert.deepEqual(loadConfig({ EVENTS_RETENTION_DAYS: '0', WEBHOOK_DELIVERIES_RETENTION_DAYS: '7' }).retention, { eventsDays: 0, webhookDeliveriesDays: 7 })
+    assert.throws(() => loadConfig({ EVENTS_RETENTION_DAYS: '-1' }), /EVENTS_RETENTION_DAYS/)
     assert.ok(Object.isFrozen(config) && Object.isFrozen(config.http))
   })
 

@@ -75,6 +75,13 @@ export type Config = Readonly<{
     concurrency: number
     endpointConcurrency: number
   }>
+  /** How long the housekeeping job keeps history, in days; 0 keeps it for ever. */
+  retention: Readonly<{
+    /** Events (GET /v1/events, what webhooks carry), once relayed to the endpoints. */
+    eventsDays: number
+    /** The webhook attempt log and finished send-queue rows. */
+    webhookDeliveriesDays: number
+  }>
   payouts: Readonly<{
     /** How often a payout or refund on its way is checked with the provider. */
     pollMs: number
@@ -199,6 +206,10 @@ export function loadConfig(env: Env = process.env): Config {
       rotationOverlapSeconds: int('WEBHOOK_ROTATION_OVERLAP_SECONDS', 24 * 3600, 0),
       concurrency: int('WEBHOOK_CONCURRENCY', 64, 1, 1024),
       endpointConcurrency: int('WEBHOOK_ENDPOINT_CONCURRENCY', 8, 1, 256),
+    },
+    retention: {
+      eventsDays: int('EVENTS_RETENTION_DAYS', 30, 0, 36_500),
+      webhookDeliveriesDays: int('WEBHOOK_DELIVERIES_RETENTION_DAYS', 30, 0, 36_500),
     },
     payouts: {
       pollMs: int('PAYOUT_POLL_MS', 2000, 10, 3_600_000),

@@ -31,7 +31,7 @@ export type Services = Readonly<{
   /** Money out (payouts, refunds): the sandbox for test keys; live needs a configured provider (none ships yet). */
   payouts: PayoutProviders
   mailer: Mailer
-  /** Encrypts secrets stored in the database (product signing secrets). */
+  /** Seals what is stored but must not be readable from a copy of the database (signing secrets, goods, stored answers). */
   secretBox: SecretBox
   /** Wakes this process's job worker and webhook dispatcher; request transactions call it after every commit. */
   jobs: JobSignal
@@ -44,6 +44,11 @@ export type JobSignal = { nudge(): void; onNudge(listener: () => void): void }
 function createJobSignal(): JobSignal {
   const listeners: (() => void)[] = []
   return { nudge: () => listeners.forEach((listener) => listener()), onNudge: (listener) => void listeners.push(listener) }
+}
+
+/** The secret box under the operator's master key (SX_SECRET, or the data folder's key file). Migrations need it too. */
+export function openSecretBox(config: Config): SecretBox {
+  return createSecretBox(loadOrCreateMasterKey(config.dataDir, config.secret))
 }
 
 export type ServiceOverrides = Partial<Pick<Services, 'clock' | 'mailer' | 'payments' | 'payouts'>>
@@ -72,7 +77,7 @@ export function createServices(config: Config, connection: Connection, overrides
     mailer: overrides.mailer ?? (config.mail.smtpUrl
       ? createSmtpMailer(config.mail.smtpUrl, config.mail.from)
       : createLogMailer((entry) => log.info(entry, 'mail not sent: no SMTP_URL set (the body is in the mails table)'))),
-    secretBox: createSecretBox(loadOrCreateMasterKey(config.dataDir, config.secret)),
+    secretBox: openSecretBox(config),
     jobs: createJobSignal(),
     outbound: createOutboundClient({ maxSocketsPerHost: config.webhooks.endpointConcurrency }),
   }

@@ -7,6 +7,7 @@ import { orderJobHandlers } from './modules/orders/index.ts'
 import { createWebhookDispatcher } from './modules/webhooks/index.ts'
 import { refundJobHandlers } from './modules/refunds/index.ts'
 import { payoutJobHandlers } from './modules/payouts/index.ts'
+import { HOUSEKEEPING_JOB, housekeepingHandlers, scheduleHousekeeping } from './housekeeping.ts'
 
 export type Worker = { stop(): Promise<void> }
 
@@ -15,7 +16,7 @@ export function startWorker(services: Services, log: (error: unknown, context: o
     db: services.db,
     dialect: services.dialect,
     clock: services.clock,
-    handlers: { ...orderJobHandlers(services), ...refundJobHandlers(services), ...payoutJobHandlers(services) },
+    handlers: { ...orderJobHandlers(services), ...refundJobHandlers(services), ...payoutJobHandlers(services), ...housekeepingHandlers(services) },
     pollMs: services.config.jobs.pollMs,
     leaseMs: services.config.jobs.leaseMs,
     concurrency: services.config.jobs.concurrency,
@@ -28,9 +29,10 @@ export function startWorker(services: Services, log: (error: unknown, context: o
   })
   runner.start()
   dispatcher.start()
+  const scheduled = scheduleHousekeeping(services).catch((error) => log(error, { job: HOUSEKEEPING_JOB }))
   return {
     async stop() {
-      await Promise.all([runner.stop(), dispatcher.stop()])
+      await Promise.all([runner.stop(), dispatcher.stop(), scheduled])
     },
   }
 }

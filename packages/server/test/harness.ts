@@ -13,7 +13,7 @@ import { connect } from '../src/db/connect.ts'
 import type { Dialect } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
 import { initShop, type InitResult } from '../src/modules/shops/index.ts'
-import { closeServices, createServices, type ServiceOverrides, type Services } from '../src/services.ts'
+import { closeServices, createServices, openSecretBox, type ServiceOverrides, type Services } from '../src/services.ts'
 import { startWorker } from '../src/worker.ts'
 import type { Worker } from '../src/worker.ts'
 import { createLogMailer } from '../src/platform/mail/mailer.ts'
@@ -87,7 +87,7 @@ export async function startTestEnv(dialect: Dialect, env: Record<string, string>
       RATE_LIMIT_ANON: '1000000', RATE_LIMIT_BUYER: '1000000', ...env, ...extraEnv,
     })
     const connection = connect(config.db.url)
-    if (instances.length === 0) await migrateToLatest(connection.db)
+    if (instances.length === 0) await migrateToLatest(connection.db, openSecretBox(config))
     const doubles = config.mail.smtpUrl ? { payments: TEST_DOUBLES.payments } : TEST_DOUBLES
     const sandboxPayouts = createSandboxPayoutProvider({ db: connection.db, clock: overrides.clock ?? systemClock, ...config.payouts })
     const payouts = { sandbox: sandboxPayouts, live: { ...sandboxPayouts, id: 'live-test-double' } }

@@ -27,5 +27,7 @@ export async function settle(api: Client, id: string, done: (o: any) => boolean 
   return last
 }
 
-export const eventsOf = (env: TestEnv, shopId: string) =>
-  env.services.db.selectFrom('events').select(['type', 'data']).where('shop_id', '=', shopId).orderBy('id').execute()
+/** The shop's events, oldest first, with their payloads opened (they are stored sealed). */
+export const eventsOf = async (env: TestEnv, shopId: string) =>
+  (await env.services.db.selectFrom('events').select(['type', 'data']).where('shop_id', '=', shopId).orderBy('id').execute())
+    .map((event) => ({ type: event.type, data: env.services.secretBox.open(event.data) }))

@@ -40,7 +40,7 @@ for (const dialect of DIALECTS) {
 
       const events = await env.services.db.selectFrom('events').select(['type', 'data']).where('shop_id', '=', shop.shop.id).orderBy('id').execute()
       assert.deepEqual(events.map((e) => e.type), ['product.created', 'product.updated', 'product.deleted'])
-      assert.equal(JSON.parse(events[1]!.data).price_cents, 9900)
+      assert.equal(JSON.parse(env.services.secretBox.open(events[1]!.data)).price_cents, 9900)
     })
 
     it('derives unique slugs per shop and mode', async () => {

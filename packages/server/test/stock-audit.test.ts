@@ -6,7 +6,8 @@ import { after, before, describe, it } from 'node:test'
 import { Migrator, sql } from 'kysely'
 import { connect } from '../src/db/connect.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
-import { MIGRATIONS } from '../src/db/migrations/index.ts'
+import { migrations } from '../src/db/migrations/index.ts'
+import { createSecretBox } from '../src/platform/secret-box.ts'
 import { checkStock } from '../src/modules/catalog/index.ts'
 import { DIALECTS, client, createDatabase, listen, sampleProduct, startTestEnv, type Client, type TestEnv } from './harness.ts'
 import { NO_LIMITS, SHIP_TO, order, settle } from './orders-helpers.ts'
@@ -149,7 +150,8 @@ for (const dialect of DIALECTS) {
       const database = await createDatabase(dialect)
       const { db } = connect(database.url)
       after(async () => { await db.destroy(); await database.drop() })
-      const { error } = await new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } }).migrateTo('2026_11_27_0005_money')
+      const box = createSecretBox('stock migration test')
+      const { error } = await new Migrator({ db, provider: { getMigrations: async () => migrations(box) } }).migrateTo('2026_11_27_0005_money')
       assert.ifError(error)
       const shop = 'shop_01J2PVQR41XKZ0Q6V1H8D3M9TE'
       await sql`insert into shops (id, name, created_at) values (${shop}, 'Old Shop', 1)`.execute(db)
@@ -171,7 +173,7 @@ for (const dialect of DIALECTS) {
       await sql`insert into order_lines (order_id, line, shop_id, livemode, product_id, product_name, product_type, qty, unit_price_cents, subtotal_cents, counter_reserved, delivery_state, attempts)
         values ('ord_01J2PVQR41XKZ0Q6V1H8D3M9T1', 1, ${shop}, 0, ${products[0]!.id}, 'physical', 'physical', 2, 100, 200, 1, 'pending', 0)`.execute(db)
 
-      assert.ok((await migrateToLatest(db)).includes('2026_11_29_0006_stock_movements'))
+      assert.ok((await migrateToLatest(db, box)).includes('2026_11_29_0006_stock_movements'))
       assert.deepEqual(await checkStock(db), { counters: 2, differences: [] })
       const rows = await db.selectFrom('stock_movements').select(['id', 'product_id', 'kind', 'delta', 'order_id', 'created_at']).execute()
       assert.deepEqual(rows.map((m) => [m.id, m.product_id, m.kind, Number(m.delta), m.order_id]), [['sm_01J2PVQR41XKZ0Q6V1H8D3M9T1', products[0]!.id, 'set', 7, null]])

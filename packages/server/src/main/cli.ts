@@ -7,6 +7,8 @@ import { initShop, ShopInitError } from '../modules/shops/index.ts'
 import { checkLedger, describeDifference } from '../modules/ledger/index.ts'
 import { checkStock, describeStockDifference } from '../modules/catalog/index.ts'
 import { serve, work } from './serve.ts'
+import { openSecretBox } from '../services.ts'
+import type { Config } from '../config.ts'
 
 const USAGE = `Usage:
   sx serve                 run the HTTP server and the job worker (migrates first; seeds a demo shop on an empty database)
@@ -24,9 +26,9 @@ export async function main(argv: string[]): Promise<void> {
     const config = loadConfig()
     if (command === 'serve') return await serve(config)
     if (command === 'worker') return await work(config)
-    if (command === 'migrate') return await migrate(config.db.url)
-    if (command === 'init') return await init(config.db.url, rest)
-    if (command === 'doctor') return await doctor(config.db.url)
+    if (command === 'migrate') return await migrate(config)
+    if (command === 'init') return await init(config, rest)
+    if (command === 'doctor') return await doctor(config)
     console.log(USAGE)
     process.exitCode = command === undefined || command === 'help' || command === '--help' ? 0 : 2
   } catch (error) {
@@ -40,20 +42,20 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-async function migrate(url: string): Promise<void> {
-  const { db } = connect(url)
+async function migrate(config: Config): Promise<void> {
+  const { db } = connect(config.db.url)
   try {
-    const applied = await migrateToLatest(db)
+    const applied = await migrateToLatest(db, openSecretBox(config))
     console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date')
   } finally {
     await db.destroy()
   }
 }
 
-async function doctor(url: string): Promise<void> {
-  const { db } = connect(url)
+async function doctor(config: Config): Promise<void> {
+  const { db } = connect(config.db.url)
   try {
-    await migrateToLatest(db)
+    await migrateToLatest(db, openSecretBox(config))
     const { balances, differences } = await checkLedger(db)
     if (differences.length === 0) {
       console.log(`ledger ok: ${balances} balance${balances === 1 ? '' : 's'} agree with the orders, refunds and payouts`)
@@ -73,16 +75,16 @@ async function doctor(url: string): Promise<void> {
   }
 }
 
-async function init(url: string, args: string[]): Promise<void> {
+async function init(config: Config, args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
     options: { shop: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' }, json: { type: 'boolean', default: false } },
     strict: true,
   })
   if (!values.shop || !values.email) throw new ShopInitError(`--shop and --email are required\n${USAGE}`)
-  const { db } = connect(url)
+  const { db } = connect(config.db.url)
   try {
-    await migrateToLatest(db)
+    await migrateToLatest(db, openSecretBox(config))
     const result = await initShop(db, { name: values.shop, email: values.email, password: values.password, now: Date.now() })
     if (values.json) {
       console.log(JSON.stringify({ shop: { id: result.shop.id }, owner: { email: result.owner.email, ...(result.owner.generated_password ? { password: result.owner.password } : {}) }, keys: result.keys }))

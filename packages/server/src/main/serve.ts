@@ -6,12 +6,12 @@ import { connect } from '../db/connect.ts'
 import type { Db } from '../db/database.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { hasAnyShop, seedDemoShop } from '../modules/shops/index.ts'
-import { closeServices, createServices, type Services } from '../services.ts'
+import { closeServices, createServices, openSecretBox, type Services } from '../services.ts'
 import { startWorker, type Worker } from '../worker.ts'
 
 export async function serve(config: Config): Promise<void> {
   const connection = connect(config.db.url)
-  await migrateToLatest(connection.db)
+  await migrateToLatest(connection.db, openSecretBox(config))
   const services = createServices(config, connection)
   const app = await buildApp(services)
 
@@ -27,7 +27,7 @@ export async function serve(config: Config): Promise<void> {
 
 export async function work(config: Config): Promise<void> {
   const connection = connect(config.db.url)
-  await migrateToLatest(connection.db)
+  await migrateToLatest(connection.db, openSecretBox(config))
   const services = createServices(config, connection)
   const worker = startWorker(services, (error, context) => services.log.error({ err: error, ...context }, 'job failed'))
   services.log.info('sx worker running')

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -57,6 +58,20 @@ describe('createSecretBox', () => {
     ]) {
       assert.throws(() => box.open(bad), Error, bad)
     }
+  })
+
+  it('never repeats an iv, across refills of its pool', () => {
+    const ivs = new Set(Array.from({ length: 10_000 }, () => box.seal('x').split('.')[1]))
+    assert.equal(ivs.size, 10_000)
+  })
+
+  it('digests with a keyed HMAC: stable per master key, unrelated to a plain SHA-256, different under another key', () => {
+    const digest = box.digest('KEY-0001')
+    assert.match(digest, /^[0-9a-f]{64}$/)
+    assert.equal(createSecretBox('master key for tests').digest('KEY-0001'), digest)
+    assert.notEqual(box.digest('KEY-0002'), digest)
+    assert.notEqual(createHash('sha256').update('KEY-0001').digest('hex'), digest)
+    assert.notEqual(createSecretBox('another master key').digest('KEY-0001'), digest)
   })
 
   it('refuses an empty master key', () => {

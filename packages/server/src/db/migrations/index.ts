@@ -1,4 +1,5 @@
 // The list of migrations, in order. A static list works the same from TypeScript sources and from dist/.
+// Migrations that seal data at rest get the secret box's `seal` and `digest` from the caller.
 import type { Migration } from 'kysely'
 import * as foundation from './2026_11_27_0001_foundation.ts'
 import * as catalogVersions from './2026_11_27_0002_catalog_versions.ts'
@@ -6,12 +7,18 @@ import * as orders from './2026_11_27_0003_orders.ts'
 import * as webhooks from './2026_11_27_0004_webhooks.ts'
 import * as money from './2026_11_27_0005_money.ts'
 import * as stockMovements from './2026_11_29_0006_stock_movements.ts'
+import { secretsAtRest, type AtRest } from './2026_11_29_0007_secrets_at_rest.ts'
 
-export const MIGRATIONS: Record<string, Migration> = {
-  '2026_11_27_0001_foundation': foundation,
-  '2026_11_27_0002_catalog_versions': catalogVersions,
-  '2026_11_27_0003_orders': orders,
-  '2026_11_27_0004_webhooks': webhooks,
-  '2026_11_27_0005_money': money,
-  '2026_11_29_0006_stock_movements': stockMovements,
+export type { AtRest }
+
+export function migrations(atRest: AtRest): Record<string, Migration> {
+  return {
+    '2026_11_27_0001_foundation': foundation,
+    '2026_11_27_0002_catalog_versions': catalogVersions,
+    '2026_11_27_0003_orders': orders,
+    '2026_11_27_0004_webhooks': webhooks,
+    '2026_11_27_0005_money': money,
+    '2026_11_29_0006_stock_movements': stockMovements,
+    '2026_11_29_0007_secrets_at_rest': secretsAtRest(atRest),
+  }
 }

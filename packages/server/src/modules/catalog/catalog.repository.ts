@@ -95,6 +95,19 @@ export async function insertStockItems(db: DbOrTrx, rows: Insertable<StockItemsT
   return inserted
 }
 
+/** Which of these digests the product's pool already holds (sold or not). */
+export async function knownStockDigests(db: DbOrTrx, productId: string, digests: string[]): Promise<Set<string>> {
+  const known = new Set<string>()
+  // A first import (an empty pool) needs no look-ups.
+  if (!(await db.selectFrom('stock_items').select('id').where('product_id', '=', productId).limit(1).executeTakeFirst())) return known
+  for (let start = 0; start < digests.length; start += INSERT_BATCH_ROWS) {
+    const rows = await db.selectFrom('stock_items').select('value_hash')
+      .where('product_id', '=', productId).where('value_hash', 'in', digests.slice(start, start + INSERT_BATCH_ROWS)).execute()
+    for (const row of rows) known.add(row.value_hash)
+  }
+  return known
+}
+
 export async function countAvailableStock(db: DbOrTrx, productId: string): Promise<number> {
   const row = await db
     .selectFrom('stock_items')

@@ -26,10 +26,10 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ http: Config['http'] }> 
   }, (request) => listProducts(app.services, request.ctx, request.query))
 
   app.post('/products', {
-    config: { ability: 'products:write', successStatus: 201 },
+    config: { ability: 'products:write', successStatus: 201, shownOnce: ['signing_secret'] },
     schema: {
       operationId: 'createProduct', tags, summary: 'Create a product',
-      description: 'Emits `product.created`. The `slug` is derived from the name and unique per shop and mode.',
+      description: 'Emits `product.created`. The `slug` is derived from the name and unique per shop and mode. A `dynamic` product\'s `signing_secret` is shown this once: a replay with the same `Idempotency-Key` leaves it out and says `secret_omitted: true`.',
       body: CreateProductBodySchema,
       response: withProblems({ 201: ProductSchema }),
     },

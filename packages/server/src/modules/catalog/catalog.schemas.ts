@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { StringEnum } from '../../platform/http/schemas.ts'
+import { SecretOmittedSchema, StringEnum } from '../../platform/http/schemas.ts'
 import { PageQuerySchema } from '../../platform/pagination.ts'
 
 export const PRODUCT_TYPES = ['license_key', 'account', 'file_download', 'dynamic', 'physical', 'subscription'] as const
@@ -36,7 +36,8 @@ export const ProductSchema = Type.Object(
     status: ProductStatusSchema,
     livemode: Type.Boolean(),
     dynamic_url: Type.Union([Type.String(), Type.Null()], { description: 'dynamic: the endpoint sx POSTs to at delivery.' }),
-    signing_secret: Type.Optional(Type.String({ description: 'dynamic: signs the delivery calls (`whsec_…`). Returned once, on create.' })),
+    signing_secret: Type.Optional(Type.String({ description: 'dynamic: signs the delivery calls (`whsec_…`). Returned once, on create, and not on its idempotent replay (`secret_omitted`).' })),
+    secret_omitted: SecretOmittedSchema,
     interval: Type.Union([StringEnum(INTERVALS), Type.Null()], { description: 'subscription: the billing period.' }),
     file: Type.Union([Type.Object({ name: Type.String(), size: Type.Integer(), sha256: Type.String() }), Type.Null()], { description: 'file_download: the uploaded file.' }),
     created_at: Timestamp,

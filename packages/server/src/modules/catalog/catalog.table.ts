@@ -32,8 +32,10 @@ export interface StockItemsTable {
   shop_id: string
   livemode: number
   product_id: string
+  /** The item, sealed with SX_SECRET (secret-box); only delivery opens it. */
   value: string
-  /** SHA-256 hex of value: the unique key (PostgreSQL cannot index 4 KiB text in a btree). */
+  /** Keyed digest (HMAC-SHA256, secret-box `digest`) of the item: the unique key, which also keeps
+   *  4 KiB values out of a btree index. */
   value_hash: string
   /** available | reserved | sold | refunded */
   status: string

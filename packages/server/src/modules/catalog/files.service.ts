@@ -51,7 +51,7 @@ export async function uploadProductFile(services: Services, ctx: RequestContext,
   await ctx.transact(async (trx) => {
     const now = services.clock.now()
     await repo.updateProduct(trx, ctx.auth, id, { file_name: filename, file_size: size, file_sha256: sha256, updated_at: now })
-    await emitProductEvent(trx, ctx.auth, id, 'product.updated', now)
+    await emitProductEvent(trx, services.secretBox, ctx.auth, id, 'product.updated', now)
   })
   return { id, file: { name: filename, size, sha256 } }
 }

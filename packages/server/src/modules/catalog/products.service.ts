@@ -7,6 +7,7 @@ import { isUniqueViolation } from '../../db/errors.ts'
 import { invalidFields, notFound, type FieldErrors } from '../../platform/errors.ts'
 import { isId, newId } from '../../platform/ids.ts'
 import { recordEvent, type EventType } from '../../platform/outbox/outbox.ts'
+import type { SecretBox } from '../../platform/secret-box.ts'
 import { readPage, toList } from '../../platform/pagination.ts'
 import { toIso } from '../../platform/clock.ts'
 import { POOL_TYPES, type CreateProductBody, type ListProductsQuery, type Product, type UpdateProductBody } from './catalog.schemas.ts'
@@ -65,7 +66,7 @@ export async function createProduct(services: Services, ctx: RequestContext, bod
           file_sha256: null,
         })
         await recordOpeningStock(trx, ctx.auth, id, stock, now)
-        const product = await emitProductEvent(trx, ctx.auth, id, 'product.created', now)
+        const product = await emitProductEvent(trx, services.secretBox, ctx.auth, id, 'product.created', now)
         return signingSecret === null ? product : { ...product, signing_secret: signingSecret }
       })
     } catch (error) {
@@ -108,7 +109,7 @@ export async function updateProduct(services: Services, ctx: RequestContext, id:
     })
     // A counter changes only with its movement (counters.ts); a pool's stock is its items.
     if (body.stock !== undefined && !POOL_TYPES.has(current.type)) await setCounterStock(trx, ctx.auth, id, body.stock, now)
-    const product = await emitProductEvent(trx, ctx.auth, id, 'product.updated', now)
+    const product = await emitProductEvent(trx, services.secretBox, ctx.auth, id, 'product.updated', now)
     const changed = Object.fromEntries(Object.keys(body).map((field) => [field, product[field as keyof Product]]))
     return { id, ...changed, updated_at: product.updated_at }
   })
@@ -123,7 +124,7 @@ export async function archiveProduct(services: Services, ctx: RequestContext, id
     }
     const now = services.clock.now()
     await repo.updateProduct(trx, ctx.auth, id, { status: 'archived', archived_at: now, updated_at: now })
-    await emitProductEvent(trx, ctx.auth, id, 'product.deleted', now)
+    await emitProductEvent(trx, services.secretBox, ctx.auth, id, 'product.deleted', now)
     return { id, deleted: true as const, archived_at: toIso(now) }
   })
 }
@@ -136,9 +137,9 @@ export async function loadProduct(db: DbOrTrx, scope: Scope, id: string): Promis
 }
 
 /** Re-reads the product as the API shows it and records the event carrying it. */
-export async function emitProductEvent(trx: DbOrTrx, scope: Scope, id: string, type: EventType, at: number): Promise<Product> {
+export async function emitProductEvent(trx: DbOrTrx, box: SecretBox, scope: Scope, id: string, type: EventType, at: number): Promise<Product> {
   const product = toProduct(await loadProduct(trx, scope, id))
-  await recordEvent(trx, { shopId: scope.shopId, livemode: scope.livemode, type, data: product, at })
+  await recordEvent(trx, box, { shopId: scope.shopId, livemode: scope.livemode, type, data: product, at })
   return product
 }
 

@@ -38,8 +38,9 @@ export async function releasePoolItems(db: DbOrTrx, scope: Scope, orderId: strin
 }
 
 /**
- * Marks the order's items of one product sold and returns their values, oldest first. Running it
- * again returns the same values: an item belongs to the order that reserved it, for ever.
+ * Marks the order's items of one product sold and returns their values, oldest first, still sealed
+ * (the caller opens them with the secret box). Running it again returns the same values: an item
+ * belongs to the order that reserved it, for ever.
  */
 export async function sellPoolItems(db: DbOrTrx, orderId: string, productId: string): Promise<string[]> {
   await db

@@ -1,7 +1,9 @@
 // Stock import for pool products. The whole import is one transaction: all items land or none.
+// Items are stored sealed (SX_SECRET) and told apart by a keyed digest, so a copy of the database
+// shows neither the goods nor a hash that guesses could be checked against.
 import type { Services } from '../../services.ts'
 import type { RequestContext } from '../../platform/context.ts'
-import { sha256Hex } from '../../platform/crypto.ts'
+import type { SecretBox } from '../../platform/secret-box.ts'
 import { invalidFields, type FieldErrors } from '../../platform/errors.ts'
 import { newId } from '../../platform/ids.ts'
 import { POOL_TYPES, type ImportStockBody } from './catalog.schemas.ts'
@@ -11,19 +13,23 @@ import { emitProductEvent, loadProduct } from './products.service.ts'
 const MAX_REPORTED = 20
 
 export async function importStock(services: Services, ctx: RequestContext, productId: string, body: ImportStockBody) {
-  const unique = normalizeItems(body.items)
+  const unique = normalizeItems(body.items, services.secretBox)
   return ctx.transact(async (trx) => {
     const product = await loadProduct(trx, ctx.auth, productId)
     if (!POOL_TYPES.has(product.type)) {
       throw invalidFields({ items: [`${product.type} products do not take stock items; only license_key and account products do`] })
     }
     const now = services.clock.now()
-    const rows = unique.map(([hash, value]) => ({
+    // Sealing costs more than the rest of an item's import: items the pool already holds (a list
+    // imported again) are not sealed only to be skipped. The unique index still decides for items
+    // a concurrent import adds meanwhile.
+    const known = await repo.knownStockDigests(trx, productId, unique.map(([hash]) => hash))
+    const rows = unique.filter(([hash]) => !known.has(hash)).map(([hash, value]) => ({
       id: newId('stockItem'),
       shop_id: ctx.auth.shopId,
       livemode: ctx.auth.livemode ? 1 : 0,
       product_id: productId,
-      value,
+      value: services.secretBox.seal(value),
       value_hash: hash,
       status: 'available',
       order_id: null,
@@ -33,14 +39,14 @@ export async function importStock(services: Services, ctx: RequestContext, produ
     const stockAfter = await repo.countAvailableStock(trx, productId)
     if (imported > 0) {
       await repo.updateProduct(trx, ctx.auth, productId, { updated_at: now })
-      await emitProductEvent(trx, ctx.auth, productId, 'product.updated', now)
+      await emitProductEvent(trx, services.secretBox, ctx.auth, productId, 'product.updated', now)
     }
     return { imported, duplicates: body.items.length - imported, stock_after: stockAfter }
   })
 }
 
-/** Trims items, rejects blank ones, and folds repeats; returns [hash, value] pairs sorted by hash. */
-function normalizeItems(items: string[]): [string, string][] {
+/** Trims items, rejects blank ones, and folds repeats; returns [digest, value] pairs sorted by digest. */
+function normalizeItems(items: string[], box: SecretBox): [string, string][] {
   const byHash = new Map<string, string>()
   const errors: FieldErrors = {}
   items.forEach((raw, index) => {
@@ -49,7 +55,7 @@ function normalizeItems(items: string[]): [string, string][] {
       if (Object.keys(errors).length < MAX_REPORTED) errors[`items.${index}`] = ['must not be blank']
       return
     }
-    byHash.set(sha256Hex(value), value)
+    byHash.set(box.digest(value), value)
   })
   if (Object.keys(errors).length > 0) throw invalidFields(errors)
   // One lock order for every import: concurrent imports of overlapping items cannot deadlock.

@@ -3,6 +3,7 @@ import { modePolicy } from '../../platform/outbound/address-policy.ts'
 import type { DbOrTrx } from '../../db/database.ts'
 import { randomBase62, sha256Hex } from '../../platform/crypto.ts'
 import { toIso } from '../../platform/clock.ts'
+import type { SecretBox } from '../../platform/secret-box.ts'
 import { enqueue } from '../../platform/jobs/queue.ts'
 import { sellPoolItems, type ProductType } from '../catalog/index.ts'
 import { callDynamicEndpoint } from './dynamic-client.ts'
@@ -14,10 +15,10 @@ export const RENEWAL_JOB = 'subscription.renew'
 
 /** license_key, account: the items checkout reserved for this order, now sold. */
 const pool: DeliveryStrategy = {
-  async settle(trx, _deps, line) {
-    const values = await sellPoolItems(trx, line.orderId, line.productId)
-    if (values.length !== line.qty) throw new Error(`order ${line.orderId} holds ${values.length} items of ${line.productId}, expected ${line.qty}`)
-    return { state: 'delivered', delivered: values.map((value) => ({ value })) }
+  async settle(trx, deps, line) {
+    const sealed = await sellPoolItems(trx, line.orderId, line.productId)
+    if (sealed.length !== line.qty) throw new Error(`order ${line.orderId} holds ${sealed.length} items of ${line.productId}, expected ${line.qty}`)
+    return { state: 'delivered', delivered: sealed.map((value) => ({ value: deps.secretBox.open(value) })) }
   },
 }
 
@@ -74,7 +75,7 @@ const dynamic: DeliveryStrategy = {
 const subscription: DeliveryStrategy = {
   async settle(trx, deps, line) {
     const product = await trx.selectFrom('products').select('interval').where('id', '=', line.productId).executeTakeFirstOrThrow()
-    const previousEnd = line.renewsOrderId ? await subscriptionPeriodEnd(trx, line.renewsOrderId) : null
+    const previousEnd = line.renewsOrderId ? await subscriptionPeriodEnd(trx, deps.secretBox, line.renewsOrderId) : null
     const start = previousEnd !== null && previousEnd > line.paidAt ? previousEnd : line.paidAt
     const end = addInterval(start, product.interval as Interval)
     const notice = Math.min(deps.config.delivery.renewalNoticeSeconds * 1000, Math.floor((end - start) / 2))
@@ -84,9 +85,9 @@ const subscription: DeliveryStrategy = {
 }
 
 /** When the subscription period an order granted ends (null before it is delivered). */
-export async function subscriptionPeriodEnd(trx: DbOrTrx, orderId: string): Promise<number | null> {
+export async function subscriptionPeriodEnd(trx: DbOrTrx, box: SecretBox, orderId: string): Promise<number | null> {
   const row = await trx.selectFrom('order_lines').select('delivered').where('order_id', '=', orderId).where('product_type', '=', 'subscription').executeTakeFirst()
-  const end = row?.delivered ? (JSON.parse(row.delivered) as { period_end?: string }[])[0]?.period_end : undefined
+  const end = row?.delivered ? (JSON.parse(box.open(row.delivered)) as { period_end?: string }[])[0]?.period_end : undefined
   return end ? Date.parse(end) : null
 }
 

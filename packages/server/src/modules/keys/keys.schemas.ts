@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { ABILITIES } from '../../platform/http/auth.ts'
-import { StringEnum } from '../../platform/http/schemas.ts'
+import { SecretOmittedSchema, StringEnum } from '../../platform/http/schemas.ts'
 
 const AbilitySchema = StringEnum(ABILITIES)
 const ModeSchema = StringEnum(['live', 'test'] as const)
@@ -24,7 +24,8 @@ export const ApiKeySchema = Type.Object(
 export const CreatedApiKeySchema = Type.Object(
   {
     ...ApiKeySchema.properties,
-    secret: Type.String({ description: 'The full key. It is shown this once and cannot be retrieved again.' }),
+    secret: Type.Optional(Type.String({ description: 'The full key. It is shown this once and cannot be retrieved again: an idempotent replay of the request leaves it out (`secret_omitted`).' })),
+    secret_omitted: SecretOmittedSchema,
   },
   { $id: 'CreatedApiKey' },
 )

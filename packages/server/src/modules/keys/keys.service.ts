@@ -14,7 +14,7 @@ import * as repo from './keys.repository.ts'
 export async function mintApiKey(
   db: DbOrTrx,
   input: { shopId: string; livemode: boolean; name: string; abilities: readonly Ability[]; now: number },
-): Promise<CreatedApiKey> {
+): Promise<CreatedApiKey & { secret: string }> {
   const secret = `sx_${input.livemode ? 'live' : 'test'}_${randomBase62(SECRET_LENGTH)}`
   const row = {
     id: newId('apiKey'),

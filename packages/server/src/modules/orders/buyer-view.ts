@@ -9,7 +9,7 @@ import * as repo from './orders.repository.ts'
 
 export async function buildPageView(services: Services, db: DbOrTrx, row: OrderRow): Promise<OrderPageView> {
   const lines = await repo.findLines(db, [row.id])
-  const order = toOrder(row, lines, services.config.http.publicUrl)
+  const order = toOrder(row, lines, services.config.http.publicUrl, services.secretBox)
   const shop = await repo.shopName(db, row.shop_id)
   const names = new Map(lines.map((line) => [line.product_id, line.product_name]))
   const { payment } = order

@@ -67,7 +67,7 @@ export async function createOrder(services: Services, ctx: Pick<RequestContext, 
       })),
     )
     if (customer.created) {
-      await recordEvent(trx, { ...scope, type: 'customer.created', at: now, data: newCustomerSummary(customer.id, email, scope.livemode, now) })
+      await recordEvent(trx, services.secretBox, { ...scope, type: 'customer.created', at: now, data: newCustomerSummary(customer.id, email, scope.livemode, now) })
     }
     // Expiry is scheduled now: if this process dies before step 3, the reservation still comes back.
     await enqueue(trx, { kind: JOBS.expire, ref: orderId, runAt: expiresAt })
@@ -109,7 +109,7 @@ async function attachInvoice(
       status: 'awaiting_payment', pay_address: invoice.value.address, amount_due: invoice.value.amountDue,
       provider_ref: invoice.value.providerRef, updated_at: now,
     })
-    if (attached) await queueMail(trx, scope, { orderId, recipient }, mailKind, now)
+    if (attached) await queueMail(trx, services.secretBox, scope, { orderId, recipient }, mailKind, now)
     return loadOrder(services, trx, scope, orderId)
   })
 }

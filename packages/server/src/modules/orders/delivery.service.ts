@@ -38,7 +38,7 @@ export async function runDelivery(services: Services, orderId: string): Promise<
       const settled = await strategy.settle(trx, deps, target, fetched)
       const now = services.clock.now()
       await repo.updateLine(trx, orderId, line.line, settled.state === 'delivered'
-        ? { delivery_state: 'delivered', delivered: JSON.stringify(settled.delivered), delivered_at: now, last_error: null }
+        ? { delivery_state: 'delivered', delivered: services.secretBox.seal(JSON.stringify(settled.delivered)), delivered_at: now, last_error: null }
         : { delivery_state: 'awaiting_fulfilment' })
       // The order follows its lines in the same commit: no reader sees the last line settled
       // while the order still says `delivering`.
@@ -71,8 +71,8 @@ export async function completeIfDelivered(services: Services, trx: DbOrTrx, orde
   }
   if (!event) return
   const { row, order } = await orderById(services, trx, orderId)
-  await recordEvent(trx, { shopId: row.shop_id, livemode: row.livemode === 1, type: event, data: order, at: now })
-  if (event === 'order.delivered') await queueMail(trx, { shopId: row.shop_id, livemode: row.livemode === 1 }, { orderId, recipient: row.customer_email }, 'delivery', now)
+  await recordEvent(trx, services.secretBox, { shopId: row.shop_id, livemode: row.livemode === 1, type: event, data: order, at: now })
+  if (event === 'order.delivered') await queueMail(trx, services.secretBox, { shopId: row.shop_id, livemode: row.livemode === 1 }, { orderId, recipient: row.customer_email }, 'delivery', now)
 }
 
 /** The expiry job: an order still unpaid at expires_at fails and gives its stock back. */
@@ -89,7 +89,7 @@ export async function expireOrder(services: Services, orderId: string): Promise<
     const scope = { shopId: row.shop_id, livemode: row.livemode === 1 }
     await releaseReservations(trx, scope, orderId, now)
     const { order } = await orderById(services, trx, orderId)
-    await recordEvent(trx, { ...scope, type: 'order.failed', data: order, at: now })
+    await recordEvent(trx, services.secretBox, { ...scope, type: 'order.failed', data: order, at: now })
   })
 }
 

@@ -5,6 +5,7 @@ import type { Services } from '../../services.ts'
 import type { DbOrTrx } from '../../db/database.ts'
 import { queueMail as queueStoredMail } from '../../platform/mail/outbox.ts'
 import type { JobOutcome } from '../../platform/jobs/runner.ts'
+import type { SecretBox } from '../../platform/secret-box.ts'
 import { renderOrderEmail } from '../storefront/index.ts'
 import * as repo from './orders.repository.ts'
 import { buildPageView } from './buyer-view.ts'
@@ -13,17 +14,18 @@ import { pageUrl } from './orders.mappers.ts'
 export type MailKind = 'confirmation' | 'delivery' | 'resend' | 'renewal'
 const MAX_MAIL_ATTEMPTS = 8
 
-export async function queueMail(trx: DbOrTrx, scope: { shopId: string; livemode: boolean }, to: { orderId: string; recipient: string }, kind: MailKind, now: number): Promise<void> {
-  await queueStoredMail(trx, { ...scope, orderId: to.orderId, recipient: to.recipient, kind }, now)
+export async function queueMail(trx: DbOrTrx, box: SecretBox, scope: { shopId: string; livemode: boolean }, to: { orderId: string; recipient: string }, kind: MailKind, now: number): Promise<void> {
+  await queueStoredMail(trx, box, { ...scope, orderId: to.orderId, recipient: to.recipient, kind }, now)
 }
 
 export async function sendMail(services: Services, mailId: string, attempt: number): Promise<JobOutcome> {
   const mail = await services.db.selectFrom('mails').selectAll().where('id', '=', mailId).executeTakeFirst()
   if (!mail || mail.status !== 'queued') return
-  const message: { subject: string; text: string; html?: string } = mail.order_id === null ? { subject: mail.subject, text: mail.body_text } : await renderForOrder(services, mail.order_id, mail.kind as MailKind)
+  const message: { subject: string; text: string; html?: string } = mail.order_id === null ? { subject: mail.subject, text: services.secretBox.open(mail.body_text) } : await renderForOrder(services, mail.order_id, mail.kind as MailKind)
   const result = await services.mailer.send({ to: mail.recipient, ...message, messageId: `<${mail.id}@sx>` })
   const now = services.clock.now()
-  const rendered = { subject: message.subject, body_text: message.text, body_html: message.html ?? null }
+  const box = services.secretBox
+  const rendered = { subject: message.subject, body_text: box.seal(message.text), body_html: message.html === undefined ? null : box.seal(message.html) }
   if (result.ok) {
     await services.db.updateTable('mails').set({ ...rendered, status: 'sent', transport: result.transport, sent_at: now, error: null }).where('id', '=', mailId).execute()
     return

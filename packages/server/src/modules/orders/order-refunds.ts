@@ -48,5 +48,5 @@ export async function markRefundedIfCovered(services: Services, trx: DbOrTrx, ro
   if (!(await repo.transitionOrder(trx, row.id, ['paid', 'delivering', 'completed', 'failed'], { status: 'refunded', updated_at: now }))) return
   await refundPoolItems(trx, row.id)
   const { order } = await orderById(services, trx, row.id)
-  await recordEvent(trx, { shopId: row.shop_id, livemode: row.livemode === 1, type: 'order.refunded', data: order, at: now })
+  await recordEvent(trx, services.secretBox, { shopId: row.shop_id, livemode: row.livemode === 1, type: 'order.refunded', data: order, at: now })
 }

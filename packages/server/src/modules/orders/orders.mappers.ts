@@ -1,5 +1,6 @@
 // Rows → the API's order object: the only place that happens (pages and emails build on it too).
 import { toIso, toIsoOrNull } from '../../platform/clock.ts'
+import type { SecretBox } from '../../platform/secret-box.ts'
 import { findAsset, formatUnits, overpaid, remaining, type Chain, type InvoiceStatus } from '../payments/index.ts'
 import type { ProductType } from '../catalog/index.ts'
 import type { DeliveredValue } from '../delivery/index.ts'
@@ -10,7 +11,8 @@ export function pageUrl(publicUrl: string, row: Pick<OrderRow, 'page_token'>): s
   return `${publicUrl}/o/${row.page_token}`
 }
 
-export function toOrder(row: OrderRow, lines: OrderLineRow[], publicUrl: string): Order {
+/** `box` opens what the lines delivered (stored sealed). */
+export function toOrder(row: OrderRow, lines: OrderLineRow[], publicUrl: string, box: Pick<SecretBox, 'open'>): Order {
   const decimals = findAsset(row.chain as Chain, row.asset)?.decimals ?? 0
   const units = (value: bigint) => formatUnits(value, decimals)
   const due = row.amount_due === null ? null : BigInt(row.amount_due)
@@ -59,7 +61,7 @@ export function toOrder(row: OrderRow, lines: OrderLineRow[], publicUrl: string)
       state: deliveryState(status, lines),
       delivered_at: toIsoOrNull(row.delivered_at === null ? null : Number(row.delivered_at)),
       items: lines.flatMap((line) =>
-        (line.delivered === null ? [] : (JSON.parse(line.delivered) as DeliveredValue[])).map((value) => ({
+        (line.delivered === null ? [] : (JSON.parse(box.open(line.delivered)) as DeliveredValue[])).map((value) => ({
           product_id: line.product_id,
           kind: line.product_type as ProductType,
           ...value,

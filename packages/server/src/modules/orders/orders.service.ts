@@ -25,14 +25,14 @@ export async function getOrder(services: Services, ctx: RequestContext, id: stri
 
 export async function loadOrder(services: Services, db: DbOrTrx, scope: Scope, id: string): Promise<Order> {
   const row = await findOwnOrder(db, scope, id)
-  return toOrder(row, await repo.findLines(db, [id]), services.config.http.publicUrl)
+  return toOrder(row, await repo.findLines(db, [id]), services.config.http.publicUrl, services.secretBox)
 }
 
 /** The order as the API shows it, by id alone (for jobs and events). */
 export async function orderById(services: Services, db: DbOrTrx, id: string): Promise<{ row: OrderRow; order: Order }> {
   const row = await repo.findOrderById(db, id)
   if (!row) throw new Error(`order ${id} not found`)
-  return { row, order: toOrder(row, await repo.findLines(db, [id]), services.config.http.publicUrl) }
+  return { row, order: toOrder(row, await repo.findLines(db, [id]), services.config.http.publicUrl, services.secretBox) }
 }
 
 export async function listOrders(services: Services, ctx: RequestContext, query: ListOrdersQuery) {
@@ -43,7 +43,7 @@ export async function listOrders(services: Services, ctx: RequestContext, query:
   const lines = await repo.findLines(services.db, rows.slice(0, page.limit).map((r) => r.id))
   const byOrder = new Map<string, typeof lines>()
   for (const line of lines) byOrder.set(line.order_id, [...(byOrder.get(line.order_id) ?? []), line])
-  return toList(rows, page, (row) => toOrder(row, byOrder.get(row.id) ?? [], services.config.http.publicUrl))
+  return toList(rows, page, (row) => toOrder(row, byOrder.get(row.id) ?? [], services.config.http.publicUrl, services.secretBox))
 }
 
 /** A date covers its whole UTC day (`to` is inclusive); a date-time is taken as given. */
@@ -59,9 +59,9 @@ export async function resendOrder(services: Services, ctx: RequestContext, id: s
     const row = await findOwnOrder(trx, ctx.auth, id)
     if (row.status === 'pending') throw new AppError('conflict', `Order ${id} has no invoice yet; nothing to resend.`)
     const now = services.clock.now()
-    await queueMail(trx, ctx.auth, { orderId: id, recipient: row.customer_email }, 'resend', now)
+    await queueMail(trx, services.secretBox, ctx.auth, { orderId: id, recipient: row.customer_email }, 'resend', now)
     const lines = await repo.findLines(trx, [id])
-    return { sent_at: toIso(now), recipient: row.customer_email, delivery_kind: toOrder(row, lines, '').delivery.kind }
+    return { sent_at: toIso(now), recipient: row.customer_email, delivery_kind: toOrder(row, lines, '', services.secretBox).delivery.kind }
   })
 }
 
@@ -75,7 +75,7 @@ export async function fulfilOrder(services: Services, ctx: RequestContext, id: s
     const now = services.clock.now()
     const shipment = { carrier: body.carrier, tracking_number: body.tracking_number }
     for (const line of waiting) {
-      await repo.updateLine(trx, id, line.line, { delivery_state: 'delivered', delivered: JSON.stringify([shipment]), delivered_at: now })
+      await repo.updateLine(trx, id, line.line, { delivery_state: 'delivered', delivered: services.secretBox.seal(JSON.stringify([shipment])), delivered_at: now })
     }
     await repo.updateOrder(trx, id, { fulfilment: JSON.stringify(shipment), updated_at: now })
     await completeIfDelivered(services, trx, id, now)

@@ -56,7 +56,7 @@ export interface OrderLinesTable {
   counter_reserved: number
   /** pending | delivered | failed | awaiting_fulfilment */
   delivery_state: string
-  /** JSON array of DeliveredValue: what the buyer got for this line. */
+  /** JSON array of DeliveredValue, sealed with SX_SECRET (secret-box): what the buyer got for this line. */
   delivered: string | null
   attempts: number
   last_error: string | null

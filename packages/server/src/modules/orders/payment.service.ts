@@ -70,6 +70,6 @@ async function applyPayment(services: Services, trx: DbOrTrx, row: OrderRow, pay
     await sellCounterReservations(trx, scope, orderId, now)
     await enqueue(trx, { kind: JOBS.deliver, ref: orderId, runAt: now })
     const { order } = await orderById(services, trx, orderId)
-    await recordEvent(trx, { ...scope, type: 'order.paid', data: order, at: now })
+    await recordEvent(trx, services.secretBox, { ...scope, type: 'order.paid', data: order, at: now })
   }
 }

@@ -15,7 +15,7 @@ export async function renewSubscription(services: Services, orderId: string): Pr
   const already = await services.db.selectFrom('orders').select('id').where('renews_order_id', '=', orderId).executeTakeFirst()
   if (already) return
   const line = (await repo.findLines(services.db, [orderId])).find((l) => l.product_type === 'subscription')
-  const periodEnd = await subscriptionPeriodEnd(services.db, orderId)
+  const periodEnd = await subscriptionPeriodEnd(services.db, services.secretBox, orderId)
   if (!line || periodEnd === null) return
   const scope = { shopId: row.shop_id, livemode: row.livemode === 1 }
   // Like a request's transact: the renewal's invoice mail can go out at once.

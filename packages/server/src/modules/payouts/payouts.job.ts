@@ -47,6 +47,6 @@ async function record(services: Services, payout: PayoutRow, from: string[], pat
     if (patch.status === 'confirmed') await settleFunds(trx, scope, 'payout', movement)
     if (patch.status === 'failed') await releaseFunds(trx, scope, 'payout', movement)
     const updated = (await repo.findPayoutById(trx, payout.id))!
-    await recordEvent(trx, { ...scope, type: event, data: toPayout(updated), at: now })
+    await recordEvent(trx, services.secretBox, { ...scope, type: event, data: toPayout(updated), at: now })
   })
 }

@@ -41,7 +41,7 @@ export async function createPayout(services: Services, ctx: RequestContext, body
     }
     await repo.insertPayout(trx, row)
     const payout = toPayout(row)
-    await recordEvent(trx, { ...ctx.auth, type: 'payout.queued', data: payout, at: now })
+    await recordEvent(trx, services.secretBox, { ...ctx.auth, type: 'payout.queued', data: payout, at: now })
     await enqueue(trx, { kind: PAYOUT_JOB, ref: id, runAt: now })
     return payout
   })

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto'
 import type { Services } from '../../services.ts'
 import { eventsByIds } from './webhooks.repository.ts'
-import { eventBody } from './webhooks.mappers.ts'
-import { claimDue, endpointsWithDueRows, relayEvents, releaseLeases, type ClaimedRow } from './queue.repository.ts'
+import { eventBody, openEvent } from './webhooks.mappers.ts'
+import { cancelRows, claimDue, endpointsWithDueRows, relayEvents, releaseLeases, type ClaimedRow } from './queue.repository.ts'
 import { sendEvent, signingSecrets, type OutgoingEvent, type SendTarget } from './send.ts'
 import { settle, type Outcome } from './settle.ts'
 import { createWakeableSleep } from '../../platform/jobs/wakeable-sleep.ts'
@@ -77,12 +77,20 @@ export function createWebhookDispatcher(services: Services, onError: (error: unk
       const target = { url: endpoint.url, livemode: endpoint.livemode === 1, secrets: signingSecrets(services, endpoint, now) }
       const events = new Map((await eventsByIds(db, rows.map((row) => row.event_id))).map((event) => [event.id, event]))
       const items = buffers.get(endpointId) ?? []
+      const gone: string[] = []
       for (const row of rows) {
-        const event = events.get(row.event_id)!
+        const stored = events.get(row.event_id)
+        // Deleted by the retention job (EVENTS_RETENTION_DAYS) while its chain still waited: nothing left to send.
+        if (!stored) {
+          gone.push(row.id)
+          continue
+        }
+        const event = openEvent(stored, services.secretBox)
         items.push({ row, target, event: { id: event.id, type: event.type, body: eventBody(event) } })
       }
-      buffers.set(endpointId, items)
-      buffered += rows.length
+      if (gone.length > 0) await cancelRows(db, gone)
+      if (items.length > 0) buffers.set(endpointId, items)
+      buffered += rows.length - gone.length
     }
     return claimed
   }

@@ -98,6 +98,27 @@ export async function claimDue(
   return rows.map((row) => ({ ...row, attempts: Number(row.attempts), next_attempt_at: Number(row.next_attempt_at), locked_until: Number(row.locked_until) }))
 }
 
+/**
+ * Deletes up to `limit` attempt-log rows and up to `limit` finished queue rows created before
+ * `before` (pending chains are kept whatever their age); answers the larger count.
+ */
+export async function purgeWebhookHistory(db: Db, before: number, limit: number): Promise<number> {
+  const attempts = await db
+    .deleteFrom('webhook_deliveries')
+    .where('id', 'in', (eb) => eb.selectFrom('webhook_deliveries').select('id').where('created_at', '<', before).limit(limit))
+    .executeTakeFirst()
+  const chains = await db
+    .deleteFrom('webhook_queue')
+    .where('id', 'in', (eb) => eb.selectFrom('webhook_queue').select('id').where('created_at', '<', before).where('status', '!=', 'pending').limit(limit))
+    .executeTakeFirst()
+  return Math.max(Number(attempts.numDeletedRows), Number(chains.numDeletedRows))
+}
+
+/** Ends chains whose event no longer exists (the retention job deleted it). */
+export async function cancelRows(db: DbOrTrx, ids: string[]): Promise<void> {
+  await db.updateTable('webhook_queue').set({ status: 'cancelled', locked_until: null, locked_by: null }).where('id', 'in', ids).where('status', '=', 'pending').execute()
+}
+
 /** Hands back rows this worker leased but did not send (on shutdown), so others take them at once. */
 export async function releaseLeases(db: DbOrTrx, workerId: string): Promise<void> {
   await db.updateTable('webhook_queue').set({ locked_until: null, locked_by: null }).where('locked_by', '=', workerId).where('status', '=', 'pending').execute()

@@ -62,11 +62,11 @@ async function updateHealth(services: Services, trx: DbOrTrx, outcomes: readonly
     for (const { id } of stale) toDisable.set(id, 'failing')
   }
   for (const outcome of outcomes) if (outcome.result.status === 410) toDisable.set(outcome.row.endpoint_id, 'gone')
-  for (const [id, reason] of toDisable) await disableEndpoint(trx, id, reason, now)
+  for (const [id, reason] of toDisable) await disableEndpoint(services, trx, id, reason, now)
   return [...toDisable.keys()]
 }
 
-async function disableEndpoint(trx: DbOrTrx, id: string, reason: 'gone' | 'failing', now: number): Promise<void> {
+async function disableEndpoint(services: Services, trx: DbOrTrx, id: string, reason: 'gone' | 'failing', now: number): Promise<void> {
   const updated = await trx
     .updateTable('webhook_endpoints')
     .set({ status: 'disabled', disabled_reason: reason, updated_at: now })
@@ -79,7 +79,7 @@ async function disableEndpoint(trx: DbOrTrx, id: string, reason: 'gone' | 'faili
   const owner = await trx.selectFrom('owners').select('email').where('shop_id', '=', updated.shop_id).orderBy('created_at').executeTakeFirst()
   if (!owner) return
   const why = reason === 'gone' ? 'it answered 410 Gone' : 'every attempt to reach it has failed for too long'
-  await queueMail(trx, {
+  await queueMail(trx, services.secretBox, {
     shopId: updated.shop_id, livemode: updated.livemode === 1, orderId: null, kind: 'webhook_disabled', recipient: owner.email,
     notice: {
       subject: `Webhook endpoint disabled: ${updated.url}`,

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely'
 import { toIso, toIsoOrNull } from '../../platform/clock.ts'
+import type { SecretBox } from '../../platform/secret-box.ts'
 import type { EventsTable } from '../../platform/outbox/outbox.table.ts'
 import type { ApiEvent, Webhook, WebhookDelivery } from './webhooks.schemas.ts'
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from './webhooks.table.ts'
@@ -44,12 +45,18 @@ export function toDelivery(row: DeliveryRow): WebhookDelivery {
   }
 }
 
+/** The stored row with its payload opened (events are stored sealed); what the two mappers below take. */
+export function openEvent(row: EventRow, box: Pick<SecretBox, 'open'>): EventRow {
+  return { ...row, data: box.open(row.data) }
+}
+
+/** `row.data` in clear (see openEvent). */
 export function toApiEvent(row: EventRow): ApiEvent {
   return { id: row.id, type: row.type, created_at: toIso(Number(row.created_at)), livemode: row.livemode === 1, data: JSON.parse(row.data) }
 }
 
 /**
- * The exact bytes POSTed (and signed) for an event: the same on every attempt. The stored `data`
+ * The exact bytes POSTed (and signed) for an event: the same on every attempt. The opened `data`
  * is spliced in as it was written, so the body is built without parsing it again.
  */
 export function eventBody(row: EventRow): string {

@@ -85,9 +85,10 @@ export function findEvent(db: DbOrTrx, scope: Scope, id: string): Promise<EventR
     .executeTakeFirst()
 }
 
-export function listEvents(db: DbOrTrx, scope: Scope, type: string | undefined, afterId: string | null, limit: number): Promise<EventRow[]> {
+/** `types`: only events of these types (undefined: all). */
+export function listEvents(db: DbOrTrx, scope: Scope, types: readonly string[] | undefined, afterId: string | null, limit: number): Promise<EventRow[]> {
   let query = db.selectFrom('events').select(EVENT_COLUMNS).where('shop_id', '=', scope.shopId).where('livemode', '=', scope.livemode ? 1 : 0)
-  if (type !== undefined) query = query.where('type', '=', type)
+  if (types !== undefined) query = query.where('type', 'in', types)
   if (afterId) query = query.where('id', '<', afterId)
   return query.orderBy('id', 'desc').limit(limit + 1).execute()
 }

@@ -25,10 +25,10 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, (request) => listWebhooks(app.services, request.ctx, request.query))
 
   app.post('/webhooks', {
-    config: { ability: 'webhooks:write', successStatus: 201 },
+    config: { ability: 'webhooks:write', successStatus: 201, shownOnce: ['signing_secret'] },
     schema: {
       operationId: 'createWebhook', tags, summary: 'Create a webhook endpoint',
-      description: 'Answers the endpoint with its `signing_secret` (shown this once). Live mode takes https:// URLs on public addresses only; test mode also takes http:// and loopback. Up to 16 endpoints per shop and mode.',
+      description: 'Answers the endpoint with its `signing_secret` (shown this once: a replay with the same `Idempotency-Key` leaves it out and says `secret_omitted: true`). `events` needs the read ability of every event type it matches (`order.*` orders:read, `customer.*` customers:read, `product.*` products:read, `payout.*` payouts:read; `*` all four): 403 `forbidden_scope` names what the key lacks. Live mode takes https:// URLs on public addresses only; test mode also takes http:// and loopback. Up to 16 endpoints per shop and mode.',
       body: CreateWebhookBodySchema,
       response: withProblems({ 201: WebhookSchema }),
     },
@@ -43,7 +43,7 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { ability: 'webhooks:write' },
     schema: {
       operationId: 'updateWebhook', tags, summary: 'Update a webhook endpoint',
-      description: 'Change `url`, `events`, `description` or `status`. Disabling cancels what is still queued for it; `active` re-enables an endpoint sx disabled.',
+      description: 'Change `url`, `events`, `description` or `status`. New `events`, or a new `url` (a new receiver of its events), need the read abilities of those events, as on create. Disabling cancels what is still queued for it; `active` re-enables an endpoint sx disabled.',
       params: IdParamsSchema, body: UpdateWebhookBodySchema,
       response: withProblems({ 200: WebhookSchema }),
     },
@@ -60,10 +60,10 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, (request) => deleteWebhook(app.services, request.ctx, request.params.id))
 
   app.post('/webhooks/:id/rotate_secret', {
-    config: { ability: 'webhooks:write' },
+    config: { ability: 'webhooks:write', shownOnce: ['signing_secret'] },
     schema: {
       operationId: 'rotateWebhookSecret', tags, summary: 'Rotate the signing secret',
-      description: 'Answers the new `signing_secret`. For 24 hours the old secret signs too: each signature header carries one signature per secret.',
+      description: 'Answers the new `signing_secret` (shown this once: a replay with the same `Idempotency-Key` leaves it out and says `secret_omitted: true`). For 24 hours the old secret signs too: each signature header carries one signature per secret.',
       params: IdParamsSchema, body: NoBody,
       response: withProblems({ 200: WebhookSchema }),
     },
@@ -103,7 +103,7 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { ability: 'webhooks:read' },
     schema: {
       operationId: 'listEvents', tags, summary: 'List events',
-      description: 'The events webhooks carry, newest first, whether or not an endpoint received them.',
+      description: 'The events webhooks carry, newest first, whether or not an endpoint received them. Only the types whose read ability the key holds are listed (`order.*` orders:read, `customer.*` customers:read, `product.*` products:read, `payout.*` payouts:read); a `type` filter naming another is a 403 `forbidden_scope`.',
       querystring: ListEventsQuerySchema,
       response: withProblems({ 200: ListSchema(EventSchema) }),
     },
@@ -111,6 +111,10 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/events/:id', {
     config: { ability: 'webhooks:read' },
-    schema: { operationId: 'getEvent', tags, summary: 'Retrieve an event', params: IdParamsSchema, response: withProblems({ 200: EventSchema }) },
+    schema: {
+      operationId: 'getEvent', tags, summary: 'Retrieve an event',
+      description: 'Needs, besides `webhooks:read`, the read ability of the event\'s object (`order.*` orders:read, `customer.*` customers:read, `product.*` products:read, `payout.*` payouts:read): 403 `forbidden_scope` naming it otherwise.',
+      params: IdParamsSchema, response: withProblems({ 200: EventSchema }),
+    },
   }, (request) => getEvent(app.services, request.ctx, request.params.id))
 }

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { StringEnum } from '../../platform/http/schemas.ts'
+import { SecretOmittedSchema, StringEnum } from '../../platform/http/schemas.ts'
 import { PageQuerySchema } from '../../platform/pagination.ts'
 import { EVENT_TYPES } from '../../platform/outbox/outbox.ts'
 
@@ -28,7 +28,8 @@ export const WebhookSchema = Type.Object({
     description: '`gone`: the receiver answered 410; `failing`: every attempt failed for 48 h; null when active or disabled by the merchant.',
   }),
   livemode: Type.Boolean(),
-  signing_secret: Type.Optional(Type.String({ description: '`whsec_…`: returned on create and rotate only.' })),
+  signing_secret: Type.Optional(Type.String({ description: '`whsec_…`: returned on create and rotate only, and not on their idempotent replays (`secret_omitted`).' })),
+  secret_omitted: SecretOmittedSchema,
   previous_secret_expires_at: Type.Union([Timestamp, Type.Null()], { description: 'After a rotation: until when the old secret also signs.' }),
   created_at: Timestamp,
   updated_at: Timestamp,

@@ -8,7 +8,8 @@ import { readPage, toList } from '../../platform/pagination.ts'
 import { newSigningSecret } from '../../platform/signing.ts'
 import { checkOutboundUrl } from '../../platform/outbound/url-guard.ts'
 import * as repo from './webhooks.repository.ts'
-import { eventBody, toDelivery, toWebhook, type DeliveryRow, type EndpointRow } from './webhooks.mappers.ts'
+import { eventBody, openEvent, toDelivery, toWebhook, type DeliveryRow, type EndpointRow } from './webhooks.mappers.ts'
+import { assertMaySubscribe } from './subscriptions.ts'
 import { MAX_ENDPOINTS, type CreateWebhookBody, type ListDeliveriesQuery, type UpdateWebhookBody, type Webhook } from './webhooks.schemas.ts'
 import { sendEvent, signingSecrets } from './send.ts'
 import { modePolicy } from '../../platform/outbound/address-policy.ts'
@@ -16,6 +17,7 @@ import { modePolicy } from '../../platform/outbound/address-policy.ts'
 type Scope = { shopId: string; livemode: boolean }
 
 export async function createWebhook(services: Services, ctx: RequestContext, body: CreateWebhookBody): Promise<Webhook> {
+  assertMaySubscribe(ctx.auth.abilities, body.events)
   await checkUrl(services, ctx.auth.livemode, body.url)
   const secret = newSigningSecret()
   const now = services.clock.now()
@@ -56,11 +58,14 @@ export async function listWebhooks(services: Services, ctx: RequestContext, quer
   return toList(rows, page, (row) => toWebhook(row, now))
 }
 
+/** New `events`, or a new `url` for the events it has (a new receiver), need the abilities reading them needs. */
 export async function updateWebhook(services: Services, ctx: RequestContext, id: string, body: UpdateWebhookBody): Promise<Webhook> {
+  if (body.events !== undefined) assertMaySubscribe(ctx.auth.abilities, body.events)
   if (body.url !== undefined) await checkUrl(services, ctx.auth.livemode, body.url)
   const now = services.clock.now()
   return ctx.transact(async (trx) => {
     const current = await loadEndpoint(trx, ctx.auth, id)
+    if (body.url !== undefined && body.events === undefined) assertMaySubscribe(ctx.auth.abilities, JSON.parse(current.events) as string[])
     const enabling = body.status === 'active' && current.status !== 'active'
     const disabling = body.status === 'disabled' && current.status !== 'disabled'
     await repo.updateEndpoint(trx, id, {
@@ -133,7 +138,9 @@ export async function retryDelivery(services: Services, ctx: RequestContext, id:
   const previous = isId('webhookDelivery', deliveryId) ? await repo.findDelivery(services.db, id, deliveryId) : undefined
   if (!previous) throw notFound('webhook delivery', deliveryId)
   if (previous.queue_id === null) throw new AppError('conflict', 'A test ping cannot be retried; POST /v1/webhooks/{id}/test sends another.')
-  const event = (await repo.findEvent(services.db, ctx.auth, previous.event_id))!
+  const stored = await repo.findEvent(services.db, ctx.auth, previous.event_id)
+  if (!stored) throw new AppError('conflict', `Event ${previous.event_id} is no longer kept (EVENTS_RETENTION_DAYS); it cannot be sent again.`)
+  const event = openEvent(stored, services.secretBox)
   const now = services.clock.now()
   const result = await sendEvent(services, target(services, endpoint, now), { id: event.id, type: event.type, body: eventBody(event) })
   const queueId = previous.queue_id

@@ -1,11 +1,15 @@
 // Idempotency-Key on POST: the first request with a key claims it; a retry with the same method,
 // path and body gets the stored response (`Idempotent-Replayed: true`) and causes nothing new.
 // The stored response is written inside the service's own transaction (see `transact`), so a
-// committed change and its replayable answer exist together or not at all.
+// committed change and its replayable answer exist together or not at all. It is stored sealed
+// (an order answer carries delivered goods), and without the secrets a route shows only once
+// (`shownOnce`): a replay answers the object with those fields left out and `secret_omitted: true`.
+// Records older than IDEMPOTENCY_TTL_MS are deleted by the housekeeping job.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Db, DbOrTrx } from '../../db/database.ts'
 import { sha256Hex } from '../crypto.ts'
 import { AppError } from '../errors.ts'
+import type { SecretBox } from '../secret-box.ts'
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000
 /** An in-flight claim older than this is taken to belong to a crashed process and may be taken over. */
@@ -29,13 +33,17 @@ export function readIdempotencyKey(request: FastifyRequest): string | null {
   return key
 }
 
-/** Same method + path + body (key order and whitespace ignored) ⇒ same fingerprint. */
-export function fingerprint(request: FastifyRequest): string {
-  return sha256Hex(`${request.method} ${request.url.split('?')[0]}\n${canonicalJson(request.body ?? null)}`)
+/**
+ * Same method + path + body (key order and whitespace ignored) ⇒ same fingerprint. Keyed (the
+ * secret box's HMAC over the SHA-256): a plain hash of a small body (one stock item) would let a
+ * copy of the database confirm a guessed value.
+ */
+export function fingerprint(request: FastifyRequest, box: Pick<SecretBox, 'digest'>): string {
+  return box.digest(sha256Hex(`${request.method} ${request.url.split('?')[0]}\n${canonicalJson(request.body ?? null)}`))
 }
 
 /** Claims the key, or answers with the stored response, or refuses with 409. */
-export async function claimKey(db: Db, scope: Scope, print: string, now: number): Promise<{ replay: Replay } | { claimed: true }> {
+export async function claimKey(db: Db, box: Pick<SecretBox, 'open'>, scope: Scope, print: string, now: number): Promise<{ replay: Replay } | { claimed: true }> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const inserted = await db
       .insertInto('idempotency_keys')
@@ -54,7 +62,7 @@ export async function claimKey(db: Db, scope: Scope, print: string, now: number)
       throw new AppError('conflict', 'Idempotency key already used with a different payload.')
     }
     if (row.state === 'completed') {
-      return { replay: { status: row.status_code!, body: row.response_body!, contentType: row.response_type! } }
+      return { replay: { status: row.status_code!, body: box.open(row.response_body!), contentType: row.response_type! } }
     }
     if (row.locked_at < now - IDEMPOTENCY_LOCK_MS) {
       const taken = await whereScope(db.updateTable('idempotency_keys').set({ locked_at: now }), scope)
@@ -72,11 +80,37 @@ export async function claimKey(db: Db, scope: Scope, print: string, now: number)
 }
 
 /** Stores the response; called inside the service's transaction or, failing that, when the reply is sent. */
-export async function completeKey(trx: DbOrTrx, scope: Scope, response: Replay): Promise<void> {
+export async function completeKey(trx: DbOrTrx, box: Pick<SecretBox, 'seal'>, scope: Scope, response: Replay): Promise<void> {
   await whereScope(
-    trx.updateTable('idempotency_keys').set({ state: 'completed', status_code: response.status, response_body: response.body, response_type: response.contentType }),
+    trx.updateTable('idempotency_keys').set({ state: 'completed', status_code: response.status, response_body: box.seal(response.body), response_type: response.contentType }),
     scope,
   ).execute()
+}
+
+/**
+ * The answer as stored for replay: `fields` (secrets shown once) left out, and `secret_omitted: true`
+ * saying so when any was there. The first answer still carries them.
+ */
+export function withoutShownOnce<T>(value: T, fields: readonly string[]): T {
+  if (!value || typeof value !== 'object') return value
+  const present = fields.filter((field) => field in value)
+  if (present.length === 0) return value
+  const stored: Record<string, unknown> = { ...(value as Record<string, unknown>) }
+  for (const field of present) delete stored[field]
+  return { ...stored, secret_omitted: true } as T
+}
+
+/** Deletes up to `limit` records created before `before` (replays last 24 h); answers how many went. */
+export async function purgeIdempotencyKeys(db: Db, before: number, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('idempotency_keys')
+    .where((eb) => eb(
+      eb.refTuple('shop_id', 'livemode', 'idem_key'),
+      'in',
+      eb.selectFrom('idempotency_keys').select(['shop_id', 'livemode', 'idem_key']).where('created_at', '<', before).limit(limit).$asTuple('shop_id', 'livemode', 'idem_key'),
+    ))
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
 }
 
 /** A 5xx is not stored: the key is freed so that a retry runs again. */

@@ -6,7 +6,7 @@ import type { RequestContext } from '../context.ts'
 import { AppError } from '../errors.ts'
 import { createAddressBudget, overAddressBudget } from './address-budgets.ts'
 import { assertAbility, createAuthenticator, type Auth, type RouteAbility } from './auth.ts'
-import { claimKey, completeKey, fingerprint, readIdempotencyKey, releaseKey, sendReplay, type IdempotencyClaim } from './idempotency.ts'
+import { claimKey, completeKey, fingerprint, readIdempotencyKey, releaseKey, sendReplay, withoutShownOnce, type IdempotencyClaim } from './idempotency.ts'
 import { registerRateLimits } from './rate-limit.ts'
 import { registerResponseCache } from './response-cache.ts'
 import { addRouteHook } from './route-hooks.ts'
@@ -20,6 +20,8 @@ declare module 'fastify' {
     successStatus?: number
     /** 400 when the Idempotency-Key header is missing (writes that move money). */
     idempotencyRequired?: boolean
+    /** Secrets the success answer shows this once: left out of the stored answer, so a replay omits them (`secret_omitted: true`). */
+    shownOnce?: readonly string[]
   }
   interface FastifyRequest {
     auth: Auth | null
@@ -36,7 +38,7 @@ export type Pipeline = {
 }
 
 export async function registerPipeline(app: FastifyInstance, services: Services): Promise<Pipeline> {
-  const { db, clock } = services
+  const { db, clock, secretBox } = services
   const limits = services.config.rateLimit
   app.decorateRequest('auth', null)
   app.decorateRequest('idempotency', null)
@@ -82,7 +84,7 @@ export async function registerPipeline(app: FastifyInstance, services: Services)
       })
     }
     const scope = { shopId: request.auth!.shopId, livemode: request.auth!.livemode ? 1 : 0, key }
-    const outcome = await claimKey(db, scope, fingerprint(request), clock.now())
+    const outcome = await claimKey(db, secretBox, scope, fingerprint(request, secretBox), clock.now())
     if ('replay' in outcome) return sendReplay(reply, outcome.replay, request.id)
     request.idempotency = { ...scope, completed: false }
   }
@@ -94,7 +96,7 @@ export async function registerPipeline(app: FastifyInstance, services: Services)
     if (!claim || claim.completed) return payload
     claim.completed = true
     if (reply.statusCode >= 500 || typeof payload !== 'string') await releaseKey(db, claim)
-    else await completeKey(db, claim, { status: reply.statusCode, body: payload, contentType: String(reply.getHeader('content-type') ?? JSON_TYPE) })
+    else await completeKey(db, secretBox, claim, { status: reply.statusCode, body: payload, contentType: String(reply.getHeader('content-type') ?? JSON_TYPE) })
     return payload
   }
 
@@ -104,7 +106,9 @@ export async function registerPipeline(app: FastifyInstance, services: Services)
     const result = await db.transaction().execute(async (trx) => {
       const value = await work(trx)
       if (claim && !claim.completed) {
-        await completeKey(trx, claim, { status: reply.statusCode, body: String(reply.serialize(value)), contentType: JSON_TYPE })
+        const shownOnce = request.routeOptions.config.shownOnce
+        const answer = shownOnce ? withoutShownOnce(value, shownOnce) : value
+        await completeKey(trx, secretBox, claim, { status: reply.statusCode, body: String(reply.serialize(answer)), contentType: JSON_TYPE })
         stored = true
       }
       return value

@@ -17,6 +17,11 @@ export const ProblemSchema = Type.Object(
 
 const problemRef = Type.Unsafe({ $ref: 'Problem#' })
 
+/** On objects whose create (or rotate) answer carries a secret shown once: marks an idempotent replay, which leaves it out. */
+export const SecretOmittedSchema = Type.Optional(Type.Literal(true, {
+  description: 'Present only on an idempotent replay (`Idempotent-Replayed: true`): the secret was shown once, in the first answer, and is not stored, so the replay leaves it out.',
+}))
+
 const AUTHENTICATED_ERRORS = [400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503] as const
 
 /** Response schemas for a /v1 route: its successes plus every problem it can answer. */

@@ -51,8 +51,8 @@ export async function finish(db: DbOrTrx, job: Job): Promise<void> {
   if (result.numDeletedRows === 0n) await db.updateTable('jobs').set({ locked_until: null, attempts: 0 }).where('id', '=', job.id).execute()
 }
 
-export async function retryAt(db: DbOrTrx, job: Job, runAt: number, error: string): Promise<void> {
-  await db.updateTable('jobs').set({ run_at: runAt, locked_until: null, last_error: error.slice(0, 2000) }).where('id', '=', job.id).execute()
+export async function retryAt(db: DbOrTrx, job: Job, runAt: number, error: string | null): Promise<void> {
+  await db.updateTable('jobs').set({ run_at: runAt, locked_until: null, last_error: error === null ? null : error.slice(0, 2000) }).where('id', '=', job.id).execute()
 }
 
 /** When the next job becomes claimable (due, and not held by a live lease), so an idle worker can sleep until then. */

@@ -6,7 +6,8 @@ import type { Clock } from '../clock.ts'
 import { claimNext, finish, nextRunAt, retryAt, type Job } from './queue.ts'
 import { createWakeableSleep } from './wakeable-sleep.ts'
 
-export type JobOutcome = void | { retryAt: number; error: string }
+/** Nothing: done. `retryAt`: run again then (`error` says why; a periodic job that reschedules itself gives none). */
+export type JobOutcome = void | { retryAt: number; error?: string }
 export type JobHandler = (job: Job) => Promise<JobOutcome>
 export type JobHandlers = Record<string, JobHandler>
 
@@ -43,7 +44,7 @@ export function createJobRunner(options: RunnerOptions): JobRunner {
     try {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`)
       const outcome = await handler(job)
-      if (outcome) await retryAt(db, job, outcome.retryAt, outcome.error)
+      if (outcome) await retryAt(db, job, outcome.retryAt, outcome.error ?? null)
       else await finish(db, job)
     } catch (error) {
       onError(error, job)

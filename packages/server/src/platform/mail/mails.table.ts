@@ -9,6 +9,7 @@ export interface MailsTable {
   recipient: string
   /** Filled in when the message is rendered, at send time. */
   subject: string
+  /** Sealed with SX_SECRET (secret-box), like body_html: a delivery mail carries the goods. */
   body_text: string
   body_html: string | null
   /** queued | sent | failed */
