@@ -22,7 +22,7 @@ export const keysRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { ability: 'all', successStatus: 201 },
     schema: {
       operationId: 'createApiKey', tags, summary: 'Create an API key',
-      description: 'Mints a key for this shop and mode. The `secret` is returned this once. `mode` defaults to the calling key\'s mode (live for live keys); a key cannot grant abilities it lacks.',
+      description: 'Mints a key for this shop. The `secret` is returned this once. `mode` defaults to the calling key\'s mode (live for live keys); a live key may mint test-mode keys, a test key never a live one (422). A key cannot grant abilities it lacks.',
       body: CreateApiKeyBodySchema,
       response: withProblems({ 201: CreatedApiKeySchema }),
     },
