@@ -17,6 +17,7 @@ import { webhooksRoutes } from './modules/webhooks/index.ts'
 import { balanceRoutes } from './modules/ledger/index.ts'
 import { refundsRoutes } from './modules/refunds/index.ts'
 import { payoutsRoutes } from './modules/payouts/index.ts'
+import { errorNotice, renderNoticePage } from './modules/storefront/index.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -54,7 +55,11 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     const pattern = new RegExp(`^${route.url.replace(/:[^/]+/g, '[^/]+').replace(/\/$/, '')}/?$`)
     for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, pattern })
   })
-  installErrorHandling(app, (path) => [...new Set(routeTable.filter((r) => r.pattern.test(path)).map((r) => r.method))])
+  installErrorHandling(
+    app,
+    (path) => [...new Set(routeTable.filter((r) => r.pattern.test(path)).map((r) => r.method))],
+    (status, traceId) => renderNoticePage(errorNotice(status, traceId)),
+  )
 
   const metrics = registerMetrics(app)
   await registerPipeline(app, services)
