@@ -19,6 +19,7 @@ import { webhooksRoutes } from './modules/webhooks/index.ts'
 import { balanceRoutes } from './modules/ledger/index.ts'
 import { refundsRoutes } from './modules/refunds/index.ts'
 import { payoutsRoutes } from './modules/payouts/index.ts'
+import { errorNotice, renderNoticePage } from './modules/storefront/index.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -63,7 +64,11 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     const pattern = new RegExp(`^${route.url.replace(/:[^/]+/g, '[^/]+').replace(/\/$/, '')}/?$`)
     for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, pattern })
   })
-  installErrorHandling(app, (path) => [...new Set(routeTable.filter((r) => r.pattern.test(path)).map((r) => r.method))])
+  installErrorHandling(
+    app,
+    (path) => [...new Set(routeTable.filter((r) => r.pattern.test(path)).map((r) => r.method))],
+    (status, traceId) => renderNoticePage(errorNotice(status, traceId)),
+  )
 
   // Slow or too many clients: cut off after the timeouts, and no more than MAX_CONNECTIONS at once
   // (more are dropped as they connect).

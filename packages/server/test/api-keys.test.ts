@@ -75,11 +75,19 @@ for (const dialect of DIALECTS) {
       assert.equal((await keyRows(shop.shop.id)).length, 12)
     })
 
-    it('keeps keys in the caller\'s mode', async () => {
+    it('lets a live key mint test keys ("Live or sandbox"), never a test key a live one', async () => {
       const shop = await env.newShop()
       const wrongMode = problem(await client(env.app, shop.keys.test).post('/v1/api-keys', { name: 'x', abilities: ['products:read'], mode: 'live' }), 422, 'unprocessable')
       assert.ok(wrongMode.errors?.mode, JSON.stringify(wrongMode))
-      problem(await client(env.app, shop.keys.live).post('/v1/api-keys', { name: 'x', abilities: ['products:read'], mode: 'test' }), 422, 'unprocessable')
+      const sandbox = await mint(shop.keys.live, { name: 'sandbox', abilities: ['products:read', 'orders:write'], mode: 'test' })
+      assert.deepEqual([sandbox.mode, sandbox.livemode], ['test', false])
+      assert.match(sandbox.secret, /^sx_test_/)
+      // It acts in test mode: it sees test objects only, and its mode's key list (not the live one) shows it.
+      const liveProduct = (await client(env.app, shop.keys.live).post('/v1/products', { name: 'Live thing', type: 'physical', price_cents: 100, currency: 'USD' })).json()
+      assert.equal((await client(env.app, sandbox.secret).get(`/v1/products/${liveProduct.id}`)).statusCode, 404)
+      assert.deepEqual((await client(env.app, sandbox.secret).get('/v1/products')).json().data, [])
+      assert.ok((await client(env.app, shop.keys.test).get('/v1/api-keys')).json().data.some((k: Key) => k.id === sandbox.id))
+      assert.ok(!(await client(env.app, shop.keys.live).get('/v1/api-keys')).json().data.some((k: Key) => k.id === sandbox.id))
       assert.equal((await mint(shop.keys.test, { name: 'x', abilities: ['products:read'], mode: 'test' })).mode, 'test')
       const defaultTest = await mint(shop.keys.test, { name: 'x', abilities: ['products:read'] })
       const defaultLive = await mint(shop.keys.live, { name: 'x', abilities: ['products:read'] })

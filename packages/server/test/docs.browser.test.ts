@@ -49,4 +49,19 @@ describe('docs reference in a browser', { skip: hasBrowser ? false : `no browser
     const foreign = requested.filter((url) => new URL(url).origin !== baseUrl)
     assert.deepEqual(foreign, [], 'the reference fetches nothing from other hosts')
   })
+
+  it('"Try it" on a POST sends the documented example body, which the API accepts', async () => {
+    const shop = await env.newShop()
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
+    await page.goto(`${baseUrl}/docs/`, { waitUntil: 'networkidle' })
+    await page.getByPlaceholder('Token').first().fill(shop.keys.test)
+    await page.getByText('Create a product').first().click()
+    await page.getByRole('button', { name: /Test Request/i }).first().click()
+    const answered = page.waitForResponse((response) => new URL(response.url()).pathname === '/v1/products' && response.request().method() === 'POST')
+    await page.getByRole('button', { name: /^Send/i }).first().click()
+    const response = await answered
+
+    assert.equal(response.status(), 201, `${await response.text()} sent ${response.request().postData()} with ${JSON.stringify(response.request().headers())}`)
+    assert.equal((await response.json()).name, 'Adobe Creative Cloud Key')
+  })
 })

@@ -4,7 +4,11 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import { Validator } from '@seriousme/openapi-schema-validator'
+import { Ajv } from 'ajv'
+import addFormatsImport from 'ajv-formats'
 import { generateOpenApiDocument } from '../src/openapi-document.ts'
+
+const addFormats = addFormatsImport as unknown as (ajv: Ajv) => Ajv
 
 const committedPath = new URL('../openapi.json', import.meta.url)
 
@@ -33,5 +37,39 @@ describe('openapi.json', () => {
       }
     }
     assert.ok(document.components.schemas.Problem, 'the problem schema is a shared component')
+  })
+
+  // The reference's "Try it" prefills a body from its example; without one it sends empty strings (a 422).
+  it('gives every POST and PATCH body an example that its own schema accepts', () => {
+    const document = JSON.parse(readFileSync(committedPath, 'utf8'))
+    const ajv = addFormats(new Ajv({ strict: false, allErrors: true }))
+    let checked = 0
+    for (const [path, methods] of Object.entries(document.paths as Record<string, Record<string, any>>)) {
+      for (const [method, op] of Object.entries(methods)) {
+        const media = op.requestBody?.content?.['application/json']
+        if (!['post', 'patch'].includes(method) || !media) continue
+        const name = `${method.toUpperCase()} ${path}`
+        // "Try it" reads the schema's own examples; other tools read the media type's example.
+        const example = media.schema.examples?.[0]
+        assert.ok(example !== undefined, `${name} has a body example`)
+        assert.deepEqual(media.example, example, `${name}: the media type shows the same example`)
+        const validate = ajv.compile({ ...media.schema, components: document.components })
+        assert.ok(validate(example), `${name}: its example ${JSON.stringify(example)} fails its schema: ${ajv.errorsText(validate.errors)}`)
+        checked++
+      }
+    }
+    assert.ok(checked >= 15, `${checked} bodies checked`)
+  })
+
+  it('documents Idempotency-Key on every POST, required where the API requires it', () => {
+    const document = JSON.parse(readFileSync(committedPath, 'utf8'))
+    const posts = Object.entries(document.paths as Record<string, Record<string, any>>).flatMap(([path, methods]) => (methods.post ? [{ path, op: methods.post }] : []))
+    assert.ok(posts.length >= 12)
+    for (const { path, op } of posts) {
+      const header = (op.parameters ?? []).find((p: any) => p.in === 'header' && p.name === 'Idempotency-Key')
+      assert.ok(header, `POST ${path} documents Idempotency-Key`)
+      assert.equal(header.required, ['/v1/orders/{id}/refunds', '/v1/payouts'].includes(path), `POST ${path}: required only on refunds and payouts`)
+      assert.match(header.description, /replays/)
+    }
   })
 })

@@ -28,3 +28,26 @@ export async function waitFor(predicate: () => boolean | Promise<boolean>, what:
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
+
+/** The exit code, or a failure naming the command when it is still running after `ms` (then it is killed). */
+export async function exitWithin(run: ReturnType<typeof runSx>, ms: number): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)))
+  const result = await Promise.race([run.exited, late])
+  clearTimeout(timer)
+  if (result === 'late') {
+    run.child.kill('SIGKILL')
+    throw new Error(`sx ${run.child.spawnargs.slice(4).join(' ')} still runs after ${ms} ms: ${JSON.stringify(run.output())}`)
+  }
+  return result
+}
+
+/** Whether a process with this pid exists (signal 0 checks without signalling). */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}

@@ -3,8 +3,9 @@ import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import pg from 'pg'
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely'
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely'
 import type { Database, Db, Dialect } from './database.ts'
+import { isDatabaseUnavailable } from './errors.ts'
 
 export type Connection = { db: Db; dialect: Dialect }
 
@@ -22,6 +23,59 @@ export function connect(url: string): Connection {
   // it from the pool and the next query opens a new one. Without a listener the process would crash.
   pool.on('error', () => {})
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' }
+}
+
+/** The commands could not open or reach their database; the CLI prints the message as one line. */
+export class DatabaseUnreachableError extends Error {}
+
+// A database starting next to sx (a container, a restart) refuses connections for a moment.
+const START_RETRY_DELAYS_MS = [500, 1000, 2000]
+const TRANSIENT_NETWORK_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
+
+/**
+ * What every command opens its database with: connects and runs one query, retrying a refused or
+ * dropped connection a few times (about 3.5 s in all). Anything else, or still no answer, is a
+ * DatabaseUnreachableError naming the database (never its password) and the reason.
+ */
+export async function openDatabase(url: string, sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))): Promise<Connection> {
+  let connection: Connection
+  try {
+    connection = connect(url)
+  } catch (error) {
+    throw new DatabaseUnreachableError(`cannot open the database at ${describeDatabaseUrl(url)}: ${reasonOf(error)}`)
+  }
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await sql`select 1`.execute(connection.db)
+      return connection
+    } catch (error) {
+      const transient = isDatabaseUnavailable(error) || TRANSIENT_NETWORK_CODES.has(String((error as { code?: unknown }).code))
+      if (transient && attempt < START_RETRY_DELAYS_MS.length) {
+        await sleep(START_RETRY_DELAYS_MS[attempt]!)
+        continue
+      }
+      await connection.db.destroy().catch(() => {})
+      const tries = attempt > 0 ? ` (tried ${attempt + 1} times)` : ''
+      throw new DatabaseUnreachableError(`cannot reach the database at ${describeDatabaseUrl(url)}: ${reasonOf(error)}${tries}`)
+    }
+  }
+}
+
+/** The database's address without credentials: `postgres://host:port/name`, or the SQLite path. */
+export function describeDatabaseUrl(url: string): string {
+  if (url.startsWith('sqlite:')) return url.slice('sqlite:'.length) || ':memory:'
+  try {
+    const parsed = new URL(url)
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`
+  } catch {
+    return 'DATABASE_URL'
+  }
+}
+
+function reasonOf(error: unknown): string {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown }
+  // Node reports a refused connection to a name with several addresses as an AggregateError without a message.
+  return String(message ?? '').split('\n')[0] || String(code ?? error)
 }
 
 function connectSqlite(path: string): Db {

@@ -1,49 +1,116 @@
 // `sx serve | worker | init | migrate | doctor`: parse the command line, load the config, run the command.
-import { parseArgs } from 'node:util'
-import { ConfigError, loadConfig } from '../config.ts'
-import { connect } from '../db/connect.ts'
+// Every command takes --help (-h). A mistake on the command line is one line plus the usage, exit 2;
+// a failure the operator can fix (config, database, port) is one line, exit 1 (2 for config).
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { ConfigError, loadConfig, type Config } from '../config.ts'
+import { DatabaseUnreachableError, openDatabase } from '../db/connect.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { initShop, ShopInitError } from '../modules/shops/index.ts'
 import { checkLedger, describeDifference } from '../modules/ledger/index.ts'
 import { checkStock, describeStockDifference } from '../modules/catalog/index.ts'
-import { serve, work } from './serve.ts'
 import { openSecretBox } from '../services.ts'
-import type { Config } from '../config.ts'
+import { serve, StartupError, work } from './serve.ts'
 
-const USAGE = `Usage:
-  sx serve                 run the HTTP server and the job worker (migrates first; seeds a demo shop on an empty database)
-  sx worker                run the job worker alone (delivery, expiry, mail, refunds, payouts); any number may share a database
-  sx init --shop NAME --email EMAIL [--password P] [--json]
-                           create a shop, its owner, and a live and a test key
-  sx migrate               bring the database schema up to date
-  sx doctor                recompute every balance from the ledger and from the orders, refunds and
-                           payouts, and every stock counter from its movements and the orders;
-                           exit 1 with a report on any difference`
+type Options = NonNullable<ParseArgsConfig['options']>
+type Values = Record<string, string | boolean | undefined>
+type Command = { synopsis: string; summary: string; options?: Options; optionHelp?: string; run(config: Config, values: Values): Promise<void> }
 
-export async function main(argv: string[]): Promise<void> {
-  const [command, ...rest] = argv
-  try {
-    const config = loadConfig()
-    if (command === 'serve') return await serve(config)
-    if (command === 'worker') return await work(config)
-    if (command === 'migrate') return await migrate(config)
-    if (command === 'init') return await init(config, rest)
-    if (command === 'doctor') return await doctor(config)
-    console.log(USAGE)
-    process.exitCode = command === undefined || command === 'help' || command === '--help' ? 0 : 2
-  } catch (error) {
-    if (error instanceof ConfigError || error instanceof ShopInitError) {
-      console.error(`sx: ${error.message}`)
-      process.exitCode = 2
-    } else {
-      console.error(error)
-      process.exitCode = 1
-    }
+const SETTINGS = 'Settings come from the environment (DATABASE_URL, HOST, PORT, …; see the README\'s Configuration table).'
+
+const COMMANDS: Record<string, Command> = {
+  serve: {
+    synopsis: 'sx serve',
+    summary: 'run the HTTP server and the job worker (migrates first; seeds a demo shop on an empty database)',
+    run: (config) => serve(config),
+  },
+  worker: {
+    synopsis: 'sx worker',
+    summary: 'run the job worker alone (delivery, expiry, mail, refunds, payouts); any number may share a database',
+    run: (config) => work(config),
+  },
+  init: {
+    synopsis: 'sx init --shop NAME --email EMAIL [--password P] [--json]',
+    summary: 'create a shop, its owner, and a live and a test key',
+    options: { shop: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' }, json: { type: 'boolean' } },
+    optionHelp: '  --shop NAME       the shop\'s name\n  --email EMAIL     the owner\'s login\n  --password P      the owner\'s password (at least 8 characters; generated and printed when absent)\n  --json            print {"shop":…,"owner":…,"keys":{"live":…,"test":…}} instead of text',
+    run: (config, values) => init(config, values),
+  },
+  migrate: {
+    synopsis: 'sx migrate',
+    summary: 'bring the database schema up to date',
+    run: (config) => migrate(config),
+  },
+  doctor: {
+    synopsis: 'sx doctor',
+    summary: 'recompute every balance from the ledger and from the orders, refunds and payouts, and every stock counter from its movements and the orders; exit 1 with a report on any difference',
+    run: (config) => doctor(config),
+  },
+}
+
+const USAGE = `Usage:\n${Object.values(COMMANDS).map((c) => `  ${c.synopsis}\n      ${c.summary}`).join('\n')}\n  sx <command> --help\n      what a command does and takes\n\n${SETTINGS}`
+const HELP = new Set(['help', '--help', '-h'])
+
+/** A mistake on the command line: printed as one line, then the usage it concerns. */
+class UsageError extends Error {
+  constructor(message: string, readonly usage: string) {
+    super(message)
   }
 }
 
+export async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv
+  try {
+    if (name === undefined || HELP.has(name)) return void console.log(USAGE)
+    const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name]! : null
+    if (!command) throw new UsageError(name.startsWith('-') ? `unknown option ${name}` : `unknown command "${name}"`, USAGE)
+    const values = parseOptions(name, command, rest)
+    if (values.help) return void console.log(commandUsage(command))
+    await command.run(loadConfig(), values)
+  } catch (error) {
+    process.exitCode = report(error)
+  }
+}
+
+function commandUsage(command: Command): string {
+  return `Usage: ${command.synopsis}\n\n${command.summary[0]!.toUpperCase()}${command.summary.slice(1)}.\n${command.optionHelp ? `\nOptions:\n${command.optionHelp}\n` : ''}  --help, -h        show this help\n\n${SETTINGS}`
+}
+
+function parseOptions(name: string, command: Command, args: string[]): Values {
+  try {
+    return parseArgs({ args, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values as Values
+  } catch (error) {
+    // node:util explains its errors at length; say which argument is wrong in a few words.
+    const { code, message } = error as { code?: string; message: string }
+    const quoted = /'([^']+)'/.exec(message)?.[1] ?? ''
+    const reason =
+      code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? `unknown option ${quoted}`
+        : code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' ? `unexpected argument "${quoted}"`
+          : code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ? `${quoted.split(' ')[0]} needs a value`
+            : message.split('\n')[0]!
+    throw new UsageError(`sx ${name}: ${reason}`, commandUsage(command))
+  }
+}
+
+/** Prints a failure as one line (a stack only for what looks like a bug) and returns the exit code. */
+function report(error: unknown): number {
+  if (error instanceof UsageError) {
+    console.error(`${error.message.startsWith('sx ') ? '' : 'sx: '}${error.message}\n\n${error.usage}`)
+    return 2
+  }
+  if (error instanceof ConfigError || error instanceof ShopInitError) {
+    console.error(`sx: ${error.message}`)
+    return 2
+  }
+  if (error instanceof StartupError || error instanceof DatabaseUnreachableError) {
+    console.error(`sx: ${error.message}`)
+    return 1
+  }
+  console.error(error)
+  return 1
+}
+
 async function migrate(config: Config): Promise<void> {
-  const { db } = connect(config.db.url)
+  const { db } = await openDatabase(config.db.url)
   try {
     const applied = await migrateToLatest(db, openSecretBox(config))
     console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date')
@@ -53,7 +120,7 @@ async function migrate(config: Config): Promise<void> {
 }
 
 async function doctor(config: Config): Promise<void> {
-  const { db } = connect(config.db.url)
+  const { db } = await openDatabase(config.db.url)
   try {
     await migrateToLatest(db, openSecretBox(config))
     const { balances, differences } = await checkLedger(db)
@@ -75,18 +142,14 @@ async function doctor(config: Config): Promise<void> {
   }
 }
 
-async function init(config: Config, args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: { shop: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' }, json: { type: 'boolean', default: false } },
-    strict: true,
-  })
-  if (!values.shop || !values.email) throw new ShopInitError(`--shop and --email are required\n${USAGE}`)
-  const { db } = connect(config.db.url)
+async function init(config: Config, values: Values): Promise<void> {
+  const { shop, email, password, json } = values as { shop?: string; email?: string; password?: string; json?: boolean }
+  if (!shop || !email) throw new UsageError('sx init: --shop and --email are required', commandUsage(COMMANDS.init!))
+  const { db } = await openDatabase(config.db.url)
   try {
     await migrateToLatest(db, openSecretBox(config))
-    const result = await initShop(db, { name: values.shop, email: values.email, password: values.password, now: Date.now() })
-    if (values.json) {
+    const result = await initShop(db, { name: shop, email, password, now: Date.now() })
+    if (json) {
       console.log(JSON.stringify({ shop: { id: result.shop.id }, owner: { email: result.owner.email, ...(result.owner.generated_password ? { password: result.owner.password } : {}) }, keys: result.keys }))
     } else {
       console.log(`Shop ${result.shop.name} (${result.shop.id}) created.`)

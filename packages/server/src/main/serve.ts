@@ -1,37 +1,69 @@
-// `sx serve`: migrate, seed a demo shop on an empty database, listen (with the job worker in
-// process unless SX_WORKER=off), and shut down gracefully. `sx worker`: the worker alone.
+// `sx serve`: migrate, seed a demo shop on an empty database, listen, then start the job worker
+// (in process unless SX_WORKER=off), and shut down gracefully. `sx worker`: the worker alone.
+// A start that cannot listen closes everything it opened and fails with one line (StartupError).
 import type { Config } from '../config.ts'
 import { buildApp } from '../app.ts'
-import { connect } from '../db/connect.ts'
+import { openDatabase, type Connection } from '../db/connect.ts'
 import type { Db } from '../db/database.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { hasAnyShop, seedDemoShop } from '../modules/shops/index.ts'
 import { closeServices, createServices, openSecretBox, type Services } from '../services.ts'
 import { startWorker, type Worker } from '../worker.ts'
 
+/** A start that failed for a reason the operator can fix; the CLI prints the message alone. */
+export class StartupError extends Error {}
+
 export async function serve(config: Config): Promise<void> {
-  const connection = connect(config.db.url)
-  await migrateToLatest(connection.db, openSecretBox(config))
+  const connection = await openMigrated(config)
   const services = createServices(config, connection)
   const app = await buildApp(services)
-
-  if (config.demoSeed) await seedDemoIfEmpty(connection.db, config.http.publicUrl)
-  const worker = config.jobs.inProcess ? startWorker(services, (error, context) => app.log.error({ err: error, ...context }, 'job failed')) : null
+  try {
+    if (config.demoSeed) await seedDemoIfEmpty(connection.db, config.dataDir, config.http.publicUrl)
+    await app.listen({ host: config.http.host, port: config.http.port })
+  } catch (error) {
+    await app.close()
+    await closeServices(services)
+    throw listenFailure(error, config.http) ?? error
+  }
+  // Only once the server listens: a start that fails leaves no worker running jobs behind.
+  const worker = config.jobs.inProcess
+    ? startWorker(services, (error, context) => app.log.error({ err: error, ...context }, 'job failed'), (message) => app.log.warn(message))
+    : null
   onSignal(async () => {
     app.log.info('shutting down')
     await app.close()
     await stopAll(services, worker)
   })
-  await app.listen({ host: config.http.host, port: config.http.port })
 }
 
 export async function work(config: Config): Promise<void> {
-  const connection = connect(config.db.url)
-  await migrateToLatest(connection.db, openSecretBox(config))
+  const connection = await openMigrated(config)
   const services = createServices(config, connection)
-  const worker = startWorker(services, (error, context) => services.log.error({ err: error, ...context }, 'job failed'))
+  const worker = startWorker(services, (error, context) => services.log.error({ err: error, ...context }, 'job failed'), (message) => services.log.warn(message))
   services.log.info('sx worker running')
   onSignal(() => stopAll(services, worker))
+}
+
+async function openMigrated(config: Config): Promise<Connection> {
+  const connection = await openDatabase(config.db.url)
+  try {
+    await migrateToLatest(connection.db, openSecretBox(config))
+    return connection
+  } catch (error) {
+    await connection.db.destroy().catch(() => {})
+    throw error
+  }
+}
+
+/** The one line an operator needs when the address cannot be taken, or null for anything else. */
+function listenFailure(error: unknown, http: Config['http']): StartupError | null {
+  const code = (error as { code?: unknown } | null)?.code
+  if (code === 'EADDRINUSE') return new StartupError(`port ${http.port} is in use on ${http.host}; stop what uses it or set PORT`)
+  if (code === 'EACCES') return new StartupError(`not allowed to listen on port ${http.port}; set PORT above 1023`)
+  if (code === 'EADDRNOTAVAIL') return new StartupError(`HOST ${http.host} is not an address of this machine; set HOST (default 127.0.0.1)`)
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL') return new StartupError(`HOST ${http.host} does not resolve to an address; set HOST (default 127.0.0.1)`)
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return new StartupError(`cannot listen on ${http.host}:${http.port} (${code})`)
+  return null
 }
 
 /** Stops on SIGINT/SIGTERM: running jobs finish (a job cut short is taken over after its lease). */
@@ -53,10 +85,10 @@ async function stopAll(services: Services, worker: Worker | null): Promise<void>
 }
 
 /** Seeds the demo shop on an empty database and prints its login and test key, once. */
-async function seedDemoIfEmpty(db: Db, publicUrl: string): Promise<void> {
+async function seedDemoIfEmpty(db: Db, dataDir: string, publicUrl: string): Promise<void> {
   if (await hasAnyShop(db)) return
   // Two instances starting on one empty database race to seed; the loser finds the winner's shop.
-  const demo = await seedDemoShop(db, Date.now()).catch(async (error) => {
+  const demo = await seedDemoShop(db, dataDir, Date.now()).catch(async (error) => {
     if (await hasAnyShop(db)) return null
     throw error
   })

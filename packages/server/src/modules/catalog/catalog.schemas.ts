@@ -61,7 +61,10 @@ export const CreateProductBodySchema = Type.Object(
     dynamic_url: Type.Optional(DynamicUrl),
     interval: Type.Optional(Interval),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [{ name: 'Adobe Creative Cloud Key', type: 'license_key', price_cents: 12900, currency: 'USD', description: 'A one-year licence key, delivered at once.' }],
+  },
 )
 
 export const UpdateProductBodySchema = Type.Object(
@@ -73,7 +76,7 @@ export const UpdateProductBodySchema = Type.Object(
     stock: Type.Optional(Stock),
     dynamic_url: Type.Optional(DynamicUrl),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { additionalProperties: false, minProperties: 1, examples: [{ price_cents: 9900, status: 'active' }] },
 )
 
 export const UpdatedProductSchema = Type.Object({
@@ -102,7 +105,7 @@ export const ImportStockBodySchema = Type.Object(
       description: 'Pool items (license keys, account credentials), trimmed; items already in the pool or repeated are counted as duplicates.',
     }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ items: ['KEY-7F3A-0001', 'KEY-7F3A-0002'] }] },
 )
 
 export const ImportStockResultSchema = Type.Object({

@@ -3,7 +3,7 @@
 // the limit is cut off with 413 and nothing is kept.
 import { createHash, randomBytes } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, rename, rm, stat } from 'node:fs/promises'
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -22,7 +22,7 @@ export async function uploadProductFile(services: Services, ctx: RequestContext,
   if (product.type !== 'file_download') throw invalidFields({ type: [`is ${product.type}; only file_download products take a file`] })
   if (!filename || !FILENAME.test(filename)) throw invalidFields({ filename: ['is required (?filename=name.zip), 1-255 characters, no slashes or control characters'] })
 
-  const dir = filesDir(services)
+  const dir = filesDir(services.config.dataDir)
   await mkdir(join(dir, 'tmp'), { recursive: true })
   const temp = join(dir, 'tmp', randomBytes(12).toString('hex'))
   const hash = createHash('sha256')
@@ -58,11 +58,22 @@ export async function uploadProductFile(services: Services, ctx: RequestContext,
 
 /** Opens a stored file for download, or null when it is gone from this machine's disk. */
 export async function openProductFile(services: Services, sha256: string): Promise<{ stream: Readable; size: number } | null> {
-  const path = join(filesDir(services), sha256)
+  const path = join(filesDir(services.config.dataDir), sha256)
   const info = await stat(path).catch(() => null)
   return info ? { stream: createReadStream(path), size: info.size } : null
 }
 
-function filesDir(services: Services): string {
-  return join(services.config.dataDir, 'files')
+/** Stores bytes where an upload of them would land (the demo shop's file, made without a request). */
+export async function storeFileBytes(dataDir: string, bytes: Uint8Array): Promise<{ sha256: string; size: number }> {
+  const dir = filesDir(dataDir)
+  await mkdir(join(dir, 'tmp'), { recursive: true })
+  const sha256 = createHash('sha256').update(bytes).digest('hex')
+  const temp = join(dir, 'tmp', randomBytes(12).toString('hex'))
+  await writeFile(temp, bytes, { mode: 0o600 })
+  await rename(temp, join(dir, sha256))
+  return { sha256, size: bytes.length }
+}
+
+function filesDir(dataDir: string): string {
+  return join(dataDir, 'files')
 }

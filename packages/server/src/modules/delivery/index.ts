@@ -2,3 +2,4 @@
 export { STRATEGIES, RENEWAL_JOB, subscriptionPeriodEnd } from './strategies.ts'
 export type { DeliveredValue, DeliveryDeps, LineToDeliver } from './strategy.ts'
 
+export { downloadsLeft, peekDownload, spendDownload, type DownloadCheck, type DownloadRefusal } from './downloads.ts'

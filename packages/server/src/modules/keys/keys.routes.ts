@@ -22,7 +22,7 @@ export const keysRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { ability: 'all', successStatus: 201, shownOnce: ['secret'] },
     schema: {
       operationId: 'createApiKey', tags, summary: 'Create an API key',
-      description: 'Mints a key for this shop and mode. The `secret` is returned this once: a replay with the same `Idempotency-Key` answers the key without it and with `secret_omitted: true`. `mode` defaults to the calling key\'s mode (live for live keys); a key cannot grant abilities it lacks. A shop holds at most 100 active keys per mode (MAX_ACTIVE_KEYS): minting another is a 409 until one is revoked.',
+      description: 'Mints a key for this shop. The `secret` is returned this once: a replay with the same `Idempotency-Key` answers the key without it and with `secret_omitted: true`. `mode` defaults to the calling key\'s mode (live for live keys); a live key may mint test-mode keys, a test key never a live one (422). A key cannot grant abilities it lacks. A shop holds at most 100 active keys per mode (MAX_ACTIVE_KEYS): minting another is a 409 until one is revoked.',
       body: CreateApiKeyBodySchema,
       response: withProblems({ 201: CreatedApiKeySchema }),
     },

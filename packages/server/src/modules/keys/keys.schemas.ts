@@ -36,7 +36,7 @@ export const CreateApiKeyBodySchema = Type.Object(
     abilities: Type.Array(AbilitySchema, { minItems: 1, uniqueItems: true, description: 'Permission set this key grants; never more than the calling key holds.' }),
     mode: Type.Optional(ModeSchema),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ name: 'Storefront reader', abilities: ['products:read', 'orders:write'], mode: 'test' }] },
 )
 
 export const RevokedApiKeySchema = Type.Object({ id: Type.String(), revoked: Type.Literal(true) })

@@ -35,9 +35,8 @@ export async function mintApiKey(
 export async function createApiKey(services: Services, ctx: RequestContext, body: CreateApiKeyBody): Promise<CreatedApiKey> {
   const { auth } = ctx
   const livemode = body.mode === undefined ? auth.livemode : body.mode === 'live'
-  if (livemode !== auth.livemode) {
-    throw invalidFields({ mode: [`a ${auth.livemode ? 'live' : 'test'}-mode key manages ${auth.livemode ? 'live' : 'test'}-mode keys only`] })
-  }
+  // "Live or sandbox": a live key may mint sandbox keys; a test key minting a live one would be a privilege jump.
+  if (livemode && !auth.livemode) throw invalidFields({ mode: ['a test-mode key cannot mint live-mode keys'] })
   const beyond = body.abilities.filter((a) => !auth.abilities.has(a))
   if (beyond.length > 0) throw new AppError('forbidden_scope', `A key cannot grant abilities it does not hold: ${beyond.join(', ')}.`)
   const max = services.config.keys.maxActive

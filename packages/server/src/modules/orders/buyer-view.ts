@@ -2,6 +2,7 @@
 import type { Services } from '../../services.ts'
 import type { DbOrTrx } from '../../db/database.ts'
 import { paymentUri, type Chain } from '../payments/index.ts'
+import { downloadsLeft } from '../delivery/index.ts'
 import type { OrderPageView } from '../storefront/index.ts'
 import { toOrder } from './orders.mappers.ts'
 import type { OrderRow } from './orders.table.ts'
@@ -13,6 +14,8 @@ export async function buildPageView(services: Services, db: DbOrTrx, row: OrderR
   const shop = await repo.shopName(db, row.shop_id)
   const names = new Map(lines.map((line) => [line.product_id, line.product_name]))
   const { payment } = order
+  // Download links show what is left of their allowance, not the limit they started with.
+  const left = await downloadsLeft(db, order.delivery.items.flatMap((item) => (item.kind === 'file_download' && item.url ? [item.url] : [])))
   return {
     shopName: shop?.name ?? 'Shop',
     livemode: order.livemode,
@@ -41,7 +44,7 @@ export async function buildPageView(services: Services, db: DbOrTrx, row: OrderR
         value: item.value,
         url: item.url,
         expiresAt: item.expires_at,
-        downloadsLeft: item.max_downloads,
+        downloadsLeft: item.url && left.has(item.url) ? left.get(item.url) : item.max_downloads,
         carrier: item.carrier,
         trackingNumber: item.tracking_number,
         periodEnd: item.period_end,

@@ -9,7 +9,7 @@ import { simulatePayment } from './payment.service.ts'
 const tags = ['Orders']
 // The Order schema is registered once at the root (app.ts) and referenced here.
 const orderRef = Type.Unsafe({ $ref: 'Order#' })
-const NoBody = Type.Object({}, { additionalProperties: false })
+const NoBody = Type.Object({}, { additionalProperties: false, examples: [{}] })
 
 export const ordersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/orders', {

@@ -45,7 +45,10 @@ export const CreateOrderBodySchema = Type.Object(
     note: Type.Optional(Type.String({ maxLength: 2000, description: 'Internal note, not shown to the buyer.' })),
     shipping_address: Type.Optional(ShippingAddressSchema),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [{ customer_email: 'buyer@example.com', items: [{ product_id: 'prod_01J2PVS78B4X8Q2ZP6V1H3M9TE', qty: 1 }], chain: 'tron', asset: 'USDT' }],
+  },
 )
 
 const DeliveredItemSchema = Type.Object({
@@ -122,7 +125,10 @@ export const ListOrdersQuerySchema = Type.Object(
   { additionalProperties: false },
 )
 
-export const FulfilBodySchema = Type.Object({ carrier: Text(100), tracking_number: Text(100) }, { additionalProperties: false })
+export const FulfilBodySchema = Type.Object(
+  { carrier: Text(100), tracking_number: Text(100) },
+  { additionalProperties: false, examples: [{ carrier: 'DHL', tracking_number: 'JD014600006281230704' }] },
+)
 
 export const PayBodySchema = Type.Object(
   {
@@ -133,7 +139,7 @@ export const PayBodySchema = Type.Object(
     })),
     tx_hash: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Default: a deterministic fake hash.' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{}] },
 )
 
 export const ResendResultSchema = Type.Object({ sent_at: Timestamp, recipient: Type.String(), delivery_kind: Type.String() })

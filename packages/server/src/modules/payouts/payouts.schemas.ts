@@ -19,7 +19,7 @@ export const CreatePayoutBodySchema = Type.Object(
     destination_address: Type.String({ minLength: 1, maxLength: 128, description: 'On-chain address to send to, checked against the chain\'s format.' }),
     memo: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Optional memo/tag for chains that need one.' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ chain: 'tron', asset: 'USDT', amount_cents: 5000, destination_address: 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t' }] },
 )
 
 export const PayoutSchema = Type.Object({

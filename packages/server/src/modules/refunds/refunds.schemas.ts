@@ -16,7 +16,7 @@ export const CreateRefundBodySchema = Type.Object(
     note: Type.Optional(Type.String({ maxLength: 2000, description: 'Internal note attached to the refund record.' })),
     destination_address: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Where the buyer\'s money goes, on the order\'s chain. Default: back to the address that paid (the sandbox can; a live provider that cannot makes it required).' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ amount_cents: 500, reason: 'requested_by_buyer' }] },
 )
 
 export const RefundSchema = Type.Object({

@@ -11,6 +11,7 @@ import { cancelRows, claimDue, endpointsWithDueRows, relayEvents, releaseLeases,
 import { sendEvent, signingSecrets, type OutgoingEvent, type SendTarget } from './send.ts'
 import { settle, type Outcome } from './settle.ts'
 import { createWakeableSleep } from '../../platform/jobs/wakeable-sleep.ts'
+import { createOutage, describeOutage, type Outage } from '../../platform/jobs/outage.ts'
 
 export type Dispatcher = { start(): void; nudge(): void; stop(): Promise<void> }
 
@@ -26,8 +27,12 @@ const IDLE_POLL_MAX_MS = 100
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
-export function createWebhookDispatcher(services: Services, onError: (error: unknown) => void): Dispatcher {
+/** `outage` is shared with the job runner: while the database is down the loop backs off and the outage is one line. */
+export function createWebhookDispatcher(services: Services, onError: (error: unknown) => void, outage?: Outage): Dispatcher {
   const { db, dialect, clock, config } = services
+  const queueState = outage ?? createOutage({
+    baseMs: IDLE_POLL_MAX_MS, maxMs: 10_000, now: () => clock.now(), report: (change) => onError(new Error(describeOutage(change))),
+  })
   const workerId = randomUUID()
   const { concurrency, endpointConcurrency, timeoutMs } = config.webhooks
   const perEndpointBuffer = endpointConcurrency * 4
@@ -49,8 +54,11 @@ export function createWebhookDispatcher(services: Services, onError: (error: unk
       try {
         busy = (await relayEvents(db, dialect, clock.now(), RELAY_BATCH)) > 0
         if (buffered < concurrency * 2) busy = (await refill()) > 0 || busy
+        queueState.succeeded()
       } catch (error) {
-        onError(error)
+        pump()
+        await sleep(queueState.failed(error))
+        continue
       }
       pump()
       // A busy gap is not cut short by nudges: that is what lets relays and claims batch up.

@@ -11,7 +11,7 @@ import {
 import { getEvent, listEvents } from './events.service.ts'
 
 const tags = ['Webhooks']
-const NoBody = Type.Optional(Type.Object({}, { additionalProperties: false }))
+const NoBody = Type.Optional(Type.Object({}, { additionalProperties: false, examples: [{}] }))
 
 export const webhooksRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/webhooks', {

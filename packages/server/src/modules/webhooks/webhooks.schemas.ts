@@ -37,7 +37,7 @@ export const WebhookSchema = Type.Object({
 
 export const CreateWebhookBodySchema = Type.Object(
   { url: Url, events: Events, description: Type.Optional(Description) },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ url: 'https://example.com/webhooks/sx', events: ['order.paid', 'order.delivered'], description: 'Fulfilment' }] },
 )
 
 export const UpdateWebhookBodySchema = Type.Object(
@@ -47,7 +47,7 @@ export const UpdateWebhookBodySchema = Type.Object(
     description: Type.Optional(Description),
     status: Type.Optional(StringEnum(WEBHOOK_STATUSES, { description: '`active` re-enables an endpoint sx disabled.' })),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { additionalProperties: false, minProperties: 1, examples: [{ events: ['*'], status: 'active' }] },
 )
 
 export const DeletedWebhookSchema = Type.Object({ id: Type.String(), deleted: Type.Literal(true) })

@@ -3,10 +3,15 @@
 import { randomUUID } from 'node:crypto'
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
+// Outside /v1 a browser gets the same status as a small HTML page instead (pages.ts).
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { isDatabaseUnavailable } from '../../db/errors.ts'
 import { AppError, ERRORS, type ErrorCode, type FieldErrors } from '../errors.ts'
+import { sendPage, wantsPage } from './pages.ts'
 import { toFieldErrors } from './validation.ts'
+
+/** Renders the HTML page a browser gets for a failed request outside /v1. */
+export type ErrorPage = (status: number, traceId: string) => string
 
 export type Problem = {
   type: ErrorCode
@@ -69,7 +74,14 @@ function requestPath(raw: unknown): string {
   return line?.[1]?.split('?')[0] ?? '/'
 }
 
-export function installErrorHandling(app: FastifyInstance, knownMethods: (path: string) => string[]): void {
+export function installErrorHandling(app: FastifyInstance, knownMethods: (path: string) => string[], errorPage?: ErrorPage): void {
+  const answer = (request: FastifyRequest, reply: FastifyReply, error: AppError) => {
+    if (!errorPage || !wantsPage(request)) return sendProblem(request, reply, error)
+    reply.header('x-request-id', request.id)
+    for (const [name, value] of Object.entries(error.options.headers ?? {})) reply.header(name, value)
+    return sendPage(reply, error.status, errorPage(error.status, request.id))
+  }
+
   app.setErrorHandler((error: FastifyError, request, reply) => {
     let problem: AppError
     try {
@@ -80,18 +92,18 @@ export function installErrorHandling(app: FastifyInstance, knownMethods: (path: 
       problem = new AppError('server_error', SERVER_ERROR_DETAIL)
     }
     if (problem.status >= 500) request.log.error({ err: error, trace_id: request.id }, 'request failed')
-    return sendProblem(request, reply, problem)
+    return answer(request, reply, problem)
   })
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/'
     const allowed = knownMethods(path)
     if (allowed.length > 0) {
-      return sendProblem(request, reply, new AppError('method_not_allowed', `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}.`, {
+      return answer(request, reply, new AppError('method_not_allowed', `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}.`, {
         headers: { allow: allowed.join(', ') },
       }))
     }
-    return sendProblem(request, reply, new AppError('not_found', `No route ${request.method} ${path}.`))
+    return answer(request, reply, new AppError('not_found', `No route ${request.method} ${path}.`))
   })
 }
 

@@ -27,12 +27,49 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     // Shared schemas keep their $id as their component name (Problem, Product, …).
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
     transform: ({ schema, url, route }) => {
-      const secured = Boolean(route.config && (route.config as { ability?: string }).ability)
-      return { schema: secured ? { ...schema, security: [{ bearer: [] }] } : schema, url }
+      const config = (route.config ?? {}) as { ability?: string; idempotencyRequired?: boolean }
+      const documented: Record<string, unknown> = { ...schema }
+      if (config.ability) documented.security = [{ bearer: [] }]
+      // Documentation only: the idempotency hook reads and checks the header (a schema here would validate it twice).
+      if ([route.method].flat().includes('POST')) documented.headers = idempotencyHeader(Boolean(config.idempotencyRequired))
+      return { schema: documented, url }
     },
-    transformObject: (document) => markOptionalBodies('openapiObject' in document ? document.openapiObject : document.swaggerObject),
+    transformObject: (document) => markOptionalBodies(withSchemaExamples(('openapiObject' in document ? document.openapiObject : document.swaggerObject) as OpenApiDocument)),
   })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+}
+
+type OpenApiDocument = { paths?: Record<string, Record<string, { requestBody?: { content?: Record<string, { example?: unknown; schema?: Record<string, unknown> }> } }>> }
+
+/**
+ * @fastify/swagger moves a body schema's one example up to the media type (`example`); the reference's
+ * "Try it" fills its body from the schema's own `examples` and otherwise sends empty strings (a 422).
+ * Keep it in both places.
+ */
+function withSchemaExamples(document: OpenApiDocument): OpenApiDocument {
+  for (const methods of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(methods)) {
+      for (const media of Object.values(operation.requestBody?.content ?? {})) {
+        if (media.example !== undefined && media.schema) media.schema.examples = [media.example]
+      }
+    }
+  }
+  return document
+}
+
+function idempotencyHeader(required: boolean) {
+  return {
+    type: 'object',
+    properties: {
+      'Idempotency-Key': {
+        type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$',
+        description: (required ? 'Required here. ' : '') +
+          'Any unique string per logical request (a UUID, say). Sent again with the same body within 24 h, it replays the stored answer ' +
+          '(`Idempotent-Replayed: true`) instead of acting twice; with another body it is a 409. Use a new key for each new request.',
+      },
+    },
+    required: required ? ['Idempotency-Key'] : [],
+  }
 }
 
 export async function registerReference(app: FastifyInstance): Promise<void> {

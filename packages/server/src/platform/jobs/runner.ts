@@ -1,8 +1,10 @@
 // The worker loop: claims due jobs and runs their handlers, a few at a time. A handler that
 // throws is retried with backoff; one that returns `{ retryAt }` chooses its own next attempt.
-// A crashed worker's jobs are taken over once their lease passes.
+// A crashed worker's jobs are taken over once their lease passes. While the queue itself cannot
+// be read (the database is down) the loop backs off and reports the outage once (outage.ts).
 import type { Db, Dialect } from '../../db/database.ts'
 import type { Clock } from '../clock.ts'
+import { createOutage, describeOutage, type Outage } from './outage.ts'
 import { claimNext, finish, nextRunAt, retryAt, type Job } from './queue.ts'
 import { createWakeableSleep } from './wakeable-sleep.ts'
 
@@ -28,15 +30,25 @@ type RunnerOptions = {
   leaseMs: number
   concurrency: number
   onError: (error: unknown, job: Job) => void
+  /** Shared with the webhook dispatcher, so one outage is one line; default: reported through onError. */
+  outage?: Outage
+  /** Tests pass their own sleep to count turns without waiting. */
+  sleep?: { sleep(ms: number): Promise<void>; wake(): void }
 }
 
 const MAX_BACKOFF_MS = 3_600_000
+/** Longest wait between looks at an unreachable queue. */
+export const MAX_OUTAGE_BACKOFF_MS = 10_000
 
 export function createJobRunner(options: RunnerOptions): JobRunner {
   const { db, dialect, clock, handlers, pollMs, leaseMs, concurrency, onError } = options
   let running = false
   let active = 0
-  const { sleep, wake } = createWakeableSleep()
+  const { sleep, wake } = options.sleep ?? createWakeableSleep()
+  const outage = options.outage ?? createOutage({
+    baseMs: pollMs, maxMs: MAX_OUTAGE_BACKOFF_MS, now: () => clock.now(),
+    report: (change) => onError(new Error(describeOutage(change)), { kind: 'queue' } as Job),
+  })
   const inFlight = new Set<Promise<void>>()
 
   async function runOne(job: Job): Promise<void> {
@@ -57,10 +69,13 @@ export function createJobRunner(options: RunnerOptions): JobRunner {
     while (running) {
       let claimed: Job | undefined
       if (active < concurrency) {
-        claimed = await claimNext(db, dialect, clock.now(), leaseMs).catch((error) => {
-          onError(error, { kind: 'claim' } as Job)
-          return undefined
-        })
+        try {
+          claimed = await claimNext(db, dialect, clock.now(), leaseMs)
+          outage.succeeded()
+        } catch (error) {
+          await sleep(outage.failed(error))
+          continue
+        }
       }
       if (claimed) {
         active++
