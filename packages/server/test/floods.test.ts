@@ -191,13 +191,14 @@ for (const dialect of DIALECTS) {
       for (const round of [1, 2]) {
         const slowBody = await rawConnection(base)
         slowBody.send(`POST /v1/products HTTP/1.1\r\nHost: sx\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":`)
-        await waitFor(() => slowBody.closed(), `the server to cut off slow body ${round}`, 10_000)
-        assert.match(slowBody.text(), /^HTTP\/1\.1 408 /)
+        await waitFor(() => slowBody.closed(), `the server to cut off slow body ${round}`, 30_000)
+        assert.match(slowBody.text(), /^HTTP\/1\.1 408 [^]*content-type: application\/problem\+json/i)
+        assert.equal(JSON.parse(slowBody.text().slice(slowBody.text().indexOf('\r\n\r\n') + 4)).type, 'request_timeout')
       }
       const slowHeaders = await rawConnection(base)
       slowHeaders.send('GET /healthz HTTP/1.1\r\nHost: sx\r\n')
-      await waitFor(() => slowHeaders.closed(), 'the server to cut off slow headers', 10_000)
-      assert.match(slowHeaders.text(), /^HTTP\/1\.1 408 /)
+      await waitFor(() => slowHeaders.closed(), 'the server to cut off slow headers', 30_000)
+      assert.match(slowHeaders.text(), /^HTTP\/1\.1 408 [^]*content-type: application\/problem\+json/i)
       // The upload began before both and is still open; it completes.
       assert.equal(upload.closed(), false, 'the upload outlives REQUEST_TIMEOUT_MS')
       upload.send('56789abcdefghij')

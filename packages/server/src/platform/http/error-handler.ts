@@ -52,16 +52,23 @@ export function handleClientError(this: FastifyInstance, error: Error & { code?:
     error.code === 'HPE_HEADER_OVERFLOW' ? ['headers_too_large', 'The request headers are larger than this server accepts (16 KiB in all).'] as const
     : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? ['request_timeout', 'The request did not arrive in time.'] as const
     : ['invalid_request', 'The request is not valid HTTP.'] as const
-  const traceId = randomUUID().replaceAll('-', '')
-  const { status, title } = ERRORS[code]
-  const body = JSON.stringify({ type: code, title, status, detail, instance: requestPath(error.rawPacket), trace_id: traceId } satisfies Problem)
-  this.log.debug({ err: error, trace_id: traceId }, 'client error')
+  this.log.debug({ err: error, code: error.code }, 'client error')
+  writeSocketProblem(socket, code, detail, requestPath(error.rawPacket))
+}
+
+/**
+ * Answers a connection with a problem written straight to its socket, then closes it: for what
+ * happens outside a request's reply (parser errors, a body that stops arriving).
+ */
+export function writeSocketProblem(socket: Socket, code: ErrorCode, detail: string, instance: string, traceId = randomUUID().replaceAll('-', '')): void {
   // As Node does: an answer already under way on this connection must not be corrupted.
   const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage
   if (!socket.writable || inFlight?.headersSent) {
     socket.destroy()
     return
   }
+  const { status, title } = ERRORS[code]
+  const body = JSON.stringify({ type: code, title, status, detail, instance, trace_id: traceId } satisfies Problem)
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
     `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${traceId}\r\nConnection: close\r\n\r\n${body}`)
   // Closing after the answer is flushed, not before, so a client still sending gets to read it.

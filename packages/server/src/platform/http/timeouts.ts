@@ -1,8 +1,9 @@
 // Slow clients. A request's headers must arrive within REQUEST_TIMEOUT_MS, and then its body
 // within REQUEST_TIMEOUT_MS (UPLOAD_TIMEOUT_MS on routes that take large bodies); otherwise the
-// client gets a 408 and the connection is closed, so a trickle of bytes cannot hold a connection.
+// client gets a 408 problem and the connection is closed, so a trickle of bytes cannot hold a connection.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../../config.ts'
+import { writeSocketProblem } from './error-handler.ts'
 import { addRouteHook } from './route-hooks.ts'
 
 declare module 'fastify' {
@@ -12,8 +13,6 @@ declare module 'fastify' {
   }
 }
 
-// What Node itself answers when its own request timeout fires (a connection-level answer, not problem+json).
-const REQUEST_TIMEOUT_RESPONSE = 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 /**
@@ -37,15 +36,14 @@ export function registerBodyDeadlines(app: FastifyInstance, http: Config['http']
 }
 
 function bodyDeadline(ms: number) {
-  return function startBodyDeadline(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
+  return function startBodyDeadline(request: FastifyRequest, _reply: FastifyReply, done: () => void): void {
     const raw = request.raw
     // Already whole (most bodies come with their headers), or an injected request with no socket.
     if (raw.complete !== false) return done()
     const timer = setTimeout(() => {
       if (raw.complete) return
       request.log.info({ timeout_ms: ms }, 'request body too slow: connection closed')
-      if (!reply.raw.headersSent) raw.socket.write(REQUEST_TIMEOUT_RESPONSE)
-      raw.socket.destroy()
+      writeSocketProblem(raw.socket, 'request_timeout', `The request body did not arrive within ${ms} ms.`, request.url.split('?')[0]!, request.id)
     }, ms)
     timer.unref()
     const stop = () => clearTimeout(timer)
