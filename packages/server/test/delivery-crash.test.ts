@@ -58,7 +58,7 @@ for (const dialect of DIALECTS) {
 
       const second = await start()
       let final: any
-      await waitFor(async () => (final = (await call(second.base, 'GET', `/v1/orders/${order.json.id}`)).json).status === 'completed', 'the delivery to resume', 20_000)
+      await waitFor(async () => (final = (await call(second.base, 'GET', `/v1/orders/${order.json.id}`)).json).status === 'completed', 'the delivery to resume')
       assert.deepEqual(final.delivery.items.map((i: any) => i.value), ['CODE-AAA', 'CODE-BBB'])
       assert.deepEqual(calls, [`${order.json.id}:1`, `${order.json.id}:1`], 'the retried call carries the same Idempotency-Key')
       second.run.child.kill('SIGTERM')
