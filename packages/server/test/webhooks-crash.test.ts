@@ -76,8 +76,10 @@ for (const dialect of DIALECTS) {
     it('two worker processes on one database never send the same attempt twice', async () => {
       const receiver = await startReceiver(() => (res) => setTimeout(() => res.writeHead(200).end('ok'), 5))
       // The default 10 s timeout: a send timed out on a loaded machine would be retried, and its
-      // retry (rightly) sent again, which this test would count as a double send.
-      const { serve, env, delivered } = await prepare(dialect, { WEBHOOK_ENDPOINT_CONCURRENCY: '4', WEBHOOK_TIMEOUT_MS: '10000' })
+      // retry (rightly) sent again, which this test would count as a double send. A 10 s lease, so
+      // a row waiting its turn in a busy worker's buffer is sent rather than left to its lease
+      // (a worker sends a row only while its lease outlasts the timeout by a second).
+      const { serve, env, delivered } = await prepare(dialect, { WEBHOOK_ENDPOINT_CONCURRENCY: '4', WEBHOOK_TIMEOUT_MS: '10000', JOB_LEASE_MS: '10000' })
       const api = await serve({ SX_WORKER: 'off' })
       assert.equal((await api.call('POST', '/v1/webhooks', { url: receiver.url, events: ['*'] })).status, 201)
       const workers = [runSx(['worker'], env), runSx(['worker'], env)]
