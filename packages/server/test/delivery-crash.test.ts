@@ -1,6 +1,8 @@
 // Kill -9 the server in the middle of a delivery: after a restart the delivery resumes (its job
 // lease runs out and the new process takes it over), the buyer gets the goods exactly once, and
-// the merchant's endpoint sees the same Idempotency-Key on the retried call.
+// the merchant's endpoint sees the same Idempotency-Key on the retried call. The lease is the
+// default minute, so however slow the machine, no process takes its own job over before the kill;
+// the test then ages the dead process's lease in the database instead of waiting the minute out.
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type ServerResponse } from 'node:http'
@@ -31,7 +33,7 @@ for (const dialect of DIALECTS) {
       await new Promise<void>((resolve) => merchant.listen(0, '127.0.0.1', resolve))
       after(() => { held.forEach((res) => res.destroy()); merchant.close() })
 
-      const env = { DATABASE_URL: database.url, SX_DATA_DIR: dataDir, SX_DEMO_SEED: 'false', JOB_POLL_MS: '50', JOB_LEASE_MS: '1500', DYNAMIC_TIMEOUT_MS: '30000', LOG_LEVEL: 'warn' }
+      const env = { DATABASE_URL: database.url, SX_DATA_DIR: dataDir, SX_DEMO_SEED: 'false', JOB_POLL_MS: '50', DYNAMIC_TIMEOUT_MS: '30000', LOG_LEVEL: 'warn' }
       const init = runSx(['init', '--shop', 'Crash Co', '--email', 'crash@example.com', '--json'], env)
       assert.equal(await init.exited, 0, init.output().stderr)
       const key = JSON.parse(init.output().stdout).keys.test as string
@@ -55,10 +57,14 @@ for (const dialect of DIALECTS) {
       await waitFor(() => calls.length === 1, 'the delivery call to reach the merchant')
       first.run.child.kill('SIGKILL')
       await first.run.exited
+      const dead = connect(database.url)
+      const aged = await dead.db.updateTable('jobs').set({ locked_until: Date.now() - 1 }).where('kind', '=', 'order.deliver').where('locked_until', 'is not', null).executeTakeFirst()
+      await dead.db.destroy()
+      assert.equal(aged.numUpdatedRows, 1n, 'the dead process held the delivery job')
 
       const second = await start()
       let final: any
-      await waitFor(async () => (final = (await call(second.base, 'GET', `/v1/orders/${order.json.id}`)).json).status === 'completed', 'the delivery to resume', 20_000)
+      await waitFor(async () => (final = (await call(second.base, 'GET', `/v1/orders/${order.json.id}`)).json).status === 'completed', 'the delivery to resume')
       assert.deepEqual(final.delivery.items.map((i: any) => i.value), ['CODE-AAA', 'CODE-BBB'])
       assert.deepEqual(calls, [`${order.json.id}:1`, `${order.json.id}:1`], 'the retried call carries the same Idempotency-Key')
       second.run.child.kill('SIGTERM')

@@ -14,8 +14,7 @@ import type { Dialect } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
 import { initShop, type InitResult } from '../src/modules/shops/index.ts'
 import { closeServices, createServices, openSecretBox, type ServiceOverrides, type Services } from '../src/services.ts'
-import { startWorker } from '../src/worker.ts'
-import type { Worker } from '../src/worker.ts'
+import { createWorker, type Worker } from '../src/worker.ts'
 import { createLogMailer } from '../src/platform/mail/mailer.ts'
 import { createSandboxPayoutProvider, createSandboxProvider } from '../src/modules/payments/index.ts'
 import { checkLedger, describeDifference } from '../src/modules/ledger/index.ts'
@@ -38,6 +37,13 @@ export type TestEnv = {
   /** Another app instance on the same database (for multi-instance tests). `setup` runs before
    *  `ready()`, e.g. to add a test-only route. */
   spawnApp(env?: Record<string, string>, setup?: (app: FastifyInstance) => void | Promise<void>): Promise<{ app: FastifyInstance; services: Services }>
+  /**
+   * Runs the background work of every instance (jobs, webhook relay and sends) until nothing is
+   * due at the clock's current time and every send is answered and recorded; answers how much
+   * happened. With a manual clock (`createManualClock`, passed as `overrides.clock`), step the clock
+   * past a delay and drain instead of sleeping. Instances started with SX_WORKER=off are drained too.
+   */
+  drain(): Promise<number>
   close(): Promise<void>
 }
 
@@ -79,7 +85,7 @@ const TEST_DOUBLES: ServiceOverrides = {
 
 export async function startTestEnv(dialect: Dialect, env: Record<string, string> = {}, overrides: ServiceOverrides = {}): Promise<TestEnv> {
   const database = await createDatabase(dialect)
-  const instances: { app: FastifyInstance; services: Services; worker: Worker | null }[] = []
+  const instances: { app: FastifyInstance; services: Services; worker: Worker }[] = []
   const spawnApp = async (extraEnv: Record<string, string> = {}, setup?: (app: FastifyInstance) => void | Promise<void>) => {
     const config = loadConfig({
       DATABASE_URL: database.url, SX_DATA_DIR: database.dataDir, LOG_LEVEL: 'silent', KEY_LAST_USED_FLUSH_MS: '60000', JOB_POLL_MS: '50',
@@ -95,8 +101,10 @@ export async function startTestEnv(dialect: Dialect, env: Record<string, string>
     const app = await buildApp(services)
     await setup?.(app)
     await app.ready()
-    // Like `sx serve`, every instance runs the job worker unless SX_WORKER=off.
-    const worker = config.jobs.inProcess ? startWorker(services, (error) => console.error('job failed in test', error)) : null
+    // Like `sx serve`, every instance runs the job worker unless SX_WORKER=off; a worker that is
+    // not started still runs when the test drains.
+    const worker = createWorker(services, (error) => console.error('job failed in test', error))
+    if (config.jobs.inProcess) worker.start()
     instances.push({ app, services, worker })
     return { app, services }
   }
@@ -107,14 +115,25 @@ export async function startTestEnv(dialect: Dialect, env: Record<string, string>
     app: first.app,
     services: first.services,
     spawnApp,
-    newShop: () => initShop(first.services.db, { name: 'Test Shop', email: `owner-${Math.random().toString(36).slice(2)}@example.com`, password: 'correct horse battery', now: Date.now() }),
+    newShop: () => initShop(first.services.db, { name: 'Test Shop', email: `owner-${Math.random().toString(36).slice(2)}@example.com`, password: 'correct horse battery', now: first.services.clock.now() }),
+    drain: async () => {
+      // Any instance's worker takes any due work, but only its own drain waits for what its loop
+      // has in flight: round all of them until a whole round finds nothing.
+      let total = 0
+      for (;;) {
+        let done = 0
+        for (const { worker } of instances) done += await worker.drain()
+        if (done === 0) return total
+        total += done
+      }
+    },
     // After the last test of the environment, the ledger must agree with the orders, refunds and
     // payouts, and every stock counter with its movements (the `sx doctor` checks): a difference
     // fails the run, naming each one.
     close: async () => {
       for (const { app, worker } of instances) {
         await app.close()
-        await worker?.stop()
+        await worker.stop()
       }
       const audit = async () => ({ ledger: await checkLedger(first.services.db), stock: await checkStock(first.services.db) })
       const report = await audit().catch((error: unknown) => ({ error }))

@@ -42,13 +42,13 @@ export async function settledRefund(api: Client, orderId: string, refundId: stri
   await waitFor(async () => {
     found = (await api.get(`/v1/orders/${orderId}/refunds?limit=100`)).json().data.find((r: any) => r.id === refundId)
     return statuses.includes(found?.status)
-  }, `refund ${refundId} to settle`, 15_000)
+  }, `refund ${refundId} to settle`)
   return found
 }
 
 /** Polls until the payout reaches one of `statuses`. */
 export async function settledPayout(api: Client, id: string, statuses = ['confirmed', 'failed']) {
   let found: any
-  await waitFor(async () => statuses.includes((found = (await api.get(`/v1/payouts/${id}`)).json()).status), `payout ${id} to settle`, 15_000)
+  await waitFor(async () => statuses.includes((found = (await api.get(`/v1/payouts/${id}`)).json()).status), `payout ${id} to settle`)
   return found
 }

@@ -23,7 +23,7 @@ export async function order(api: Client, items: { product_id: string; qty: numbe
 /** Polls the order until `done` holds (the worker runs in the background). */
 export async function settle(api: Client, id: string, done: (o: any) => boolean = (o) => ['completed', 'failed'].includes(o.status)) {
   let last: any
-  await waitFor(async () => done((last = (await api.get(`/v1/orders/${id}`)).json())), `order ${id} to settle`, 15_000)
+  await waitFor(async () => done((last = (await api.get(`/v1/orders/${id}`)).json())), `order ${id} to settle`)
   return last
 }
 

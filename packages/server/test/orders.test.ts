@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { createServer, type IncomingMessage } from 'node:http'
 import { after, before, describe, it } from 'node:test'
 import { DIALECTS, client, sampleProduct, startTestEnv, type TestEnv } from './harness.ts'
+import { createManualClock } from '../src/platform/clock.ts'
 import { verifyXSignature } from '../src/platform/signing.ts'
 import { waitFor } from './processes.ts'
 import { NO_LIMITS, SHIP_TO, eventsOf, newProduct, order, settle } from './orders-helpers.ts'
@@ -213,7 +214,9 @@ for (const dialect of DIALECTS) {
 
   describe(`${dialect}: order expiry`, () => {
     let env: TestEnv
-    before(async () => { env = await startTestEnv(dialect, { ...NO_LIMITS, ORDER_TTL_SECONDS: '1' }) })
+    // The clock stands still until the test steps it past ORDER_TTL_SECONDS (the default 30 min).
+    const clock = createManualClock()
+    before(async () => { env = await startTestEnv(dialect, NO_LIMITS, { clock }) })
     after(() => env.close())
 
     it('fails an unpaid order with payment_expired, gives the stock back, and records a late payment without delivering', async () => {
@@ -223,8 +226,14 @@ for (const dialect of DIALECTS) {
       const poster = await newProduct(api, { type: 'physical', name: 'Poster', stock: 1 })
       const o = await order(api, [{ product_id: keys, qty: 1 }, { product_id: poster, qty: 1 }], { shipping_address: SHIP_TO })
       assert.equal((await api.get(`/v1/products/${keys}`)).json().stock, 0)
-      const failed = await settle(api, o.id)
-      assert.equal(failed.failure_reason, 'payment_expired')
+      assert.equal(Date.parse(o.expires_at) - Date.parse(o.created_at), 1800_000)
+      clock.advanceTo(Date.parse(o.expires_at) - 1)
+      await env.drain()
+      assert.equal((await api.get(`/v1/orders/${o.id}`)).json().status, 'awaiting_payment', 'not before expires_at')
+      clock.advance(1)
+      await env.drain()
+      const failed = (await api.get(`/v1/orders/${o.id}`)).json()
+      assert.deepEqual([failed.status, failed.failure_reason], ['failed', 'payment_expired'])
       assert.equal(failed.payment.status, 'expired')
       assert.equal((await api.get(`/v1/products/${keys}`)).json().stock, 1)
       assert.equal((await api.get(`/v1/products/${poster}`)).json().stock, 1)

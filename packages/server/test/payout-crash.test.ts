@@ -27,8 +27,8 @@ async function setUp(dialect: (typeof DIALECTS)[number], settings: Record<string
   const key = JSON.parse(init.output().stdout).keys.test as string
   const start = async (extra: Record<string, string> = {}): Promise<Server> => {
     const run = runSx(['serve'], { ...env, ...extra, PORT: '0', LOG_LEVEL: 'info' })
-    // Generous: a cold start compiles the sources through tsx, slow on a busy machine.
-    await waitFor(() => LISTENING.test(run.output().stdout), 'the server to listen', 60_000)
+    // waitFor's deadline is generous: a cold start compiles the sources through tsx, slow on a busy machine.
+    await waitFor(() => LISTENING.test(run.output().stdout), 'the server to listen')
     return { run, base: run.output().stdout.match(LISTENING)![1]! }
   }
   const call = async (server: Server, method: string, path: string, body?: unknown) => {
@@ -52,7 +52,7 @@ async function setUp(dialect: (typeof DIALECTS)[number], settings: Record<string
   /** After the restart: confirmed with the first transaction, one transfer, each event once, the ledger in agreement. */
   const checkOutcome = async (server: Server, payoutId: string, expected: { txHash?: string; sendCalls: (calls: number) => void }) => {
     let final: any
-    await waitFor(async () => (final = (await call(server, 'GET', `/v1/payouts/${payoutId}`)).json).status === 'confirmed', 'the payout to be confirmed after the restart', 20_000)
+    await waitFor(async () => (final = (await call(server, 'GET', `/v1/payouts/${payoutId}`)).json).status === 'confirmed', 'the payout to be confirmed after the restart')
     if (expected.txHash) assert.equal(final.tx_hash, expected.txHash, 'the transaction broadcast before the crash')
     const balance = (await call(server, 'GET', '/v1/balance')).json
     assert.deepEqual([balance.available_cents, balance.pending_cents], [7900, 0])

@@ -21,7 +21,10 @@ export function runSx(args: string[], env: Record<string, string>) {
   return { child, exited, output: () => ({ stdout, stderr }) }
 }
 
-export async function waitFor(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+/** A deadline that only a hang reaches: a loaded machine makes the wait longer, never a failure. */
+export const PATIENCE_MS = 60_000
+
+export async function waitFor(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = PATIENCE_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)

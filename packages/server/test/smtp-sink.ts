@@ -3,6 +3,7 @@
 import type { AddressInfo } from 'node:net'
 import { simpleParser } from 'mailparser'
 import { SMTPServer } from 'smtp-server'
+import { PATIENCE_MS } from './processes.ts'
 
 /** `to` and `from` are the envelope (RCPT TO / MAIL FROM), i.e. where the mail really went. */
 export type ReceivedMail = {
@@ -82,7 +83,7 @@ export async function startSmtpSink(options: { failNext?: number } = {}): Promis
   return {
     url: `smtp://user:pass@127.0.0.1:${port}`,
     messages,
-    waitFor(predicate, timeoutMs = 5_000) {
+    waitFor(predicate, timeoutMs = PATIENCE_MS) {
       const seen = messages.find(predicate)
       if (seen) return Promise.resolve(seen)
       return new Promise((resolve, reject) => {

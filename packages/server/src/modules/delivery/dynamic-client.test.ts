@@ -143,10 +143,11 @@ describe('callDynamicEndpoint', () => {
 
   it('stops reading a body larger than maxResponseBytes', async () => {
     let bytesWritten = 0
+    let closed = false
     let clientHungUp = false
     const { url } = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain' })
-      res.on('close', () => { clientHungUp = !res.writableEnded })
+      res.on('close', () => { closed = true; clientHungUp = !res.writableEnded })
       const chunk = 'x'.repeat(16_384) + '\n'
       // Streams until the client goes away (or 64 MiB, so a broken client cannot hang the test).
       const pump = () => {
@@ -159,7 +160,9 @@ describe('callDynamicEndpoint', () => {
       pump()
     })
     assert.deepEqual(await call(url, { maxResponseBytes: 65_536 }), { ok: false, reason: 'response too large', status: 200 })
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    // The server hears the hang-up a moment after the client returns: poll for it (the deadline is for a hang only).
+    for (const deadline = Date.now() + 60_000; !closed && Date.now() < deadline;) await new Promise((resolve) => setTimeout(resolve, 10))
+    assert.ok(closed, 'the connection was closed')
     assert.ok(clientHungUp, 'the client closed the connection instead of draining the body')
     assert.ok(bytesWritten < 64 * 1024 * 1024)
   })

@@ -13,7 +13,17 @@ import { settle, type Outcome } from './settle.ts'
 import { createWakeableSleep } from '../../platform/jobs/wakeable-sleep.ts'
 import { createOutage, describeOutage, type Outage } from '../../platform/jobs/outage.ts'
 
-export type Dispatcher = { start(): void; nudge(): void; stop(): Promise<void> }
+export type Dispatcher = {
+  start(): void
+  nudge(): void
+  stop(): Promise<void>
+  /**
+   * Relays and sends everything due at the clock's current time and waits until every send is
+   * answered and recorded (the loop's too); answers how much happened meanwhile (events relayed,
+   * rows claimed, outcomes recorded). Works whether or not the loop was started.
+   */
+  drain(): Promise<number>
+}
 
 type Item = { row: ClaimedRow; event: OutgoingEvent; target: SendTarget }
 
@@ -24,6 +34,8 @@ const FLUSH_GAP_MS = 10
 /** An idle look for new events is two indexed reads; a worker in another process (which no nudge
  *  reaches) looks this often, so events wait at most this long for their first attempt. */
 const IDLE_POLL_MAX_MS = 100
+/** A drain that takes this many turns has met rows that keep coming due at the current time. */
+const MAX_DRAIN_TURNS = 10_000
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
@@ -44,26 +56,60 @@ export function createWebhookDispatcher(services: Services, onError: (error: unk
   let buffered = 0
   let inFlight = 0
   let running = false
+  /** Set by stop(): no new send starts (a drain may run before start(), so `running` cannot say this). */
+  let stopping = false
   let turn = 0
+  /** Outcomes written so far, so a drain can tell whether sends finished while it looked. */
+  let recorded = 0
+  /** Turns (relay, lease, start sends) of the loop and of drains run one at a time, so a drain that
+   *  finds nothing knows no turn of the loop is halfway through leasing rows. */
+  let turnLock: Promise<unknown> = Promise.resolve()
   const { sleep, wake } = createWakeableSleep()
   let loopDone: Promise<void> = Promise.resolve()
+
+  /** One turn: relays new events, leases due rows, starts sends. Answers how many events and rows it took. */
+  function takeTurn(): Promise<number> {
+    const next = turnLock.then(async () => {
+      try {
+        const relayed = await relayEvents(db, dialect, clock.now(), RELAY_BATCH)
+        return relayed + (buffered < concurrency * 2 ? await refill() : 0)
+      } finally {
+        pump()
+      }
+    })
+    turnLock = next.catch(() => {})
+    return next
+  }
 
   async function loop(): Promise<void> {
     while (running) {
       let busy = false
       try {
-        busy = (await relayEvents(db, dialect, clock.now(), RELAY_BATCH)) > 0
-        if (buffered < concurrency * 2) busy = (await refill()) > 0 || busy
+        busy = (await takeTurn()) > 0
         queueState.succeeded()
       } catch (error) {
-        pump()
         await sleep(queueState.failed(error))
         continue
       }
-      pump()
       // A busy gap is not cut short by nudges: that is what lets relays and claims batch up.
       if (busy) await delay(BUSY_GAP_MS)
       else await sleep(Math.min(config.jobs.pollMs, IDLE_POLL_MAX_MS))
+    }
+  }
+
+  async function drain(): Promise<number> {
+    const recordedBefore = recorded
+    let taken = 0
+    for (let turns = 1; ; turns++) {
+      if (turns > MAX_DRAIN_TURNS) throw new Error(`webhook drain took ${MAX_DRAIN_TURNS} turns without running out of due rows`)
+      const recordedAtLook = recorded
+      const took = await takeTurn()
+      taken += took
+      if (took === 0 && sends.size === 0 && flushing === null && outcomes.length === 0 && buffered === 0 && recorded === recordedAtLook) {
+        return taken + recorded - recordedBefore
+      }
+      await Promise.allSettled([...sends])
+      await flushing
     }
   }
 
@@ -106,7 +152,7 @@ export function createWebhookDispatcher(services: Services, onError: (error: unk
   /** Starts sends while there is room, one endpoint at a time in turn. */
   function pump(): void {
     let started = true
-    while (running && started && inFlight < concurrency) {
+    while (!stopping && started && inFlight < concurrency) {
       started = false
       for (const [endpointId, items] of buffers) {
         if (inFlight >= concurrency) break
@@ -150,7 +196,9 @@ export function createWebhookDispatcher(services: Services, onError: (error: unk
       const batch = outcomes
       outcomes = []
       try {
-        for (const id of await settle(services, workerId, batch)) {
+        const disabled = await settle(services, workerId, batch)
+        recorded += batch.length
+        for (const id of disabled) {
           // Disabled just now: what this worker still holds for it is not sent (the disable
           // cancelled those rows). Rows claimed later carry the endpoint's status as read then.
           buffered -= buffers.get(id)?.length ?? 0
@@ -172,8 +220,10 @@ export function createWebhookDispatcher(services: Services, onError: (error: unk
       loopDone = loop()
     },
     nudge: wake,
+    drain,
     async stop() {
       running = false
+      stopping = true
       wake()
       await loopDone
       await Promise.allSettled([...sends])
