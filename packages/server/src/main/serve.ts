@@ -4,7 +4,6 @@
 import type { Config } from '../config.ts'
 import { buildApp } from '../app.ts'
 import { openDatabase, type Connection } from '../db/connect.ts'
-import type { Db } from '../db/database.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { hasAnyShop, seedDemoShop } from '../modules/shops/index.ts'
 import { closeServices, createServices, openSecretBox, type Services } from '../services.ts'
@@ -18,7 +17,7 @@ export async function serve(config: Config): Promise<void> {
   const services = createServices(config, connection)
   const app = await buildApp(services)
   try {
-    if (config.demoSeed) await seedDemoIfEmpty(connection.db, config.dataDir, config.http.publicUrl)
+    if (config.demoSeed) await seedDemoIfEmpty(services, config.http.publicUrl)
     await app.listen({ host: config.http.host, port: config.http.port })
   } catch (error) {
     await app.close()
@@ -85,10 +84,11 @@ async function stopAll(services: Services, worker: Worker | null): Promise<void>
 }
 
 /** Seeds the demo shop on an empty database and prints its login and test key, once. */
-async function seedDemoIfEmpty(db: Db, dataDir: string, publicUrl: string): Promise<void> {
+async function seedDemoIfEmpty(services: Services, publicUrl: string): Promise<void> {
+  const { db, secretBox, config } = services
   if (await hasAnyShop(db)) return
   // Two instances starting on one empty database race to seed; the loser finds the winner's shop.
-  const demo = await seedDemoShop(db, dataDir, Date.now()).catch(async (error) => {
+  const demo = await seedDemoShop(db, secretBox, config.dataDir, Date.now()).catch(async (error) => {
     if (await hasAnyShop(db)) return null
     throw error
   })

@@ -1,6 +1,6 @@
 // Products made without a request (the demo shop): the same rows, slug and version bump as the API.
 import type { DbOrTrx } from '../../db/database.ts'
-import { sha256Hex } from '../../platform/crypto.ts'
+import type { SecretBox } from '../../platform/secret-box.ts'
 import { newId } from '../../platform/ids.ts'
 import type { ProductType } from './catalog.schemas.ts'
 import * as repo from './catalog.repository.ts'
@@ -17,8 +17,8 @@ export type SeedProduct = {
   file?: { name: string; sha256: string; size: number }
 }
 
-/** Inserts an active USD product with its pool items; the slug must be free (a fresh shop). */
-export async function seedProduct(trx: DbOrTrx, scope: { shopId: string; livemode: boolean }, product: SeedProduct, now: number): Promise<string> {
+/** Inserts an active USD product with its pool items (sealed, like an import); the slug must be free (a fresh shop). */
+export async function seedProduct(trx: DbOrTrx, box: SecretBox, scope: { shopId: string; livemode: boolean }, product: SeedProduct, now: number): Promise<string> {
   const id = newId('product')
   const livemode = scope.livemode ? 1 : 0
   await repo.insertProduct(trx, {
@@ -30,8 +30,8 @@ export async function seedProduct(trx: DbOrTrx, scope: { shopId: string; livemod
   })
   await recordOpeningStock(trx, scope, id, product.stock ?? null, now)
   await repo.insertStockItems(trx, product.items.map((value) => ({
-    id: newId('stockItem'), shop_id: scope.shopId, livemode, product_id: id, value,
-    value_hash: sha256Hex(value), status: 'available', order_id: null, created_at: now,
+    id: newId('stockItem'), shop_id: scope.shopId, livemode, product_id: id, value: box.seal(value),
+    value_hash: box.digest(value), status: 'available', order_id: null, created_at: now,
   })))
   return id
 }

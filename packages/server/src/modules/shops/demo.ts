@@ -1,6 +1,7 @@
 // The demo shop `sx serve` creates on an empty database, so a fresh install has something to call.
 // Every product can be ordered and paid with the printed test key: pool products get items, the
 // file product a small file stored as an upload would be, the physical one a stock counter.
+import type { SecretBox } from '../../platform/secret-box.ts'
 import type { Db } from '../../db/database.ts'
 import { seedProduct, storeFileBytes } from '../catalog/index.ts'
 import { initShop, type InitResult } from './shops.service.ts'
@@ -24,7 +25,7 @@ const DEMO_FILE = `<svg xmlns="http://www.w3.org/2000/svg" width="96" height="32
 `
 
 /** Creates the demo shop with test-mode products, stock and file (under `dataDir`); returns its login and keys. */
-export async function seedDemoShop(db: Db, dataDir: string, now: number): Promise<InitResult> {
+export async function seedDemoShop(db: Db, box: SecretBox, dataDir: string, now: number): Promise<InitResult> {
   // Written before the transaction; content-addressed, so a losing concurrent seed leaves nothing extra.
   const stored = await storeFileBytes(dataDir, Buffer.from(DEMO_FILE))
   const result = await initShop(db, { name: 'Demo Shop', email: 'demo@sx.local', now })
@@ -32,7 +33,7 @@ export async function seedDemoShop(db: Db, dataDir: string, now: number): Promis
     for (const { keys, ...product } of DEMO_PRODUCTS) {
       const items = Array.from({ length: keys }, (_, i) => `DEMO-${product.name.slice(0, 4).toUpperCase()}-${String(i + 1).padStart(4, '0')}`)
       const file = product.type === 'file_download' ? { name: DEMO_FILE_NAME, ...stored } : undefined
-      await seedProduct(trx, { shopId: result.shop.id, livemode: false }, { ...product, items, file }, now)
+      await seedProduct(trx, box, { shopId: result.shop.id, livemode: false }, { ...product, items, file }, now)
     }
   })
   return result
