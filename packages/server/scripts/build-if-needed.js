@@ -1,4 +1,5 @@
-// `npm start` runs this first: compile src/ to dist/ when dist is missing or older than any source.
+// `npm start` and `sx` run this first: compile src/ to dist/ when dist is missing or older than any
+// source. It writes to stderr only, so `sx init --json` prints nothing but its JSON on stdout.
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -14,7 +15,7 @@ const newest = (dir) =>
 const built = join(root, 'dist/main/cli.js')
 const sourcesChanged = () => newest(join(root, 'src')) > statSync(built).mtimeMs
 if (!existsSync(built) || sourcesChanged()) {
-  console.log('sx: building…')
+  console.error('sx: building…')
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
-  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' })
+  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: ['ignore', 2, 2] })
 }
