@@ -212,6 +212,32 @@ for (const dialect of DIALECTS) {
     })
   })
 
+  describe(`${dialect}: fulfilment before the delivery job runs`, () => {
+    let env: TestEnv
+    // No worker loop: the job that would mark the line awaiting_fulfilment runs only when drained.
+    before(async () => { env = await startTestEnv(dialect, { ...NO_LIMITS, SX_WORKER: 'off' }) })
+    after(() => env.close())
+
+    it('ships a paid physical order at once, and the delivery job then leaves it alone', async () => {
+      const shop = await env.newShop()
+      const api = client(env.app, shop.keys.test)
+      const poster = await newProduct(api, { type: 'physical', name: 'Poster', stock: 2 })
+      const keys = await newProduct(api, {}, ['K-1'])
+      const o = await order(api, [{ product_id: poster, qty: 1 }, { product_id: keys, qty: 1 }], { shipping_address: SHIP_TO })
+      assert.equal((await api.post(`/v1/test_helpers/orders/${o.id}/pay`, {})).json().status, 'paid')
+      const shipped = await api.post(`/v1/orders/${o.id}/fulfil`, { carrier: 'DHL', tracking_number: 'JD1' })
+      assert.equal(shipped.statusCode, 200, shipped.body)
+      assert.equal(shipped.json().status, 'paid', 'the key is still to deliver')
+      await env.drain()
+      const done = (await api.get(`/v1/orders/${o.id}`)).json()
+      assert.equal(done.status, 'completed')
+      assert.deepEqual(done.delivery.items.map((i: { kind: string }) => i.kind).sort(), ['license_key', 'physical'])
+      assert.deepEqual((await eventsOf(env, shop.shop.id)).filter((e) => e.type.startsWith('order.')).map((e) => e.type), ['order.paid', 'order.delivered'])
+      const mails = await env.services.db.selectFrom('mails').select('kind').where('order_id', '=', o.id).execute()
+      assert.deepEqual(mails.map((m) => m.kind).sort(), ['confirmation', 'delivery'])
+    })
+  })
+
   describe(`${dialect}: order expiry`, () => {
     let env: TestEnv
     // The clock stands still until the test steps it past ORDER_TTL_SECONDS (the default 30 min).

@@ -68,8 +68,11 @@ export async function resendOrder(services: Services, ctx: RequestContext, id: s
 export async function fulfilOrder(services: Services, ctx: RequestContext, id: string, body: FulfilBody): Promise<Order> {
   return ctx.transact(async (trx) => {
     const row = await findOwnOrder(trx, ctx.auth, id)
-    const waiting = (await repo.findLines(trx, [id])).filter((line) => line.delivery_state === 'awaiting_fulfilment')
-    if (row.status !== 'paid' || waiting.length === 0) {
+    // A physical line waits for the merchant from the moment the order is paid: the delivery job,
+    // which marks it awaiting_fulfilment, may not have run yet (it skips a line settled here).
+    const waiting = (await repo.findLines(trx, [id]))
+      .filter((line) => line.product_type === 'physical' && (line.delivery_state === 'awaiting_fulfilment' || line.delivery_state === 'pending'))
+    if ((row.status !== 'paid' && row.status !== 'delivering') || waiting.length === 0) {
       throw new AppError('conflict', `Order ${id} is ${row.status} with no physical goods waiting to ship; only paid orders with physical items can be fulfilled.`)
     }
     const now = services.clock.now()
