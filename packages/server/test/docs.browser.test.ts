@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
 import { startTestEnv, type TestEnv } from './harness.ts'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -37,7 +37,7 @@ describe('docs reference in a browser', { skip: hasBrowser ? false : `no browser
     await page.goto(`${baseUrl}/docs/`, { waitUntil: 'networkidle' })
     await page.getByPlaceholder('Token').first().fill(shop.keys.test)
     await page.getByText('List products').first().click()
-    await page.getByRole('button', { name: /Test Request/i }).first().click()
+    await testRequestButton(page, 'List products').click()
     const answered = page.waitForResponse((response) => new URL(response.url()).pathname === '/v1/products')
     await page.getByRole('button', { name: /^Send/i }).first().click()
     const response = await answered
@@ -56,7 +56,7 @@ describe('docs reference in a browser', { skip: hasBrowser ? false : `no browser
     await page.goto(`${baseUrl}/docs/`, { waitUntil: 'networkidle' })
     await page.getByPlaceholder('Token').first().fill(shop.keys.test)
     await page.getByText('Create a product').first().click()
-    await page.getByRole('button', { name: /Test Request/i }).first().click()
+    await testRequestButton(page, 'Create a product').click()
     const answered = page.waitForResponse((response) => new URL(response.url()).pathname === '/v1/products' && response.request().method() === 'POST')
     await page.getByRole('button', { name: /^Send/i }).first().click()
     const response = await answered
@@ -65,3 +65,8 @@ describe('docs reference in a browser', { skip: hasBrowser ? false : `no browser
     assert.equal((await response.json()).name, 'Adobe Creative Cloud Key')
   })
 })
+
+/** The "Test Request" button of one operation (the reference renders many; which come first depends on the document). */
+function testRequestButton(page: Page, operation: string) {
+  return page.locator('section').filter({ has: page.getByRole('heading', { name: operation }) }).last().getByRole('button', { name: /Test Request/i }).first()
+}
