@@ -4,7 +4,9 @@
 import type { Services } from './services.ts'
 import { createJobRunner, MAX_OUTAGE_BACKOFF_MS } from './platform/jobs/runner.ts'
 import { createOutage, describeOutage } from './platform/jobs/outage.ts'
-import { orderJobHandlers } from './modules/orders/index.ts'
+import { orderJobHandlers, orderMailRenderer } from './modules/orders/index.ts'
+import { MAIL_JOB } from './platform/mail/outbox.ts'
+import { sendMail } from './platform/mail/send.job.ts'
 import { createWebhookDispatcher } from './modules/webhooks/index.ts'
 import { refundJobHandlers } from './modules/refunds/index.ts'
 import { payoutJobHandlers } from './modules/payouts/index.ts'
@@ -41,7 +43,13 @@ export function createWorker(services: Services, log: WorkerLog, notice: Notice 
     db: services.db,
     dialect: services.dialect,
     clock: services.clock,
-    handlers: { ...orderJobHandlers(services), ...refundJobHandlers(services), ...payoutJobHandlers(services), ...housekeepingHandlers(services) },
+    handlers: {
+      ...orderJobHandlers(services),
+      [MAIL_JOB]: (job) => sendMail(services, orderMailRenderer(services), job.ref, job.attempts),
+      ...refundJobHandlers(services),
+      ...payoutJobHandlers(services),
+      ...housekeepingHandlers(services),
+    },
     pollMs: services.config.jobs.pollMs,
     leaseMs: services.config.jobs.leaseMs,
     concurrency: services.config.jobs.concurrency,

@@ -141,3 +141,10 @@ export async function readCatalogVersion(db: Db, scope: Scope): Promise<number> 
   const [row] = await selectCatalogVersion(db, scope.shopId, scope.livemode ? 1 : 0)
   return row ? Number(row.version) : 0
 }
+
+/** What delivery needs to know of a product (its door into the catalog): endpoint, interval, file. */
+export function findDeliverySettings(db: DbOrTrx, productId: string) {
+  return db.selectFrom('products')
+    .select(['dynamic_url', 'signing_secret_sealed', 'interval', 'file_name', 'file_sha256'])
+    .where('id', '=', productId).executeTakeFirst()
+}

@@ -3,6 +3,7 @@
 // serves the file spends one; a HEAD, the order page and the mails only read what is left.
 import type { DbOrTrx } from '../../db/database.ts'
 import { sha256Hex } from '../../platform/crypto.ts'
+import { findDeliverySettings } from '../catalog/index.ts'
 
 export type DownloadFile = { fileName: string | null; fileSha256: string | null }
 export type DownloadRefusal = 'unknown' | 'expired' | 'used_up'
@@ -45,7 +46,8 @@ async function refusal(db: DbOrTrx, tokenHash: string, now: number): Promise<Dow
 }
 
 async function fileOf(db: DbOrTrx, tokenHash: string): Promise<DownloadFile> {
-  const row = await db.selectFrom('downloads').innerJoin('products', 'products.id', 'downloads.product_id')
-    .select(['products.file_name', 'products.file_sha256']).where('downloads.token_hash', '=', tokenHash).executeTakeFirstOrThrow()
-  return { fileName: row.file_name, fileSha256: row.file_sha256 }
+  const link = await db.selectFrom('downloads').select('product_id').where('token_hash', '=', tokenHash).executeTakeFirstOrThrow()
+  const product = await findDeliverySettings(db, link.product_id)
+  if (!product) throw new Error(`product ${link.product_id} not found`)
+  return { fileName: product.file_name, fileSha256: product.file_sha256 }
 }

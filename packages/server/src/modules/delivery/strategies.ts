@@ -1,11 +1,9 @@
 // One delivery strategy per product type.
 import { modePolicy } from '../../platform/outbound/address-policy.ts'
-import type { DbOrTrx } from '../../db/database.ts'
 import { randomBase62, sha256Hex } from '../../platform/crypto.ts'
 import { toIso } from '../../platform/clock.ts'
-import type { SecretBox } from '../../platform/secret-box.ts'
 import { enqueue } from '../../platform/jobs/queue.ts'
-import { sellPoolItems, type ProductType } from '../catalog/index.ts'
+import { findDeliverySettings, sellPoolItems, type ProductType } from '../catalog/index.ts'
 import { callDynamicEndpoint } from './dynamic-client.ts'
 import { addInterval, type Interval } from './intervals.ts'
 import type { DeliveryStrategy } from './strategy.ts'
@@ -50,7 +48,7 @@ const fileDownload: DeliveryStrategy = {
 /** dynamic: the merchant's endpoint makes the items, asked with a signed POST. */
 const dynamic: DeliveryStrategy = {
   async fetch(deps, line) {
-    const product = await deps.db.selectFrom('products').select(['dynamic_url', 'signing_secret_sealed']).where('id', '=', line.productId).executeTakeFirst()
+    const product = await findDeliverySettings(deps.db, line.productId)
     if (!product?.dynamic_url || !product.signing_secret_sealed) return { ok: false, reason: 'the product has no dynamic_url' }
     const result = await callDynamicEndpoint({
       url: product.dynamic_url,
@@ -74,21 +72,15 @@ const dynamic: DeliveryStrategy = {
 /** subscription: grants the current period and schedules the renewal invoice before it ends. */
 const subscription: DeliveryStrategy = {
   async settle(trx, deps, line) {
-    const product = await trx.selectFrom('products').select('interval').where('id', '=', line.productId).executeTakeFirstOrThrow()
-    const previousEnd = line.renewsOrderId ? await subscriptionPeriodEnd(trx, deps.secretBox, line.renewsOrderId) : null
+    const product = await findDeliverySettings(trx, line.productId)
+    if (!product) throw new Error(`product ${line.productId} not found`)
+    const previousEnd = line.renewedPeriodEnd
     const start = previousEnd !== null && previousEnd > line.paidAt ? previousEnd : line.paidAt
     const end = addInterval(start, product.interval as Interval)
     const notice = Math.min(deps.config.delivery.renewalNoticeSeconds * 1000, Math.floor((end - start) / 2))
     await enqueue(trx, { kind: RENEWAL_JOB, ref: line.orderId, runAt: end - notice })
     return { state: 'delivered', delivered: [{ period_start: toIso(start), period_end: toIso(end) }] }
   },
-}
-
-/** When the subscription period an order granted ends (null before it is delivered). */
-export async function subscriptionPeriodEnd(trx: DbOrTrx, box: SecretBox, orderId: string): Promise<number | null> {
-  const row = await trx.selectFrom('order_lines').select('delivered').where('order_id', '=', orderId).where('product_type', '=', 'subscription').executeTakeFirst()
-  const end = row?.delivered ? (JSON.parse(box.open(row.delivered)) as { period_end?: string }[])[0]?.period_end : undefined
-  return end ? Date.parse(end) : null
 }
 
 export const STRATEGIES: Record<ProductType, DeliveryStrategy> = {

@@ -17,8 +17,8 @@ export type LineToDeliver = {
   qty: number
   customerEmail: string
   paidAt: number
-  /** Subscription renewals: the order whose period this one extends. */
-  renewsOrderId: string | null
+  /** Subscription renewals: when the period this one extends ends (null for a first period). */
+  renewedPeriodEnd: number | null
 }
 
 /** What a line delivered, as stored on the line (the API adds product_id and kind). */

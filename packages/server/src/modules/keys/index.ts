@@ -1,3 +1,4 @@
 // API keys: minting (secret shown once, stored hashed), listing, revocation.
 export { keysRoutes } from './keys.routes.ts'
 export { mintApiKey } from './keys.service.ts'
+export { createKeyUsage, type KeyUsage } from './key-usage.ts'

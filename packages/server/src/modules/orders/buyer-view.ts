@@ -4,6 +4,7 @@ import type { DbOrTrx } from '../../db/database.ts'
 import { paymentUri, type Chain } from '../payments/index.ts'
 import { downloadsLeft } from '../delivery/index.ts'
 import type { OrderPageView } from '../storefront/index.ts'
+import { findShopName } from '../shops/index.ts'
 import { toOrder } from './orders.mappers.ts'
 import type { OrderRow } from './orders.table.ts'
 import * as repo from './orders.repository.ts'
@@ -11,13 +12,13 @@ import * as repo from './orders.repository.ts'
 export async function buildPageView(services: Services, db: DbOrTrx, row: OrderRow): Promise<OrderPageView> {
   const lines = await repo.findLines(db, [row.id])
   const order = toOrder(row, lines, services.config.http.publicUrl, services.secretBox)
-  const shop = await repo.shopName(db, row.shop_id)
+  const shopName = await findShopName(db, row.shop_id)
   const names = new Map(lines.map((line) => [line.product_id, line.product_name]))
   const { payment } = order
   // Download links show what is left of their allowance, not the limit they started with.
   const left = await downloadsLeft(db, order.delivery.items.flatMap((item) => (item.kind === 'file_download' && item.url ? [item.url] : [])))
   return {
-    shopName: shop?.name ?? 'Shop',
+    shopName: shopName ?? 'Shop',
     livemode: order.livemode,
     orderId: order.id,
     status: order.status,

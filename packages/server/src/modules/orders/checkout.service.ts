@@ -17,7 +17,7 @@ import { findSellableProducts, POOL_TYPES, reservePoolItems, takeCounterStock, t
 import { DEFAULT_PAYMENT_METHOD, findAsset, type Chain, type PaymentProvider } from '../payments/index.ts'
 import type { CreateOrderBody, Order } from './orders.schemas.ts'
 import * as repo from './orders.repository.ts'
-import { loadOrder, releaseReservations } from './orders.service.ts'
+import { loadOrder, releaseReservations } from './order-state.ts'
 import { JOBS } from './jobs.ts'
 import { queueMail, type MailKind } from './mail.ts'
 
@@ -27,9 +27,26 @@ type Line = { product: ProductRow; qty: number; line: number }
 /** Subscription renewals pass the order they renew, and pay until the current period ends. */
 type RenewalOptions = { renewsOrderId: string; expiresAt: number }
 
-export async function createOrder(services: Services, ctx: Pick<RequestContext, 'transact'> & { auth: Scope }, body: CreateOrderBody, renewal?: RenewalOptions): Promise<Order> {
+/** A buyer's order: the final write goes through the request's `transact` (with its idempotent answer). */
+export async function createOrder(services: Services, ctx: RequestContext, body: CreateOrderBody): Promise<Order> {
+  return placeOrder(services, ctx.auth, body, ctx.transact)
+}
+
+/**
+ * A subscription's renewal order, for the renewal job: no request, so the final write is a plain
+ * transaction, and the worker is nudged after it so the renewal's invoice mail goes out at once.
+ */
+export async function createRenewalOrder(services: Services, scope: Scope, body: CreateOrderBody, renewal: RenewalOptions): Promise<Order> {
+  const commit: Transact = async (work) => {
+    const result = await services.db.transaction().execute(work)
+    services.jobs.nudge()
+    return result
+  }
+  return placeOrder(services, scope, body, commit, renewal)
+}
+
+async function placeOrder(services: Services, scope: Scope, body: CreateOrderBody, commit: Transact, renewal?: RenewalOptions): Promise<Order> {
   const method = paymentMethod(body)
-  const scope = ctx.auth
   const provider = providerFor(services, scope)
   const now = services.clock.now()
   const orderId = newId('order')
@@ -75,7 +92,7 @@ export async function createOrder(services: Services, ctx: Pick<RequestContext, 
   })
 
   const invoice = { priceCents: order.total, currency: order.currency, ...method, expiresAt, recipient: order.email }
-  return attachInvoice(services, provider, scope, orderId, invoice, renewal ? 'renewal' : 'confirmation', ctx.transact)
+  return attachInvoice(services, provider, scope, orderId, invoice, renewal ? 'renewal' : 'confirmation', commit)
 }
 
 /** Steps 2 and 3. Runs the final write through `transact` (which stores an idempotent answer with it). */

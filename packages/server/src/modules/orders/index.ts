@@ -2,23 +2,23 @@
 import type { Services } from '../../services.ts'
 import type { JobHandlers } from '../../platform/jobs/runner.ts'
 import { JOBS } from './jobs.ts'
-import { expireOrder, runDelivery } from './delivery.service.ts'
-import { sendMail } from './mail.ts'
-import { renewSubscription } from './renewal.service.ts'
+import { runDelivery } from './delivery.job.ts'
+import { expireOrder } from './expiry.job.ts'
+import { renewSubscription } from './renewal.job.ts'
 
 export { ordersRoutes, testHelperRoutes } from './orders.routes.ts'
 export { buyerPageRoutes } from './pages.routes.ts'
 export { OrderSchema } from './orders.schemas.ts'
 export type { OrderRow } from './orders.table.ts'
 export { addRefundedCents, holdsPayment, lockOrderById, lockOwnOrder, markRefundedIfCovered } from './order-refunds.ts'
-export { findOwnOrder } from './orders.service.ts'
+export { orderMailRenderer } from './mail.ts'
+export { findOwnOrder } from './order-state.ts'
 export { paySandboxInvoice } from './payment.service.ts'
 
 export function orderJobHandlers(services: Services): JobHandlers {
   return {
     [JOBS.expire]: (job) => expireOrder(services, job.ref),
     [JOBS.deliver]: (job) => runDelivery(services, job.ref),
-    [JOBS.mail]: (job) => sendMail(services, job.ref, job.attempts),
     [JOBS.renew]: (job) => renewSubscription(services, job.ref),
   }
 }

@@ -1,15 +1,12 @@
 // The background jobs orders schedule. Each carries the id it works on (`ref`); handlers re-read
 // state and are idempotent. `src/worker.ts` maps the kinds to their handlers.
 import { RENEWAL_JOB } from '../delivery/index.ts'
-import { MAIL_JOB } from '../../platform/mail/outbox.ts'
 
 export const JOBS = {
   /** ref = order id; at expires_at, fail an unpaid order and release its stock. */
   expire: 'order.expire',
   /** ref = order id; deliver every line that is still pending. */
   deliver: 'order.deliver',
-  /** ref = mail id; render (order mails) and send one stored mail, notices included. */
-  mail: MAIL_JOB,
   /** ref = order id of the current subscription period; create and email the renewal invoice. */
   renew: RENEWAL_JOB,
 } as const

@@ -7,7 +7,7 @@ import { recordEvent } from '../../platform/outbox/outbox.ts'
 import { refundPoolItems } from '../catalog/index.ts'
 import * as repo from './orders.repository.ts'
 import type { OrderRow } from './orders.table.ts'
-import { findOwnOrder, orderById } from './orders.service.ts'
+import { findOwnOrder, orderById } from './order-state.ts'
 
 type Scope = { shopId: string; livemode: boolean }
 

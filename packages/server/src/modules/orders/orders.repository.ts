@@ -84,7 +84,3 @@ export async function countPayments(db: DbOrTrx, orderId: string): Promise<numbe
   const row = await db.selectFrom('order_payments').select((eb) => eb.fn.countAll<number>().as('n')).where('order_id', '=', orderId).executeTakeFirstOrThrow()
   return Number(row.n)
 }
-
-export function shopName(db: DbOrTrx, shopId: string) {
-  return db.selectFrom('shops').select('name').where('id', '=', shopId).executeTakeFirst()
-}

@@ -1,38 +1,21 @@
 // Reading orders, and the merchant's actions on one: resend, fulfil, redeliver.
 import type { Services } from '../../services.ts'
 import type { RequestContext } from '../../platform/context.ts'
-import type { DbOrTrx } from '../../db/database.ts'
-import { AppError, invalidFields, notFound } from '../../platform/errors.ts'
-import { isId } from '../../platform/ids.ts'
+import { AppError, invalidFields } from '../../platform/errors.ts'
 import { parseRfc3339, toIso } from '../../platform/clock.ts'
 import { readPage, toList } from '../../platform/pagination.ts'
 import { enqueue } from '../../platform/jobs/queue.ts'
-import { recordCounterSold, releasePoolItems, returnCounterStock } from '../catalog/index.ts'
 import type { FulfilBody, ListOrdersQuery, Order } from './orders.schemas.ts'
 import { toOrder } from './orders.mappers.ts'
-import type { OrderRow } from './orders.table.ts'
 import * as repo from './orders.repository.ts'
 import { JOBS } from './jobs.ts'
 import { queueMail } from './mail.ts'
-import { completeIfDelivered } from './delivery.service.ts'
+import { completeIfDelivered, findOwnOrder, loadOrder } from './order-state.ts'
 
-type Scope = { shopId: string; livemode: boolean }
 const DAY_MS = 86_400_000
 
 export async function getOrder(services: Services, ctx: RequestContext, id: string): Promise<Order> {
   return loadOrder(services, services.db, ctx.auth, id)
-}
-
-export async function loadOrder(services: Services, db: DbOrTrx, scope: Scope, id: string): Promise<Order> {
-  const row = await findOwnOrder(db, scope, id)
-  return toOrder(row, await repo.findLines(db, [id]), services.config.http.publicUrl, services.secretBox)
-}
-
-/** The order as the API shows it, by id alone (for jobs and events). */
-export async function orderById(services: Services, db: DbOrTrx, id: string): Promise<{ row: OrderRow; order: Order }> {
-  const row = await repo.findOrderById(db, id)
-  if (!row) throw new Error(`order ${id} not found`)
-  return { row, order: toOrder(row, await repo.findLines(db, [id]), services.config.http.publicUrl, services.secretBox) }
 }
 
 export async function listOrders(services: Services, ctx: RequestContext, query: ListOrdersQuery) {
@@ -98,26 +81,4 @@ export async function redeliverOrder(services: Services, ctx: RequestContext, id
     await enqueue(trx, { kind: JOBS.deliver, ref: id, runAt: now })
     return loadOrder(services, trx, ctx.auth, id)
   })
-}
-
-/** Gives an unpaid order's stock back: pool items to the pool, counters the units its lines took. */
-export async function releaseReservations(trx: DbOrTrx, scope: Scope, orderId: string, at: number): Promise<void> {
-  await releasePoolItems(trx, scope, orderId)
-  for (const line of await repo.findLines(trx, [orderId])) {
-    if (line.counter_reserved === 1) await returnCounterStock(trx, scope, { productId: line.product_id, orderId, qty: Number(line.qty), at })
-  }
-}
-
-/** The order is paid: the units its lines took off counters are sold, recorded as such. */
-export async function sellCounterReservations(trx: DbOrTrx, scope: Scope, orderId: string, at: number): Promise<void> {
-  for (const line of await repo.findLines(trx, [orderId])) {
-    if (line.counter_reserved === 1) await recordCounterSold(trx, scope, { productId: line.product_id, orderId, at })
-  }
-}
-
-/** The order in this shop and mode, or 404 (another shop's or mode's order is 404 too). */
-export async function findOwnOrder(db: DbOrTrx, scope: Scope, id: string): Promise<OrderRow> {
-  const row = isId('order', id) ? await repo.findOrder(db, scope, id) : undefined
-  if (!row) throw notFound('order', id)
-  return row
 }

@@ -12,7 +12,7 @@ import { creditPayment } from '../ledger/index.ts'
 import { afterPayment, becamePaid, findAsset, parseUnits, remaining, sandboxPaymentHash, tolerance, type Chain, type InvoiceStatus } from '../payments/index.ts'
 import type { Order, PayBody } from './orders.schemas.ts'
 import * as repo from './orders.repository.ts'
-import { findOwnOrder, loadOrder, orderById, sellCounterReservations } from './orders.service.ts'
+import { findOwnOrder, loadOrder, orderById, sellCounterReservations } from './order-state.ts'
 import type { OrderRow } from './orders.table.ts'
 import { JOBS } from './jobs.ts'
 

@@ -6,6 +6,7 @@ import type { Services } from '../../services.ts'
 import type { DbOrTrx } from '../../db/database.ts'
 import { newId } from '../../platform/ids.ts'
 import { queueMail } from '../../platform/mail/outbox.ts'
+import { findFirstOwnerEmail } from '../shops/index.ts'
 import * as repo from './webhooks.repository.ts'
 import type { ClaimedRow } from './queue.repository.ts'
 import type { SendResult } from './send.ts'
@@ -76,11 +77,11 @@ async function disableEndpoint(services: Services, trx: DbOrTrx, id: string, rea
     .executeTakeFirst()
   if (!updated) return
   await repo.cancelPending(trx, id)
-  const owner = await trx.selectFrom('owners').select('email').where('shop_id', '=', updated.shop_id).orderBy('created_at').executeTakeFirst()
-  if (!owner) return
+  const ownerEmail = await findFirstOwnerEmail(trx, updated.shop_id)
+  if (!ownerEmail) return
   const why = reason === 'gone' ? 'it answered 410 Gone' : 'every attempt to reach it has failed for too long'
   await queueMail(trx, services.secretBox, {
-    shopId: updated.shop_id, livemode: updated.livemode === 1, orderId: null, kind: 'webhook_disabled', recipient: owner.email,
+    shopId: updated.shop_id, livemode: updated.livemode === 1, orderId: null, kind: 'webhook_disabled', recipient: ownerEmail,
     notice: {
       subject: `Webhook endpoint disabled: ${updated.url}`,
       text: `sx stopped sending events to ${updated.url} (${id}, ${updated.livemode === 1 ? 'live' : 'test'} mode) because ${why}.\n\n` +

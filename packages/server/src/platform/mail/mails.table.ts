@@ -20,14 +20,3 @@ export interface MailsTable {
   created_at: number
   sent_at: number | null
 }
-
-export interface DownloadsTable {
-  token_hash: string
-  shop_id: string
-  livemode: number
-  order_id: string
-  product_id: string
-  expires_at: number
-  downloads_left: number
-  created_at: number
-}

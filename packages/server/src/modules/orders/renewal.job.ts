@@ -1,13 +1,12 @@
-// Subscription renewal: before a period ends, a new order for the same buyer and product is
-// created with its own invoice and emailed. Paying it extends the subscription from the end of
-// the current period.
+// The renewal job (ref = order id of the current period): before a period ends, a new order for
+// the same buyer and product is created with its own invoice and emailed. Paying it extends the
+// subscription from the end of the current period.
 import type { Services } from '../../services.ts'
 import type { JobOutcome } from '../../platform/jobs/runner.ts'
 import { AppError } from '../../platform/errors.ts'
-import type { Transact } from '../../platform/context.ts'
 import * as repo from './orders.repository.ts'
-import { createOrder } from './checkout.service.ts'
-import { subscriptionPeriodEnd } from '../delivery/index.ts'
+import { createRenewalOrder } from './checkout.service.ts'
+import { subscriptionPeriodEnd } from './order-state.ts'
 
 export async function renewSubscription(services: Services, orderId: string): Promise<JobOutcome> {
   const row = await repo.findOrderById(services.db, orderId)
@@ -17,16 +16,8 @@ export async function renewSubscription(services: Services, orderId: string): Pr
   const line = (await repo.findLines(services.db, [orderId])).find((l) => l.product_type === 'subscription')
   const periodEnd = await subscriptionPeriodEnd(services.db, services.secretBox, orderId)
   if (!line || periodEnd === null) return
-  const scope = { shopId: row.shop_id, livemode: row.livemode === 1 }
-  // Like a request's transact: the renewal's invoice mail can go out at once.
-  const transact: Transact = async (work) => {
-    const result = await services.db.transaction().execute(work)
-    services.jobs.nudge()
-    return result
-  }
-  const ctx = { auth: scope, transact }
   try {
-    await createOrder(services, ctx, {
+    await createRenewalOrder(services, { shopId: row.shop_id, livemode: row.livemode === 1 }, {
       customer_email: row.customer_email,
       items: [{ product_id: line.product_id, qty: 1 }],
       chain: row.chain as never,

@@ -3,15 +3,12 @@
 // point leaves the job queued; running it again skips lines already delivered and takes the same
 // pool items, so nothing is delivered twice or lost.
 import type { Services } from '../../services.ts'
-import type { DbOrTrx } from '../../db/database.ts'
 import type { JobOutcome } from '../../platform/jobs/runner.ts'
-import { recordEvent } from '../../platform/outbox/outbox.ts'
 import { STRATEGIES, type DeliveryDeps, type LineToDeliver } from '../delivery/index.ts'
 import type { ProductType } from '../catalog/index.ts'
 import * as repo from './orders.repository.ts'
 import type { OrderLineRow, OrderRow } from './orders.table.ts'
-import { orderById, releaseReservations } from './orders.service.ts'
-import { queueMail } from './mail.ts'
+import { completeIfDelivered, orderById, subscriptionPeriodEnd } from './order-state.ts'
 
 export async function runDelivery(services: Services, orderId: string): Promise<JobOutcome> {
   const row = await repo.findOrderById(services.db, orderId)
@@ -23,7 +20,8 @@ export async function runDelivery(services: Services, orderId: string): Promise<
   let retry: { at: number; error: string } | null = null
   for (const line of pending) {
     const strategy = STRATEGIES[line.product_type as ProductType]
-    const target = toDeliver(row, line)
+    const renewedPeriodEnd = row.renews_order_id ? await subscriptionPeriodEnd(services.db, services.secretBox, row.renews_order_id) : null
+    const target = toDeliver(row, line, renewedPeriodEnd)
     const fetched = strategy.fetch ? await strategy.fetch(deps, target) : undefined
     if (fetched && !fetched.ok) {
       const next = await recordFailedAttempt(services, line, fetched.reason)
@@ -58,45 +56,10 @@ async function recordFailedAttempt(services: Services, line: OrderLineRow, reaso
   return exhausted ? null : services.clock.now() + delays[attempts - 1]! * 1000
 }
 
-/** Moves a paid order on from the state of its lines; emits order.delivered or order.failed. */
-export async function completeIfDelivered(services: Services, trx: DbOrTrx, orderId: string, now: number): Promise<void> {
-  const states = (await repo.findLines(trx, [orderId])).map((line) => line.delivery_state)
-  let event: 'order.delivered' | 'order.failed' | null = null
-  if (states.includes('failed')) {
-    if (await repo.transitionOrder(trx, orderId, ['paid', 'delivering'], { status: 'failed', failure_reason: 'delivery_failed', updated_at: now })) event = 'order.failed'
-  } else if (states.every((s) => s === 'delivered')) {
-    if (await repo.transitionOrder(trx, orderId, ['paid', 'delivering'], { status: 'completed', delivered_at: now, updated_at: now })) event = 'order.delivered'
-  } else if (states.every((s) => s === 'delivered' || s === 'awaiting_fulfilment')) {
-    await repo.transitionOrder(trx, orderId, ['delivering'], { status: 'paid', updated_at: now })
-  }
-  if (!event) return
-  const { row, order } = await orderById(services, trx, orderId)
-  await recordEvent(trx, services.secretBox, { shopId: row.shop_id, livemode: row.livemode === 1, type: event, data: order, at: now })
-  if (event === 'order.delivered') await queueMail(trx, services.secretBox, { shopId: row.shop_id, livemode: row.livemode === 1 }, { orderId, recipient: row.customer_email }, 'delivery', now)
-}
-
-/** The expiry job: an order still unpaid at expires_at fails and gives its stock back. */
-export async function expireOrder(services: Services, orderId: string): Promise<JobOutcome> {
-  const now = services.clock.now()
-  const row = await repo.findOrderById(services.db, orderId)
-  if (!row || (row.status !== 'pending' && row.status !== 'awaiting_payment')) return
-  if (Number(row.expires_at) > now) return { retryAt: Number(row.expires_at), error: 'not due yet' }
-  await services.db.transaction().execute(async (trx) => {
-    const expired = await repo.transitionOrder(trx, orderId, ['pending', 'awaiting_payment'], {
-      status: 'failed', failure_reason: 'payment_expired', invoice_status: 'expired', updated_at: now,
-    })
-    if (!expired) return
-    const scope = { shopId: row.shop_id, livemode: row.livemode === 1 }
-    await releaseReservations(trx, scope, orderId, now)
-    const { order } = await orderById(services, trx, orderId)
-    await recordEvent(trx, services.secretBox, { ...scope, type: 'order.failed', data: order, at: now })
-  })
-}
-
-function toDeliver(row: OrderRow, line: OrderLineRow): LineToDeliver {
+function toDeliver(row: OrderRow, line: OrderLineRow, renewedPeriodEnd: number | null): LineToDeliver {
   return {
     shopId: row.shop_id, livemode: row.livemode === 1, orderId: row.id, line: Number(line.line), productId: line.product_id,
     productType: line.product_type, qty: Number(line.qty), customerEmail: row.customer_email,
-    paidAt: Number(row.paid_at), renewsOrderId: row.renews_order_id,
+    paidAt: Number(row.paid_at), renewedPeriodEnd,
   }
 }

@@ -1,0 +1,23 @@
+// The expiry job (ref = order id): an order still unpaid at expires_at fails and gives its stock back.
+import type { Services } from '../../services.ts'
+import type { JobOutcome } from '../../platform/jobs/runner.ts'
+import { recordEvent } from '../../platform/outbox/outbox.ts'
+import * as repo from './orders.repository.ts'
+import { orderById, releaseReservations } from './order-state.ts'
+
+export async function expireOrder(services: Services, orderId: string): Promise<JobOutcome> {
+  const now = services.clock.now()
+  const row = await repo.findOrderById(services.db, orderId)
+  if (!row || (row.status !== 'pending' && row.status !== 'awaiting_payment')) return
+  if (Number(row.expires_at) > now) return { retryAt: Number(row.expires_at), error: 'not due yet' }
+  await services.db.transaction().execute(async (trx) => {
+    const expired = await repo.transitionOrder(trx, orderId, ['pending', 'awaiting_payment'], {
+      status: 'failed', failure_reason: 'payment_expired', invoice_status: 'expired', updated_at: now,
+    })
+    if (!expired) return
+    const scope = { shopId: row.shop_id, livemode: row.livemode === 1 }
+    await releaseReservations(trx, scope, orderId, now)
+    const { order } = await orderById(services, trx, orderId)
+    await recordEvent(trx, services.secretBox, { ...scope, type: 'order.failed', data: order, at: now })
+  })
+}

@@ -1,0 +1,75 @@
+// The order's state, shared by the merchant's actions, checkout, payments and the jobs: reading an
+// order as the API shows it, moving a paid order on from its lines, and its stock reservations.
+// Nothing here imports the services or jobs that use it (no cycle between them).
+import type { Services } from '../../services.ts'
+import type { DbOrTrx } from '../../db/database.ts'
+import { notFound } from '../../platform/errors.ts'
+import { isId } from '../../platform/ids.ts'
+import { recordEvent } from '../../platform/outbox/outbox.ts'
+import { recordCounterSold, releasePoolItems, returnCounterStock } from '../catalog/index.ts'
+import type { Order } from './orders.schemas.ts'
+import { toOrder } from './orders.mappers.ts'
+import type { OrderRow } from './orders.table.ts'
+import * as repo from './orders.repository.ts'
+import { queueMail } from './mail.ts'
+import type { SecretBox } from '../../platform/secret-box.ts'
+
+type Scope = { shopId: string; livemode: boolean }
+
+export async function loadOrder(services: Services, db: DbOrTrx, scope: Scope, id: string): Promise<Order> {
+  const row = await findOwnOrder(db, scope, id)
+  return toOrder(row, await repo.findLines(db, [id]), services.config.http.publicUrl, services.secretBox)
+}
+
+/** The order as the API shows it, by id alone (for jobs and events). */
+export async function orderById(services: Services, db: DbOrTrx, id: string): Promise<{ row: OrderRow; order: Order }> {
+  const row = await repo.findOrderById(db, id)
+  if (!row) throw new Error(`order ${id} not found`)
+  return { row, order: toOrder(row, await repo.findLines(db, [id]), services.config.http.publicUrl, services.secretBox) }
+}
+
+/** Moves a paid order on from the state of its lines; emits order.delivered or order.failed. */
+export async function completeIfDelivered(services: Services, trx: DbOrTrx, orderId: string, now: number): Promise<void> {
+  const states = (await repo.findLines(trx, [orderId])).map((line) => line.delivery_state)
+  let event: 'order.delivered' | 'order.failed' | null = null
+  if (states.includes('failed')) {
+    if (await repo.transitionOrder(trx, orderId, ['paid', 'delivering'], { status: 'failed', failure_reason: 'delivery_failed', updated_at: now })) event = 'order.failed'
+  } else if (states.every((s) => s === 'delivered')) {
+    if (await repo.transitionOrder(trx, orderId, ['paid', 'delivering'], { status: 'completed', delivered_at: now, updated_at: now })) event = 'order.delivered'
+  } else if (states.every((s) => s === 'delivered' || s === 'awaiting_fulfilment')) {
+    await repo.transitionOrder(trx, orderId, ['delivering'], { status: 'paid', updated_at: now })
+  }
+  if (!event) return
+  const { row, order } = await orderById(services, trx, orderId)
+  await recordEvent(trx, services.secretBox, { shopId: row.shop_id, livemode: row.livemode === 1, type: event, data: order, at: now })
+  if (event === 'order.delivered') await queueMail(trx, services.secretBox, { shopId: row.shop_id, livemode: row.livemode === 1 }, { orderId, recipient: row.customer_email }, 'delivery', now)
+}
+
+/** Gives an unpaid order's stock back: pool items to the pool, counters the units its lines took. */
+export async function releaseReservations(trx: DbOrTrx, scope: Scope, orderId: string, at: number): Promise<void> {
+  await releasePoolItems(trx, scope, orderId)
+  for (const line of await repo.findLines(trx, [orderId])) {
+    if (line.counter_reserved === 1) await returnCounterStock(trx, scope, { productId: line.product_id, orderId, qty: Number(line.qty), at })
+  }
+}
+
+/** The order is paid: the units its lines took off counters are sold, recorded as such. */
+export async function sellCounterReservations(trx: DbOrTrx, scope: Scope, orderId: string, at: number): Promise<void> {
+  for (const line of await repo.findLines(trx, [orderId])) {
+    if (line.counter_reserved === 1) await recordCounterSold(trx, scope, { productId: line.product_id, orderId, at })
+  }
+}
+
+/** The order in this shop and mode, or 404 (another shop's or mode's order is 404 too). */
+export async function findOwnOrder(db: DbOrTrx, scope: Scope, id: string): Promise<OrderRow> {
+  const row = isId('order', id) ? await repo.findOrder(db, scope, id) : undefined
+  if (!row) throw notFound('order', id)
+  return row
+}
+
+/** When the subscription period an order granted ends (null before it is delivered). */
+export async function subscriptionPeriodEnd(db: DbOrTrx, box: SecretBox, orderId: string): Promise<number | null> {
+  const row = await db.selectFrom('order_lines').select('delivered').where('order_id', '=', orderId).where('product_type', '=', 'subscription').executeTakeFirst()
+  const end = row?.delivered ? (JSON.parse(box.open(row.delivered)) as { period_end?: string }[])[0]?.period_end : undefined
+  return end ? Date.parse(end) : null
+}
