@@ -5,12 +5,13 @@
 // statement deletes a bounded batch, so no run holds a lock long or grows one transaction huge.
 import type { Services } from './services.ts'
 import { enqueue } from './platform/jobs/queue.ts'
+import type { JobKind } from './platform/jobs/kinds.ts'
 import type { JobHandlers, JobOutcome } from './platform/jobs/runner.ts'
 import { IDEMPOTENCY_TTL_MS, purgeIdempotencyKeys } from './platform/http/idempotency.ts'
 import { purgeEvents } from './platform/outbox/outbox.ts'
 import { purgeWebhookHistory } from './modules/webhooks/index.ts'
 
-export const HOUSEKEEPING_JOB = 'housekeeping'
+export const HOUSEKEEPING_JOB = 'housekeeping' satisfies JobKind
 const REF = 'retention'
 export const HOUSEKEEPING_EVERY_MS = 3_600_000
 const DAY_MS = 86_400_000
@@ -18,7 +19,7 @@ const DAY_MS = 86_400_000
 export type HousekeepingLimits = { batchRows: number; batchesPerRun: number }
 const LIMITS: HousekeepingLimits = { batchRows: 1000, batchesPerRun: 20 }
 
-export function housekeepingHandlers(services: Services, limits: HousekeepingLimits = LIMITS): JobHandlers {
+export function housekeepingHandlers(services: Services, limits: HousekeepingLimits = LIMITS): JobHandlers<typeof HOUSEKEEPING_JOB> {
   return { [HOUSEKEEPING_JOB]: () => runHousekeeping(services, limits) }
 }
 

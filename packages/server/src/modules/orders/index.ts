@@ -1,7 +1,7 @@
 // Orders: checkout, payments applied to invoices, delivery, the buyer's pages, and the order's side of refunds.
 import type { Services } from '../../services.ts'
 import type { JobHandlers } from '../../platform/jobs/runner.ts'
-import { JOBS } from './jobs.ts'
+import { JOBS, type OrderJobKind } from './jobs.ts'
 import { expireOrder, runDelivery } from './delivery.service.ts'
 import { sendMail } from './mail.ts'
 import { renewSubscription } from './renewal.service.ts'
@@ -14,7 +14,7 @@ export { addRefundedCents, holdsPayment, lockOrderById, lockOwnOrder, markRefund
 export { findOwnOrder } from './orders.service.ts'
 export { paySandboxInvoice } from './payment.service.ts'
 
-export function orderJobHandlers(services: Services): JobHandlers {
+export function orderJobHandlers(services: Services): JobHandlers<OrderJobKind> {
   return {
     [JOBS.expire]: (job) => expireOrder(services, job.ref),
     [JOBS.deliver]: (job) => runDelivery(services, job.ref),

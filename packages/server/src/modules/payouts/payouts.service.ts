@@ -7,6 +7,7 @@ import type { RequestContext } from '../../platform/context.ts'
 import { invalidFields, notFound, type FieldErrors } from '../../platform/errors.ts'
 import { isId, newId } from '../../platform/ids.ts'
 import { enqueue } from '../../platform/jobs/queue.ts'
+import type { JobKind } from '../../platform/jobs/kinds.ts'
 import { recordEvent } from '../../platform/outbox/outbox.ts'
 import { readPage, toList } from '../../platform/pagination.ts'
 import { holdFunds, mainCurrency } from '../ledger/index.ts'
@@ -17,7 +18,7 @@ import { toPayout } from './payouts.mappers.ts'
 import * as repo from './payouts.repository.ts'
 
 /** Job kind: ref = payout id; send the payout, then follow it until it is confirmed or fails. */
-export const PAYOUT_JOB = 'payout.send'
+export const PAYOUT_JOB = 'payout.send' satisfies JobKind
 
 export async function createPayout(services: Services, ctx: RequestContext, body: CreatePayoutBody): Promise<Payout> {
   payoutProviderFor(services.payouts, ctx.auth.livemode)

@@ -7,6 +7,7 @@ import type { RequestContext } from '../../platform/context.ts'
 import { AppError, invalidFields } from '../../platform/errors.ts'
 import { newId } from '../../platform/ids.ts'
 import { enqueue } from '../../platform/jobs/queue.ts'
+import type { JobKind } from '../../platform/jobs/kinds.ts'
 import { readPage, toList } from '../../platform/pagination.ts'
 import { holdFunds } from '../ledger/index.ts'
 import { addRefundedCents, findOwnOrder, holdsPayment, lockOwnOrder, type OrderRow } from '../orders/index.ts'
@@ -17,7 +18,7 @@ import { toRefund } from './refunds.mappers.ts'
 import * as repo from './refunds.repository.ts'
 
 /** Job kind: ref = refund id; send the refund, then follow it until it succeeds or fails. */
-export const REFUND_JOB = 'refund.send'
+export const REFUND_JOB = 'refund.send' satisfies JobKind
 
 export async function createRefund(services: Services, ctx: RequestContext, orderId: string, body: CreateRefundBody): Promise<Refund> {
   return ctx.transact(async (trx) => {
