@@ -6,7 +6,7 @@ import type { DbOrTrx } from '../../db/database.ts'
 import { isUniqueViolation } from '../../db/errors.ts'
 import { invalidFields, notFound, type FieldErrors } from '../../platform/errors.ts'
 import { isId, newId } from '../../platform/ids.ts'
-import { recordEvent, type EventType } from '../../platform/outbox/outbox.ts'
+import { recordEvent, type EventTypeOf } from '../../platform/outbox/outbox.ts'
 import type { SecretBox } from '../../platform/secret-box.ts'
 import { readPage, toList } from '../../platform/pagination.ts'
 import { toIso } from '../../platform/clock.ts'
@@ -137,7 +137,7 @@ export async function loadProduct(db: DbOrTrx, scope: Scope, id: string): Promis
 }
 
 /** Re-reads the product as the API shows it and records the event carrying it. */
-export async function emitProductEvent(trx: DbOrTrx, box: SecretBox, scope: Scope, id: string, type: EventType, at: number): Promise<Product> {
+export async function emitProductEvent(trx: DbOrTrx, box: SecretBox, scope: Scope, id: string, type: EventTypeOf<'product'>, at: number): Promise<Product> {
   const product = toProduct(await loadProduct(trx, scope, id))
   await recordEvent(trx, box, { shopId: scope.shopId, livemode: scope.livemode, type, data: product, at })
   return product

@@ -7,7 +7,7 @@
 import type { Updateable } from 'kysely'
 import type { Services } from '../../services.ts'
 import type { JobOutcome } from '../../platform/jobs/runner.ts'
-import { recordEvent, type EventType } from '../../platform/outbox/outbox.ts'
+import { recordEvent, type EventTypeOf } from '../../platform/outbox/outbox.ts'
 import { releaseFunds, settleFunds } from '../ledger/index.ts'
 import { stepTransfer } from '../payments/index.ts'
 import type { PayoutRow, PayoutsTable } from './payouts.table.ts'
@@ -39,7 +39,7 @@ export async function runPayout(services: Services, payoutId: string): Promise<J
 }
 
 /** Moves the payout on (if it is still where this run found it), with its ledger entries and event. */
-async function record(services: Services, payout: PayoutRow, from: string[], patch: Updateable<PayoutsTable>, event: EventType, now: number): Promise<void> {
+async function record(services: Services, payout: PayoutRow, from: string[], patch: Updateable<PayoutsTable>, event: EventTypeOf<'payout'>, now: number): Promise<void> {
   await services.db.transaction().execute(async (trx) => {
     if (!(await repo.transitionPayout(trx, payout.id, from, { ...patch, updated_at: now }))) return
     const scope = { shopId: payout.shop_id, livemode: payout.livemode === 1 }
