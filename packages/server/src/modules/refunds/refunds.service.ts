@@ -17,10 +17,13 @@ import type { CreateRefundBody, ListRefundsQuery, Refund } from './refunds.schem
 import { toRefund } from './refunds.mappers.ts'
 import * as repo from './refunds.repository.ts'
 
+/** What this file's functions use of the services (callers pass the whole `Services`). */
+type Deps = Pick<Services, 'db' | 'clock' | 'payouts'>
+
 /** Job kind: ref = refund id; send the refund, then follow it until it succeeds or fails. */
 export const REFUND_JOB = 'refund.send' satisfies JobKind
 
-export async function createRefund(services: Services, ctx: RequestContext, orderId: string, body: CreateRefundBody): Promise<Refund> {
+export async function createRefund(services: Deps, ctx: RequestContext, orderId: string, body: CreateRefundBody): Promise<Refund> {
   return ctx.transact(async (trx) => {
     const now = services.clock.now()
     const order = await lockOwnOrder(trx, ctx.auth, orderId)
@@ -50,7 +53,7 @@ export async function createRefund(services: Services, ctx: RequestContext, orde
   })
 }
 
-export async function listRefunds(services: Services, ctx: RequestContext, orderId: string, query: ListRefundsQuery) {
+export async function listRefunds(services: Deps, ctx: RequestContext, orderId: string, query: ListRefundsQuery) {
   await findOwnOrder(services.db, ctx.auth, orderId)
   const page = readPage(query, 'refunds', { order: orderId })
   return toList(await repo.listRefunds(services.db, ctx.auth, orderId, page.afterId, page.limit), page, toRefund)
