@@ -30,7 +30,6 @@ export type EventTypeOf<Family extends EventFamily> = Extract<EventType, `${Fami
  * A type without a payload cannot be recorded (its data is `never`); test/catalogues.test.ts
  * checks at compile time that every type has one.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface, @typescript-eslint/no-empty-object-type
 export interface EventPayloads {}
 
 export type EventPayload<T extends EventType> = T extends keyof EventPayloads ? EventPayloads[T] : never
