@@ -5,12 +5,16 @@
 // statement deletes a bounded batch, so no run holds a lock long or grows one transaction huge.
 import type { Services } from './services.ts'
 import { enqueue } from './platform/jobs/queue.ts'
+import type { JobKind } from './platform/jobs/kinds.ts'
 import type { JobHandlers, JobOutcome } from './platform/jobs/runner.ts'
 import { IDEMPOTENCY_TTL_MS, purgeIdempotencyKeys } from './platform/http/idempotency.ts'
 import { purgeEvents } from './platform/outbox/outbox.ts'
 import { purgeWebhookHistory } from './modules/webhooks/index.ts'
 
-export const HOUSEKEEPING_JOB = 'housekeeping'
+/** What this file's functions use of the services (callers pass the whole `Services`). */
+type Deps = Pick<Services, 'config' | 'db' | 'clock'>
+
+export const HOUSEKEEPING_JOB = 'housekeeping' satisfies JobKind
 const REF = 'retention'
 export const HOUSEKEEPING_EVERY_MS = 3_600_000
 const DAY_MS = 86_400_000
@@ -18,16 +22,16 @@ const DAY_MS = 86_400_000
 export type HousekeepingLimits = { batchRows: number; batchesPerRun: number }
 const LIMITS: HousekeepingLimits = { batchRows: 1000, batchesPerRun: 20 }
 
-export function housekeepingHandlers(services: Services, limits: HousekeepingLimits = LIMITS): JobHandlers {
+export function housekeepingHandlers(services: Deps, limits: HousekeepingLimits = LIMITS): JobHandlers<typeof HOUSEKEEPING_JOB> {
   return { [HOUSEKEEPING_JOB]: () => runHousekeeping(services, limits) }
 }
 
 /** Makes the job due now (a worker starting up purges at once); it then keeps itself scheduled. */
-export async function scheduleHousekeeping(services: Services): Promise<void> {
+export async function scheduleHousekeeping(services: Deps): Promise<void> {
   await enqueue(services.db, { kind: HOUSEKEEPING_JOB, ref: REF, runAt: services.clock.now() })
 }
 
-export async function runHousekeeping(services: Services, limits: HousekeepingLimits = LIMITS): Promise<JobOutcome> {
+export async function runHousekeeping(services: Deps, limits: HousekeepingLimits = LIMITS): Promise<JobOutcome> {
   const { db, clock, config } = services
   const now = clock.now()
   const purges: ((limit: number) => Promise<number>)[] = [(limit) => purgeIdempotencyKeys(db, now - IDEMPOTENCY_TTL_MS, limit)]

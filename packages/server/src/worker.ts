@@ -1,8 +1,8 @@
-// The background worker: every job kind and its handler, in one list, and the webhook
-// dispatcher. `sx serve` runs it in process (unless SX_WORKER=off); `sx worker` runs it alone.
+// The background worker: a handler for every job kind of the catalogue (platform/jobs/kinds.ts),
+// and the webhook dispatcher. `sx serve` runs it in process (unless SX_WORKER=off); `sx worker` runs it alone.
 // Any number can share one database.
 import type { Services } from './services.ts'
-import { createJobRunner, MAX_OUTAGE_BACKOFF_MS } from './platform/jobs/runner.ts'
+import { createJobRunner, MAX_OUTAGE_BACKOFF_MS, type JobHandlers } from './platform/jobs/runner.ts'
 import { createOutage, describeOutage } from './platform/jobs/outage.ts'
 import { orderJobHandlers, orderMailRenderer } from './modules/orders/index.ts'
 import { MAIL_JOB } from './platform/mail/outbox.ts'
@@ -43,13 +43,7 @@ export function createWorker(services: Services, log: WorkerLog, notice: Notice 
     db: services.db,
     dialect: services.dialect,
     clock: services.clock,
-    handlers: {
-      ...orderJobHandlers(services),
-      [MAIL_JOB]: (job) => sendMail(services, orderMailRenderer(services), job.ref, job.attempts),
-      ...refundJobHandlers(services),
-      ...payoutJobHandlers(services),
-      ...housekeepingHandlers(services),
-    },
+    handlers: jobHandlers(services),
     pollMs: services.config.jobs.pollMs,
     leaseMs: services.config.jobs.leaseMs,
     concurrency: services.config.jobs.concurrency,
@@ -80,6 +74,20 @@ export function createWorker(services: Services, log: WorkerLog, notice: Notice 
         total += done
       }
     },
+  }
+}
+
+/**
+ * Every job kind's handler. Typed as the whole catalogue (`platform/jobs/kinds.ts`): a kind added
+ * there without a handler here does not compile.
+ */
+export function jobHandlers(services: Services): JobHandlers {
+  return {
+    ...orderJobHandlers(services),
+    [MAIL_JOB]: (job) => sendMail(services, orderMailRenderer(services), job.ref, job.attempts),
+    ...refundJobHandlers(services),
+    ...payoutJobHandlers(services),
+    ...housekeepingHandlers(services),
   }
 }
 

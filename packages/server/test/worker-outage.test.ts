@@ -10,8 +10,9 @@ import { createSecretBox } from '../src/platform/secret-box.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
 import { systemClock } from '../src/platform/clock.ts'
 import { createOutage, describeOutage } from '../src/platform/jobs/outage.ts'
-import { enqueue } from '../src/platform/jobs/queue.ts'
-import { createJobRunner, MAX_OUTAGE_BACKOFF_MS } from '../src/platform/jobs/runner.ts'
+import { enqueue, type Job } from '../src/platform/jobs/queue.ts'
+import { createJobRunner, MAX_OUTAGE_BACKOFF_MS, type JobHandlers } from '../src/platform/jobs/runner.ts'
+import { JOB_KINDS } from '../src/platform/jobs/kinds.ts'
 
 /** Every query fails as a refused connection while `down` holds. */
 function outageSwitch() {
@@ -45,7 +46,8 @@ for (const dialect of DIALECTS) {
         const done = new Promise<void>((resolve) => {
           runner = createJobRunner({
             db: failing, dialect, clock: systemClock, pollMs: 500, leaseMs: 60_000, concurrency: 2,
-            handlers: { 'test.job': async (job) => void ran.push(job.ref) },
+            // The runner takes a handler for every kind of the catalogue; each records what ran.
+            handlers: Object.fromEntries(JOB_KINDS.map((kind) => [kind, async (job: Job) => void ran.push(job.ref)])) as JobHandlers,
             onError: (error) => errors.push(error),
             outage: createOutage({ baseMs: 500, maxMs: MAX_OUTAGE_BACKOFF_MS, now: () => systemClock.now(), report: (change) => lines.push(describeOutage(change)) }),
             // Each turn of the loop ends in a sleep: record it, and move the outage along by turns.
@@ -56,7 +58,7 @@ for (const dialect of DIALECTS) {
                 if (turns === 1) outage.state.down = true
                 if (turns === TURNS_DOWN) {
                   outage.state.down = false
-                  await enqueue(db, { kind: 'test.job', ref: 'after-outage', runAt: systemClock.now() })
+                  await enqueue(db, { kind: 'order.expire', ref: 'after-outage', runAt: systemClock.now() })
                 }
                 if (ran.length > 0) resolve()
                 await new Promise((next) => setImmediate(next))

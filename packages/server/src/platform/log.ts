@@ -2,7 +2,6 @@
 // parts that run outside a request (the worker, mail without SMTP, the key-usage flush) write
 // through it too, so LOG_LEVEL governs every line a process prints.
 import { pino, type Logger } from 'pino'
-import type { Config } from '../config.ts'
 
 export type { Logger }
 
@@ -16,7 +15,10 @@ export function redactBuyerTokens(url: string): string {
 
 type LoggedRequest = { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number } }
 
-export function createLogger(config: Config['log']): Logger {
+/** What the logger needs of the configuration (config.ts's `log` group). */
+export type LogSettings = Readonly<{ level: string }>
+
+export function createLogger(config: LogSettings): Logger {
   return pino({
     level: config.level,
     redact: { paths: ['req.headers.authorization', '*.secret', '*.password', '*.signing_secret'], censor: '[redacted]' },

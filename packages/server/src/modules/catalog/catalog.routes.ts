@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { Config } from '../../config.ts'
 import { IdParamsSchema, ListSchema, withProblems } from '../../platform/http/schemas.ts'
 import {
   CreateProductBodySchema, DeletedProductSchema, ImportStockBodySchema, ImportStockResultSchema,
@@ -14,7 +13,7 @@ import type { Readable } from 'node:stream'
 
 const tags = ['Products']
 
-export const catalogRoutes: FastifyPluginAsyncTypebox<{ http: Config['http'] }> = async (app, { http }) => {
+export const catalogRoutes: FastifyPluginAsyncTypebox<{ http: { importBodyLimitBytes: number } }> = async (app, { http }) => {
   app.get('/products', {
     config: { ability: 'products:read', versionedBy: readCatalogVersion },
     schema: {

@@ -119,3 +119,12 @@ export type CreateProductBody = Static<typeof CreateProductBodySchema>
 export type UpdateProductBody = Static<typeof UpdateProductBodySchema>
 export type ListProductsQuery = Static<typeof ListProductsQuerySchema>
 export type ImportStockBody = Static<typeof ImportStockBodySchema>
+
+// The payload of the product events (the event catalogue is platform/outbox/outbox.ts).
+declare module '../../platform/outbox/outbox.ts' {
+  interface EventPayloads {
+    'product.created': Product
+    'product.updated': Product
+    'product.deleted': Product
+  }
+}

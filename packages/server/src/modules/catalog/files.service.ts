@@ -13,11 +13,14 @@ import { AppError, invalidFields } from '../../platform/errors.ts'
 import { emitProductEvent, loadProduct } from './products.service.ts'
 import * as repo from './catalog.repository.ts'
 
+/** What this file's functions use of the services (callers pass the whole `Services`). */
+type Deps = Pick<Services, 'config' | 'db' | 'clock' | 'secretBox'>
+
 export type StoredFile = { name: string; size: number; sha256: string }
 
 const FILENAME = /^[^/\\\x00-\x1f]{1,255}$/
 
-export async function uploadProductFile(services: Services, ctx: RequestContext, id: string, filename: string | undefined, body: Readable): Promise<{ id: string; file: StoredFile }> {
+export async function uploadProductFile(services: Deps, ctx: RequestContext, id: string, filename: string | undefined, body: Readable): Promise<{ id: string; file: StoredFile }> {
   const product = await loadProduct(services.db, ctx.auth, id)
   if (product.type !== 'file_download') throw invalidFields({ type: [`is ${product.type}; only file_download products take a file`] })
   if (!filename || !FILENAME.test(filename)) throw invalidFields({ filename: ['is required (?filename=name.zip), 1-255 characters, no slashes or control characters'] })
@@ -57,7 +60,7 @@ export async function uploadProductFile(services: Services, ctx: RequestContext,
 }
 
 /** Opens a stored file for download, or null when it is gone from this machine's disk. */
-export async function openProductFile(services: Services, sha256: string): Promise<{ stream: Readable; size: number } | null> {
+export async function openProductFile(services: Deps, sha256: string): Promise<{ stream: Readable; size: number } | null> {
   const path = join(filesDir(services.config.dataDir), sha256)
   const info = await stat(path).catch(() => null)
   return info ? { stream: createReadStream(path), size: info.size } : null

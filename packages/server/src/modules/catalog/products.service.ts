@@ -6,7 +6,7 @@ import type { DbOrTrx } from '../../db/database.ts'
 import { isUniqueViolation } from '../../db/errors.ts'
 import { invalidFields, notFound, type FieldErrors } from '../../platform/errors.ts'
 import { isId, newId } from '../../platform/ids.ts'
-import { recordEvent, type EventType } from '../../platform/outbox/outbox.ts'
+import { recordEvent, type EventTypeOf } from '../../platform/outbox/outbox.ts'
 import type { SecretBox } from '../../platform/secret-box.ts'
 import { readPage, toList } from '../../platform/pagination.ts'
 import { toIso } from '../../platform/clock.ts'
@@ -20,11 +20,14 @@ import { newSigningSecret } from '../../platform/signing.ts'
 import { checkOutboundUrl } from '../../platform/outbound/url-guard.ts'
 import { modePolicy } from '../../platform/outbound/address-policy.ts'
 
+/** What this file's functions use of the services (callers pass the whole `Services`). */
+type Deps = Pick<Services, 'config' | 'db' | 'clock' | 'secretBox'>
+
 const ISO_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'))
 const SLUG_ATTEMPTS = 5
 type Scope = { shopId: string; livemode: boolean }
 
-export async function createProduct(services: Services, ctx: RequestContext, body: CreateProductBody): Promise<Product> {
+export async function createProduct(services: Deps, ctx: RequestContext, body: CreateProductBody): Promise<Product> {
   const errors: FieldErrors = {}
   if (!ISO_CURRENCIES.has(body.currency)) errors.currency = ['is not an ISO-4217 currency code']
   if (body.name.trim() === '') errors.name = ['must not be blank']
@@ -75,18 +78,18 @@ export async function createProduct(services: Services, ctx: RequestContext, bod
   }
 }
 
-export async function getProduct(services: Services, ctx: RequestContext, id: string): Promise<Product> {
+export async function getProduct(services: Deps, ctx: RequestContext, id: string): Promise<Product> {
   return toProduct(await loadProduct(services.db, ctx.auth, id))
 }
 
-export async function listProducts(services: Services, ctx: RequestContext, query: ListProductsQuery) {
+export async function listProducts(services: Deps, ctx: RequestContext, query: ListProductsQuery) {
   const filters = { status: query.status, type: query.type }
   const page = readPage(query, 'products', filters)
   const rows = await repo.listProducts(services.db, ctx.auth, filters, page.afterId, page.limit)
   return toList(rows, page, toProduct)
 }
 
-export async function updateProduct(services: Services, ctx: RequestContext, id: string, body: UpdateProductBody) {
+export async function updateProduct(services: Deps, ctx: RequestContext, id: string, body: UpdateProductBody) {
   if (body.dynamic_url !== undefined) await checkDynamicUrl(services, ctx.auth.livemode, body.dynamic_url)
   return ctx.transact(async (trx) => {
     const current = await loadProduct(trx, ctx.auth, id)
@@ -116,7 +119,7 @@ export async function updateProduct(services: Services, ctx: RequestContext, id:
 }
 
 /** DELETE archives: the product stays readable (orders refer to it) with status `archived`. */
-export async function archiveProduct(services: Services, ctx: RequestContext, id: string) {
+export async function archiveProduct(services: Deps, ctx: RequestContext, id: string) {
   return ctx.transact(async (trx) => {
     const current = await loadProduct(trx, ctx.auth, id)
     if (current.status === 'archived' && current.archived_at !== null) {
@@ -137,7 +140,7 @@ export async function loadProduct(db: DbOrTrx, scope: Scope, id: string): Promis
 }
 
 /** Re-reads the product as the API shows it and records the event carrying it. */
-export async function emitProductEvent(trx: DbOrTrx, box: SecretBox, scope: Scope, id: string, type: EventType, at: number): Promise<Product> {
+export async function emitProductEvent(trx: DbOrTrx, box: SecretBox, scope: Scope, id: string, type: EventTypeOf<'product'>, at: number): Promise<Product> {
   const product = toProduct(await loadProduct(trx, scope, id))
   await recordEvent(trx, box, { shopId: scope.shopId, livemode: scope.livemode, type, data: product, at })
   return product
@@ -155,7 +158,7 @@ function checkTypeSettings(type: string, body: { dynamic_url?: string; interval?
 }
 
 /** Where delivery calls may go: the same address rules as webhook URLs (checked again at connect time). */
-async function checkDynamicUrl(services: Services, livemode: boolean, url: string): Promise<void> {
+async function checkDynamicUrl(services: Deps, livemode: boolean, url: string): Promise<void> {
   const check = await checkOutboundUrl(url, modePolicy(livemode, services.config.allowPrivateUrls))
   if (!check.ok) throw invalidFields({ dynamic_url: [check.reason] })
 }

@@ -10,9 +10,12 @@ import { POOL_TYPES, type ImportStockBody } from './catalog.schemas.ts'
 import * as repo from './catalog.repository.ts'
 import { emitProductEvent, loadProduct } from './products.service.ts'
 
+/** What this file's functions use of the services (callers pass the whole `Services`). */
+type Deps = Pick<Services, 'clock' | 'secretBox'>
+
 const MAX_REPORTED = 20
 
-export async function importStock(services: Services, ctx: RequestContext, productId: string, body: ImportStockBody) {
+export async function importStock(services: Deps, ctx: RequestContext, productId: string, body: ImportStockBody) {
   const unique = normalizeItems(body.items, services.secretBox)
   return ctx.transact(async (trx) => {
     const product = await loadProduct(trx, ctx.auth, productId)

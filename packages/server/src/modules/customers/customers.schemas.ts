@@ -35,3 +35,10 @@ export const ListCustomersQuerySchema = Type.Object({ ...PageQuerySchema }, { ad
 export type CustomerSummary = Static<typeof CustomerSummarySchema>
 export type Customer = Static<typeof CustomerSchema>
 export type ListCustomersQuery = Static<typeof ListCustomersQuerySchema>
+
+// The payload of the customer events (the event catalogue is platform/outbox/outbox.ts).
+declare module '../../platform/outbox/outbox.ts' {
+  interface EventPayloads {
+    'customer.created': CustomerSummary
+  }
+}

@@ -7,15 +7,18 @@ import { readPage, toList } from '../../platform/pagination.ts'
 import * as repo from './customers.repository.ts'
 import type { Customer, CustomerSummary, ListCustomersQuery } from './customers.schemas.ts'
 
+/** What this file's functions use of the services (callers pass the whole `Services`). */
+type Deps = Pick<Services, 'db'>
+
 const RECENT_ORDERS = 10
 
-export async function listCustomers(services: Services, ctx: RequestContext, query: ListCustomersQuery) {
+export async function listCustomers(services: Deps, ctx: RequestContext, query: ListCustomersQuery) {
   const page = readPage(query, 'customers')
   const rows = await repo.listCustomers(services.db, ctx.auth, page.afterId, page.limit)
   return toList(rows, page, (row) => toCustomerSummary(row, ctx.auth.livemode))
 }
 
-export async function getCustomer(services: Services, ctx: RequestContext, id: string): Promise<Customer> {
+export async function getCustomer(services: Deps, ctx: RequestContext, id: string): Promise<Customer> {
   const row = isId('customer', id) ? await repo.findCustomer(services.db, ctx.auth, id) : undefined
   if (!row) throw notFound('customer', id)
   const orders = await repo.recentOrders(services.db, id, RECENT_ORDERS)

@@ -3,13 +3,14 @@ import { modePolicy } from '../../platform/outbound/address-policy.ts'
 import { randomBase62, sha256Hex } from '../../platform/crypto.ts'
 import { toIso } from '../../platform/clock.ts'
 import { enqueue } from '../../platform/jobs/queue.ts'
+import type { JobKind } from '../../platform/jobs/kinds.ts'
 import { findDeliverySettings, sellPoolItems, type ProductType } from '../catalog/index.ts'
 import { callDynamicEndpoint } from './dynamic-client.ts'
 import { addInterval, type Interval } from './intervals.ts'
 import type { DeliveryStrategy } from './strategy.ts'
 
 /** Job kind of a subscription's renewal invoice (ref = the order of the current period). */
-export const RENEWAL_JOB = 'subscription.renew'
+export const RENEWAL_JOB = 'subscription.renew' satisfies JobKind
 
 /** license_key, account: the items checkout reserved for this order, now sold. */
 const pool: DeliveryStrategy = {

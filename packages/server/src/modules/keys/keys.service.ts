@@ -10,6 +10,9 @@ import type { CreateApiKeyBody, CreatedApiKey } from './keys.schemas.ts'
 import { toApiKey } from './keys.mappers.ts'
 import * as repo from './keys.repository.ts'
 
+/** What this file's functions use of the services (callers pass the whole `Services`). */
+type Deps = Pick<Services, 'config' | 'db' | 'clock' | 'keyUsage' | 'dialect'>
+
 /** Mints a key and returns its secret. Used by the API and by `sx init` (which has no calling key). */
 export async function mintApiKey(
   db: DbOrTrx,
@@ -32,7 +35,7 @@ export async function mintApiKey(
   return { ...toApiKey(row), secret }
 }
 
-export async function createApiKey(services: Services, ctx: RequestContext, body: CreateApiKeyBody): Promise<CreatedApiKey> {
+export async function createApiKey(services: Deps, ctx: RequestContext, body: CreateApiKeyBody): Promise<CreatedApiKey> {
   const { auth } = ctx
   const livemode = body.mode === undefined ? auth.livemode : body.mode === 'live'
   // "Live or sandbox": a live key may mint sandbox keys; a test key minting a live one would be a privilege jump.
@@ -49,7 +52,7 @@ export async function createApiKey(services: Services, ctx: RequestContext, body
   })
 }
 
-export async function listApiKeys(services: Services, ctx: RequestContext, query: PageQuery) {
+export async function listApiKeys(services: Deps, ctx: RequestContext, query: PageQuery) {
   const page = readPage(query, 'api-keys')
   // Show this instance's buffered usage too; other instances' arrives within their flush interval.
   await services.keyUsage.flush()
@@ -57,7 +60,7 @@ export async function listApiKeys(services: Services, ctx: RequestContext, query
   return toList(rows, page, toApiKey)
 }
 
-export async function revokeApiKey(services: Services, ctx: RequestContext, id: string) {
+export async function revokeApiKey(services: Deps, ctx: RequestContext, id: string) {
   const revoked = isId('apiKey', id) && (await repo.revokeApiKey(services.db, ctx.auth, id, services.clock.now()))
   if (!revoked) throw notFound('API key', id)
   return { id, revoked: true as const }

@@ -13,6 +13,9 @@ import { invalidFields } from '../../platform/errors.ts'
 import * as repo from './ledger.repository.ts'
 import type { Balance, BalanceQuery } from './ledger.schemas.ts'
 
+/** What this file's functions use of the services (callers pass the whole `Services`). */
+type Deps = Pick<Services, 'db'>
+
 type Scope = { shopId: string; livemode: boolean }
 /** What moves: `sourceId` is the order, refund or payout it belongs to. */
 export type Movement = { currency: string; sourceId: string; amountCents: number; at: number }
@@ -63,7 +66,7 @@ export async function mainCurrency(db: DbOrTrx, scope: Scope): Promise<string> {
 }
 
 /** GET /v1/balance: one currency at the top (the main one, or `?currency=`), every currency in `balances`. */
-export async function getBalance(services: Services, ctx: RequestContext, query: BalanceQuery): Promise<Balance> {
+export async function getBalance(services: Deps, ctx: RequestContext, query: BalanceQuery): Promise<Balance> {
   const [accounts, sums] = await Promise.all([repo.listAccounts(services.db, ctx.auth), repo.sumBuckets(services.db, ctx.auth)])
   const of = (currency: string) => {
     const cents = (bucket: string) => sums.find((row) => row.currency === currency && row.bucket === bucket)?.cents ?? 0

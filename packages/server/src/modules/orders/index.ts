@@ -1,7 +1,7 @@
 // Orders: checkout, payments applied to invoices, delivery, the buyer's pages, and the order's side of refunds.
 import type { Services } from '../../services.ts'
 import type { JobHandlers } from '../../platform/jobs/runner.ts'
-import { JOBS } from './jobs.ts'
+import { JOBS, type OrderJobKind } from './jobs.ts'
 import { runDelivery } from './delivery.job.ts'
 import { expireOrder } from './expiry.job.ts'
 import { renewSubscription } from './renewal.job.ts'
@@ -15,7 +15,7 @@ export { orderMailRenderer } from './mail.ts'
 export { findOwnOrder } from './order-state.ts'
 export { paySandboxInvoice } from './payment.service.ts'
 
-export function orderJobHandlers(services: Services): JobHandlers {
+export function orderJobHandlers(services: Services): JobHandlers<OrderJobKind> {
   return {
     [JOBS.expire]: (job) => expireOrder(services, job.ref),
     [JOBS.deliver]: (job) => runDelivery(services, job.ref),

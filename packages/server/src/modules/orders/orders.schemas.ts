@@ -150,3 +150,13 @@ export type CreateOrderBody = Static<typeof CreateOrderBodySchema>
 export type ListOrdersQuery = Static<typeof ListOrdersQuerySchema>
 export type FulfilBody = Static<typeof FulfilBodySchema>
 export type PayBody = Static<typeof PayBodySchema>
+
+// The payload of the order events (the event catalogue is platform/outbox/outbox.ts).
+declare module '../../platform/outbox/outbox.ts' {
+  interface EventPayloads {
+    'order.paid': Order
+    'order.refunded': Order
+    'order.delivered': Order
+    'order.failed': Order
+  }
+}

@@ -6,6 +6,6 @@ import { PAYOUT_JOB } from './payouts.service.ts'
 
 export { payoutsRoutes } from './payouts.routes.ts'
 
-export function payoutJobHandlers(services: Services): JobHandlers {
+export function payoutJobHandlers(services: Services): JobHandlers<typeof PAYOUT_JOB> {
   return { [PAYOUT_JOB]: (job) => runPayout(services, job.ref) }
 }

@@ -7,14 +7,17 @@
 import type { Updateable } from 'kysely'
 import type { Services } from '../../services.ts'
 import type { JobOutcome } from '../../platform/jobs/runner.ts'
-import { recordEvent, type EventType } from '../../platform/outbox/outbox.ts'
+import { recordEvent, type EventTypeOf } from '../../platform/outbox/outbox.ts'
 import { releaseFunds, settleFunds } from '../ledger/index.ts'
 import { stepTransfer } from '../payments/index.ts'
 import type { PayoutRow, PayoutsTable } from './payouts.table.ts'
 import { toPayout } from './payouts.mappers.ts'
 import * as repo from './payouts.repository.ts'
 
-export async function runPayout(services: Services, payoutId: string): Promise<JobOutcome> {
+/** What this file's functions use of the services (callers pass the whole `Services`). */
+type Deps = Pick<Services, 'config' | 'db' | 'clock' | 'payouts' | 'secretBox'>
+
+export async function runPayout(services: Deps, payoutId: string): Promise<JobOutcome> {
   const payout = await repo.findPayoutById(services.db, payoutId)
   if (!payout || payout.status === 'confirmed' || payout.status === 'failed') return
   const step = await stepTransfer(services.payouts, {
@@ -39,7 +42,7 @@ export async function runPayout(services: Services, payoutId: string): Promise<J
 }
 
 /** Moves the payout on (if it is still where this run found it), with its ledger entries and event. */
-async function record(services: Services, payout: PayoutRow, from: string[], patch: Updateable<PayoutsTable>, event: EventType, now: number): Promise<void> {
+async function record(services: Deps, payout: PayoutRow, from: string[], patch: Updateable<PayoutsTable>, event: EventTypeOf<'payout'>, now: number): Promise<void> {
   await services.db.transaction().execute(async (trx) => {
     if (!(await repo.transitionPayout(trx, payout.id, from, { ...patch, updated_at: now }))) return
     const scope = { shopId: payout.shop_id, livemode: payout.livemode === 1 }

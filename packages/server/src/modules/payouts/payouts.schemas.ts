@@ -49,3 +49,13 @@ export const ListPayoutsQuerySchema = Type.Object(
 export type CreatePayoutBody = Static<typeof CreatePayoutBodySchema>
 export type Payout = Static<typeof PayoutSchema>
 export type ListPayoutsQuery = Static<typeof ListPayoutsQuerySchema>
+
+// The payload of the payout events (the event catalogue is platform/outbox/outbox.ts).
+declare module '../../platform/outbox/outbox.ts' {
+  interface EventPayloads {
+    'payout.queued': Payout
+    'payout.broadcast': Payout
+    'payout.confirmed': Payout
+    'payout.failed': Payout
+  }
+}

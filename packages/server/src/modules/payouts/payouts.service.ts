@@ -7,6 +7,7 @@ import type { RequestContext } from '../../platform/context.ts'
 import { invalidFields, notFound, type FieldErrors } from '../../platform/errors.ts'
 import { isId, newId } from '../../platform/ids.ts'
 import { enqueue } from '../../platform/jobs/queue.ts'
+import type { JobKind } from '../../platform/jobs/kinds.ts'
 import { recordEvent } from '../../platform/outbox/outbox.ts'
 import { readPage, toList } from '../../platform/pagination.ts'
 import { holdFunds, mainCurrency } from '../ledger/index.ts'
@@ -16,10 +17,13 @@ import type { CreatePayoutBody, ListPayoutsQuery, Payout } from './payouts.schem
 import { toPayout } from './payouts.mappers.ts'
 import * as repo from './payouts.repository.ts'
 
-/** Job kind: ref = payout id; send the payout, then follow it until it is confirmed or fails. */
-export const PAYOUT_JOB = 'payout.send'
+/** What this file's functions use of the services (callers pass the whole `Services`). */
+type Deps = Pick<Services, 'db' | 'clock' | 'payouts' | 'secretBox'>
 
-export async function createPayout(services: Services, ctx: RequestContext, body: CreatePayoutBody): Promise<Payout> {
+/** Job kind: ref = payout id; send the payout, then follow it until it is confirmed or fails. */
+export const PAYOUT_JOB = 'payout.send' satisfies JobKind
+
+export async function createPayout(services: Deps, ctx: RequestContext, body: CreatePayoutBody): Promise<Payout> {
   payoutProviderFor(services.payouts, ctx.auth.livemode)
   const asset = findAsset(body.chain, body.asset)
   const errors: FieldErrors = {}
@@ -47,13 +51,13 @@ export async function createPayout(services: Services, ctx: RequestContext, body
   })
 }
 
-export async function getPayout(services: Services, ctx: RequestContext, id: string): Promise<Payout> {
+export async function getPayout(services: Deps, ctx: RequestContext, id: string): Promise<Payout> {
   const row = isId('payout', id) ? await repo.findPayout(services.db, ctx.auth, id) : undefined
   if (!row) throw notFound('payout', id)
   return toPayout(row)
 }
 
-export async function listPayouts(services: Services, ctx: RequestContext, query: ListPayoutsQuery) {
+export async function listPayouts(services: Deps, ctx: RequestContext, query: ListPayoutsQuery) {
   const page = readPage(query, 'payouts', { status: query.status })
   return toList(await repo.listPayouts(services.db, ctx.auth, query.status, page.afterId, page.limit), page, toPayout)
 }

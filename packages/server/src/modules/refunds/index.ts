@@ -6,6 +6,6 @@ import { REFUND_JOB } from './refunds.service.ts'
 
 export { refundsRoutes } from './refunds.routes.ts'
 
-export function refundJobHandlers(services: Services): JobHandlers {
+export function refundJobHandlers(services: Services): JobHandlers<typeof REFUND_JOB> {
   return { [REFUND_JOB]: (job) => runRefund(services, job.ref) }
 }

@@ -7,6 +7,7 @@ import type { RequestContext } from '../../platform/context.ts'
 import { AppError, invalidFields } from '../../platform/errors.ts'
 import { newId } from '../../platform/ids.ts'
 import { enqueue } from '../../platform/jobs/queue.ts'
+import type { JobKind } from '../../platform/jobs/kinds.ts'
 import { readPage, toList } from '../../platform/pagination.ts'
 import { holdFunds } from '../ledger/index.ts'
 import { addRefundedCents, findOwnOrder, holdsPayment, lockOwnOrder, type OrderRow } from '../orders/index.ts'
@@ -16,10 +17,13 @@ import type { CreateRefundBody, ListRefundsQuery, Refund } from './refunds.schem
 import { toRefund } from './refunds.mappers.ts'
 import * as repo from './refunds.repository.ts'
 
-/** Job kind: ref = refund id; send the refund, then follow it until it succeeds or fails. */
-export const REFUND_JOB = 'refund.send'
+/** What this file's functions use of the services (callers pass the whole `Services`). */
+type Deps = Pick<Services, 'db' | 'clock' | 'payouts'>
 
-export async function createRefund(services: Services, ctx: RequestContext, orderId: string, body: CreateRefundBody): Promise<Refund> {
+/** Job kind: ref = refund id; send the refund, then follow it until it succeeds or fails. */
+export const REFUND_JOB = 'refund.send' satisfies JobKind
+
+export async function createRefund(services: Deps, ctx: RequestContext, orderId: string, body: CreateRefundBody): Promise<Refund> {
   return ctx.transact(async (trx) => {
     const now = services.clock.now()
     const order = await lockOwnOrder(trx, ctx.auth, orderId)
@@ -49,7 +53,7 @@ export async function createRefund(services: Services, ctx: RequestContext, orde
   })
 }
 
-export async function listRefunds(services: Services, ctx: RequestContext, orderId: string, query: ListRefundsQuery) {
+export async function listRefunds(services: Deps, ctx: RequestContext, orderId: string, query: ListRefundsQuery) {
   await findOwnOrder(services.db, ctx.auth, orderId)
   const page = readPage(query, 'refunds', { order: orderId })
   return toList(await repo.listRefunds(services.db, ctx.auth, orderId, page.afterId, page.limit), page, toRefund)

@@ -12,8 +12,11 @@ import { openEvent, toApiEvent } from './webhooks.mappers.ts'
 import type { ApiEvent, ListEventsQuery } from './webhooks.schemas.ts'
 import { assertMayRead, readableTypes } from './subscriptions.ts'
 
+/** What this file's functions use of the services (callers pass the whole `Services`). */
+type Deps = Pick<Services, 'db' | 'secretBox'>
+
 /** Newest first, leaving out the types the key may not read; asking for such a type by name is a 403. */
-export async function listEvents(services: Services, ctx: RequestContext, query: ListEventsQuery) {
+export async function listEvents(services: Deps, ctx: RequestContext, query: ListEventsQuery) {
   if (query.type !== undefined) assertMayRead(ctx.auth.abilities, query.type)
   const page = readPage(query, 'events', { type: query.type })
   const readable = readableTypes(ctx.auth.abilities)
@@ -23,7 +26,7 @@ export async function listEvents(services: Services, ctx: RequestContext, query:
 }
 
 /** 404 when there is no such event in this shop and mode; 403 naming the ability when the key may not read it. */
-export async function getEvent(services: Services, ctx: RequestContext, id: string): Promise<ApiEvent> {
+export async function getEvent(services: Deps, ctx: RequestContext, id: string): Promise<ApiEvent> {
   const row = isId('event', id) ? await repo.findEvent(services.db, ctx.auth, id) : undefined
   if (!row) throw notFound('event', id)
   assertMayRead(ctx.auth.abilities, row.type)

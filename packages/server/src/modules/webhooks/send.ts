@@ -6,6 +6,9 @@ import { modePolicy } from '../../platform/outbound/address-policy.ts'
 import { signedHeaders } from '../../platform/signing.ts'
 import { EXCERPT_CHARS, type EndpointRow } from './webhooks.mappers.ts'
 
+/** What this file's functions use of the services (callers pass the whole `Services`). */
+type Deps = Pick<Services, 'config' | 'clock' | 'secretBox' | 'outbound'>
+
 /** Bytes of an answer read at most; only its status decides, the rest is kept for the log. */
 const MAX_RESPONSE_BYTES = 65_536
 
@@ -14,13 +17,13 @@ export type OutgoingEvent = { id: string; type: string; body: string }
 export type SendResult = { ok: boolean; status: number | null; error: string | null; excerpt: string | null; durationMs: number }
 
 /** The secrets that sign right now: the current one, and the previous one during its overlap. */
-export function signingSecrets(services: Services, row: EndpointRow, now: number): string[] {
+export function signingSecrets(services: Deps, row: EndpointRow, now: number): string[] {
   const secrets = [services.secretBox.open(row.secret_sealed)]
   if (row.previous_secret_sealed !== null && Number(row.previous_secret_expires_at) > now) secrets.push(services.secretBox.open(row.previous_secret_sealed))
   return secrets
 }
 
-export async function sendEvent(services: Services, target: SendTarget, event: OutgoingEvent): Promise<SendResult> {
+export async function sendEvent(services: Deps, target: SendTarget, event: OutgoingEvent): Promise<SendResult> {
   const headers = {
     ...signedHeaders({ secrets: target.secrets, id: event.id, timestamp: Math.floor(services.clock.now() / 1000), body: event.body, eventType: event.type }),
     'content-type': 'application/json',

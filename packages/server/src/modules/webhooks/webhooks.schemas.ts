@@ -1,10 +1,10 @@
 import { Type, type Static } from 'typebox'
 import { SecretOmittedSchema, StringEnum } from '../../platform/http/schemas.ts'
 import { PageQuerySchema } from '../../platform/pagination.ts'
-import { EVENT_TYPES } from '../../platform/outbox/outbox.ts'
+import { EVENT_TYPES, type EventFamily } from '../../platform/outbox/outbox.ts'
 
 /** What `events` takes: every event type, a family wildcard, or `*`. */
-export const EVENT_PATTERNS = [...EVENT_TYPES, 'product.*', 'payout.*', 'order.*', '*'] as const
+export const EVENT_PATTERNS = [...EVENT_TYPES, ...(['product.*', 'payout.*', 'order.*'] as const satisfies readonly `${EventFamily}.*`[]), '*'] as const
 export const WEBHOOK_STATUSES = ['active', 'disabled'] as const
 export const DELIVERY_TRIGGERS = ['scheduled', 'manual', 'test'] as const
 /** Endpoints per shop and mode. */

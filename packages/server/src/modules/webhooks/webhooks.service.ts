@@ -14,9 +14,12 @@ import { MAX_ENDPOINTS, type CreateWebhookBody, type ListDeliveriesQuery, type U
 import { sendEvent, signingSecrets } from './send.ts'
 import { modePolicy } from '../../platform/outbound/address-policy.ts'
 
+/** What this file's functions use of the services (callers pass the whole `Services`). */
+type Deps = Pick<Services, 'config' | 'db' | 'clock' | 'secretBox' | 'outbound'>
+
 type Scope = { shopId: string; livemode: boolean }
 
-export async function createWebhook(services: Services, ctx: RequestContext, body: CreateWebhookBody): Promise<Webhook> {
+export async function createWebhook(services: Deps, ctx: RequestContext, body: CreateWebhookBody): Promise<Webhook> {
   assertMaySubscribe(ctx.auth.abilities, body.events)
   await checkUrl(services, ctx.auth.livemode, body.url)
   const secret = newSigningSecret()
@@ -47,11 +50,11 @@ export async function createWebhook(services: Services, ctx: RequestContext, bod
   })
 }
 
-export async function getWebhook(services: Services, ctx: RequestContext, id: string): Promise<Webhook> {
+export async function getWebhook(services: Deps, ctx: RequestContext, id: string): Promise<Webhook> {
   return toWebhook(await loadEndpoint(services.db, ctx.auth, id), services.clock.now())
 }
 
-export async function listWebhooks(services: Services, ctx: RequestContext, query: { limit?: number; cursor?: string }) {
+export async function listWebhooks(services: Deps, ctx: RequestContext, query: { limit?: number; cursor?: string }) {
   const page = readPage(query, 'webhooks')
   const rows = await repo.listEndpoints(services.db, ctx.auth, page.afterId, page.limit)
   const now = services.clock.now()
@@ -59,7 +62,7 @@ export async function listWebhooks(services: Services, ctx: RequestContext, quer
 }
 
 /** New `events`, or a new `url` for the events it has (a new receiver), need the abilities reading them needs. */
-export async function updateWebhook(services: Services, ctx: RequestContext, id: string, body: UpdateWebhookBody): Promise<Webhook> {
+export async function updateWebhook(services: Deps, ctx: RequestContext, id: string, body: UpdateWebhookBody): Promise<Webhook> {
   if (body.events !== undefined) assertMaySubscribe(ctx.auth.abilities, body.events)
   if (body.url !== undefined) await checkUrl(services, ctx.auth.livemode, body.url)
   const now = services.clock.now()
@@ -83,7 +86,7 @@ export async function updateWebhook(services: Services, ctx: RequestContext, id:
 }
 
 /** Deleting stops everything still queued for it; its attempt log stays for the shop's records. */
-export async function deleteWebhook(services: Services, ctx: RequestContext, id: string) {
+export async function deleteWebhook(services: Deps, ctx: RequestContext, id: string) {
   const now = services.clock.now()
   return ctx.transact(async (trx) => {
     await loadEndpoint(trx, ctx.auth, id)
@@ -94,7 +97,7 @@ export async function deleteWebhook(services: Services, ctx: RequestContext, id:
 }
 
 /** A new secret; the old one keeps signing beside it for WEBHOOK_ROTATION_OVERLAP_SECONDS. */
-export async function rotateSecret(services: Services, ctx: RequestContext, id: string): Promise<Webhook> {
+export async function rotateSecret(services: Deps, ctx: RequestContext, id: string): Promise<Webhook> {
   const secret = newSigningSecret()
   const now = services.clock.now()
   return ctx.transact(async (trx) => {
@@ -110,7 +113,7 @@ export async function rotateSecret(services: Services, ctx: RequestContext, id: 
 }
 
 /** Sends a really signed `ping` event now and logs the attempt (it is not stored as an event). */
-export async function testWebhook(services: Services, ctx: RequestContext, id: string) {
+export async function testWebhook(services: Deps, ctx: RequestContext, id: string) {
   const endpoint = await loadEndpoint(services.db, ctx.auth, id)
   const now = services.clock.now()
   const event = { id: newId('event'), type: 'ping', created_at: now, livemode: endpoint.livemode, data: JSON.stringify({ webhook_id: id, url: endpoint.url }) }
@@ -125,7 +128,7 @@ export async function testWebhook(services: Services, ctx: RequestContext, id: s
 }
 
 /** Every attempt at this endpoint, newest first; `event_id` narrows it to one event's chain. */
-export async function listDeliveries(services: Services, ctx: RequestContext, id: string, query: ListDeliveriesQuery) {
+export async function listDeliveries(services: Deps, ctx: RequestContext, id: string, query: ListDeliveriesQuery) {
   await loadEndpoint(services.db, ctx.auth, id)
   const page = readPage(query, `webhooks/${id}/deliveries`, { event_id: query.event_id })
   const rows = await repo.listDeliveries(services.db, id, query.event_id, page.afterId, page.limit)
@@ -133,7 +136,7 @@ export async function listDeliveries(services: Services, ctx: RequestContext, id
 }
 
 /** Sends the attempt's event again now; a success ends its automatic chain. Answers the new attempt. */
-export async function retryDelivery(services: Services, ctx: RequestContext, id: string, deliveryId: string) {
+export async function retryDelivery(services: Deps, ctx: RequestContext, id: string, deliveryId: string) {
   const endpoint = await loadEndpoint(services.db, ctx.auth, id)
   const previous = isId('webhookDelivery', deliveryId) ? await repo.findDelivery(services.db, id, deliveryId) : undefined
   if (!previous) throw notFound('webhook delivery', deliveryId)
@@ -163,11 +166,11 @@ export async function loadEndpoint(db: Services['db'], scope: Scope, id: string)
   return row
 }
 
-function target(services: Services, endpoint: EndpointRow, now: number) {
+function target(services: Deps, endpoint: EndpointRow, now: number) {
   return { url: endpoint.url, livemode: endpoint.livemode === 1, secrets: signingSecrets(services, endpoint, now) }
 }
 
-async function checkUrl(services: Services, livemode: boolean, url: string): Promise<void> {
+async function checkUrl(services: Deps, livemode: boolean, url: string): Promise<void> {
   const check = await checkOutboundUrl(url, modePolicy(livemode, services.config.allowPrivateUrls))
   if (!check.ok) throw invalidFields({ url: [check.reason] })
 }

@@ -1,16 +1,20 @@
 // The request pipeline every /v1 route runs: request id → auth → ability → rate limit → (body
 // parsing and validation) → idempotency → handler. Routes opt in through their `config`.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { Services } from '../../services.ts'
+import type { Redis } from 'ioredis'
+import type { Db } from '../../db/database.ts'
+import type { Clock } from '../clock.ts'
 import type { RequestContext } from '../context.ts'
+import type { SecretBox } from '../secret-box.ts'
+import type { VersionedCache } from '../versioned-cache.ts'
 import { AppError } from '../errors.ts'
 import { createAddressBudget, overAddressBudget } from './address-budgets.ts'
 import { assertAbility, createAuthenticator, type Auth, type RouteAbility } from './auth.ts'
 import { claimKey, completeKey, fingerprint, readIdempotencyKey, releaseKey, sendReplay, withoutShownOnce, type IdempotencyClaim } from './idempotency.ts'
-import { registerRateLimits } from './rate-limit.ts'
+import { registerRateLimits, type KeyBudgets } from './rate-limit.ts'
 import { registerResponseCache } from './response-cache.ts'
 import { addRouteHook } from './route-hooks.ts'
-import { registerBodyDeadlines } from './timeouts.ts'
+import { registerBodyDeadlines, type HttpDeadlines } from './timeouts.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -37,7 +41,28 @@ export type Pipeline = {
   buyerPageBudget(request: FastifyRequest): Promise<void>
 }
 
-export async function registerPipeline(app: FastifyInstance, services: Services): Promise<Pipeline> {
+/**
+ * What the pipeline uses, declared here so platform names nothing above it: the composition
+ * root's `Services` fits as it is.
+ */
+export type PipelineDeps = Readonly<{
+  db: Db
+  clock: Clock
+  secretBox: SecretBox
+  redis: Redis | null
+  readCache: VersionedCache
+  /** Records a key's use (`last_used_at`, buffered by the keys module). */
+  keyUsage: { touch(keyId: string, at: number): void }
+  /** Wakes this process's worker after a request transaction commits. */
+  jobs: { nudge(): void }
+  config: Readonly<{
+    rateLimit: KeyBudgets & Readonly<{ anonymousPerWindow: number; buyerPagesPerWindow: number }>
+    redis: Readonly<{ keyPrefix: string }>
+    http: HttpDeadlines
+  }>
+}>
+
+export async function registerPipeline(app: FastifyInstance, services: PipelineDeps): Promise<Pipeline> {
   const { db, clock, secretBox } = services
   const limits = services.config.rateLimit
   app.decorateRequest('auth', null)

@@ -4,17 +4,19 @@
 import rateLimitPlugin from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Redis } from 'ioredis'
-import type { Config } from '../../config.ts'
 import { AppError } from '../errors.ts'
 
 type Budget = 'reads' | 'writes'
 type Limiter = (request: FastifyRequest) => Promise<{ remaining: number; ttlInSeconds: number; isExceeded: boolean }>
 
+/** The per-key budgets (config.ts's `rateLimit` group carries these and more). */
+export type KeyBudgets = Readonly<{ readsPerWindow: number; writesPerWindow: number; windowSeconds: number }>
+
 export type RateLimitCheck = (request: FastifyRequest, reply: FastifyReply, keyId: string) => Promise<void>
 
 export async function registerRateLimits(
   app: FastifyInstance,
-  config: Config['rateLimit'],
+  config: KeyBudgets,
   redis: Redis | null,
   keyPrefix: string,
 ): Promise<RateLimitCheck> {

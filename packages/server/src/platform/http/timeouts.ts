@@ -2,7 +2,6 @@
 // within REQUEST_TIMEOUT_MS (UPLOAD_TIMEOUT_MS on routes that take large bodies); otherwise the
 // client gets a 408 problem and the connection is closed, so a trickle of bytes cannot hold a connection.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { Config } from '../../config.ts'
 import { writeSocketProblem } from './error-handler.ts'
 import { addRouteHook } from './route-hooks.ts'
 
@@ -13,6 +12,9 @@ declare module 'fastify' {
   }
 }
 
+/** The deadlines (config.ts's `http` group, or any object with these fields). */
+export type HttpDeadlines = Readonly<{ requestTimeoutMs: number; uploadTimeoutMs: number }>
+
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 /**
@@ -20,7 +22,7 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
  * request still incomplete after the longest deadline; the per-route body deadlines are ours
  * (Node has one request timeout for the whole server). Node looks at connections every second.
  */
-export function serverTimeouts(http: Config['http']) {
+export function serverTimeouts(http: HttpDeadlines) {
   const longest = Math.max(http.requestTimeoutMs, http.uploadTimeoutMs)
   return {
     requestTimeout: longest,
@@ -28,7 +30,7 @@ export function serverTimeouts(http: Config['http']) {
   }
 }
 
-export function registerBodyDeadlines(app: FastifyInstance, http: Config['http']): void {
+export function registerBodyDeadlines(app: FastifyInstance, http: HttpDeadlines): void {
   app.addHook('onRoute', (route) => {
     if (![route.method].flat().some((method) => BODY_METHODS.has(method))) return
     addRouteHook(route, 'onRequest', bodyDeadline(route.config?.largeBody ? http.uploadTimeoutMs : http.requestTimeoutMs))

@@ -5,6 +5,7 @@ import { sql } from 'kysely'
 import type { Db, DbOrTrx, Dialect } from '../../db/database.ts'
 import { newId } from '../ids.ts'
 import type { JobsTable } from './jobs.table.ts'
+import type { JobKind } from './kinds.ts'
 
 export type Job = JobsTable
 
@@ -12,7 +13,7 @@ export type Job = JobsTable
  * Schedules `kind` for `ref` at `runAt`. If that job is already queued it runs at the earlier
  * time; if a worker holds it right now, it takes the new time, which tells `finish` to run it again.
  */
-export async function enqueue(db: DbOrTrx, job: { kind: string; ref: string; runAt: number }): Promise<void> {
+export async function enqueue(db: DbOrTrx, job: { kind: JobKind; ref: string; runAt: number }): Promise<void> {
   await db
     .insertInto('jobs')
     .values({ id: newId('job'), kind: job.kind, ref: job.ref, run_at: job.runAt, attempts: 0, locked_until: null, last_error: null, created_at: job.runAt })

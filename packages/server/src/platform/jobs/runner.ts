@@ -4,6 +4,7 @@
 // be read (the database is down) the loop backs off and reports the outage once (outage.ts).
 import type { Db, Dialect } from '../../db/database.ts'
 import type { Clock } from '../clock.ts'
+import type { JobKind } from './kinds.ts'
 import { createOutage, describeOutage, type Outage } from './outage.ts'
 import { claimNext, finish, nextRunAt, retryAt, type Job } from './queue.ts'
 import { createWakeableSleep } from './wakeable-sleep.ts'
@@ -11,7 +12,8 @@ import { createWakeableSleep } from './wakeable-sleep.ts'
 /** Nothing: done. `retryAt`: run again then (`error` says why; a periodic job that reschedules itself gives none). */
 export type JobOutcome = void | { retryAt: number; error?: string }
 export type JobHandler = (job: Job) => Promise<JobOutcome>
-export type JobHandlers = Record<string, JobHandler>
+/** A handler per kind: the runner takes them all (`JobHandlers`), a module gives its own (`JobHandlers<'refund.send'>`). */
+export type JobHandlers<K extends JobKind = JobKind> = Record<K, JobHandler>
 
 export type JobRunner = {
   start(): void
@@ -64,7 +66,8 @@ export function createJobRunner(options: RunnerOptions): JobRunner {
   let finished = 0
 
   async function runOne(job: Job): Promise<void> {
-    const handler = handlers[job.kind]
+    // The table may hold a kind this build no longer knows (a row left by an older version).
+    const handler = (handlers as Partial<Record<string, JobHandler>>)[job.kind]
     try {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`)
       const outcome = await handler(job)

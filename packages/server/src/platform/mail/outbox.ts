@@ -5,9 +5,10 @@
 import type { DbOrTrx } from '../../db/database.ts'
 import { newId } from '../ids.ts'
 import { enqueue } from '../jobs/queue.ts'
+import type { JobKind } from '../jobs/kinds.ts'
 import type { SecretBox } from '../secret-box.ts'
 
-export const MAIL_JOB = 'mail.send'
+export const MAIL_JOB = 'mail.send' satisfies JobKind
 
 export type MailToQueue = {
   shopId: string

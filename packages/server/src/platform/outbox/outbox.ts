@@ -5,6 +5,10 @@ import type { Db, DbOrTrx } from '../../db/database.ts'
 import { newId } from '../ids.ts'
 import type { SecretBox } from '../secret-box.ts'
 
+/**
+ * The event catalogue: every event type, in one list (the API docs' list; webhook subscription
+ * filters and the events API take these). A type's payload is in `EventPayloads`.
+ */
 export const EVENT_TYPES = [
   'order.paid', 'order.refunded', 'order.delivered', 'order.failed',
   'product.created', 'product.updated', 'product.deleted',
@@ -14,7 +18,24 @@ export const EVENT_TYPES = [
 
 export type EventType = (typeof EVENT_TYPES)[number]
 
-export type NewEvent = { shopId: string; livemode: boolean; type: EventType; data: unknown; at: number }
+/** `order`, `product`, …: the object an event type is about (and what `order.*` subscribes to). */
+export type EventFamily = EventType extends `${infer Family}.${string}` ? Family : never
+/** The types of one family: `EventTypeOf<'payout'>` = 'payout.queued' | 'payout.broadcast' | … */
+export type EventTypeOf<Family extends EventFamily> = Extract<EventType, `${Family}.${string}`>
+
+/**
+ * Each event type's payload: the API object it carries. Platform names no module type, so the
+ * module that owns the object adds its types here by declaration merging, next to its schema
+ * (`declare module '…/platform/outbox/outbox.ts' { interface EventPayloads { 'order.paid': Order } }`).
+ * A type without a payload cannot be recorded (its data is `never`); test/catalogues.test.ts
+ * checks at compile time that every type has one.
+ */
+export interface EventPayloads {}
+
+export type EventPayload<T extends EventType> = T extends keyof EventPayloads ? EventPayloads[T] : never
+
+/** An event to record; `data` must be the payload of `type` (a wrong payload does not compile). */
+export type NewEvent<T extends EventType = EventType> = { shopId: string; livemode: boolean; type: T; data: EventPayload<T>; at: number }
 
 /**
  * Deletes up to `limit` events created before `before` that the relay has handed to the endpoints
@@ -28,7 +49,7 @@ export async function purgeEvents(db: Db, before: number, limit: number): Promis
   return Number(result.numDeletedRows)
 }
 
-export async function recordEvent(trx: DbOrTrx, box: Pick<SecretBox, 'seal'>, event: NewEvent): Promise<string> {
+export async function recordEvent<T extends EventType>(trx: DbOrTrx, box: Pick<SecretBox, 'seal'>, event: NewEvent<T>): Promise<string> {
   const id = newId('event')
   await trx
     .insertInto('events')
