@@ -71,7 +71,8 @@ const outsideDoorPatterns = [
 ]
 
 export default defineConfig(
-  { ignores: ['**/node_modules/', '**/dist/', '**/coverage/'] },
+  // What .gitignore keeps out of the repo (ESLint does not read it): builds, data, bench output.
+  { ignores: ['**/node_modules/', '**/dist/', '**/coverage/', '**/data/', '.bench/', '.scratch/'] },
   {
     files: ['**/*.{js,ts}'],
     extends: [js.configs.recommended, tseslint.configs.recommended],
