@@ -31,7 +31,7 @@ export function typeChecks(env: TestEnv): void {
   // Every event type has a payload type (a module adds it to EventPayloads), and nothing else does.
   const everyTypeHasPayload: [Exclude<EventType, keyof EventPayloads>] extends [never] ? true : false = true
   const noPayloadWithoutType: [Exclude<keyof EventPayloads, EventType>] extends [never] ? true : false = true
-  void everyTypeHasPayload, noPayloadWithoutType
+  void [everyTypeHasPayload, noPayloadWithoutType]
   const scope = { shopId: 'shop_x', livemode: false, at: 0 }
   const order = {} as Order
   const product = {} as Product

@@ -8,7 +8,7 @@ import { STRATEGIES, type DeliveryDeps, type LineToDeliver } from '../delivery/i
 import type { ProductType } from '../catalog/index.ts'
 import * as repo from './orders.repository.ts'
 import type { OrderLineRow, OrderRow } from './orders.table.ts'
-import { completeIfDelivered, orderById, subscriptionPeriodEnd } from './order-state.ts'
+import { completeIfDelivered, subscriptionPeriodEnd } from './order-state.ts'
 
 export async function runDelivery(services: Services, orderId: string): Promise<JobOutcome> {
   const row = await repo.findOrderById(services.db, orderId)

@@ -83,7 +83,7 @@ export function createWebhookDispatcher(services: Services, onError: (error: unk
 
   async function loop(): Promise<void> {
     while (running) {
-      let busy = false
+      let busy: boolean
       try {
         busy = (await takeTurn()) > 0
         queueState.succeeded()

@@ -126,6 +126,7 @@ export function sendReplay(reply: FastifyReply, replay: Replay, requestId: strin
 }
 
 // Kysely's builders share `where` but not a common generic type; this keeps the scope filter in one place.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- `any`: each builder's own overloads apply
 function whereScope<QB extends { where: (...args: any[]) => any }>(qb: QB, scope: Scope): QB {
   return qb.where('shop_id', '=', scope.shopId).where('livemode', '=', scope.livemode).where('idem_key', '=', scope.key)
 }
