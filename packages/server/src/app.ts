@@ -13,7 +13,7 @@ import { validatorCompiler } from './platform/http/validation.ts'
 import { catalogRoutes } from './modules/catalog/index.ts'
 import { keysRoutes } from './modules/keys/index.ts'
 import { customersRoutes } from './modules/customers/index.ts'
-import { buyerPageRoutes, OrderSchema, ordersRoutes, testHelperRoutes } from './modules/orders/index.ts'
+import { buyerPageRoutes, customerOrders, OrderSchema, ordersRoutes, testHelperRoutes } from './modules/orders/index.ts'
 import { registerMetrics, systemRoutes } from './modules/system/index.ts'
 import { webhooksRoutes } from './modules/webhooks/index.ts'
 import { balanceRoutes } from './modules/ledger/index.ts'
@@ -84,7 +84,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     await v1.register(keysRoutes)
     await v1.register(catalogRoutes, { http: services.config.http })
     await v1.register(ordersRoutes)
-    await v1.register(customersRoutes)
+    await v1.register(customersRoutes, { orders: customerOrders })
     await v1.register(webhooksRoutes)
     await v1.register(testHelperRoutes)
     await v1.register(refundsRoutes)

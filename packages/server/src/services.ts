@@ -5,7 +5,8 @@ import type { Config } from './config.ts'
 import type { Db } from './db/database.ts'
 import type { Connection } from './db/connect.ts'
 import { systemClock, type Clock } from './platform/clock.ts'
-import { createKeyUsage, type KeyUsage } from './modules/keys/index.ts'
+import { createKeyLookup, createKeyUsage, type KeyUsage } from './modules/keys/index.ts'
+import type { KeyLookup } from './platform/http/auth.ts'
 import { createVersionedCache, type VersionedCache } from './platform/versioned-cache.ts'
 import type { Dialect } from './db/database.ts'
 import { createLogMailer, createSmtpMailer, type Mailer } from './platform/mail/mailer.ts'
@@ -21,6 +22,8 @@ export type Services = Readonly<{
   /** pino at LOG_LEVEL: fastify's logger in `sx serve`, the worker's in `sx worker`. */
   log: Logger
   keyUsage: KeyUsage
+  /** Platform's key-lookup port (http/auth.ts), implemented by the keys module over `api_keys`. */
+  findKey: KeyLookup
   /** Shared rate-limit budgets across instances; null = in-process budgets. */
   redis: Redis | null
   /** Computed list pages, valid for the catalog version they were computed at. */
@@ -68,6 +71,7 @@ export function createServices(config: Config, connection: Connection, overrides
     db: connection.db,
     clock,
     log,
+    findKey: createKeyLookup(connection.db),
     keyUsage: createKeyUsage(connection.db, config.keys.lastUsedFlushMs, (error) => log.error({ err: error }, 'last_used_at flush failed')),
     redis,
     readCache: createVersionedCache(config.readCacheEntries),

@@ -17,8 +17,7 @@ import { closeServices, createServices, openSecretBox, type ServiceOverrides, ty
 import { createWorker, type Worker } from '../src/worker.ts'
 import { createLogMailer } from '../src/platform/mail/mailer.ts'
 import { createSandboxPayoutProvider, createSandboxProvider } from '../src/modules/payments/index.ts'
-import { checkLedger, describeDifference } from '../src/modules/ledger/index.ts'
-import { checkStock, describeStockDifference } from '../src/modules/catalog/index.ts'
+import { checkDoctor, describeDifference, describeStockDifference } from '../src/doctor/doctor.ts'
 import { systemClock } from '../src/platform/clock.ts'
 
 const PG_URL = process.env.TEST_DATABASE_URL
@@ -135,8 +134,7 @@ export async function startTestEnv(dialect: Dialect, env: Record<string, string>
         await app.close()
         await worker.stop()
       }
-      const audit = async () => ({ ledger: await checkLedger(first.services.db), stock: await checkStock(first.services.db) })
-      const report = await audit().catch((error: unknown) => ({ error }))
+      const report = await checkDoctor(first.services.db).catch((error: unknown) => ({ error }))
       for (const { services } of instances.reverse()) await closeServices(services)
       await database.drop()
       if ('error' in report) throw report.error

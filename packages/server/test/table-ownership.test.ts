@@ -88,21 +88,7 @@ test('the scanner sees builders, joins and raw SQL', () => {
   assert.deepEqual(tablesNamed(src, tables), [{ line: 1, table: 'orders' }, { line: 2, table: 'products' }, { line: 3, table: 'order_lines' }])
 })
 
-// Reads still to be moved behind their owner's door (issue 11 item 1). The list may only shrink:
-// a new foreign read fails, and so does an entry here that no longer happens (remove it).
-const NOT_YET_MOVED = new Set([
-  'modules/catalog/stock-audit.ts orders', 'modules/catalog/stock-audit.ts order_lines',
-  'modules/customers/customers.repository.ts orders',
-  'modules/ledger/invariant.ts orders', 'modules/ledger/invariant.ts refunds',
-  'modules/webhooks/queue.repository.ts events', 'modules/webhooks/webhooks.repository.ts events',
-  'platform/http/auth.ts api_keys',
-])
-
 test('no module or platform file names a table it does not own', () => {
   const found = violations()
-  const fileTable = (v: string) => `${v.split(':')[0]} ${v.split(' names ')[1]!.split(' ')[0]}`
-  const fresh = found.filter((v) => !NOT_YET_MOVED.has(fileTable(v)))
-  assert.deepEqual(fresh, [], `tables named outside their owner:\n${fresh.join('\n')}`)
-  const gone = [...NOT_YET_MOVED].filter((k) => !found.some((v) => fileTable(v) === k))
-  assert.deepEqual(gone, [], 'moved behind its owner: remove from NOT_YET_MOVED')
+  assert.deepEqual(found, [], `tables named outside their owner (ask the owner through its index.ts):\n${found.join('\n')}`)
 })

@@ -6,8 +6,7 @@ import { ConfigError, loadConfig, type Config } from '../config.ts'
 import { DatabaseUnreachableError, openDatabase } from '../db/connect.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { initShop, ShopInitError } from '../modules/shops/index.ts'
-import { checkLedger, describeDifference } from '../modules/ledger/index.ts'
-import { checkStock, describeStockDifference } from '../modules/catalog/index.ts'
+import { checkDoctor, doctorLines } from '../doctor/doctor.ts'
 import { openSecretBox } from '../services.ts'
 import { serve, StartupError, work } from './serve.ts'
 
@@ -123,20 +122,9 @@ async function doctor(config: Config): Promise<void> {
   const { db } = await openDatabase(config.db.url)
   try {
     await migrateToLatest(db, openSecretBox(config))
-    const { balances, differences } = await checkLedger(db)
-    if (differences.length === 0) {
-      console.log(`ledger ok: ${balances} balance${balances === 1 ? '' : 's'} agree with the orders, refunds and payouts`)
-    } else {
-      console.log(`ledger differences (${differences.length}):\n${differences.map((d) => `  ${describeDifference(d)}`).join('\n')}`)
-      process.exitCode = 1
-    }
-    const stock = await checkStock(db)
-    if (stock.differences.length === 0) {
-      console.log(`stock ok: ${stock.counters} counter${stock.counters === 1 ? ' agrees' : 's agree'} with ${stock.counters === 1 ? 'its' : 'their'} movements`)
-    } else {
-      console.log(`stock differences (${stock.differences.length}):\n${stock.differences.map((d) => `  ${describeStockDifference(d)}`).join('\n')}`)
-      process.exitCode = 1
-    }
+    const { lines, ok } = doctorLines(await checkDoctor(db))
+    for (const line of lines) console.log(line)
+    if (!ok) process.exitCode = 1
   } finally {
     await db.destroy()
   }

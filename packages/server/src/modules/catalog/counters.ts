@@ -1,6 +1,6 @@
 // Counter stock (physical, subscription, file_download, dynamic). Every change of a product's
 // `stock_counter` goes through this file and records its `stock_movements` row in the same
-// transaction, so a counter is always the sum of its movements (`stock-audit.ts` checks it).
+// transaction, so a counter is always the sum of its movements (`sx doctor`, `src/doctor/stock-check.ts`, checks it).
 // Unlimited (null) counts as 0: no movements while a counter is null; setting it to null records
 // `unlimited` (minus what it held), setting a number records `set` (the change from before).
 // Each write first takes the shop's catalog version row, the lock every catalog write takes first,

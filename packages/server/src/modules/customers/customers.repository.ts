@@ -1,19 +1,11 @@
 // Customers are one row per shop, mode and email; everything else about them is derived from
-// their orders when read (this module reads the orders table, it never writes it).
-import { sql } from 'kysely'
+// their orders when read, which the orders module gives (the `CustomerOrders` port).
 import type { DbOrTrx } from '../../db/database.ts'
 import { newId } from '../../platform/ids.ts'
 
 type Scope = { shopId: string; livemode: boolean }
 
-export type CustomerRow = {
-  id: string
-  email: string
-  created_at: number
-  orders_count: number
-  lifetime_cents: number
-  last_seen_at: number | null
-}
+export type CustomerRow = { id: string; email: string; created_at: number }
 
 /** The customer for this email, created if new; `created` tells whether this call made it. */
 export async function upsertCustomer(db: DbOrTrx, scope: Scope, email: string, now: number): Promise<{ id: string; created: boolean }> {
@@ -37,37 +29,17 @@ export async function upsertCustomer(db: DbOrTrx, scope: Scope, email: string, n
 function selectCustomers(db: DbOrTrx, scope: Scope) {
   return db
     .selectFrom('customers')
-    .select(['customers.id', 'customers.email', 'customers.created_at'])
-    .select((eb) => [
-      eb.selectFrom('orders').select((o) => o.fn.countAll<number>().as('n')).whereRef('orders.customer_id', '=', 'customers.id').as('orders_count'),
-      eb
-        .selectFrom('orders')
-        .select((o) => o.fn.coalesce(o.fn.sum<number>(sql`total_cents - refunded_cents`), o.lit(0)).as('s'))
-        .whereRef('orders.customer_id', '=', 'customers.id')
-        .where('orders.paid_at', 'is not', null)
-        .as('lifetime_cents'),
-      eb.selectFrom('orders').select((o) => o.fn.max('created_at').as('m')).whereRef('orders.customer_id', '=', 'customers.id').as('last_seen_at'),
-    ])
-    .where('customers.shop_id', '=', scope.shopId)
-    .where('customers.livemode', '=', scope.livemode ? 1 : 0)
+    .select(['id', 'email', 'created_at'])
+    .where('shop_id', '=', scope.shopId)
+    .where('livemode', '=', scope.livemode ? 1 : 0)
 }
 
-export async function listCustomers(db: DbOrTrx, scope: Scope, afterId: string | null, limit: number): Promise<CustomerRow[]> {
+export function listCustomers(db: DbOrTrx, scope: Scope, afterId: string | null, limit: number): Promise<CustomerRow[]> {
   let query = selectCustomers(db, scope)
-  if (afterId) query = query.where('customers.id', '<', afterId)
-  return (await query.orderBy('customers.id', 'desc').limit(limit + 1).execute()) as CustomerRow[]
+  if (afterId) query = query.where('id', '<', afterId)
+  return query.orderBy('id', 'desc').limit(limit + 1).execute()
 }
 
-export async function findCustomer(db: DbOrTrx, scope: Scope, id: string): Promise<CustomerRow | undefined> {
-  return (await selectCustomers(db, scope).where('customers.id', '=', id).executeTakeFirst()) as CustomerRow | undefined
-}
-
-export function recentOrders(db: DbOrTrx, customerId: string, limit: number) {
-  return db
-    .selectFrom('orders')
-    .select(['id', 'status', 'total_cents', 'currency', 'created_at', 'paid_at'])
-    .where('customer_id', '=', customerId)
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute()
+export function findCustomer(db: DbOrTrx, scope: Scope, id: string): Promise<CustomerRow | undefined> {
+  return selectCustomers(db, scope).where('id', '=', id).executeTakeFirst()
 }

@@ -2,10 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { IdParamsSchema, ListSchema, withProblems } from '../../platform/http/schemas.ts'
 import { CustomerSchema, CustomerSummarySchema, ListCustomersQuerySchema } from './customers.schemas.ts'
 import { getCustomer, listCustomers } from './customers.service.ts'
+import type { CustomerOrders } from './customer-orders.ts'
 
 const tags = ['Customers']
 
-export const customersRoutes: FastifyPluginAsyncTypebox = async (app) => {
+/** `orders`: the orders module's figures, passed in by app.ts (customers may not import orders). */
+export const customersRoutes: FastifyPluginAsyncTypebox<{ orders: CustomerOrders }> = async (app, { orders }) => {
   app.get('/customers', {
     config: { ability: 'customers:read' },
     schema: {
@@ -14,7 +16,7 @@ export const customersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: ListCustomersQuerySchema,
       response: withProblems({ 200: ListSchema(CustomerSummarySchema) }),
     },
-  }, (request) => listCustomers(app.services, request.ctx, request.query))
+  }, (request) => listCustomers(app.services, orders, request.ctx, request.query))
 
   app.get('/customers/:id', {
     config: { ability: 'customers:read' },
@@ -23,5 +25,5 @@ export const customersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: IdParamsSchema,
       response: withProblems({ 200: CustomerSchema }),
     },
-  }, (request) => getCustomer(app.services, request.ctx, request.params.id))
+  }, (request) => getCustomer(app.services, orders, request.ctx, request.params.id))
 }

@@ -6,25 +6,30 @@ import { isId } from '../../platform/ids.ts'
 import { readPage, toList } from '../../platform/pagination.ts'
 import * as repo from './customers.repository.ts'
 import type { Customer, CustomerSummary, ListCustomersQuery } from './customers.schemas.ts'
+import type { CustomerOrderFigures, CustomerOrders } from './customer-orders.ts'
 
 /** What this file's functions use of the services (callers pass the whole `Services`). */
 type Deps = Pick<Services, 'db'>
 
 const RECENT_ORDERS = 10
 
-export async function listCustomers(services: Deps, ctx: RequestContext, query: ListCustomersQuery) {
+const NO_ORDERS: CustomerOrderFigures = { orders_count: 0, lifetime_cents: 0, last_seen_at: null }
+
+export async function listCustomers(services: Deps, orders: CustomerOrders, ctx: RequestContext, query: ListCustomersQuery) {
   const page = readPage(query, 'customers')
   const rows = await repo.listCustomers(services.db, ctx.auth, page.afterId, page.limit)
-  return toList(rows, page, (row) => toCustomerSummary(row, ctx.auth.livemode))
+  const figures = await orders.figures(services.db, rows.map((row) => row.id))
+  return toList(rows, page, (row) => toCustomerSummary({ ...row, ...(figures.get(row.id) ?? NO_ORDERS) }, ctx.auth.livemode))
 }
 
-export async function getCustomer(services: Deps, ctx: RequestContext, id: string): Promise<Customer> {
+export async function getCustomer(services: Deps, orders: CustomerOrders, ctx: RequestContext, id: string): Promise<Customer> {
   const row = isId('customer', id) ? await repo.findCustomer(services.db, ctx.auth, id) : undefined
   if (!row) throw notFound('customer', id)
-  const orders = await repo.recentOrders(services.db, id, RECENT_ORDERS)
+  const figures = (await orders.figures(services.db, [id])).get(id) ?? NO_ORDERS
+  const recent = await orders.recent(services.db, id, RECENT_ORDERS)
   return {
-    ...toCustomerSummary(row, ctx.auth.livemode),
-    orders: orders.map((o) => ({
+    ...toCustomerSummary({ ...row, ...figures }, ctx.auth.livemode),
+    orders: recent.map((o) => ({
       id: o.id,
       status: o.status,
       total_cents: Number(o.total_cents),
@@ -40,7 +45,7 @@ export function newCustomerSummary(id: string, email: string, livemode: boolean,
   return toCustomerSummary({ id, email, created_at: now, orders_count: 1, lifetime_cents: 0, last_seen_at: now }, livemode)
 }
 
-function toCustomerSummary(row: repo.CustomerRow, livemode: boolean): CustomerSummary {
+function toCustomerSummary(row: repo.CustomerRow & CustomerOrderFigures, livemode: boolean): CustomerSummary {
   return {
     id: row.id,
     email: row.email,

@@ -2,3 +2,4 @@
 export { customersRoutes } from './customers.routes.ts'
 export { upsertCustomer } from './customers.repository.ts'
 export { newCustomerSummary } from './customers.service.ts'
+export type { CustomerOrder, CustomerOrderFigures, CustomerOrders } from './customer-orders.ts'

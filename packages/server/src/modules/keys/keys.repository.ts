@@ -1,5 +1,7 @@
 import type { Insertable } from 'kysely'
-import type { DbOrTrx, Dialect } from '../../db/database.ts'
+import type { Db, DbOrTrx, Dialect } from '../../db/database.ts'
+import { preparedQuery } from '../../db/prepared.ts'
+import type { Ability, KeyLookup } from '../../platform/http/auth.ts'
 import type { ApiKeysTable } from './keys.table.ts'
 
 type Scope = { shopId: string; livemode: boolean }
@@ -54,4 +56,18 @@ export async function revokeApiKey(db: DbOrTrx, scope: Scope, id: string, at: nu
     .where('revoked_at', 'is', null)
     .executeTakeFirst()
   return result.numUpdatedRows === 1n
+}
+
+// Runs on every authenticated request, so it is compiled once. Revocation holds at once: no cache.
+const findActiveKeyByHash = preparedQuery((db) =>
+  db.selectFrom('api_keys').select(['id', 'shop_id', 'livemode', 'abilities']).where('secret_hash', '=', '?').where('revoked_at', 'is', null),
+)
+
+/** Platform's `KeyLookup` port over this database: the composition root passes it to the request pipeline. */
+export function createKeyLookup(db: Db): KeyLookup {
+  return async (secretHash) => {
+    const [row] = await findActiveKeyByHash(db, secretHash)
+    if (!row) return null
+    return { keyId: row.id, shopId: row.shop_id, livemode: row.livemode === 1, abilities: new Set(JSON.parse(row.abilities) as Ability[]) }
+  }
 }

@@ -1,5 +1,5 @@
 // Ledger: append-only money entries per shop, mode and currency; balances are their sums.
 export { balanceRoutes } from './balance.routes.ts'
 export { creditPayment, holdFunds, mainCurrency, releaseFunds, settleFunds, type Movement, type TransferKind } from './ledger.service.ts'
-export { checkLedger, describeDifference, type LedgerDifference, type LedgerReport } from './invariant.ts'
+export { balanceFigures, type BalanceFigure } from './figures.repository.ts'
 export { CurrencySchema } from './ledger.schemas.ts'

@@ -30,9 +30,7 @@ export async function runDelivery(services: Services, orderId: string): Promise<
     }
     await services.db.transaction().execute(async (trx) => {
       // Claim the line first: if another worker delivered it meanwhile, this one changes nothing.
-      const claimed = await trx.updateTable('order_lines').set({ attempts: line.attempts + 1 })
-        .where('order_id', '=', orderId).where('line', '=', line.line).where('delivery_state', '=', 'pending').executeTakeFirst()
-      if (claimed.numUpdatedRows === 0n) return
+      if (!(await repo.claimPendingLine(trx, orderId, line.line, line.attempts + 1))) return
       const settled = await strategy.settle(trx, deps, target, fetched)
       const now = services.clock.now()
       await repo.updateLine(trx, orderId, line.line, settled.state === 'delivered'

@@ -31,11 +31,7 @@ export function holdsPayment(row: OrderRow): boolean {
 
 /** Changes what is committed to refunds (+ when one is created, − when one fails). */
 export async function addRefundedCents(trx: DbOrTrx, orderId: string, deltaCents: number, now: number): Promise<void> {
-  await trx
-    .updateTable('orders')
-    .set((eb) => ({ refunded_cents: eb('refunded_cents', '+', deltaCents), updated_at: now }))
-    .where('id', '=', orderId)
-    .execute()
+  await repo.addToRefundedCents(trx, orderId, deltaCents, now)
 }
 
 /**

@@ -69,7 +69,7 @@ export async function findOwnOrder(db: DbOrTrx, scope: Scope, id: string): Promi
 
 /** When the subscription period an order granted ends (null before it is delivered). */
 export async function subscriptionPeriodEnd(db: DbOrTrx, box: SecretBox, orderId: string): Promise<number | null> {
-  const row = await db.selectFrom('order_lines').select('delivered').where('order_id', '=', orderId).where('product_type', '=', 'subscription').executeTakeFirst()
-  const end = row?.delivered ? (JSON.parse(box.open(row.delivered)) as { period_end?: string }[])[0]?.period_end : undefined
+  const delivered = await repo.findSubscriptionDelivered(db, orderId)
+  const end = delivered ? (JSON.parse(box.open(delivered)) as { period_end?: string }[])[0]?.period_end : undefined
   return end ? Date.parse(end) : null
 }

@@ -84,3 +84,31 @@ export async function countPayments(db: DbOrTrx, orderId: string): Promise<numbe
   const row = await db.selectFrom('order_payments').select((eb) => eb.fn.countAll<number>().as('n')).where('order_id', '=', orderId).executeTakeFirstOrThrow()
   return Number(row.n)
 }
+
+/** Claims a line for one delivery attempt while it is still pending; false if another worker settled it meanwhile. */
+export async function claimPendingLine(db: DbOrTrx, orderId: string, line: number, attempts: number): Promise<boolean> {
+  const claimed = await db.updateTable('order_lines').set({ attempts })
+    .where('order_id', '=', orderId).where('line', '=', line).where('delivery_state', '=', 'pending').executeTakeFirst()
+  return claimed.numUpdatedRows > 0n
+}
+
+/** A redelivery: the failed lines go back to pending with a fresh attempt count. */
+export async function resetFailedLines(db: DbOrTrx, orderId: string): Promise<void> {
+  await db.updateTable('order_lines').set({ delivery_state: 'pending', attempts: 0, last_error: null })
+    .where('order_id', '=', orderId).where('delivery_state', '=', 'failed').execute()
+}
+
+export async function addToRefundedCents(db: DbOrTrx, orderId: string, deltaCents: number, now: number): Promise<void> {
+  await db.updateTable('orders').set((eb) => ({ refunded_cents: eb('refunded_cents', '+', deltaCents), updated_at: now })).where('id', '=', orderId).execute()
+}
+
+/** The sealed `delivered` of the order's subscription line (null before delivery or without one). */
+export async function findSubscriptionDelivered(db: DbOrTrx, orderId: string): Promise<string | null> {
+  const row = await db.selectFrom('order_lines').select('delivered').where('order_id', '=', orderId).where('product_type', '=', 'subscription').executeTakeFirst()
+  return row?.delivered ?? null
+}
+
+/** Whether a renewal of this order exists already (the renewal job runs at least once). */
+export async function hasRenewal(db: DbOrTrx, orderId: string): Promise<boolean> {
+  return (await db.selectFrom('orders').select('id').where('renews_order_id', '=', orderId).executeTakeFirst()) !== undefined
+}

@@ -77,7 +77,7 @@ export async function redeliverOrder(services: Services, ctx: RequestContext, id
     const moved = row.failure_reason === 'delivery_failed' &&
       (await repo.transitionOrder(trx, id, ['failed'], { status: 'delivering', failure_reason: null, updated_at: now }))
     if (!moved) throw new AppError('conflict', `Order ${id} is ${row.status}; only an order whose delivery failed can be redelivered.`)
-    await trx.updateTable('order_lines').set({ delivery_state: 'pending', attempts: 0, last_error: null }).where('order_id', '=', id).where('delivery_state', '=', 'failed').execute()
+    await repo.resetFailedLines(trx, id)
     await enqueue(trx, { kind: JOBS.deliver, ref: id, runAt: now })
     return loadOrder(services, trx, ctx.auth, id)
   })

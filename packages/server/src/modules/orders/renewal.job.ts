@@ -11,8 +11,7 @@ import { subscriptionPeriodEnd } from './order-state.ts'
 export async function renewSubscription(services: Services, orderId: string): Promise<JobOutcome> {
   const row = await repo.findOrderById(services.db, orderId)
   if (!row || row.status !== 'completed') return
-  const already = await services.db.selectFrom('orders').select('id').where('renews_order_id', '=', orderId).executeTakeFirst()
-  if (already) return
+  if (await repo.hasRenewal(services.db, orderId)) return
   const line = (await repo.findLines(services.db, [orderId])).find((l) => l.product_type === 'subscription')
   const periodEnd = await subscriptionPeriodEnd(services.db, services.secretBox, orderId)
   if (!line || periodEnd === null) return

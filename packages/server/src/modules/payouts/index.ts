@@ -5,6 +5,7 @@ import { runPayout } from './payouts.job.ts'
 import { PAYOUT_JOB } from './payouts.service.ts'
 
 export { payoutsRoutes } from './payouts.routes.ts'
+export { payoutFigures } from './figures.repository.ts'
 
 export function payoutJobHandlers(services: Services): JobHandlers<typeof PAYOUT_JOB> {
   return { [PAYOUT_JOB]: (job) => runPayout(services, job.ref) }

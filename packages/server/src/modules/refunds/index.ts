@@ -5,6 +5,7 @@ import { runRefund } from './refunds.job.ts'
 import { REFUND_JOB } from './refunds.service.ts'
 
 export { refundsRoutes } from './refunds.routes.ts'
+export { refundFigures, refundsPerOrder } from './figures.repository.ts'
 
 export function refundJobHandlers(services: Services): JobHandlers<typeof REFUND_JOB> {
   return { [REFUND_JOB]: (job) => runRefund(services, job.ref) }

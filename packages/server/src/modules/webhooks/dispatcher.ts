@@ -5,7 +5,7 @@
 // A crash loses nothing: unsent or unrecorded rows are sent again once their lease passes.
 import { randomUUID } from 'node:crypto'
 import type { Services } from '../../services.ts'
-import { eventsByIds } from './webhooks.repository.ts'
+import { eventsByIds } from '../../platform/outbox/events.repository.ts'
 import { eventBody, openEvent } from './webhooks.mappers.ts'
 import { cancelRows, claimDue, endpointsWithDueRows, relayEvents, releaseLeases, type ClaimedRow } from './queue.repository.ts'
 import { sendEvent, signingSecrets, type OutgoingEvent, type SendTarget } from './send.ts'

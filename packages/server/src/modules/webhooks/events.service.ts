@@ -7,7 +7,7 @@ import { notFound } from '../../platform/errors.ts'
 import { isId } from '../../platform/ids.ts'
 import { readPage, toList } from '../../platform/pagination.ts'
 import { EVENT_TYPES } from '../../platform/outbox/outbox.ts'
-import * as repo from './webhooks.repository.ts'
+import * as events from '../../platform/outbox/events.repository.ts'
 import { openEvent, toApiEvent } from './webhooks.mappers.ts'
 import type { ApiEvent, ListEventsQuery } from './webhooks.schemas.ts'
 import { assertMayRead, readableTypes } from './subscriptions.ts'
@@ -21,13 +21,13 @@ export async function listEvents(services: Deps, ctx: RequestContext, query: Lis
   const page = readPage(query, 'events', { type: query.type })
   const readable = readableTypes(ctx.auth.abilities)
   const types = query.type !== undefined ? [query.type] : readable.length === EVENT_TYPES.length ? undefined : readable
-  const rows = types?.length === 0 ? [] : await repo.listEvents(services.db, ctx.auth, types, page.afterId, page.limit)
+  const rows = types?.length === 0 ? [] : await events.listEvents(services.db, ctx.auth, types, page.afterId, page.limit)
   return toList(rows, page, (row) => toApiEvent(openEvent(row, services.secretBox)))
 }
 
 /** 404 when there is no such event in this shop and mode; 403 naming the ability when the key may not read it. */
 export async function getEvent(services: Deps, ctx: RequestContext, id: string): Promise<ApiEvent> {
-  const row = isId('event', id) ? await repo.findEvent(services.db, ctx.auth, id) : undefined
+  const row = isId('event', id) ? await events.findEvent(services.db, ctx.auth, id) : undefined
   if (!row) throw notFound('event', id)
   assertMayRead(ctx.auth.abilities, row.type)
   return toApiEvent(openEvent(row, services.secretBox))

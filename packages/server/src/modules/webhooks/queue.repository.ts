@@ -4,6 +4,7 @@
 import type { ExpressionBuilder } from 'kysely'
 import type { Database, Db, DbOrTrx, Dialect } from '../../db/database.ts'
 import { newId } from '../../platform/ids.ts'
+import { hasUndispatchedEvents, markEventsDispatched, takeUndispatchedEvents } from '../../platform/outbox/events.repository.ts'
 import { subscribes } from './subscriptions.ts'
 import type { EndpointRow } from './webhooks.mappers.ts'
 
@@ -15,12 +16,9 @@ export type ClaimedRow = { id: string; endpoint_id: string; event_id: string; at
  */
 export async function relayEvents(db: Db, dialect: Dialect, now: number, batch: number): Promise<number> {
   // Looked at outside a transaction first: an idle relay must not take SQLite's write lock.
-  const any = await db.selectFrom('events').select('id').where('dispatched_at', 'is', null).limit(1).executeTakeFirst()
-  if (!any) return 0
+  if (!(await hasUndispatchedEvents(db))) return 0
   return db.transaction().execute(async (trx) => {
-    let pending = trx.selectFrom('events').select(['id', 'shop_id', 'livemode', 'type', 'created_at']).where('dispatched_at', 'is', null).orderBy('id').limit(batch)
-    if (dialect === 'postgres') pending = pending.forUpdate().skipLocked()
-    const events = await pending.execute()
+    const events = await takeUndispatchedEvents(trx, dialect, batch)
     if (events.length === 0) return 0
     const shops = [...new Set(events.map((event) => event.shop_id))]
     const endpoints = (await trx
@@ -42,7 +40,7 @@ export async function relayEvents(db: Db, dialect: Dialect, now: number, batch: 
     for (let start = 0; start < rows.length; start += 200) {
       await trx.insertInto('webhook_queue').values(rows.slice(start, start + 200)).onConflict((oc) => oc.columns(['endpoint_id', 'event_id']).doNothing()).execute()
     }
-    await trx.updateTable('events').set({ dispatched_at: now }).where('id', 'in', events.map((event) => event.id)).execute()
+    await markEventsDispatched(trx, events.map((event) => event.id), now)
     return events.length
   })
 }

@@ -1,13 +1,13 @@
 import type { Selectable } from 'kysely'
 import { toIso, toIsoOrNull } from '../../platform/clock.ts'
 import type { SecretBox } from '../../platform/secret-box.ts'
-import type { EventsTable } from '../../platform/outbox/outbox.table.ts'
+import type { EventRow } from '../../platform/outbox/events.repository.ts'
 import type { ApiEvent, Webhook, WebhookDelivery } from './webhooks.schemas.ts'
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from './webhooks.table.ts'
 
 export type EndpointRow = Selectable<WebhookEndpointsTable>
 export type DeliveryRow = Selectable<WebhookDeliveriesTable>
-export type EventRow = Pick<Selectable<EventsTable>, 'id' | 'type' | 'created_at' | 'livemode' | 'data'>
+export type { EventRow }
 
 export const EXCERPT_CHARS = 1024
 

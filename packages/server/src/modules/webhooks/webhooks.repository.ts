@@ -1,9 +1,9 @@
-// Endpoints, their attempt log and the events they carry. Every read is scoped to a shop and
+// Endpoints and their attempt log (the events they carry are the outbox's: platform/outbox/events.repository.ts). Every read is scoped to a shop and
 // mode, so another shop's or mode's ids are simply not found.
 import type { Insertable, Updateable } from 'kysely'
 import type { DbOrTrx } from '../../db/database.ts'
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from './webhooks.table.ts'
-import type { DeliveryRow, EndpointRow, EventRow } from './webhooks.mappers.ts'
+import type { DeliveryRow, EndpointRow } from './webhooks.mappers.ts'
 
 type Scope = { shopId: string; livemode: boolean }
 
@@ -71,28 +71,4 @@ export async function countAttempts(db: DbOrTrx, queueId: string): Promise<numbe
 /** A manual retry that got through ends the automatic chain (unless it already ended). */
 export async function markDelivered(db: DbOrTrx, queueId: string): Promise<void> {
   await db.updateTable('webhook_queue').set({ status: 'delivered' }).where('id', '=', queueId).where('status', 'in', ['pending', 'failed']).execute()
-}
-
-const EVENT_COLUMNS = ['id', 'type', 'created_at', 'livemode', 'data'] as const
-
-export function findEvent(db: DbOrTrx, scope: Scope, id: string): Promise<EventRow | undefined> {
-  return db
-    .selectFrom('events')
-    .select(EVENT_COLUMNS)
-    .where('shop_id', '=', scope.shopId)
-    .where('livemode', '=', scope.livemode ? 1 : 0)
-    .where('id', '=', id)
-    .executeTakeFirst()
-}
-
-/** `types`: only events of these types (undefined: all). */
-export function listEvents(db: DbOrTrx, scope: Scope, types: readonly string[] | undefined, afterId: string | null, limit: number): Promise<EventRow[]> {
-  let query = db.selectFrom('events').select(EVENT_COLUMNS).where('shop_id', '=', scope.shopId).where('livemode', '=', scope.livemode ? 1 : 0)
-  if (types !== undefined) query = query.where('type', 'in', types)
-  if (afterId) query = query.where('id', '<', afterId)
-  return query.orderBy('id', 'desc').limit(limit + 1).execute()
-}
-
-export function eventsByIds(db: DbOrTrx, ids: readonly string[]): Promise<EventRow[]> {
-  return ids.length === 0 ? Promise.resolve([]) : db.selectFrom('events').select(EVENT_COLUMNS).where('id', 'in', ids).execute()
 }

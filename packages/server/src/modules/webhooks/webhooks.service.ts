@@ -8,6 +8,7 @@ import { readPage, toList } from '../../platform/pagination.ts'
 import { newSigningSecret } from '../../platform/signing.ts'
 import { checkOutboundUrl } from '../../platform/outbound/url-guard.ts'
 import * as repo from './webhooks.repository.ts'
+import { findEvent } from '../../platform/outbox/events.repository.ts'
 import { eventBody, openEvent, toDelivery, toWebhook, type DeliveryRow, type EndpointRow } from './webhooks.mappers.ts'
 import { assertMaySubscribe } from './subscriptions.ts'
 import { MAX_ENDPOINTS, type CreateWebhookBody, type ListDeliveriesQuery, type UpdateWebhookBody, type Webhook } from './webhooks.schemas.ts'
@@ -141,7 +142,7 @@ export async function retryDelivery(services: Deps, ctx: RequestContext, id: str
   const previous = isId('webhookDelivery', deliveryId) ? await repo.findDelivery(services.db, id, deliveryId) : undefined
   if (!previous) throw notFound('webhook delivery', deliveryId)
   if (previous.queue_id === null) throw new AppError('conflict', 'A test ping cannot be retried; POST /v1/webhooks/{id}/test sends another.')
-  const stored = await repo.findEvent(services.db, ctx.auth, previous.event_id)
+  const stored = await findEvent(services.db, ctx.auth, previous.event_id)
   if (!stored) throw new AppError('conflict', `Event ${previous.event_id} is no longer kept (EVENTS_RETENTION_DAYS); it cannot be sent again.`)
   const event = openEvent(stored, services.secretBox)
   const now = services.clock.now()

@@ -1,6 +1,4 @@
 // Bearer API keys. A key belongs to one shop and one mode and holds a set of abilities.
-import type { Db } from '../../db/database.ts'
-import { preparedQuery } from '../../db/prepared.ts'
 import type { FastifyRequest } from 'fastify'
 import { sha256Hex } from '../crypto.ts'
 import { AppError } from '../errors.ts'
@@ -22,10 +20,12 @@ export type Auth = Readonly<{ keyId: string; shopId: string; livemode: boolean; 
 export const SECRET_LENGTH = 32
 const SECRET_PATTERN = new RegExp(`^sx_(live|test)_[0-9A-Za-z]{${SECRET_LENGTH}}$`)
 
-// Runs on every authenticated request, so it is compiled once. Revocation holds at once: no cache.
-const findActiveKeyByHash = preparedQuery((db) =>
-  db.selectFrom('api_keys').select(['id', 'shop_id', 'livemode', 'abilities']).where('secret_hash', '=', '?').where('revoked_at', 'is', null),
-)
+/**
+ * The port keys are looked up through: the active key whose secret hashes to `secretHash`, or null
+ * (unknown or revoked). The keys module implements it (it owns `api_keys`); the composition root
+ * passes it in. Runs on every authenticated request; revocation must hold at once (no cache).
+ */
+export type KeyLookup = (secretHash: string) => Promise<Auth | null>
 
 // A refused client may be a flood: closing the connection makes it pay a new handshake for its
 // next try, and keeps the server from holding thousands of idle refused connections.
@@ -46,13 +46,6 @@ export function readBearer(header: string | undefined): string | AppError {
   return secret
 }
 
-/** The active key whose secret hashes to `secretHash`, or null (unknown or revoked). */
-export async function findActiveKey(db: Db, secretHash: string): Promise<Auth | null> {
-  const [row] = await findActiveKeyByHash(db, secretHash)
-  if (!row) return null
-  return { keyId: row.id, shopId: row.shop_id, livemode: row.livemode === 1, abilities: new Set(JSON.parse(row.abilities) as Ability[]) }
-}
-
 /** Keys this process accepted lately, by hash; past this many the oldest is forgotten. */
 const RECENT_KEYS = 10_000
 
@@ -64,14 +57,14 @@ const RECENT_KEYS = 10_000
  * served) from a blocked address, so a flood from a shared address (NAT, the same host) does not
  * lock out the merchant whose key is in use there; a key it has not seen waits out the window.
  */
-export function createAuthenticator(db: Db, failures: AddressBudget): (request: FastifyRequest) => Promise<Auth> {
+export function createAuthenticator(findActiveKey: KeyLookup, failures: AddressBudget): (request: FastifyRequest) => Promise<Auth> {
   const recentKeys = new Set<string>()
   return async function authenticate(request) {
     const secret = readBearer(request.headers.authorization)
     const hash = typeof secret === 'string' ? sha256Hex(secret) : null
     const wait = failures.blockedFor(request)
     if (wait > 0 && !(hash && recentKeys.has(hash))) throw overAddressBudget('requests without a valid API key', wait)
-    const auth = hash ? await findActiveKey(db, hash) : null
+    const auth = hash ? await findActiveKey(hash) : null
     if (auth) {
       if (!recentKeys.has(hash!)) {
         if (recentKeys.size >= RECENT_KEYS) recentKeys.delete(recentKeys.values().next().value!)

@@ -9,7 +9,7 @@ import type { SecretBox } from '../secret-box.ts'
 import type { VersionedCache } from '../versioned-cache.ts'
 import { AppError } from '../errors.ts'
 import { createAddressBudget, overAddressBudget } from './address-budgets.ts'
-import { assertAbility, createAuthenticator, type Auth, type RouteAbility } from './auth.ts'
+import { assertAbility, createAuthenticator, type Auth, type KeyLookup, type RouteAbility } from './auth.ts'
 import { claimKey, completeKey, fingerprint, readIdempotencyKey, releaseKey, sendReplay, withoutShownOnce, type IdempotencyClaim } from './idempotency.ts'
 import { registerRateLimits, type KeyBudgets } from './rate-limit.ts'
 import { registerResponseCache } from './response-cache.ts'
@@ -53,6 +53,8 @@ export type PipelineDeps = Readonly<{
   readCache: VersionedCache
   /** Records a key's use (`last_used_at`, buffered by the keys module). */
   keyUsage: { touch(keyId: string, at: number): void }
+  /** Finds the active key for a secret's hash (implemented by the keys module). */
+  findKey: KeyLookup
   /** Wakes this process's worker after a request transaction commits. */
   jobs: { nudge(): void }
   config: Readonly<{
@@ -69,7 +71,7 @@ export async function registerPipeline(app: FastifyInstance, services: PipelineD
   app.decorateRequest('idempotency', null)
   app.decorateRequest('ctx', null as unknown as RequestContext)
   const checkRateLimit = await registerRateLimits(app, limits, services.redis, services.config.redis.keyPrefix)
-  const authenticate = createAuthenticator(db, createAddressBudget(app, 'anon', limits.anonymousPerWindow, limits.windowSeconds))
+  const authenticate = createAuthenticator(services.findKey, createAddressBudget(app, 'anon', limits.anonymousPerWindow, limits.windowSeconds))
   const buyerPages = createAddressBudget(app, 'pages', limits.buyerPagesPerWindow, limits.windowSeconds)
   registerResponseCache(app, db, services.readCache)
   registerBodyDeadlines(app, services.config.http)
