@@ -43,7 +43,8 @@ test('toList trims the extra row, and its cursor reads back to the last id shown
 test('the last page has no cursor: exactly `limit` rows or fewer', () => {
   const page = readPage({ limit: 2 }, 'products')
   assert.deepEqual(toList(rows(2), page, (r) => r.id), { object: 'list', has_more: false, next_cursor: null, data: [ID(0), ID(1)] })
-  assert.deepEqual(toList([], page, (r) => r.id), { object: 'list', has_more: false, next_cursor: null, data: [] })
+  const none: { id: string }[] = []
+  assert.deepEqual(toList(none, page, (r) => r.id), { object: 'list', has_more: false, next_cursor: null, data: [] })
 })
 
 test('filter order does not matter; another value, another filter or another list does', () => {
