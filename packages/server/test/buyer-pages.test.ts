@@ -3,7 +3,7 @@
 // page at /), while API clients keep problem+json everywhere.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { DIALECTS, client, problem, startTestEnv, type Client, type TestEnv } from './harness.ts'
+import { DIALECTS, client, present, problem, startTestEnv, type Client, type TestEnv } from './harness.ts'
 import { waitFor } from './processes.ts'
 import { NO_LIMITS, newProduct, order, settle } from './orders-helpers.ts'
 
@@ -19,7 +19,7 @@ async function deliveredFile(env: TestEnv, api: Client, bytes: Buffer) {
   await api.post(`/v1/test_helpers/orders/${created.id}/pay`, {})
   const done = await settle(api, created.id)
   assert.equal(done.status, 'completed')
-  return { orderId: created.id as string, download: new URL(done.delivery.items[0].url).pathname, page: new URL(created.checkout_url).pathname }
+  return { orderId: created.id as string, download: new URL(present(done.delivery.items[0]?.url, 'the download url')).pathname, page: new URL(created.checkout_url).pathname }
 }
 
 function assertPage(res: { statusCode: number; headers: Record<string, unknown>; body: string }, status: number, text: RegExp) {

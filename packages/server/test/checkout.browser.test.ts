@@ -8,6 +8,9 @@ import { after, before, describe, it } from 'node:test'
 import { chromium, type Browser } from 'playwright-core'
 import { DIALECTS, client, listen, sampleProduct, startTestEnv, type TestEnv } from './harness.ts'
 
+/** The page's window with a mark a reload would wipe. */
+type MarkedWindow = Window & { __marker?: number }
+
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const hasBrowser = existsSync(CHROMIUM)
 if (!hasBrowser && process.env.CI === 'true') throw new Error(`CI=true needs a browser at ${CHROMIUM}`)
@@ -64,7 +67,7 @@ describe('checkout page in a browser', { skip: hasBrowser ? false : `no browser 
         // A marker on window survives only if the page updates in place rather than navigating.
         let navigations = 0
         page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) navigations++ })
-        await page.evaluate(() => { (window as any).__marker = 1 })
+        await page.evaluate(() => { (window as MarkedWindow).__marker = 1 })
 
         // Pay through the API, as a chain watcher would; the worker delivers, the page's 2 s poll notices.
         const paid = await api.post(`/v1/test_helpers/orders/${order.id}/pay`, {})
@@ -77,7 +80,7 @@ describe('checkout page in a browser', { skip: hasBrowser ? false : `no browser 
         assert.equal(items.length, 2, items.join(' | '))
         for (const key of KEYS) assert.ok(items.some((text) => text.includes(key)), `${key} is shown`)
         assert.equal(await page.locator('[data-testid=amount], [data-testid=qr]').count(), 0, 'no payment prompt once paid')
-        assert.equal(await page.evaluate(() => (window as any).__marker), 1, 'the page was not reloaded')
+        assert.equal(await page.evaluate(() => (window as MarkedWindow).__marker), 1, 'the page was not reloaded')
         assert.equal(navigations, 0, 'no navigation after load')
 
         assert.deepEqual(refused, [], 'the browser blocked nothing on the page')

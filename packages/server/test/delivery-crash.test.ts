@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { connect } from '../src/db/connect.ts'
+import type { Order } from '../src/modules/orders/orders.schemas.ts'
 import { DIALECTS, createDatabase } from './harness.ts'
 import { LISTENING, runSx, waitFor } from './processes.ts'
 
@@ -63,9 +64,10 @@ for (const dialect of DIALECTS) {
       assert.equal(aged.numUpdatedRows, 1n, 'the dead process held the delivery job')
 
       const second = await start()
-      let final: any
+      let final: Order | undefined
       await waitFor(async () => (final = (await call(second.base, 'GET', `/v1/orders/${order.json.id}`)).json).status === 'completed', 'the delivery to resume')
-      assert.deepEqual(final.delivery.items.map((i: any) => i.value), ['CODE-AAA', 'CODE-BBB'])
+      assert.ok(final)
+      assert.deepEqual(final.delivery.items.map((i) => i.value), ['CODE-AAA', 'CODE-BBB'])
       assert.deepEqual(calls, [`${order.json.id}:1`, `${order.json.id}:1`], 'the retried call carries the same Idempotency-Key')
       second.run.child.kill('SIGTERM')
       assert.equal(await second.run.exited, 0)

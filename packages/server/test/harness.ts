@@ -1,6 +1,7 @@
 // Boots the real app on a real database for each dialect: SQLite always, PostgreSQL when
 // TEST_DATABASE_URL is set (required under CI=true). Each environment gets its own database;
 // each test makes its own shop, so tests never see each other's rows.
+import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -169,6 +170,19 @@ export function client(app: FastifyInstance, secret?: string) {
 }
 
 export type Client = ReturnType<typeof client>
+
+/** The body as the schema type the route answers with (`json<Order>(res)`, `json<List<Refund>>(res)`):
+ *  a type for the test's own reading, not a check. Fastify's `.json()` is `any`. */
+export function json<T>(response: LightMyRequestResponse): T {
+  return response.json() as T
+}
+export type { List } from '../src/platform/pagination.ts'
+
+/** Asserts a field the typed body marks optional or nullable is there in this answer, and returns it. */
+export function present<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new assert.AssertionError({ message: `${what} is missing`, actual: value, expected: 'a value' })
+  return value
+}
 
 /** Asserts the RFC 9457 shape every non-2xx must have, and returns the body. */
 export function problem(response: LightMyRequestResponse, status: number, type: string) {

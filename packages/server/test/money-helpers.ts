@@ -1,7 +1,9 @@
 // Shared steps of the money tests: shops with a balance, refunds and payouts followed to the end.
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import type { Client } from './harness.ts'
+import type { Payout } from '../src/modules/payouts/payouts.schemas.ts'
+import type { Refund } from '../src/modules/refunds/refunds.schemas.ts'
+import { json, type Client, type List } from './harness.ts'
 import { NO_LIMITS, newProduct, order, settle } from './orders-helpers.ts'
 import { waitFor } from './processes.ts'
 
@@ -38,17 +40,17 @@ export async function payout(api: Client, body: Record<string, unknown>) {
 
 /** Polls until the refund reaches one of `statuses`. */
 export async function settledRefund(api: Client, orderId: string, refundId: string, statuses = ['succeeded', 'failed']) {
-  let found: any
+  let found: Refund | undefined
   await waitFor(async () => {
-    found = (await api.get(`/v1/orders/${orderId}/refunds?limit=100`)).json().data.find((r: any) => r.id === refundId)
-    return statuses.includes(found?.status)
+    found = json<List<Refund>>(await api.get(`/v1/orders/${orderId}/refunds?limit=100`)).data.find((r) => r.id === refundId)
+    return found !== undefined && statuses.includes(found.status)
   }, `refund ${refundId} to settle`)
-  return found
+  return found!
 }
 
 /** Polls until the payout reaches one of `statuses`. */
 export async function settledPayout(api: Client, id: string, statuses = ['confirmed', 'failed']) {
-  let found: any
-  await waitFor(async () => statuses.includes((found = (await api.get(`/v1/payouts/${id}`)).json()).status), `payout ${id} to settle`)
-  return found
+  let found: Payout | undefined
+  await waitFor(async () => statuses.includes((found = json<Payout>(await api.get(`/v1/payouts/${id}`))).status), `payout ${id} to settle`)
+  return found!
 }

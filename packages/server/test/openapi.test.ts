@@ -12,6 +12,19 @@ const addFormats = addFormatsImport as unknown as (ajv: Ajv) => Ajv
 
 const committedPath = new URL('../openapi.json', import.meta.url)
 
+/** The parts of an OpenAPI 3.1 document these tests read. */
+type Parameter = { in: string; name: string; required?: boolean; description: string }
+type MediaType = { schema: { examples?: unknown[] } & Record<string, unknown>; example?: unknown }
+type Operation = {
+  security?: unknown
+  operationId?: string
+  responses: Record<string, unknown>
+  parameters?: Parameter[]
+  requestBody?: { content?: Record<string, MediaType> }
+}
+type Document = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } }
+const readDocument = (): Document => JSON.parse(readFileSync(committedPath, 'utf8')) as Document
+
 describe('openapi.json', () => {
   it('matches the route schemas (run `npm run openapi` after changing a route)', async () => {
     const generated = await generateOpenApiDocument()
@@ -24,8 +37,8 @@ describe('openapi.json', () => {
   })
 
   it('documents every /v1 operation with bearer auth, an operationId and every problem response', () => {
-    const document = JSON.parse(readFileSync(committedPath, 'utf8'))
-    const operations = Object.entries(document.paths as Record<string, Record<string, any>>)
+    const document = readDocument()
+    const operations = Object.entries(document.paths)
       .filter(([path]) => path.startsWith('/v1/'))
       .flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })))
     assert.ok(operations.length >= 9)
@@ -41,10 +54,10 @@ describe('openapi.json', () => {
 
   // The reference's "Try it" prefills a body from its example; without one it sends empty strings (a 422).
   it('gives every POST and PATCH body an example that its own schema accepts', () => {
-    const document = JSON.parse(readFileSync(committedPath, 'utf8'))
+    const document = readDocument()
     const ajv = addFormats(new Ajv({ strict: false, allErrors: true }))
     let checked = 0
-    for (const [path, methods] of Object.entries(document.paths as Record<string, Record<string, any>>)) {
+    for (const [path, methods] of Object.entries(document.paths)) {
       for (const [method, op] of Object.entries(methods)) {
         const media = op.requestBody?.content?.['application/json']
         if (!['post', 'patch'].includes(method) || !media) continue
@@ -62,11 +75,11 @@ describe('openapi.json', () => {
   })
 
   it('documents Idempotency-Key on every POST, required where the API requires it', () => {
-    const document = JSON.parse(readFileSync(committedPath, 'utf8'))
-    const posts = Object.entries(document.paths as Record<string, Record<string, any>>).flatMap(([path, methods]) => (methods.post ? [{ path, op: methods.post }] : []))
+    const document = readDocument()
+    const posts = Object.entries(document.paths).flatMap(([path, methods]) => (methods.post ? [{ path, op: methods.post }] : []))
     assert.ok(posts.length >= 12)
     for (const { path, op } of posts) {
-      const header = (op.parameters ?? []).find((p: any) => p.in === 'header' && p.name === 'Idempotency-Key')
+      const header = (op.parameters ?? []).find((p) => p.in === 'header' && p.name === 'Idempotency-Key')
       assert.ok(header, `POST ${path} documents Idempotency-Key`)
       assert.equal(header.required, ['/v1/orders/{id}/refunds', '/v1/payouts'].includes(path), `POST ${path}: required only on refunds and payouts`)
       assert.match(header.description, /replays/)

@@ -1,6 +1,7 @@
 // Shared steps of the order tests: products with stock, orders, waiting for the worker.
 import assert from 'node:assert/strict'
-import { sampleProduct, type Client, type TestEnv } from './harness.ts'
+import type { Order } from '../src/modules/orders/orders.schemas.ts'
+import { json, sampleProduct, type Client, type TestEnv } from './harness.ts'
 import { waitFor } from './processes.ts'
 
 export const NO_LIMITS = { RATE_LIMIT_WRITES: '100000', RATE_LIMIT_READS: '100000' }
@@ -17,14 +18,14 @@ export async function newProduct(api: Client, overrides: Record<string, unknown>
 export async function order(api: Client, items: { product_id: string; qty: number }[], extra: Record<string, unknown> = {}) {
   const res = await api.post('/v1/orders', { customer_email: 'Buyer@Example.com', items, ...extra })
   assert.equal(res.statusCode, 201, res.body)
-  return res.json()
+  return json<Order>(res)
 }
 
 /** Polls the order until `done` holds (the worker runs in the background). */
-export async function settle(api: Client, id: string, done: (o: any) => boolean = (o) => ['completed', 'failed'].includes(o.status)) {
-  let last: any
-  await waitFor(async () => done((last = (await api.get(`/v1/orders/${id}`)).json())), `order ${id} to settle`)
-  return last
+export async function settle(api: Client, id: string, done: (o: Order) => boolean = (o) => ['completed', 'failed'].includes(o.status)): Promise<Order> {
+  let last: Order | undefined
+  await waitFor(async () => done((last = json<Order>(await api.get(`/v1/orders/${id}`)))), `order ${id} to settle`)
+  return last!
 }
 
 /** The shop's events, oldest first, with their payloads opened (they are stored sealed). */

@@ -1,7 +1,8 @@
 // Bad orders get field errors and leave nothing behind; real mail reaches a real SMTP server.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { DIALECTS, client, problem, startTestEnv, type TestEnv } from './harness.ts'
+import type { Order } from '../src/modules/orders/orders.schemas.ts'
+import { DIALECTS, client, json, present, problem, startTestEnv, type List, type TestEnv } from './harness.ts'
 import { NO_LIMITS, SHIP_TO, newProduct, order, settle } from './orders-helpers.ts'
 import { startSmtpSink, type SmtpSink } from './smtp-sink.ts'
 import type { PaymentProvider } from '../src/modules/payments/index.ts'
@@ -64,7 +65,7 @@ for (const dialect of DIALECTS) {
       problem(await api.post('/v1/orders', { customer_email: 'a@b.co', items: [...line(keys), { product_id: poster, qty: 4 }], shipping_address: SHIP_TO }), 409, 'conflict')
       assert.equal((await api.get(`/v1/products/${keys}`)).json().stock, 1)
       assert.equal((await api.get(`/v1/products/${poster}`)).json().stock, 3)
-      assert.deepEqual((await api.get('/v1/orders')).json().data.map((o: any) => [o.status, o.failure_reason]), [['failed', 'provider_unavailable']], 'only the order the provider refused, failed')
+      assert.deepEqual(json<List<Order>>(await api.get('/v1/orders')).data.map((o) => [o.status, o.failure_reason]), [['failed', 'provider_unavailable']], 'only the order the provider refused, failed')
       problem(await api.get('/v1/orders?from=yesterday'), 422, 'unprocessable')
       problem(await api.get('/v1/orders/ord_00000000000000000000000000'), 404, 'not_found')
     })
@@ -96,22 +97,22 @@ for (const dialect of DIALECTS) {
       await api.post(`/v1/test_helpers/orders/${b.id}/pay`, {})
       await settle(api, b.id)
       const today = new Date().toISOString().slice(0, 10)
-      const ids = async (query: string) => (await api.get(`/v1/orders${query}`)).json().data.map((o: any) => o.id)
+      const ids = async (query: string) => json<List<Order>>(await api.get(`/v1/orders${query}`)).data.map((o) => o.id)
       assert.deepEqual(await ids(''), [b.id, a.id])
       assert.deepEqual(await ids('?status=awaiting_payment'), [a.id])
       assert.deepEqual(await ids('?status=completed'), [b.id])
       assert.deepEqual(await ids(`?from=${today}&to=${today}`), [b.id, a.id])
       assert.deepEqual(await ids('?to=2000-01-01'), [])
       const page = (await api.get('/v1/orders?limit=1')).json()
-      assert.deepEqual((await api.get(`/v1/orders?limit=1&cursor=${page.next_cursor}`)).json().data.map((o: any) => o.id), [a.id])
+      assert.deepEqual(json<List<Order>>(await api.get(`/v1/orders?limit=1&cursor=${page.next_cursor}`)).data.map((o) => o.id), [a.id])
     })
 
     it('emails the buyer through SMTP: payment instructions, then the keys; resend sends them again', async () => {
       const api = client(env.app, (await env.newShop()).keys.test)
       const product = await newProduct(api, {}, ['MAIL-KEY-42'])
       const o = await order(api, [{ product_id: product, qty: 1 }], { customer_email: 'mailme@example.com' })
-      const confirmation = await smtp.waitFor((m) => m.to.includes('mailme@example.com') && m.text.includes(o.payment.address))
-      assert.ok(confirmation.text.includes(o.payment.amount))
+      const confirmation = await smtp.waitFor((m) => m.to.includes('mailme@example.com') && m.text.includes(present(o.payment.address, 'the payment address')))
+      assert.ok(confirmation.text.includes(present(o.payment.amount, 'the payment amount')))
       assert.ok(confirmation.text.includes(o.checkout_url), 'the page link uses PUBLIC_URL')
       assert.match(o.checkout_url, /^https:\/\/shop\.example\/o\//)
       await api.post(`/v1/test_helpers/orders/${o.id}/pay`, {})

@@ -33,7 +33,7 @@ for (const dialect of DIALECTS) {
       const orders = await Promise.all(answers.filter((a) => a.status === 201).map((a) => a.json()))
       await Promise.all(orders.map((o) => post(shop.keys.test, `/v1/test_helpers/orders/${o.id}/pay`, {})))
       const done = await Promise.all(orders.map((o) => settle(api, o.id)))
-      const keys = done.flatMap((o) => o.delivery.items.map((i: any) => i.value))
+      const keys = done.flatMap((o) => o.delivery.items.map((i) => i.value))
       assert.deepEqual(keys.sort(), ['A', 'B', 'C', 'D', 'E', 'F'])
       const rows = await env.services.db.selectFrom('stock_items').select(['status', 'order_id']).where('product_id', '=', product).execute()
       assert.ok(rows.every((r) => r.status === 'sold' && r.order_id), 'every key sold to an order')
@@ -66,7 +66,7 @@ for (const dialect of DIALECTS) {
       // Half are paid through each instance, so both workers find delivery jobs at once.
       await Promise.all(orders.map((o, i) => (i % 2 ? api : other).post(`/v1/test_helpers/orders/${o.id}/pay`, {})))
       const done = await Promise.all(orders.map((o) => settle(api, o.id)))
-      assert.deepEqual(done.flatMap((o) => o.delivery.items.map((i: any) => i.value)).sort(), Array.from({ length: 12 }, (_, i) => `W-${i}`).sort())
+      assert.deepEqual(done.flatMap((o) => o.delivery.items.map((i) => i.value)).sort(), Array.from({ length: 12 }, (_, i) => `W-${i}`).sort())
       const delivered = (await eventsOf(env, shop.shop.id)).filter((e) => e.type === 'order.delivered')
       assert.equal(delivered.length, 12, 'one order.delivered per order')
       const mails = await env.services.db.selectFrom('mails').select('order_id').where('kind', '=', 'delivery').where('order_id', 'in', orders.map((o) => o.id)).execute()

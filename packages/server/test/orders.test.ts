@@ -3,7 +3,11 @@
 import assert from 'node:assert/strict'
 import { createServer, type IncomingMessage } from 'node:http'
 import { after, before, describe, it } from 'node:test'
-import { DIALECTS, client, sampleProduct, startTestEnv, type TestEnv } from './harness.ts'
+import type { LightMyRequestResponse } from 'fastify'
+import type { Customer } from '../src/modules/customers/customers.schemas.ts'
+import type { Order } from '../src/modules/orders/orders.schemas.ts'
+import { DIALECTS, client, json, present, problem, sampleProduct, startTestEnv, type List, type TestEnv } from './harness.ts'
+import { addInterval } from '../src/modules/delivery/intervals.ts'
 import { createManualClock } from '../src/platform/clock.ts'
 import { verifyXSignature } from '../src/platform/signing.ts'
 import { waitFor } from './processes.ts'
@@ -28,7 +32,7 @@ for (const dialect of DIALECTS) {
         { ...created.payment, address: undefined, expires_at: undefined },
         { provider: 'sandbox', chain: 'tron', asset: 'USDT', address: undefined, amount: '258.000000', amount_paid: '0.000000', amount_remaining: '258.000000', overpaid_amount: '0.000000', status: 'new', tx_hash: null, expires_at: undefined },
       )
-      assert.match(created.payment.address, /^T[1-9A-HJ-NP-Za-km-z]{33}$/)
+      assert.match(present(created.payment.address, 'the address'), /^T[1-9A-HJ-NP-Za-km-z]{33}$/)
       assert.match(created.checkout_url, /^http:\/\/127\.0\.0\.1:3000\/o\/[0-9A-Za-z]{32}$/)
       assert.equal(created.delivery.state, 'pending')
       assert.equal((await api.get(`/v1/products/${product}`)).json().stock, 1, 'two keys are reserved at once')
@@ -39,9 +43,9 @@ for (const dialect of DIALECTS) {
       assert.match(paid.json().payment.tx_hash, /^[0-9a-f]{64}$/)
       const done = await settle(api, created.id)
       assert.equal(done.status, 'completed')
-      const delivered = done.delivery.items.map((i: any) => i.value)
+      const delivered = done.delivery.items.map((i) => present(i.value, 'a delivered key'))
       assert.equal(new Set(delivered).size, 2)
-      assert.ok(delivered.every((v: string) => ['KEY-1', 'KEY-2', 'KEY-3'].includes(v)))
+      assert.ok(delivered.every((v) => ['KEY-1', 'KEY-2', 'KEY-3'].includes(v)))
       assert.equal(done.delivery.state, 'delivered')
       assert.equal(done.delivery.kind, 'license_key')
       assert.ok(done.delivery.delivered_at)
@@ -55,15 +59,15 @@ for (const dialect of DIALECTS) {
       await waitFor(async () => (await env.services.db.selectFrom('mails').select('status').where('order_id', '=', created.id).execute()).every((m) => m.status === 'sent'), 'mail')
       const mails = await env.services.db.selectFrom('mails').select(['kind', 'body_text', 'recipient']).where('order_id', '=', created.id).orderBy('id').execute()
       assert.deepEqual(mails.map((m) => m.kind), ['confirmation', 'delivery'])
-      assert.ok(delivered.every((v: string) => env.services.secretBox.open(mails[1]!.body_text).includes(v)), 'the delivery mail carries the keys (stored sealed)')
+      assert.ok(delivered.every((v) => env.services.secretBox.open(mails[1]!.body_text).includes(v)), 'the delivery mail carries the keys (stored sealed)')
       assert.equal(mails[0]!.recipient, 'buyer@example.com')
 
       const second = await order(api, [{ product_id: product, qty: 1 }], { customer_email: 'BUYER@example.com' })
       assert.equal(second.customer_id, created.customer_id, 'one customer per email, whatever its case')
-      const customer = (await api.get(`/v1/customers/${created.customer_id}`)).json()
+      const customer = json<Customer>(await api.get(`/v1/customers/${created.customer_id}`))
       assert.equal(customer.orders_count, 2)
       assert.equal(customer.lifetime_cents, 25800, 'only paid orders count towards lifetime')
-      assert.deepEqual(customer.orders.map((o: any) => o.id), [second.id, created.id])
+      assert.deepEqual(customer.orders.map((o) => o.id), [second.id, created.id])
       assert.equal((await api.get('/v1/customers')).json().data[0].id, created.customer_id)
     })
 
@@ -76,7 +80,7 @@ for (const dialect of DIALECTS) {
       await api.post(`/v1/test_helpers/orders/${o.id}/pay`, {})
       const done = await settle(api, o.id)
       assert.equal(done.delivery.kind, 'mixed')
-      assert.deepEqual(done.delivery.items.map((i: any) => `${i.kind}=${i.value}`).sort(), ['account=user1:pass1', 'account=user2:pass2', 'license_key=GAME-1'])
+      assert.deepEqual(done.delivery.items.map((i) => `${i.kind}=${i.value}`).sort(), ['account=user1:pass1', 'account=user2:pass2', 'license_key=GAME-1'])
     })
 
     it('physical: takes the stock counter, waits for fulfilment, then completes', async () => {
@@ -108,8 +112,9 @@ for (const dialect of DIALECTS) {
       await api.post(`/v1/test_helpers/orders/${created.id}/pay`, {})
       const done = await settle(api, created.id)
       const [item] = done.delivery.items
+      assert.ok(item)
       assert.equal(item.max_downloads, 5)
-      const path = new URL(item.url).pathname
+      const path = new URL(present(item.url, 'the download url')).pathname
       for (let i = 0; i < 5; i++) {
         const download = await env.app.inject({ method: 'GET', url: path })
         assert.equal(download.statusCode, 200)
@@ -149,7 +154,7 @@ for (const dialect of DIALECTS) {
       const again = await api.post(`/v1/orders/${o.id}/redeliver`, {})
       assert.equal(again.statusCode, 200, again.body)
       const done = await settle(api, o.id, (x) => x.status === 'completed')
-      assert.deepEqual(done.delivery.items.map((i: any) => i.value), ['GIFT-0', 'GIFT-1'])
+      assert.deepEqual(done.delivery.items.map((i) => i.value), ['GIFT-0', 'GIFT-1'])
       const last = seen.at(-1)!
       assert.equal(last.headers['idempotency-key'], `${o.id}:1`)
       assert.ok(seen.every((s) => s.headers['idempotency-key'] === `${o.id}:1`), 'every attempt carries the same key')
@@ -166,21 +171,23 @@ for (const dialect of DIALECTS) {
       await api.post(`/v1/test_helpers/orders/${first.id}/pay`, {})
       const done = await settle(api, first.id)
       const period = done.delivery.items[0]
-      assert.equal(Date.parse(period.period_start), Date.parse(done.paid_at))
-      assert.ok(Date.parse(period.period_end) - Date.parse(period.period_start) >= 28 * 86_400_000)
+      assert.ok(period?.period_start && period.period_end, 'the period is delivered')
+      assert.equal(Date.parse(period.period_start), Date.parse(present(done.paid_at, 'paid_at')))
+      assert.equal(period.period_end, new Date(addInterval(Date.parse(period.period_start), 'month')).toISOString(), 'one calendar month')
       const renewal = await env.services.db.selectFrom('jobs').select('run_at').where('kind', '=', 'subscription.renew').where('ref', '=', first.id).executeTakeFirstOrThrow()
       assert.equal(Number(renewal.run_at), Date.parse(period.period_end) - 3 * 86_400_000, 'renewal is invoiced 3 days before the period ends')
       // Time passes: the renewal job comes due.
       await env.services.db.updateTable('jobs').set({ run_at: Date.now() }).where('kind', '=', 'subscription.renew').where('ref', '=', first.id).execute()
       env.services.jobs.nudge()
-      let next: any
+      let latest: Order | undefined
       // Checkout shows the order `pending` until its invoice is attached (a moment later).
-      await waitFor(async () => (next = (await api.get('/v1/orders?limit=1')).json().data[0]).id !== first.id && next.status !== 'pending', 'the renewal order with its invoice')
+      await waitFor(async () => (latest = json<List<Order>>(await api.get('/v1/orders?limit=1')).data[0]) !== undefined && latest.id !== first.id && latest.status !== 'pending', 'the renewal order with its invoice')
+      const next = present(latest, 'the renewal order')
       assert.equal(next.status, 'awaiting_payment')
       await waitFor(async () => !!(await env.services.db.selectFrom('mails').select('id').where('order_id', '=', next.id).where('kind', '=', 'renewal').where('status', '=', 'sent').executeTakeFirst()), 'the renewal mail')
       await api.post(`/v1/test_helpers/orders/${next.id}/pay`, {})
       const renewed = await settle(api, next.id)
-      assert.equal(renewed.delivery.items[0].period_start, period.period_end, 'the new period starts where the old one ends')
+      assert.equal(renewed.delivery.items[0]?.period_start, period.period_end, 'the new period starts where the old one ends')
     })
 
     it('applies partial, exact and over payments by the invoice rules', async () => {
@@ -188,7 +195,7 @@ for (const dialect of DIALECTS) {
       const product = await newProduct(api, { type: 'physical', stock: null, price_cents: 2500, name: 'Mug' })
       const o = await order(api, [{ product_id: product, qty: 1 }], { shipping_address: SHIP_TO, chain: 'bitcoin', asset: 'BTC' })
       assert.equal(o.payment.amount, '0.00038462', '$25 at the sandbox rate, rounded up to a satoshi')
-      assert.match(o.payment.address, /^tb1q[02-9ac-hj-np-z]{38}$/, 'a testnet address in test mode')
+      assert.match(present(o.payment.address, 'the address'), /^tb1q[02-9ac-hj-np-z]{38}$/, 'a testnet address in test mode')
       const partial = (await api.post(`/v1/test_helpers/orders/${o.id}/pay`, { amount: '0.0002' })).json()
       assert.equal(partial.status, 'awaiting_payment')
       assert.equal(partial.payment.status, 'partially_paid')
@@ -272,7 +279,6 @@ for (const dialect of DIALECTS) {
   })
 }
 
-function problem422(res: { statusCode: number; body: string; json(): any }, field: string) {
-  assert.equal(res.statusCode, 422, res.body)
-  assert.ok(res.json().errors?.[field], `errors.${field}: ${res.body}`)
+function problem422(res: LightMyRequestResponse, field: string) {
+  assert.ok(problem(res, 422, 'unprocessable').errors?.[field], `errors.${field}: ${res.body}`)
 }

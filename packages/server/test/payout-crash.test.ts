@@ -11,7 +11,8 @@ import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { connect } from '../src/db/connect.ts'
 import { checkLedger } from '../src/doctor/doctor.ts'
-import { DIALECTS, createDatabase } from './harness.ts'
+import type { Payout } from '../src/modules/payouts/payouts.schemas.ts'
+import { DIALECTS, createDatabase, present } from './harness.ts'
 import { LISTENING, runSx, waitFor } from './processes.ts'
 import { TRON_ADDRESS } from './money-helpers.ts'
 
@@ -51,8 +52,9 @@ async function setUp(dialect: (typeof DIALECTS)[number], settings: Record<string
   }
   /** After the restart: confirmed with the first transaction, one transfer, each event once, the ledger in agreement. */
   const checkOutcome = async (server: Server, payoutId: string, expected: { txHash?: string; sendCalls: (calls: number) => void }) => {
-    let final: any
+    let final: Payout | undefined
     await waitFor(async () => (final = (await call(server, 'GET', `/v1/payouts/${payoutId}`)).json).status === 'confirmed', 'the payout to be confirmed after the restart')
+    assert.ok(final)
     if (expected.txHash) assert.equal(final.tx_hash, expected.txHash, 'the transaction broadcast before the crash')
     const balance = (await call(server, 'GET', '/v1/balance')).json
     assert.deepEqual([balance.available_cents, balance.pending_cents], [7900, 0])
@@ -77,12 +79,13 @@ for (const dialect of DIALECTS) {
       const t = await setUp(dialect, { SANDBOX_PAYOUT_CONFIRM_MS: '4000' })
       const first = await t.start()
       const payoutId = await t.fundAndPayOut(first)
-      let broadcast: any
+      let broadcast: Payout | undefined
       await waitFor(async () => (broadcast = (await t.call(first, 'GET', `/v1/payouts/${payoutId}`)).json).status === 'broadcast', 'the broadcast')
+      assert.ok(broadcast)
       first.run.child.kill('SIGKILL')
       await first.run.exited
       await t.checkOutcome(await t.start(), payoutId, {
-        txHash: broadcast.tx_hash,
+        txHash: present(broadcast.tx_hash, 'the broadcast tx_hash'),
         sendCalls: (calls) => assert.equal(calls, 1, 'once broadcast is recorded, the provider is only asked, never sent to again'),
       })
     })

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { paySandboxInvoice } from '../src/modules/orders/index.ts'
 import { sandboxFailingAddress, type PayoutProvider } from '../src/modules/payments/index.ts'
-import { DIALECTS, client, problem, startTestEnv, type TestEnv } from './harness.ts'
+import type { Payout } from '../src/modules/payouts/payouts.schemas.ts'
+import { DIALECTS, client, json, present, problem, startTestEnv, type List, type TestEnv } from './harness.ts'
 import { eventsOf, newProduct, order } from './orders-helpers.ts'
 import { MONEY_ENV, TRON_ADDRESS, balanceOf, idempotent, paidOrder, payout, refund, settledPayout } from './money-helpers.ts'
 
@@ -49,12 +50,12 @@ for (const dialect of DIALECTS) {
       problem(await payout(api, { amount_cents: 2901 }), 422, 'unprocessable')
       const confirmed = await settledPayout(api, queued.id)
       assert.equal(confirmed.status, 'confirmed')
-      assert.match(confirmed.tx_hash, /^[0-9a-f]{64}$/)
+      assert.match(present(confirmed.tx_hash, 'tx_hash'), /^[0-9a-f]{64}$/)
       assert.ok(confirmed.broadcast_at && confirmed.confirmed_at && confirmed.broadcast_at <= confirmed.confirmed_at)
       assert.deepEqual(amounts(await balanceOf(api)), [2900, 0])
       const events = (await eventsOf(env, shop.shop.id)).filter((e) => e.type.startsWith('payout.'))
       assert.deepEqual(events.map((e) => `${e.type} ${JSON.parse(e.data).status}`), ['payout.queued queued', 'payout.broadcast broadcast', 'payout.confirmed confirmed'])
-      assert.deepEqual((await api.get('/v1/payouts?status=confirmed')).json().data.map((p: any) => p.id), [queued.id])
+      assert.deepEqual(json<List<Payout>>(await api.get('/v1/payouts?status=confirmed')).data.map((p) => p.id), [queued.id])
       assert.deepEqual((await api.get('/v1/payouts?status=queued')).json().data, [])
       problem(await api.get('/v1/payouts?status=sent'), 422, 'unprocessable')
       problem(await client(env.app, (await env.newShop()).keys.test).get(`/v1/payouts/${queued.id}`), 404, 'not_found')

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { sandboxFailingAddress } from '../src/modules/payments/index.ts'
-import { DIALECTS, client, problem, startTestEnv, type TestEnv } from './harness.ts'
+import type { Refund } from '../src/modules/refunds/refunds.schemas.ts'
+import { DIALECTS, client, json, present, problem, startTestEnv, type List, type TestEnv } from './harness.ts'
 import { SHIP_TO, eventsOf, newProduct, order, settle } from './orders-helpers.ts'
 import { MONEY_ENV, balanceOf, idempotent, paidOrder, refund, settledRefund } from './money-helpers.ts'
 
@@ -37,7 +38,7 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(pick(await balanceOf(api)), { available_cents: 20000, pending_cents: 5800 }, 'taken from available at once, pending until sent')
       const done1 = await settledRefund(api, paid.id, r1.id)
       assert.equal(done1.status, 'succeeded')
-      assert.match(done1.destination_tx, /^[0-9a-f]{64}$/)
+      assert.match(present(done1.destination_tx, 'destination_tx'), /^[0-9a-f]{64}$/)
       assert.deepEqual(pick(await balanceOf(api)), { available_cents: 20000, pending_cents: 0 })
       assert.equal((await api.get(`/v1/orders/${paid.id}`)).json().status, 'completed', 'a partial refund leaves the order as it was')
 
@@ -55,7 +56,7 @@ for (const dialect of DIALECTS) {
       const items = await env.services.db.selectFrom('stock_items').select('status').where('order_id', '=', paid.id).execute()
       assert.deepEqual(items.map((i) => i.status), ['refunded', 'refunded'], 'delivered keys are marked refunded')
       assert.equal((await api.get(`/v1/products/${product}`)).json().stock, 1, 'and never return to stock')
-      assert.deepEqual((await api.get(`/v1/orders/${paid.id}/refunds`)).json().data.map((r: any) => r.id), [rest.json().id, r1.id], 'newest first')
+      assert.deepEqual(json<List<Refund>>(await api.get(`/v1/orders/${paid.id}/refunds`)).data.map((r) => r.id), [rest.json().id, r1.id], 'newest first')
       problem(await refund(api, paid.id), 409, 'conflict')
       assert.equal((await api.get(`/v1/customers/${paid.customer_id}`)).json().lifetime_cents, 0, 'lifetime is net of refunds')
       assert.deepEqual(pick(await balanceOf(api)), { available_cents: 0, pending_cents: 0 })
@@ -100,7 +101,7 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(pick(await balanceOf(api)), { available_cents: 0, pending_cents: 12900 })
       const failed = await settledRefund(api, paid.id, created.id)
       assert.equal(failed.status, 'failed')
-      assert.match(failed.failure_reason, /rejected/)
+      assert.match(present(failed.failure_reason, 'failure_reason'), /rejected/)
       assert.ok(failed.destination_tx, 'it was broadcast, then failed')
       const after = (await api.get(`/v1/orders/${paid.id}`)).json()
       assert.deepEqual({ status: after.status, refunded_cents: after.refunded_cents }, { status: 'completed', refunded_cents: 0 })

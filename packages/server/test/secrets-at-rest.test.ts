@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
-import { Migrator, sql, type Kysely } from 'kysely'
+import { Migrator, sql, type QueryExecutorProvider } from 'kysely'
 import { connect } from '../src/db/connect.ts'
 import type { Dialect } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
@@ -13,14 +13,14 @@ import { migrations } from '../src/db/migrations/index.ts'
 import { canonicalJson } from '../src/platform/http/idempotency.ts'
 import { sha256Hex } from '../src/platform/crypto.ts'
 import { createSecretBox } from '../src/platform/secret-box.ts'
-import { DIALECTS, client, createDatabase, sampleProduct, startTestEnv, type TestEnv } from './harness.ts'
+import { DIALECTS, client, present, createDatabase, sampleProduct, startTestEnv, type TestEnv } from './harness.ts'
 import { NO_LIMITS, settle } from './orders-helpers.ts'
 import { idempotent } from './money-helpers.ts'
 import { startReceiver } from './webhook-helpers.ts'
 import { waitFor } from './processes.ts'
 
 /** Every text value of every table, as `table.column` → values: what a copy of the database shows. */
-async function dumpText(db: Kysely<any>, dialect: Dialect): Promise<Map<string, string[]>> {
+async function dumpText(db: QueryExecutorProvider, dialect: Dialect): Promise<Map<string, string[]>> {
   const tables = dialect === 'sqlite'
     ? (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db)).rows.map((r) => r.name)
     : (await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(db)).rows.map((r) => r.name)
@@ -78,9 +78,9 @@ for (const dialect of DIALECTS) {
       await post(`/v1/test_helpers/orders/${placed.id}/pay`, {}, 200)
       const done = await settle(api, placed.id)
       assert.equal(done.status, 'completed', JSON.stringify(done))
-      const delivered = done.delivery.items.map((item: { value: string }) => item.value).sort()
+      const delivered = done.delivery.items.map((item) => present(item.value, 'a delivered value')).sort()
       assert.equal(delivered.length, 2)
-      assert.ok(delivered.includes(dynamicGood) && items.includes(delivered.find((v: string) => v.startsWith('POOL-'))), 'the buyer got a pool item and the dynamic good')
+      assert.ok(delivered.includes(dynamicGood) && items.includes(present(delivered.find((v) => v.startsWith('POOL-')), 'the pool item')), 'the buyer got a pool item and the dynamic good')
       // The goods also went out by mail and in the order.delivered webhook: both stored.
       await waitFor(async () => (await env.services.db.selectFrom('mails').select('status').where('order_id', '=', placed.id).execute()).filter((m) => m.status === 'sent').length === 2, 'both order mails sent')
       await waitFor(() => receiver.events().some((e) => e.type === 'order.delivered'), 'order.delivered at the receiver')

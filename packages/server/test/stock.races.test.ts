@@ -20,7 +20,9 @@ const TTL_SECONDS = 600
 const BUYERS = 40
 const STOCK = 5
 
-type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; json: any }>
+/** What these races read from an answer: an order or product (`id`, `status`, `stock`) or a problem (`errors`, `detail`). */
+type Answer = { id: string; status: string; stock: number | null; errors?: Record<string, string[]>; detail?: string }
+type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; json: Answer }>
 
 function caller(base: string, secret: string): Call {
   return async (method, path, body) => {
@@ -29,7 +31,7 @@ function caller(base: string, secret: string): Call {
       headers: { authorization: `Bearer ${secret}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
-    return { status: res.status, json: await res.json() }
+    return { status: res.status, json: (await res.json()) as Answer }
   }
 }
 
@@ -54,7 +56,7 @@ function assertRace(result: Awaited<ReturnType<typeof race>>, productId: string,
   assert.equal(new Set(result.created.map((o) => o.id)).size, stock)
   for (const body of result.refused) {
     assert.deepEqual(body.errors, { sold_out: [productId] })
-    assert.match(body.detail, /Only 0 left\.$/, 'the refusal reports what is really left')
+    assert.match(body.detail ?? '', /Only 0 left\.$/, 'the refusal reports what is really left')
   }
 }
 

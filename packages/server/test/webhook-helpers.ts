@@ -7,7 +7,8 @@ import { after } from 'node:test'
 import assert from 'node:assert/strict'
 import { Webhook } from 'standardwebhooks'
 import { verifyXSignature } from '../src/platform/signing.ts'
-import type { Client } from './harness.ts'
+import type { WebhookDelivery } from '../src/modules/webhooks/webhooks.schemas.ts'
+import { json, type Client, type List } from './harness.ts'
 import { waitFor } from './processes.ts'
 
 export type Received = { headers: IncomingHttpHeaders; body: string; at: number; path: string }
@@ -43,7 +44,7 @@ export async function startReceiver(answer: (request: Received, index: number) =
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
     received,
     /** Events received (parsed bodies), in arrival order. */
-    events: () => received.map((request) => JSON.parse(request.body) as { id: string; type: string; created_at: string; livemode: boolean; data: any }),
+    events: () => received.map((request) => JSON.parse(request.body) as { id: string; type: string; created_at: string; livemode: boolean; data: Record<string, unknown> }),
     answerWith(next: typeof answer) {
       respond = next
     },
@@ -64,7 +65,7 @@ export function verifies(secret: string, request: Pick<Received, 'headers' | 'bo
   return { standard, x: verifyXSignature(secret, h['x-signature']!, h['x-webhook-timestamp']!, request.body, nowSeconds) }
 }
 
-export const deliveries = async (api: Client, id: string) => (await api.get(`/v1/webhooks/${id}/deliveries?limit=100`)).json().data as any[]
+export const deliveries = async (api: Client, id: string) => json<List<WebhookDelivery>>(await api.get(`/v1/webhooks/${id}/deliveries?limit=100`)).data
 
 export async function subscribe(api: Client, url: string, events: string[] = ['*']) {
   const res = await api.post('/v1/webhooks', { url, events, description: 'test receiver' })

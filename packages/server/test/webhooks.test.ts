@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { createManualClock } from '../src/platform/clock.ts'
-import { DIALECTS, client, problem, sampleProduct, startTestEnv, type TestEnv } from './harness.ts'
+import type { Product } from '../src/modules/catalog/catalog.schemas.ts'
+import type { ApiEvent } from '../src/modules/webhooks/webhooks.schemas.ts'
+import { DIALECTS, client, json, present, problem, sampleProduct, startTestEnv, type List, type TestEnv } from './harness.ts'
 import { newProduct, order, settle } from './orders-helpers.ts'
 import { MONEY_ENV, paidOrder, payout, refund, settledPayout, settledRefund } from './money-helpers.ts'
 import { waitFor } from './processes.ts'
@@ -224,6 +226,7 @@ for (const dialect of DIALECTS) {
       assert.equal(ping.data.webhook_id, endpoint.id)
       assert.deepEqual(verifies(endpoint.signing_secret, receiver.received[0]!), { standard: true, x: true })
       const [logged] = await deliveries(api, endpoint.id)
+      assert.ok(logged)
       assert.deepEqual([logged.id, logged.trigger, logged.event_type], [result.delivery_id, 'test', 'ping'])
       problem(await api.post(`/v1/webhooks/${endpoint.id}/deliveries/${logged.id}/retry`), 409, 'conflict')
 
@@ -236,16 +239,17 @@ for (const dialect of DIALECTS) {
       const { api, live } = await shop()
       const productId = await newProduct(api, {})
       await api.patch(`/v1/products/${productId}`, { name: 'Renamed' })
-      const list = (await api.get('/v1/events')).json()
-      assert.deepEqual(list.data.map((e: any) => e.type), ['product.updated', 'product.created'])
-      assert.equal(list.data[0].data.name, 'Renamed')
-      const filtered = (await api.get('/v1/events?type=product.created')).json()
-      assert.deepEqual(filtered.data.map((e: any) => e.data.id), [productId])
+      const list = json<List<ApiEvent & { data: Product }>>(await api.get('/v1/events'))
+      assert.deepEqual(list.data.map((e) => e.type), ['product.updated', 'product.created'])
+      const updated = present(list.data[0], 'the newest event')
+      assert.equal(updated.data.name, 'Renamed')
+      const filtered = json<List<ApiEvent & { data: Product }>>(await api.get('/v1/events?type=product.created'))
+      assert.deepEqual(filtered.data.map((e) => e.data.id), [productId])
       const page = (await api.get('/v1/events?limit=1')).json()
       assert.equal(page.has_more, true)
       assert.equal((await api.get(`/v1/events?limit=1&cursor=${page.next_cursor}`)).json().data[0].type, 'product.created')
-      problem(await live.get(`/v1/events/${list.data[0].id}`), 404, 'not_found')
-      problem(await (await shop()).api.get(`/v1/events/${list.data[0].id}`), 404, 'not_found')
+      problem(await live.get(`/v1/events/${updated.id}`), 404, 'not_found')
+      problem(await (await shop()).api.get(`/v1/events/${updated.id}`), 404, 'not_found')
       assert.ok(problem(await api.get('/v1/events?type=order.shipped'), 422, 'unprocessable').errors?.type)
     })
   })
@@ -265,8 +269,9 @@ for (const dialect of DIALECTS) {
       await newProduct(api, {})
       await env.drain()
       const [first, ...others] = await deliveries(api, endpoint.id)
+      assert.ok(first)
       assert.deepEqual([first.trigger, first.status, others.length], ['scheduled', 'failed', 0])
-      assert.equal(Date.parse(first.next_retry_at) - Date.parse(first.created_at), 60_000, 'an automatic retry is scheduled')
+      assert.equal(Date.parse(present(first.next_retry_at, 'next_retry_at')) - Date.parse(first.created_at), 60_000, 'an automatic retry is scheduled')
       receiver.answerWith(() => 200)
       const retried = await api.post(`/v1/webhooks/${endpoint.id}/deliveries/${first.id}/retry`)
       assert.equal(retried.statusCode, 200, retried.body)

@@ -15,3 +15,11 @@ export function addInterval(at: number, interval: Interval): number {
   date.setUTCDate(Math.min(day, lastDay))
   return date.getTime()
 }
+
+/**
+ * When the renewal invoice for a period [start, end) is made: `noticeMs` before the end, but never
+ * before the period's midpoint, so a daily plan with a 3-day notice is not renewed the moment it starts.
+ */
+export function renewalRunAt(start: number, end: number, noticeMs: number): number {
+  return end - Math.min(noticeMs, Math.floor((end - start) / 2))
+}

@@ -6,7 +6,7 @@ import { enqueue } from '../../platform/jobs/queue.ts'
 import type { JobKind } from '../../platform/jobs/kinds.ts'
 import { findDeliverySettings, sellPoolItems, type ProductType } from '../catalog/index.ts'
 import { callDynamicEndpoint } from './dynamic-client.ts'
-import { addInterval, type Interval } from './intervals.ts'
+import { addInterval, renewalRunAt, type Interval } from './intervals.ts'
 import type { DeliveryStrategy } from './strategy.ts'
 
 /** Job kind of a subscription's renewal invoice (ref = the order of the current period). */
@@ -78,8 +78,7 @@ const subscription: DeliveryStrategy = {
     const previousEnd = line.renewedPeriodEnd
     const start = previousEnd !== null && previousEnd > line.paidAt ? previousEnd : line.paidAt
     const end = addInterval(start, product.interval as Interval)
-    const notice = Math.min(deps.config.delivery.renewalNoticeSeconds * 1000, Math.floor((end - start) / 2))
-    await enqueue(trx, { kind: RENEWAL_JOB, ref: line.orderId, runAt: end - notice })
+    await enqueue(trx, { kind: RENEWAL_JOB, ref: line.orderId, runAt: renewalRunAt(start, end, deps.config.delivery.renewalNoticeSeconds * 1000) })
     return { state: 'delivered', delivered: [{ period_start: toIso(start), period_end: toIso(end) }] }
   },
 }

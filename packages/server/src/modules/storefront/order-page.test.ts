@@ -21,6 +21,22 @@ function testIdText(html: string, id: string): string {
   return (match[2] ?? '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()
 }
 
+const VOID_ELEMENTS = new Set(['meta', 'link', 'br', 'img', 'input', 'hr', 'source', 'wbr'])
+
+/** Elements closed out of order or never closed (scripts, styles and comments skipped; `<x/>` is closed). */
+function unclosedElements(html: string): string[] {
+  const markup = html.replace(/<!--[\s\S]*?-->/g, '').replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1>/g, '')
+  const open: string[] = []
+  const wrong: string[] = []
+  for (const [, closing, name, selfClosing] of markup.matchAll(/<(\/?)([a-zA-Z][\w-]*)[^>]*?(\/?)>/g)) {
+    const tag = name!.toLowerCase()
+    if (selfClosing || VOID_ELEMENTS.has(tag)) continue
+    if (!closing) open.push(tag)
+    else if (open.pop() !== tag) wrong.push(`</${tag}> closes the wrong element`)
+  }
+  return [...wrong, ...open.map((tag) => `<${tag}> is never closed`)]
+}
+
 function mainOf(html: string): string {
   const match = /<main id="order"[\s\S]*<\/main>/.exec(html)
   assert.ok(match, '<main id="order"> is present')
@@ -151,8 +167,14 @@ describe('renderOrderPage', () => {
     assert.doesNotThrow(() => new Function(ORDER_PAGE_SCRIPT))
   })
 
-  it('writes sample pages for visual review', async () => {
-    writeFileSync('/tmp/sx-page-awaiting.html', await renderOrderPage(awaitingPaymentView({ livemode: false })))
-    writeFileSync('/tmp/sx-page-completed.html', await renderOrderPage(completedView()))
+  it('renders sample pages that are whole, balanced documents, the same each time, and writes them for visual review', async () => {
+    const samples = { awaiting: awaitingPaymentView({ livemode: false }), completed: completedView() }
+    for (const [name, view] of Object.entries(samples)) {
+      const html = await renderOrderPage(view)
+      assert.equal(await renderOrderPage(view), html, `${name}: rendering is deterministic`)
+      assert.match(html, /^<!doctype html>\n<html lang="en">[\s\S]*<\/body>\n<\/html>\n$/, `${name}: one whole document`)
+      assert.deepEqual(unclosedElements(html), [], `${name}: every element opened is closed, in order`)
+      writeFileSync(`/tmp/sx-page-${name}.html`, html)
+    }
   })
 })
