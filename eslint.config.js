@@ -128,11 +128,8 @@ export default defineConfig(
   {
     // Tests, colocated tests, bench and scripts read their own environment (TEST_DATABASE_URL,
     // CHROMIUM_PATH, BENCH_SECONDS, …) and may reach into a module's files to test them.
-    // `any` is a warning there, not an error, while the typed-tests work (issue 11 item 5) replaces
-    // the remaining ones with the schemas' Static types; make it an error once that has landed.
     files: ['packages/*/test/**/*.ts', `${SRC}/**/*.test.ts`, 'packages/*/scripts/**', 'bench/**'],
     rules: {
-      '@typescript-eslint/no-explicit-any': 'warn',
       // Expected output is matched literally (`/^Usage:\n  sx serve/`): spaces read as they print.
       'no-regex-spaces': 'off',
     },
