@@ -1,11 +1,24 @@
 // autocannon ships no types (and @types/autocannon is not a dependency): just the part bench/ uses.
 declare module 'autocannon' {
-  type Stats = { average: number; mean: number; stddev: number; min: number; max: number; p50: number; p90: number; p99: number }
+  type Stats = {
+    average: number
+    mean: number
+    stddev: number
+    min: number
+    max: number
+    p50: number
+    p90: number
+    p99: number
+  }
   export type Request = {
     method?: string
     body?: string
     /** Called before each request is sent; what it returns is sent (the request is rebuilt, Content-Length too). */
-    setupRequest?: (request: { method?: string; body?: string; headers?: Record<string, string> }) => { method?: string; body?: string; headers?: Record<string, string> }
+    setupRequest?: (request: { method?: string; body?: string; headers?: Record<string, string> }) => {
+      method?: string
+      body?: string
+      headers?: Record<string, string>
+    }
     /** Called with every answer's status and body (autocannon only reads bodies when it is set). */
     onResponse?: (status: number, body: string) => void
   }

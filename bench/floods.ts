@@ -20,7 +20,8 @@ const base62 = (length: number) => {
 
 export const FLOOD_REAL_KEY: Run = {
   name: 'flood_real_key',
-  what: `a real key's GET ${LIST_PATH} (${REAL_CONNECTIONS} connections) alone, then beside ${FLOOD_CONNECTIONS} connections of ` +
+  what:
+    `a real key's GET ${LIST_PATH} (${REAL_CONNECTIONS} connections) alone, then beside ${FLOOD_CONNECTIONS} connections of ` +
     'unknown bearer keys, then of /o/<random token>, all from 127.0.0.1 (default per-address budgets)',
   run: async ({ sx, seconds, auth }) => {
     const phase = Math.min(seconds, MAX_PHASE_SECONDS)
@@ -39,7 +40,10 @@ export const FLOOD_REAL_KEY: Run = {
         load(real, phase, auth, REAL_CONNECTIONS),
         flood(`${replica.url}/o/${base62(32)}`, phase, {}, FLOOD_CONNECTIONS),
       ])
-      const statuses = (figures: FloodFigures) => Object.entries(figures.statuses).map(([status, count]) => `${count} × ${status}`).join(', ') || 'none'
+      const statuses = (figures: FloodFigures) =>
+        Object.entries(figures.statuses)
+          .map(([status, count]) => `${count} × ${status}`)
+          .join(', ') || 'none'
       return {
         phase_seconds: phase,
         alone_req_per_s: alone.req_per_s,

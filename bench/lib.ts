@@ -24,7 +24,14 @@ import { newId } from '../packages/server/src/platform/ids.ts'
 import { closeServices, createServices, openSecretBox, type Services } from '../packages/server/src/services.ts'
 import { startWorker } from '../packages/server/src/worker.ts'
 
-export type Sx = { app: FastifyInstance; services: Services; url: string; shopId: string; testKey: string; close(): Promise<void> }
+export type Sx = {
+  app: FastifyInstance
+  services: Services
+  url: string
+  shopId: string
+  testKey: string
+  close(): Promise<void>
+}
 
 export type Figures = Record<string, number | string | boolean>
 export type Context = { sx: Sx; seconds: number; auth: Record<string, string>; listBody: unknown }
@@ -39,7 +46,9 @@ const BENCH_ENV = { LOG_LEVEL: 'silent', RATE_LIMIT_READS: '1000000000', RATE_LI
  * open the stored secrets. The job worker runs in process only when `worker` is given (with
  * somewhere to report its errors, which the silent log would swallow): other runs measure requests alone.
  */
-export async function startSx(options: { worker?: { onError(error: unknown, context: object): void } } = {}): Promise<Sx> {
+export async function startSx(
+  options: { worker?: { onError(error: unknown, context: object): void } } = {},
+): Promise<Sx> {
   const dir = mkdtempSync(join(tmpdir(), 'sx-bench-'))
   const config = loadConfig({ ...BENCH_ENV, DATABASE_URL: `sqlite:${join(dir, 'sx.db')}`, SX_DATA_DIR: dir })
   const connection = connect(config.db.url)
@@ -48,9 +57,18 @@ export async function startSx(options: { worker?: { onError(error: unknown, cont
   const app = await buildApp(services)
   const url = await listen(app)
   const worker = options.worker ? startWorker(services, options.worker.onError) : null
-  const shop = await initShop(services.db, { name: 'Bench Shop', email: 'bench@sx.local', password: 'bench-password', now: Date.now() })
+  const shop = await initShop(services.db, {
+    name: 'Bench Shop',
+    email: 'bench@sx.local',
+    password: 'bench-password',
+    now: Date.now(),
+  })
   return {
-    app, services, url, shopId: shop.shop.id, testKey: shop.keys.test,
+    app,
+    services,
+    url,
+    shopId: shop.shop.id,
+    testKey: shop.keys.test,
     close: async () => {
       await app.close()
       await worker?.stop()
@@ -61,11 +79,25 @@ export async function startSx(options: { worker?: { onError(error: unknown, cont
 }
 
 /** Another sx on the same database file with extra settings (e.g. the read cache turned off). */
-export async function startSxReplica(sx: Sx, env: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
-  const config = loadConfig({ ...BENCH_ENV, DATABASE_URL: sx.services.config.db.url, SX_DATA_DIR: sx.services.config.dataDir, ...env })
+export async function startSxReplica(
+  sx: Sx,
+  env: Record<string, string>,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const config = loadConfig({
+    ...BENCH_ENV,
+    DATABASE_URL: sx.services.config.db.url,
+    SX_DATA_DIR: sx.services.config.dataDir,
+    ...env,
+  })
   const services = createServices(config, connect(config.db.url))
   const app = await buildApp(services)
-  return { url: await listen(app), close: async () => { await app.close(); await closeServices(services) } }
+  return {
+    url: await listen(app),
+    close: async () => {
+      await app.close()
+      await closeServices(services)
+    },
+  }
 }
 
 async function listen(app: FastifyInstance): Promise<string> {
@@ -78,7 +110,13 @@ async function listen(app: FastifyInstance): Promise<string> {
  * `itemsPerPool` available stock items on each pool product (so the derived-stock subquery counts
  * real rows). Types rotate, so every page of the list mixes pool and counter products.
  */
-export async function seedProducts(db: Db, box: SecretBox, shopId: string, count: number, itemsPerPool: number): Promise<void> {
+export async function seedProducts(
+  db: Db,
+  box: SecretBox,
+  shopId: string,
+  count: number,
+  itemsPerPool: number,
+): Promise<void> {
   const BATCH = 500
   const now = Date.now()
   await db.transaction().execute(async (trx) => {
@@ -91,20 +129,41 @@ export async function seedProducts(db: Db, box: SecretBox, shopId: string, count
         const name = `Bench Product ${String(i + 1).padStart(5, '0')}`
         const pool = POOL_TYPES.has(type)
         products.push({
-          id, shop_id: shopId, livemode: 0, name, slug: slugify(name), type,
-          price_cents: 100 + (i % 50) * 100, currency: 'USD', description: i % 3 === 0 ? null : `Description of ${name}.`,
-          status: 'active', stock_counter: pool ? null : i % 2 === 0 ? null : 100 + i,
-          created_at: now, updated_at: now, archived_at: null,
+          id,
+          shop_id: shopId,
+          livemode: 0,
+          name,
+          slug: slugify(name),
+          type,
+          price_cents: 100 + (i % 50) * 100,
+          currency: 'USD',
+          description: i % 3 === 0 ? null : `Description of ${name}.`,
+          status: 'active',
+          stock_counter: pool ? null : i % 2 === 0 ? null : 100 + i,
+          created_at: now,
+          updated_at: now,
+          archived_at: null,
           // The type settings createProduct requires (the signing secret is never listed, so none is sealed).
-          dynamic_url: type === 'dynamic' ? 'https://merchant.example/sx-deliver' : null, signing_secret_sealed: null,
-          interval: type === 'subscription' ? 'month' : null, file_name: null, file_size: null, file_sha256: null,
+          dynamic_url: type === 'dynamic' ? 'https://merchant.example/sx-deliver' : null,
+          signing_secret_sealed: null,
+          interval: type === 'subscription' ? 'month' : null,
+          file_name: null,
+          file_size: null,
+          file_sha256: null,
         })
         for (let k = 1; pool && k <= itemsPerPool; k++) {
           const value = `SEED-${id.slice(-10)}-${String(k).padStart(4, '0')}`
           items.push({
             // Stored as the import stores them: sealed, keyed by an HMAC.
-            id: newId('stockItem'), shop_id: shopId, livemode: 0, product_id: id, value: box.seal(value),
-            value_hash: box.digest(value), status: 'available', order_id: null, created_at: now,
+            id: newId('stockItem'),
+            shop_id: shopId,
+            livemode: 0,
+            product_id: id,
+            value: box.seal(value),
+            value_hash: box.digest(value),
+            status: 'available',
+            order_id: null,
+            created_at: now,
           })
         }
       }
@@ -123,9 +182,24 @@ export async function startBaseline(body: unknown): Promise<{ url: string; close
 }
 
 type ProductRow = {
-  id: string; name: string; slug: string; type: string; price_cents: number; currency: string; description: string | null
-  status: string; livemode: number; stock_counter: number | null; pool_stock: number; created_at: number; updated_at: number
-  dynamic_url: string | null; interval: string | null; file_name: string | null; file_size: number | null; file_sha256: string | null
+  id: string
+  name: string
+  slug: string
+  type: string
+  price_cents: number
+  currency: string
+  description: string | null
+  status: string
+  livemode: number
+  stock_counter: number | null
+  pool_stock: number
+  created_at: number
+  updated_at: number
+  dynamic_url: string | null
+  interval: string | null
+  file_name: string | null
+  file_size: number | null
+  file_sha256: string | null
 }
 
 /**
@@ -136,7 +210,8 @@ type ProductRow = {
 export async function startDbBaseline(dbFile: string): Promise<{ url: string; close(): Promise<void> }> {
   const db = new SqliteDatabase(dbFile, { readonly: true })
   const findKey = db.prepare('select shop_id, livemode from api_keys where secret_hash = ? and revoked_at is null')
-  const listProducts = db.prepare(`select p.*, (select count(*) from stock_items s where s.product_id = p.id and s.status = 'available')
+  const listProducts =
+    db.prepare(`select p.*, (select count(*) from stock_items s where s.product_id = p.id and s.status = 'available')
     as pool_stock from products p where p.shop_id = ? and p.livemode = ? order by p.id desc limit ?`)
   const app = Fastify({ logger: false })
   app.get('/baseline-db', async (request, reply) => {
@@ -145,16 +220,32 @@ export async function startDbBaseline(dbFile: string): Promise<{ url: string; cl
     if (!key) return reply.code(401).send({ error: 'unauthenticated' })
     const rows = listProducts.all(key.shop_id, key.livemode, 26) as ProductRow[]
     const data = rows.slice(0, 25).map((row) => ({
-      id: row.id, name: row.name, slug: row.slug, type: row.type, price_cents: row.price_cents, currency: row.currency,
-      description: row.description, stock: POOL_TYPES.has(row.type) ? row.pool_stock : row.stock_counter,
-      status: row.status, livemode: row.livemode === 1, dynamic_url: row.dynamic_url, interval: row.interval,
+      id: row.id,
+      name: row.name,
+      slug: row.slug,
+      type: row.type,
+      price_cents: row.price_cents,
+      currency: row.currency,
+      description: row.description,
+      stock: POOL_TYPES.has(row.type) ? row.pool_stock : row.stock_counter,
+      status: row.status,
+      livemode: row.livemode === 1,
+      dynamic_url: row.dynamic_url,
+      interval: row.interval,
       file: row.file_sha256 === null ? null : { name: row.file_name, size: row.file_size, sha256: row.file_sha256 },
-      created_at: new Date(row.created_at).toISOString(), updated_at: new Date(row.updated_at).toISOString(),
+      created_at: new Date(row.created_at).toISOString(),
+      updated_at: new Date(row.updated_at).toISOString(),
     }))
     return { object: 'list', has_more: rows.length > 25, next_cursor: rows.length > 25 ? data[24]!.id : null, data }
   })
   const url = await listen(app)
-  return { url: `${url}/baseline-db`, close: async () => { await app.close(); db.close() } }
+  return {
+    url: `${url}/baseline-db`,
+    close: async () => {
+      await app.close()
+      db.close()
+    },
+  }
 }
 
 export type LoadFigures = {
@@ -182,18 +273,28 @@ export type LoadRequest = {
  * not `expectStatus`) or any connection failed.
  */
 export async function load(
-  url: string, seconds: number, headers: Record<string, string> = {}, connections = 50, request: LoadRequest = {},
+  url: string,
+  seconds: number,
+  headers: Record<string, string> = {},
+  connections = 50,
+  request: LoadRequest = {},
 ): Promise<LoadFigures> {
   const cpuBefore = process.cpuUsage()
   const { result } = await runAutocannon({ url, connections, duration: seconds, headers, ...requestOptions(request) })
   const cpu = process.cpuUsage(cpuBefore)
-  const unexpected = request.expectStatus === undefined
-    ? 0
-    : Object.entries(result.statusCodeStats).reduce((sum, [status, { count }]) => sum + (Number(status) === request.expectStatus ? 0 : count), 0)
+  const unexpected =
+    request.expectStatus === undefined
+      ? 0
+      : Object.entries(result.statusCodeStats).reduce(
+          (sum, [status, { count }]) => sum + (Number(status) === request.expectStatus ? 0 : count),
+          0,
+        )
   const failed = result.non2xx + result.errors + result.timeouts + unexpected
   if (failed > 0) {
-    throw new Error(`load on ${url}: ${result.non2xx} non-2xx, ${unexpected} not ${request.expectStatus ?? '2xx'}, ` +
-      `${result.errors} errors, ${result.timeouts} timeouts (status codes ${JSON.stringify(result.statusCodeStats)})`)
+    throw new Error(
+      `load on ${url}: ${result.non2xx} non-2xx, ${unexpected} not ${request.expectStatus ?? '2xx'}, ` +
+        `${result.errors} errors, ${result.timeouts} timeouts (status codes ${JSON.stringify(result.statusCodeStats)})`,
+    )
   }
   if (result['2xx'] === 0) throw new Error(`load on ${url}: no answers at all`)
   return {
@@ -213,9 +314,16 @@ export type FloodFigures = { req_per_s: number; requests: number; statuses: Reco
  * Load whose answers are not judged: a flood of requests the server should refuse (autocannon in
  * the child process, as load()). A refused connection or one the server closes is counted, not thrown.
  */
-export async function flood(url: string, seconds: number, headers: Record<string, string>, connections: number): Promise<FloodFigures> {
+export async function flood(
+  url: string,
+  seconds: number,
+  headers: Record<string, string>,
+  connections: number,
+): Promise<FloodFigures> {
   const { result } = await runAutocannon({ url, connections, duration: seconds, headers })
-  const statuses = Object.fromEntries(Object.entries(result.statusCodeStats).map(([status, { count }]) => [status, count]))
+  const statuses = Object.fromEntries(
+    Object.entries(result.statusCodeStats).map(([status, { count }]) => [status, count]),
+  )
   const requests = Object.values(statuses).reduce((sum, count) => sum + count, 0)
   return { req_per_s: round(requests / seconds), requests, statuses, errors: result.errors + result.timeouts }
 }
@@ -238,17 +346,33 @@ export type RaceResult = {
  * load()), every answer's status and body returned. Does not judge the statuses: the caller does.
  */
 export async function race(
-  url: string, amount: number, connections: number, headers: Record<string, string>, request: LoadRequest,
+  url: string,
+  amount: number,
+  connections: number,
+  headers: Record<string, string>,
+  request: LoadRequest,
 ): Promise<RaceResult> {
   const cpuBefore = process.cpuUsage()
-  const { result, answers } = await runAutocannon({ url, connections, amount, headers, ...requestOptions(request), collectAnswers: true })
+  const { result, answers } = await runAutocannon({
+    url,
+    connections,
+    amount,
+    headers,
+    ...requestOptions(request),
+    collectAnswers: true,
+  })
   const cpu = process.cpuUsage(cpuBefore)
-  const statuses = Object.fromEntries(Object.entries(result.statusCodeStats).map(([status, { count }]) => [status, count]))
+  const statuses = Object.fromEntries(
+    Object.entries(result.statusCodeStats).map(([status, { count }]) => [status, count]),
+  )
   return {
     ms: new Date(result.finish).getTime() - new Date(result.start).getTime(),
     p50_ms: round(result.latency.p50),
     p99_ms: round(result.latency.p99),
-    statuses, errors: result.errors, timeouts: result.timeouts, answers: answers ?? [],
+    statuses,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    answers: answers ?? [],
     server_cpu_us_per_req: round((cpu.user + cpu.system) / Math.max(1, answers?.length ?? 0), 1),
   }
 }
@@ -260,21 +384,32 @@ function requestOptions({ method, body }: LoadRequest): Partial<Options> {
 /** A bench/ helper process (load.ts, receiver.ts) with an IPC channel. */
 export function forkHelper(file: string): ChildProcess {
   // The child runs TypeScript through the same loader (tsx) as this process, without profiling flags.
-  return fork(fileURLToPath(new URL(file, import.meta.url)), [], { execArgv: process.execArgv.filter((arg) => !arg.startsWith('--cpu-prof')) })
+  return fork(fileURLToPath(new URL(file, import.meta.url)), [], {
+    execArgv: process.execArgv.filter((arg) => !arg.startsWith('--cpu-prof')),
+  })
 }
 
-function runAutocannon(options: Options & { collectAnswers?: boolean }): Promise<{ result: Result; answers?: Answer[] }> {
+function runAutocannon(
+  options: Options & { collectAnswers?: boolean },
+): Promise<{ result: Result; answers?: Answer[] }> {
   const child = forkHelper('./load.ts')
   return new Promise((resolve, reject) => {
     child.once('message', (message: { result?: Result; answers?: Answer[]; error?: string }) =>
-      message.result ? resolve({ result: message.result, answers: message.answers }) : reject(new Error(`autocannon: ${message.error}`)))
+      message.result
+        ? resolve({ result: message.result, answers: message.answers })
+        : reject(new Error(`autocannon: ${message.error}`)),
+    )
     child.once('exit', (code) => reject(new Error(`autocannon child exited with ${code} before answering`)))
     child.send(options)
   })
 }
 
 /** Same load, shorter, to warm the JIT, SQLite's page cache and the connections' code paths. */
-export async function warmUp(url: string, headers: Record<string, string> = {}, request: LoadRequest = {}): Promise<void> {
+export async function warmUp(
+  url: string,
+  headers: Record<string, string> = {},
+  request: LoadRequest = {},
+): Promise<void> {
   await load(url, 2, headers, 50, request)
 }
 
@@ -304,7 +439,12 @@ export async function getJson(url: string, key: string): Promise<unknown> {
 }
 
 /** Sends JSON over real HTTP and returns the status and parsed answer, whatever the status. */
-export async function send(url: string, key: string, method: 'GET' | 'POST', body?: unknown): Promise<{ status: number; body: unknown }> {
+export async function send(
+  url: string,
+  key: string,
+  method: 'GET' | 'POST',
+  body?: unknown,
+): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url, {
     method,
     headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -336,12 +476,24 @@ export type PoolAudit = {
 export function auditPool(dbFile: string, productId: string): PoolAudit {
   const db = new SqliteDatabase(dbFile, { readonly: true, fileMustExist: true })
   try {
-    const byStatus = db.prepare('select status, count(*) as n from stock_items where product_id = ? group by status').all(productId) as { status: string; n: number }[]
-    const taken = db.prepare(`select count(*) as n, count(distinct value_hash) as d, sum(order_id is null) as orphans
-      from stock_items where product_id = ? and status in ('reserved', 'sold')`).get(productId) as { n: number; d: number; orphans: number | null }
-    const perOrder = db.prepare('select order_id, count(*) as n from stock_items where product_id = ? and order_id is not null group by order_id')
+    const byStatus = db
+      .prepare('select status, count(*) as n from stock_items where product_id = ? group by status')
+      .all(productId) as { status: string; n: number }[]
+    const taken = db
+      .prepare(
+        `select count(*) as n, count(distinct value_hash) as d, sum(order_id is null) as orphans
+      from stock_items where product_id = ? and status in ('reserved', 'sold')`,
+      )
+      .get(productId) as { n: number; d: number; orphans: number | null }
+    const perOrder = db
+      .prepare(
+        'select order_id, count(*) as n from stock_items where product_id = ? and order_id is not null group by order_id',
+      )
       .all(productId) as { order_id: string; n: number }[]
-    const orders = db.prepare(`select o.id, o.status, l.qty from orders o join order_lines l on l.order_id = o.id where l.product_id = ?`)
+    const orders = db
+      .prepare(
+        `select o.id, o.status, l.qty from orders o join order_lines l on l.order_id = o.id where l.product_id = ?`,
+      )
       .all(productId) as { id: string; status: string; qty: number }[]
     return {
       items: byStatus.reduce((sum, row) => sum + row.n, 0),
@@ -358,17 +510,24 @@ export function auditPool(dbFile: string, productId: string): PoolAudit {
 
 /** Rows in a table of the bench's database (through sx's own connection). */
 export async function countRows(sx: Sx, table: 'orders' | 'customers'): Promise<number> {
-  const row = await sx.services.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  const row = await sx.services.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
   return Number(row.n)
 }
 
 /** A new customer per order (autocannon puts a fresh id in place of [<id>]): the insert path, the costlier one. */
 export const BUYER_EMAIL = 'buyer-[<id>]@example.com'
 
-export function expectImport(actual: unknown, expected: { imported: number; duplicates: number; stock_after: number }): void {
+export function expectImport(
+  actual: unknown,
+  expected: { imported: number; duplicates: number; stock_after: number },
+): void {
   const got = actual as Record<string, unknown>
   const wrong = Object.entries(expected).filter(([field, value]) => got[field] !== value)
-  if (wrong.length > 0) throw new Error(`stock import answered ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`)
+  if (wrong.length > 0)
+    throw new Error(`stock import answered ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`)
 }
 
 /** n distinct ~30-character strings shaped like license keys (random per run, so no two runs collide). */

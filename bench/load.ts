@@ -24,7 +24,8 @@ process.once('message', ({ collectAnswers, ...options }: Options & { collectAnsw
     request.setupRequest = (req) => ({ ...req, body: template.replaceAll(ID_TAG, `${run}-${(next++).toString(36)}`) })
   }
   const started = performance.now()
-  if (collectAnswers) request.onResponse = (status, body) => void answers.push({ status, body, ms: performance.now() - started })
+  if (collectAnswers)
+    request.onResponse = (status, body) => void answers.push({ status, body, ms: performance.now() - started })
   options.requests = [request]
   autocannon(options).then(
     (result) => process.send!({ result, answers: collectAnswers ? answers : undefined }, () => process.exit(0)),

@@ -21,10 +21,20 @@ try {
   let url = sx.url + path
   let request: LoadRequest = {}
   if (path === 'orders') {
-    const product = (await postJson(`${sx.url}/v1/products`, sx.testKey, { name: 'Plan', type: 'subscription', interval: 'month', price_cents: 900, currency: 'USD' })) as { id: string }
+    const product = (await postJson(`${sx.url}/v1/products`, sx.testKey, {
+      name: 'Plan',
+      type: 'subscription',
+      interval: 'month',
+      price_cents: 900,
+      currency: 'USD',
+    })) as { id: string }
     url = `${sx.url}/v1/orders`
     auth['content-type'] = 'application/json'
-    request = { method: 'POST', expectStatus: 201, body: JSON.stringify({ customer_email: 'buyer-[<id>]@example.com', items: [{ product_id: product.id, qty: 1 }] }) }
+    request = {
+      method: 'POST',
+      expectStatus: 201,
+      body: JSON.stringify({ customer_email: 'buyer-[<id>]@example.com', items: [{ product_id: product.id, qty: 1 }] }),
+    }
   }
   await warmUp(url, auth, request)
   const session = new Session()
@@ -65,7 +75,8 @@ function summarize(profile: Profile, top = 30): void {
   })
   const print = (title: string, map: Map<string, number>) => {
     console.log(`--- ${title}`)
-    for (const [name, t] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${((100 * t) / total).toFixed(1).padStart(5)}%  ${name}`)
+    for (const [name, t] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top))
+      console.log(`${((100 * t) / total).toFixed(1).padStart(5)}%  ${name}`)
   }
   print('self', self)
   print('inclusive', inclusive)

@@ -30,7 +30,14 @@ const SAMPLE_EVERY = 100
 let key: Buffer | null = null
 let standard: Webhook | null = null
 const firstArrival = new Map<string, [createdAt: number, receivedAt: number]>()
-const report = { requests: 0, duplicates: 0, bad_signatures: 0, standard_checked: 0, standard_failures: 0, malformed: 0 }
+const report = {
+  requests: 0,
+  duplicates: 0,
+  bad_signatures: 0,
+  standard_checked: 0,
+  standard_failures: 0,
+  malformed: 0,
+}
 
 const server = createServer((req, res) => {
   const chunks: Buffer[] = []
@@ -45,7 +52,8 @@ const server = createServer((req, res) => {
 function record(headers: IncomingHttpHeaders, body: string, receivedAt: number): void {
   const index = report.requests++
   const id = String(headers['webhook-id'])
-  if (!xSignatureMatches(String(headers['x-signature']), String(headers['x-webhook-timestamp']), body)) report.bad_signatures++
+  if (!xSignatureMatches(String(headers['x-signature']), String(headers['x-webhook-timestamp']), body))
+    report.bad_signatures++
   if (index % SAMPLE_EVERY === 0) {
     report.standard_checked++
     try {
@@ -85,9 +93,14 @@ process.on('message', (message: Message) => {
     return void process.send!({ ok: true })
   }
   if (message.get === 'count') return void process.send!({ distinct: firstArrival.size })
-  const full: ReceiverReport = { ...report, records: [...firstArrival].map(([id, [createdAt, receivedAt]]) => [id, createdAt, receivedAt]) }
+  const full: ReceiverReport = {
+    ...report,
+    records: [...firstArrival].map(([id, [createdAt, receivedAt]]) => [id, createdAt, receivedAt]),
+  }
   process.send!(full)
 })
 // A receiver must not outlive the bench that started it, whatever way the bench ends.
 process.on('disconnect', () => process.exit(0))
-server.listen(0, '127.0.0.1', () => process.send!({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` }))
+server.listen(0, '127.0.0.1', () =>
+  process.send!({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` }),
+)

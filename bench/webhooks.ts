@@ -6,7 +6,20 @@
 // disagrees with the receiver; the rate target is only reported (run.ts).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { forkHelper, postJson, race, round, seedProducts, startSx, warmUp, type Figures, type LoadRequest, type RaceResult, type Run, type Sx } from './lib.ts'
+import {
+  forkHelper,
+  postJson,
+  race,
+  round,
+  seedProducts,
+  startSx,
+  warmUp,
+  type Figures,
+  type LoadRequest,
+  type RaceResult,
+  type Run,
+  type Sx,
+} from './lib.ts'
 import type { ReceiverReport } from './receiver.ts'
 
 const EVENTS = 10_000
@@ -19,7 +32,8 @@ const SX_CLI = fileURLToPath(new URL('../packages/server/test/sx.ts', import.met
 export const WEBHOOK_RUNS: Run[] = [
   {
     name: 'webhook_delivery',
-    what: `${EVENTS.toLocaleString('en')} PATCH /v1/products/{id} (${CONNECTIONS} connections) on sx with its worker in process, ` +
+    what:
+      `${EVENTS.toLocaleString('en')} PATCH /v1/products/{id} (${CONNECTIONS} connections) on sx with its worker in process, ` +
       'each product.updated event POSTed to a receiver in another process (live stream; SQLite)',
     run: () => liveStream('in-process'),
   },
@@ -38,7 +52,9 @@ export const WEBHOOK_RUNS: Run[] = [
 /** `in-process`: the API's own worker sends (sx serve's default); `separate`: an `sx worker` process does. */
 async function liveStream(worker: 'in-process' | 'separate'): Promise<Figures> {
   const workerErrors: string[] = []
-  const sx = await startSx(worker === 'in-process' ? { worker: { onError: (error) => void workerErrors.push(String(error)) } } : {})
+  const sx = await startSx(
+    worker === 'in-process' ? { worker: { onError: (error) => void workerErrors.push(String(error)) } } : {},
+  )
   const receiver = await startReceiver()
   const separate = worker === 'separate' ? await startSxWorker(sx) : null
   try {
@@ -54,20 +70,31 @@ async function liveStream(worker: 'in-process' | 'separate'): Promise<Figures> {
     await waitForArrivals(receiver)
     // The receiver has them before their outcomes are written; the audit wants the written state.
     // (Still pending after that is reported by the checks.)
-    await waitFor(async () => (await auditDatabase(sx)).queue.pending === undefined, 'the last outcomes to be recorded', 10_000).catch(() => {})
+    await waitFor(
+      async () => (await auditDatabase(sx)).queue.pending === undefined,
+      'the last outcomes to be recorded',
+      10_000,
+    ).catch(() => {})
     // sx's CPU (PATCHes, relay, sends, outcomes) per event: steadier than the rates on a busy machine.
     // With a separate worker this is the API process alone.
     const cpu = process.cpuUsage(cpuBefore)
     await separate?.stop()
     const outcome = await collect(sx, receiver, since, patches)
     check(`webhook_delivery (${worker})`, outcome, separate?.errors() ? [separate.errors()] : workerErrors)
-    const latencies = outcome.report.records.map(([, createdAt, receivedAt]) => receivedAt - createdAt).sort((a, b) => a - b)
+    const latencies = outcome.report.records
+      .map(([, createdAt, receivedAt]) => receivedAt - createdAt)
+      .sort((a, b) => a - b)
     const firstCreated = Math.min(...outcome.report.records.map(([, createdAt]) => createdAt))
     const streamMs = lastReceipt(outcome.report) - firstCreated
     return {
-      ...counts(outcome), deliveries_per_s: round(EVENTS / (streamMs / 1000)), stream_ms: streamMs,
-      p50_ms: percentile(latencies, 0.5), p99_ms: percentile(latencies, 0.99), max_ms: latencies.at(-1)!,
-      patch_per_s: round(EVENTS / (patches.ms / 1000)), patch_p99_ms: patches.p99_ms,
+      ...counts(outcome),
+      deliveries_per_s: round(EVENTS / (streamMs / 1000)),
+      stream_ms: streamMs,
+      p50_ms: percentile(latencies, 0.5),
+      p99_ms: percentile(latencies, 0.99),
+      max_ms: latencies.at(-1)!,
+      patch_per_s: round(EVENTS / (patches.ms / 1000)),
+      patch_p99_ms: patches.p99_ms,
       server_cpu_us_per_event: round((cpu.user + cpu.system) / EVENTS, 1),
     }
   } finally {
@@ -86,7 +113,8 @@ async function drain(): Promise<Figures> {
     const since = await subscribe(sx, receiver)
     const patches = await race(patch.url, EVENTS, CONNECTIONS, patch.headers, patch.request)
     const waiting = await undispatchedEvents(sx)
-    if (waiting !== EVENTS) throw new Error(`webhook_drain: expected ${EVENTS} events waiting for a worker, found ${waiting}`)
+    if (waiting !== EVENTS)
+      throw new Error(`webhook_drain: expected ${EVENTS} events waiting for a worker, found ${waiting}`)
     worker = await startSxWorker(sx)
     await waitForArrivals(receiver)
     // A graceful stop waits for the last outcomes to be written.
@@ -96,9 +124,13 @@ async function drain(): Promise<Figures> {
     const firstReceipt = Math.min(...outcome.report.records.map(([, , receivedAt]) => receivedAt))
     const drainMs = lastReceipt(outcome.report) - worker.readyAt
     return {
-      ...counts(outcome), deliveries_per_s: round(EVENTS / (drainMs / 1000)), drain_ms: drainMs,
-      worker_boot_ms: worker.readyAt - worker.spawnedAt, first_receipt_after_ms: firstReceipt - worker.readyAt,
-      patch_per_s: round(EVENTS / (patches.ms / 1000)), patch_cpu_us_per_event: patches.server_cpu_us_per_req,
+      ...counts(outcome),
+      deliveries_per_s: round(EVENTS / (drainMs / 1000)),
+      drain_ms: drainMs,
+      worker_boot_ms: worker.readyAt - worker.spawnedAt,
+      first_receipt_after_ms: firstReceipt - worker.readyAt,
+      patch_per_s: round(EVENTS / (patches.ms / 1000)),
+      patch_cpu_us_per_event: patches.server_cpu_us_per_req,
     }
   } finally {
     await worker?.stop()
@@ -113,7 +145,11 @@ type Patch = { url: string; headers: Record<string, string>; request: LoadReques
 async function patchTarget(sx: Sx): Promise<Patch> {
   // Inserted as the seed does, not POSTed: no product.created event, so exactly EVENTS events go out.
   await seedProducts(sx.services.db, sx.services.secretBox, sx.shopId, 1, 0)
-  const product = await sx.services.db.selectFrom('products').select('id').where('shop_id', '=', sx.shopId).executeTakeFirstOrThrow()
+  const product = await sx.services.db
+    .selectFrom('products')
+    .select('id')
+    .where('shop_id', '=', sx.shopId)
+    .executeTakeFirstOrThrow()
   return {
     url: `${sx.url}/v1/products/${product.id}`,
     headers: { authorization: `Bearer ${sx.testKey}`, 'content-type': 'application/json' },
@@ -124,7 +160,9 @@ async function patchTarget(sx: Sx): Promise<Patch> {
 /** Creates the endpoint and hands its secret to the receiver; answers when it was created (events after it are the run's). */
 async function subscribe(sx: Sx, receiver: Receiver): Promise<number> {
   const endpoint = (await postJson(`${sx.url}/v1/webhooks`, sx.testKey, {
-    url: receiver.url, events: ['product.*'], description: 'bench receiver',
+    url: receiver.url,
+    events: ['product.*'],
+    description: 'bench receiver',
   })) as { signing_secret: string }
   await receiver.ask({ secret: endpoint.signing_secret })
   return Date.now()
@@ -134,14 +172,15 @@ type Receiver = { url: string; ask<T>(message: object): Promise<T>; close(): Pro
 
 async function startReceiver(): Promise<Receiver> {
   const child = forkHelper('./receiver.ts')
-  const reply = <T>() => new Promise<T>((resolve, reject) => {
-    const died = (code: number | null) => reject(new Error(`the webhook receiver exited with ${code}`))
-    child.once('exit', died)
-    child.once('message', (message) => {
-      child.off('exit', died)
-      resolve(message as T)
+  const reply = <T>() =>
+    new Promise<T>((resolve, reject) => {
+      const died = (code: number | null) => reject(new Error(`the webhook receiver exited with ${code}`))
+      child.once('exit', died)
+      child.once('message', (message) => {
+        child.off('exit', died)
+        resolve(message as T)
+      })
     })
-  })
   const { url } = await reply<{ url: string }>()
   return {
     url,
@@ -156,8 +195,11 @@ async function startReceiver(): Promise<Receiver> {
 
 /** Until the receiver has every event, or ARRIVAL_TIMEOUT_MS; what is missing then is reported as lost. */
 async function waitForArrivals(receiver: Receiver): Promise<void> {
-  await waitFor(async () => (await receiver.ask<{ distinct: number }>({ get: 'count' })).distinct >= EVENTS, 'deliveries', ARRIVAL_TIMEOUT_MS)
-    .catch(() => {})
+  await waitFor(
+    async () => (await receiver.ask<{ distinct: number }>({ get: 'count' })).distinct >= EVENTS,
+    'deliveries',
+    ARRIVAL_TIMEOUT_MS,
+  ).catch(() => {})
 }
 
 type SxWorker = { spawnedAt: number; readyAt: number; errors(): string; stop(): Promise<void> }
@@ -170,7 +212,12 @@ type SxWorker = { spawnedAt: number; readyAt: number; errors(): string; stop(): 
 async function startSxWorker(sx: Sx): Promise<SxWorker> {
   const spawnedAt = Date.now()
   const child = spawn(process.execPath, ['--import', 'tsx', SX_CLI, 'worker'], {
-    env: { ...process.env, DATABASE_URL: sx.services.config.db.url, SX_DATA_DIR: sx.services.config.dataDir, LOG_LEVEL: 'info' },
+    env: {
+      ...process.env,
+      DATABASE_URL: sx.services.config.db.url,
+      SX_DATA_DIR: sx.services.config.dataDir,
+      LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''
@@ -181,10 +228,17 @@ async function startSxWorker(sx: Sx): Promise<SxWorker> {
       stdout += chunk
       if (/"msg":"sx worker running"/.test(stdout)) resolve(Date.now())
     })
-    child.once('exit', (code) => reject(new Error(`sx worker exited with ${code} before running: ${stderr.slice(-1000)}`)))
+    child.once('exit', (code) =>
+      reject(new Error(`sx worker exited with ${code} before running: ${stderr.slice(-1000)}`)),
+    )
   })
   const logErrors = () => stdout.split('\n').filter((line) => /^\{"level":([4-9]\d)/.test(line))
-  return { spawnedAt, readyAt, errors: () => [stderr.trim(), ...logErrors()].filter(Boolean).join('\n'), stop: () => stopChild(child) }
+  return {
+    spawnedAt,
+    readyAt,
+    errors: () => [stderr.trim(), ...logErrors()].filter(Boolean).join('\n'),
+    stop: () => stopChild(child),
+  }
 }
 
 /** SIGTERM (a graceful stop), and the exit awaited. */
@@ -201,25 +255,45 @@ type Outcome = { report: ReceiverReport; written: string[]; patches: RaceResult;
 
 async function collect(sx: Sx, receiver: Receiver, since: number, patches: RaceResult): Promise<Outcome> {
   const report = await receiver.ask<ReceiverReport>({ get: 'records' })
-  const written = await sx.services.db.selectFrom('events').select('id').where('type', '=', 'product.updated').where('created_at', '>=', since).execute()
+  const written = await sx.services.db
+    .selectFrom('events')
+    .select('id')
+    .where('type', '=', 'product.updated')
+    .where('created_at', '>=', since)
+    .execute()
   return { report, written: written.map((row) => row.id), patches, audit: await auditDatabase(sx) }
 }
 
 /** What sx stored: its send queue by status and its attempt log (the run's endpoint is the only one). */
 async function auditDatabase(sx: Sx): Promise<Audit> {
   const db = sx.services.db
-  const queue = await db.selectFrom('webhook_queue').select((eb) => ['status', eb.fn.countAll<number>().as('n')]).groupBy('status').execute()
-  const log = await db.selectFrom('webhook_deliveries')
-    .select((eb) => [eb.fn.countAll<number>().as('attempts'), eb.fn.sum<number>('succeeded').as('succeeded'), eb.fn.count<number>('event_id').distinct().as('events')])
+  const queue = await db
+    .selectFrom('webhook_queue')
+    .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+    .groupBy('status')
+    .execute()
+  const log = await db
+    .selectFrom('webhook_deliveries')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('attempts'),
+      eb.fn.sum<number>('succeeded').as('succeeded'),
+      eb.fn.count<number>('event_id').distinct().as('events'),
+    ])
     .executeTakeFirstOrThrow()
   return {
     queue: Object.fromEntries(queue.map((row) => [row.status, Number(row.n)])),
-    attempts: Number(log.attempts), succeeded: Number(log.succeeded ?? 0), attempted_events: Number(log.events),
+    attempts: Number(log.attempts),
+    succeeded: Number(log.succeeded ?? 0),
+    attempted_events: Number(log.events),
   }
 }
 
 async function undispatchedEvents(sx: Sx): Promise<number> {
-  const row = await sx.services.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).where('dispatched_at', 'is', null).executeTakeFirstOrThrow()
+  const row = await sx.services.db
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('dispatched_at', 'is', null)
+    .executeTakeFirstOrThrow()
   return Number(row.n)
 }
 
@@ -230,32 +304,58 @@ function check(run: string, { report, written, patches, audit }: Outcome, worker
   const lost = written.filter((id) => !receivedIds.has(id))
   const strangers = report.records.filter(([id]) => !writtenIds.has(id)).length
   const checks: [string, boolean, string][] = [
-    [`${EVENTS} PATCH answers, all 200`, patches.statuses['200'] === EVENTS && patches.answers.length === EVENTS && patches.errors + patches.timeouts === 0,
-      `statuses ${JSON.stringify(patches.statuses)}, ${patches.errors} errors, ${patches.timeouts} timeouts`],
+    [
+      `${EVENTS} PATCH answers, all 200`,
+      patches.statuses['200'] === EVENTS &&
+        patches.answers.length === EVENTS &&
+        patches.errors + patches.timeouts === 0,
+      `statuses ${JSON.stringify(patches.statuses)}, ${patches.errors} errors, ${patches.timeouts} timeouts`,
+    ],
     [`${EVENTS} product.updated events written`, written.length === EVENTS, `${written.length}`],
     ['nothing lost: every event received', lost.length === 0, `${lost.length} lost ${lost.slice(0, 5).join(' ')}`],
     ['nothing received that was not written', strangers === 0, `${strangers}`],
     // Every answer was 200 and nothing crashed, so at-least-once leaves no room for a second send.
     ['no duplicates', report.duplicates === 0, `${report.duplicates} of ${report.requests} requests`],
-    ['every X-Signature valid (hand-written HMAC)', report.bad_signatures === 0, `${report.bad_signatures} bad of ${report.requests}`],
-    [`standardwebhooks verifies every ${STANDARD_SAMPLE_EVERY}th`, report.standard_failures === 0 && report.standard_checked >= EVENTS / STANDARD_SAMPLE_EVERY,
-      `${report.standard_failures} failed of ${report.standard_checked}`],
+    [
+      'every X-Signature valid (hand-written HMAC)',
+      report.bad_signatures === 0,
+      `${report.bad_signatures} bad of ${report.requests}`,
+    ],
+    [
+      `standardwebhooks verifies every ${STANDARD_SAMPLE_EVERY}th`,
+      report.standard_failures === 0 && report.standard_checked >= EVENTS / STANDARD_SAMPLE_EVERY,
+      `${report.standard_failures} failed of ${report.standard_checked}`,
+    ],
     ['every body names its webhook-id and has a created_at', report.malformed === 0, `${report.malformed} malformed`],
-    [`database: ${EVENTS} webhook_queue rows, all delivered`, audit.queue.delivered === EVENTS && Object.keys(audit.queue).length === 1, JSON.stringify(audit.queue)],
-    [`database: ${EVENTS} webhook_deliveries attempts, all succeeded, one per event`,
+    [
+      `database: ${EVENTS} webhook_queue rows, all delivered`,
+      audit.queue.delivered === EVENTS && Object.keys(audit.queue).length === 1,
+      JSON.stringify(audit.queue),
+    ],
+    [
+      `database: ${EVENTS} webhook_deliveries attempts, all succeeded, one per event`,
       audit.attempts === EVENTS && audit.succeeded === EVENTS && audit.attempted_events === EVENTS,
-      `${audit.attempts} attempts, ${audit.succeeded} succeeded, ${audit.attempted_events} events`],
+      `${audit.attempts} attempts, ${audit.succeeded} succeeded, ${audit.attempted_events} events`,
+    ],
     ['the worker reported no errors', workerErrors.length === 0, workerErrors.slice(0, 2).join(' | ').slice(0, 500)],
   ]
   for (const [name, ok, detail] of checks) console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${name} (${detail})`)
   const failed = checks.filter(([, ok]) => !ok)
-  if (failed.length > 0) throw new Error(`${run}: ${failed.length} check(s) failed: ${failed.map(([name, , detail]) => `${name} (${detail})`).join('; ')}`)
+  if (failed.length > 0)
+    throw new Error(
+      `${run}: ${failed.length} check(s) failed: ${failed.map(([name, , detail]) => `${name} (${detail})`).join('; ')}`,
+    )
 }
 
 function counts({ report }: Outcome): Figures {
   return {
-    events: EVENTS, delivered: report.records.length, duplicates: report.duplicates, lost: EVENTS - report.records.length,
-    bad_signatures: report.bad_signatures, standard_checked: report.standard_checked, standard_failures: report.standard_failures,
+    events: EVENTS,
+    delivered: report.records.length,
+    duplicates: report.duplicates,
+    lost: EVENTS - report.records.length,
+    bad_signatures: report.bad_signatures,
+    standard_checked: report.standard_checked,
+    standard_failures: report.standard_failures,
   }
 }
 

@@ -80,17 +80,20 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
 
   // Every route, in one list.
   await app.register(systemRoutes, { metrics })
-  await app.register(async (v1) => {
-    await v1.register(keysRoutes)
-    await v1.register(catalogRoutes, { http: services.config.http })
-    await v1.register(ordersRoutes)
-    await v1.register(customersRoutes, { orders: customerOrders })
-    await v1.register(webhooksRoutes)
-    await v1.register(testHelperRoutes)
-    await v1.register(refundsRoutes)
-    await v1.register(payoutsRoutes)
-    await v1.register(balanceRoutes)
-  }, { prefix: '/v1' })
+  await app.register(
+    async (v1) => {
+      await v1.register(keysRoutes)
+      await v1.register(catalogRoutes, { http: services.config.http })
+      await v1.register(ordersRoutes)
+      await v1.register(customersRoutes, { orders: customerOrders })
+      await v1.register(webhooksRoutes)
+      await v1.register(testHelperRoutes)
+      await v1.register(refundsRoutes)
+      await v1.register(payoutsRoutes)
+      await v1.register(balanceRoutes)
+    },
+    { prefix: '/v1' },
+  )
   await app.register(async (pages) => {
     pages.addHook('onRequest', pipeline.buyerPageBudget)
     await pages.register(buyerPageRoutes)

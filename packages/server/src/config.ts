@@ -122,7 +122,8 @@ export function loadConfig(env: Env = process.env): Config {
   const baseDir = env.INIT_CWD || process.cwd()
   const dataDir = resolve(baseDir, str('SX_DATA_DIR', './data'))
   let dbUrl = str('DATABASE_URL', `sqlite:${dataDir}/sx.db`)
-  if (dbUrl.startsWith('sqlite:') && !['sqlite::memory:', 'sqlite:'].includes(dbUrl)) dbUrl = `sqlite:${resolve(baseDir, dbUrl.slice(7))}`
+  if (dbUrl.startsWith('sqlite:') && !['sqlite::memory:', 'sqlite:'].includes(dbUrl))
+    dbUrl = `sqlite:${resolve(baseDir, dbUrl.slice(7))}`
   if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(dbUrl)) problems.push('DATABASE_URL must start with sqlite: or postgres://')
   const redisUrl = env.REDIS_URL || null
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL must start with redis:// or rediss://')
@@ -225,7 +226,10 @@ export function loadConfig(env: Env = process.env): Config {
 function parseTrustProxy(raw: string | undefined, problems: string[]): boolean | string[] {
   if (raw === undefined || raw === '' || raw === 'false') return false
   if (raw === 'true') return true
-  const addresses = raw.split(',').map((part) => part.trim()).filter(Boolean)
+  const addresses = raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
   const isAddressOrCidr = (value: string) => {
     const [address = '', bits, extra] = value.split('/')
     return extra === undefined && isIP(address) !== 0 && (bits === undefined || /^\d{1,3}$/.test(bits))

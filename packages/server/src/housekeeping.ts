@@ -22,7 +22,10 @@ const DAY_MS = 86_400_000
 export type HousekeepingLimits = { batchRows: number; batchesPerRun: number }
 const LIMITS: HousekeepingLimits = { batchRows: 1000, batchesPerRun: 20 }
 
-export function housekeepingHandlers(services: Deps, limits: HousekeepingLimits = LIMITS): JobHandlers<typeof HOUSEKEEPING_JOB> {
+export function housekeepingHandlers(
+  services: Deps,
+  limits: HousekeepingLimits = LIMITS,
+): JobHandlers<typeof HOUSEKEEPING_JOB> {
   return { [HOUSEKEEPING_JOB]: () => runHousekeeping(services, limits) }
 }
 
@@ -34,9 +37,13 @@ export async function scheduleHousekeeping(services: Deps): Promise<void> {
 export async function runHousekeeping(services: Deps, limits: HousekeepingLimits = LIMITS): Promise<JobOutcome> {
   const { db, clock, config } = services
   const now = clock.now()
-  const purges: ((limit: number) => Promise<number>)[] = [(limit) => purgeIdempotencyKeys(db, now - IDEMPOTENCY_TTL_MS, limit)]
-  if (config.retention.eventsDays > 0) purges.push((limit) => purgeEvents(db, now - config.retention.eventsDays * DAY_MS, limit))
-  if (config.retention.webhookDeliveriesDays > 0) purges.push((limit) => purgeWebhookHistory(db, now - config.retention.webhookDeliveriesDays * DAY_MS, limit))
+  const purges: ((limit: number) => Promise<number>)[] = [
+    (limit) => purgeIdempotencyKeys(db, now - IDEMPOTENCY_TTL_MS, limit),
+  ]
+  if (config.retention.eventsDays > 0)
+    purges.push((limit) => purgeEvents(db, now - config.retention.eventsDays * DAY_MS, limit))
+  if (config.retention.webhookDeliveriesDays > 0)
+    purges.push((limit) => purgeWebhookHistory(db, now - config.retention.webhookDeliveriesDays * DAY_MS, limit))
   let unfinished = false
   for (const purge of purges) {
     let batches = 0

@@ -13,7 +13,12 @@ import { createLogMailer, createSmtpMailer, type Mailer } from './platform/mail/
 import { createSecretBox, loadOrCreateMasterKey, type SecretBox } from './platform/secret-box.ts'
 import { createOutboundClient, type OutboundClient } from './platform/outbound/client.ts'
 import { createLogger, type Logger } from './platform/log.ts'
-import { createSandboxPayoutProvider, createSandboxProvider, type PaymentProvider, type PayoutProviders } from './modules/payments/index.ts'
+import {
+  createSandboxPayoutProvider,
+  createSandboxProvider,
+  type PaymentProvider,
+  type PayoutProviders,
+} from './modules/payments/index.ts'
 
 export type Services = Readonly<{
   config: Config
@@ -46,7 +51,10 @@ export type JobSignal = { nudge(): void; onNudge(listener: () => void): void }
 
 function createJobSignal(): JobSignal {
   const listeners: (() => void)[] = []
-  return { nudge: () => listeners.forEach((listener) => listener()), onNudge: (listener) => void listeners.push(listener) }
+  return {
+    nudge: () => listeners.forEach((listener) => listener()),
+    onNudge: (listener) => void listeners.push(listener),
+  }
 }
 
 /** The secret box under the operator's master key (SX_SECRET, or the data folder's key file). Migrations need it too. */
@@ -60,7 +68,12 @@ export function createServices(config: Config, connection: Connection, overrides
   // commandTimeout bounds each limiter check during an outage: without it a request waits for the
   // next reconnect attempt, whose delay grows to 2 s (more when the host does not answer at all).
   const redis = config.redis.url
-    ? new Redis(config.redis.url, { maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 500, lazyConnect: false })
+    ? new Redis(config.redis.url, {
+        maxRetriesPerRequest: 1,
+        connectTimeout: 2000,
+        commandTimeout: 500,
+        lazyConnect: false,
+      })
     : null
   // A Redis outage answers 503 on limited routes (see rate-limit.ts); the error event only needs logging once.
   redis?.on('error', () => {})
@@ -72,15 +85,24 @@ export function createServices(config: Config, connection: Connection, overrides
     clock,
     log,
     findKey: createKeyLookup(connection.db),
-    keyUsage: createKeyUsage(connection.db, config.keys.lastUsedFlushMs, (error) => log.error({ err: error }, 'last_used_at flush failed')),
+    keyUsage: createKeyUsage(connection.db, config.keys.lastUsedFlushMs, (error) =>
+      log.error({ err: error }, 'last_used_at flush failed'),
+    ),
     redis,
     readCache: createVersionedCache(config.readCacheEntries),
     dialect: connection.dialect,
     payments: overrides.payments ?? { sandbox: createSandboxProvider(), live: null },
-    payouts: overrides.payouts ?? { sandbox: createSandboxPayoutProvider({ db: connection.db, clock, ...config.payouts }), live: null },
-    mailer: overrides.mailer ?? (config.mail.smtpUrl
-      ? createSmtpMailer(config.mail.smtpUrl, config.mail.from)
-      : createLogMailer((entry) => log.info(entry, 'mail not sent: no SMTP_URL set (the body is in the mails table)'))),
+    payouts: overrides.payouts ?? {
+      sandbox: createSandboxPayoutProvider({ db: connection.db, clock, ...config.payouts }),
+      live: null,
+    },
+    mailer:
+      overrides.mailer ??
+      (config.mail.smtpUrl
+        ? createSmtpMailer(config.mail.smtpUrl, config.mail.from)
+        : createLogMailer((entry) =>
+            log.info(entry, 'mail not sent: no SMTP_URL set (the body is in the mails table)'),
+          )),
     secretBox: openSecretBox(config),
     jobs: createJobSignal(),
     outbound: createOutboundClient({ maxSocketsPerHost: config.webhooks.endpointConcurrency }),

@@ -34,9 +34,15 @@ type Notice = (message: string) => void
  * `log` hears of each failed job; `notice` gets one line when the job queue (the database) becomes
  * unreachable and one when it answers again, while both loops back off in between.
  */
-export function createWorker(services: Services, log: WorkerLog, notice: Notice = (message) => console.error(message)): Worker {
+export function createWorker(
+  services: Services,
+  log: WorkerLog,
+  notice: Notice = (message) => console.error(message),
+): Worker {
   const outage = createOutage({
-    baseMs: services.config.jobs.pollMs, maxMs: MAX_OUTAGE_BACKOFF_MS, now: () => services.clock.now(),
+    baseMs: services.config.jobs.pollMs,
+    maxMs: MAX_OUTAGE_BACKOFF_MS,
+    now: () => services.clock.now(),
     report: (change) => notice(describeOutage(change)),
   })
   const runner = createJobRunner({
@@ -68,7 +74,8 @@ export function createWorker(services: Services, log: WorkerLog, notice: Notice 
     async drain() {
       let total = 0
       for (let round = 1; ; round++) {
-        if (round > MAX_DRAIN_ROUNDS) throw new Error(`worker drain went round ${MAX_DRAIN_ROUNDS} times without running out of work`)
+        if (round > MAX_DRAIN_ROUNDS)
+          throw new Error(`worker drain went round ${MAX_DRAIN_ROUNDS} times without running out of work`)
         const done = (await runner.drain()) + (await dispatcher.drain())
         if (done === 0) return total
         total += done

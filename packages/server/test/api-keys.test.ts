@@ -7,12 +7,23 @@ import { AppError } from '../src/platform/errors.ts'
 import { ABILITIES, type Ability } from '../src/platform/http/auth.ts'
 import { DIALECTS, client, problem, sampleProduct, startTestEnv, type TestEnv } from './harness.ts'
 
-type Key = { id: string; name: string; abilities: string[]; mode: string; livemode: boolean; secret: string; created_at: string; last_used_at: string | null }
+type Key = {
+  id: string
+  name: string
+  abilities: string[]
+  mode: string
+  livemode: boolean
+  secret: string
+  created_at: string
+  last_used_at: string | null
+}
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: API keys`, () => {
     let env: TestEnv
-    before(async () => { env = await startTestEnv(dialect) })
+    before(async () => {
+      env = await startTestEnv(dialect)
+    })
     after(() => env.close())
 
     const mint = async (owner: string, body: Record<string, unknown>) => {
@@ -20,7 +31,8 @@ for (const dialect of DIALECTS) {
       assert.equal(res.statusCode, 201, res.body)
       return res.json() as Key
     }
-    const keyRows = (shopId: string) => env.services.db.selectFrom('api_keys').selectAll().where('shop_id', '=', shopId).orderBy('id').execute()
+    const keyRows = (shopId: string) =>
+      env.services.db.selectFrom('api_keys').selectAll().where('shop_id', '=', shopId).orderBy('id').execute()
 
     it('mints a key whose secret is shown once, works at once with exactly its abilities, and is stored only hashed', async () => {
       const shop = await env.newShop()
@@ -31,8 +43,16 @@ for (const dialect of DIALECTS) {
       const key = res.json() as Key
       assert.match(key.id, /^apik_[0-9A-HJKMNP-TV-Z]{26}$/)
       assert.match(key.secret, /^sx_test_[0-9A-Za-z]{24,}$/)
-      assert.deepEqual({ name: key.name, abilities: key.abilities, mode: key.mode, livemode: key.livemode, last_used_at: key.last_used_at },
-        { name: 'Storefront reader', abilities: ['products:read'], mode: 'test', livemode: false, last_used_at: null })
+      assert.deepEqual(
+        {
+          name: key.name,
+          abilities: key.abilities,
+          mode: key.mode,
+          livemode: key.livemode,
+          last_used_at: key.last_used_at,
+        },
+        { name: 'Storefront reader', abilities: ['products:read'], mode: 'test', livemode: false, last_used_at: null },
+      )
       assert.ok(Math.abs(Date.parse(key.created_at) - started) < 5000, `created_at ${key.created_at} is now`)
       const live = await mint(shop.keys.live, { name: 'Live', abilities: ['orders:read'] })
       assert.match(live.secret, /^sx_live_[0-9A-Za-z]{24,}$/)
@@ -59,7 +79,10 @@ for (const dialect of DIALECTS) {
       const shop = await env.newShop()
       const target = await mint(shop.keys.test, { name: 'target', abilities: ['products:read'] })
       for (const missing of ABILITIES) {
-        const partial = await mint(shop.keys.test, { name: `no ${missing}`, abilities: ABILITIES.filter((a) => a !== missing) })
+        const partial = await mint(shop.keys.test, {
+          name: `no ${missing}`,
+          abilities: ABILITIES.filter((a) => a !== missing),
+        })
         const api = client(env.app, partial.secret)
         for (const res of [
           await api.get('/v1/api-keys'),
@@ -70,28 +93,58 @@ for (const dialect of DIALECTS) {
           assert.ok(body.detail.includes(missing), `detail names ${missing}: ${body.detail}`)
         }
       }
-      assert.equal((await client(env.app, target.secret).get('/v1/products')).statusCode, 200, 'the refused DELETE revoked nothing')
+      assert.equal(
+        (await client(env.app, target.secret).get('/v1/products')).statusCode,
+        200,
+        'the refused DELETE revoked nothing',
+      )
       // Nine partial keys, the target and the two init keys: the refused POSTs minted nothing.
       assert.equal((await keyRows(shop.shop.id)).length, 12)
     })
 
     it('lets a live key mint test keys ("Live or sandbox"), never a test key a live one', async () => {
       const shop = await env.newShop()
-      const wrongMode = problem(await client(env.app, shop.keys.test).post('/v1/api-keys', { name: 'x', abilities: ['products:read'], mode: 'live' }), 422, 'unprocessable')
+      const wrongMode = problem(
+        await client(env.app, shop.keys.test).post('/v1/api-keys', {
+          name: 'x',
+          abilities: ['products:read'],
+          mode: 'live',
+        }),
+        422,
+        'unprocessable',
+      )
       assert.ok(wrongMode.errors?.mode, JSON.stringify(wrongMode))
-      const sandbox = await mint(shop.keys.live, { name: 'sandbox', abilities: ['products:read', 'orders:write'], mode: 'test' })
+      const sandbox = await mint(shop.keys.live, {
+        name: 'sandbox',
+        abilities: ['products:read', 'orders:write'],
+        mode: 'test',
+      })
       assert.deepEqual([sandbox.mode, sandbox.livemode], ['test', false])
       assert.match(sandbox.secret, /^sx_test_/)
       // It acts in test mode: it sees test objects only, and its mode's key list (not the live one) shows it.
-      const liveProduct = (await client(env.app, shop.keys.live).post('/v1/products', { name: 'Live thing', type: 'physical', price_cents: 100, currency: 'USD' })).json()
+      const liveProduct = (
+        await client(env.app, shop.keys.live).post('/v1/products', {
+          name: 'Live thing',
+          type: 'physical',
+          price_cents: 100,
+          currency: 'USD',
+        })
+      ).json()
       assert.equal((await client(env.app, sandbox.secret).get(`/v1/products/${liveProduct.id}`)).statusCode, 404)
       assert.deepEqual((await client(env.app, sandbox.secret).get('/v1/products')).json().data, [])
-      assert.ok((await client(env.app, shop.keys.test).get('/v1/api-keys')).json().data.some((k: Key) => k.id === sandbox.id))
-      assert.ok(!(await client(env.app, shop.keys.live).get('/v1/api-keys')).json().data.some((k: Key) => k.id === sandbox.id))
+      assert.ok(
+        (await client(env.app, shop.keys.test).get('/v1/api-keys')).json().data.some((k: Key) => k.id === sandbox.id),
+      )
+      assert.ok(
+        !(await client(env.app, shop.keys.live).get('/v1/api-keys')).json().data.some((k: Key) => k.id === sandbox.id),
+      )
       assert.equal((await mint(shop.keys.test, { name: 'x', abilities: ['products:read'], mode: 'test' })).mode, 'test')
       const defaultTest = await mint(shop.keys.test, { name: 'x', abilities: ['products:read'] })
       const defaultLive = await mint(shop.keys.live, { name: 'x', abilities: ['products:read'] })
-      assert.deepEqual([defaultTest.mode, defaultTest.livemode, defaultLive.mode, defaultLive.livemode], ['test', false, 'live', true])
+      assert.deepEqual(
+        [defaultTest.mode, defaultTest.livemode, defaultLive.mode, defaultLive.livemode],
+        ['test', false, 'live', true],
+      )
       // A live key from a test key would be a privilege jump; the list of each mode shows only its own.
       const testIds = (await client(env.app, shop.keys.test).get('/v1/api-keys')).json().data.map((k: Key) => k.id)
       assert.ok(testIds.includes(defaultTest.id) && !testIds.includes(defaultLive.id))
@@ -111,7 +164,10 @@ for (const dialect of DIALECTS) {
       ]
       for (const [body, field] of cases) {
         const refused = problem(await owner.post('/v1/api-keys', body), 422, 'unprocessable')
-        assert.ok(refused.errors?.[field], `${JSON.stringify(body)} → errors.${field} in ${JSON.stringify(refused.errors)}`)
+        assert.ok(
+          refused.errors?.[field],
+          `${JSON.stringify(body)} → errors.${field} in ${JSON.stringify(refused.errors)}`,
+        )
       }
       assert.equal((await keyRows(shop.shop.id)).length, 2)
     })
@@ -119,23 +175,39 @@ for (const dialect of DIALECTS) {
     it('never lets a key mint abilities it does not hold', async () => {
       const shop = await env.newShop()
       // Through HTTP: a key without webhooks:write can neither grant it nor anything else.
-      const partial = await mint(shop.keys.test, { name: 'partial', abilities: ABILITIES.filter((a) => a !== 'webhooks:write') })
+      const partial = await mint(shop.keys.test, {
+        name: 'partial',
+        abilities: ABILITIES.filter((a) => a !== 'webhooks:write'),
+      })
       for (const abilities of [['webhooks:write'], ['products:read'], ABILITIES]) {
-        problem(await client(env.app, partial.secret).post('/v1/api-keys', { name: 'escalate', abilities }), 403, 'forbidden_scope')
+        problem(
+          await client(env.app, partial.secret).post('/v1/api-keys', { name: 'escalate', abilities }),
+          403,
+          'forbidden_scope',
+        )
       }
       // The service's own check, behind the route's, refuses before any write.
       const ctx = {
-        auth: { keyId: partial.id, shopId: shop.shop.id, livemode: false, abilities: new Set<Ability>(ABILITIES.filter((a) => a !== 'webhooks:write')) },
+        auth: {
+          keyId: partial.id,
+          shopId: shop.shop.id,
+          livemode: false,
+          abilities: new Set<Ability>(ABILITIES.filter((a) => a !== 'webhooks:write')),
+        },
         transact: async () => assert.fail('nothing may be written'),
       }
       await assert.rejects(
         createApiKey(env.services, ctx, { name: 'escalate', abilities: ['products:read', 'webhooks:write'] }),
-        (error: unknown) => error instanceof AppError && error.code === 'forbidden_scope' && error.detail.includes('webhooks:write') && !error.detail.includes('products:read'),
+        (error: unknown) =>
+          error instanceof AppError &&
+          error.code === 'forbidden_scope' &&
+          error.detail.includes('webhooks:write') &&
+          !error.detail.includes('products:read'),
       )
       assert.equal((await keyRows(shop.shop.id)).length, 3)
     })
 
-    it('revokes at once on every instance, once, and only within the caller\'s shop and mode', async () => {
+    it("revokes at once on every instance, once, and only within the caller's shop and mode", async () => {
       const a = await env.newShop()
       const b = await env.newShop()
       const second = await env.spawnApp()
@@ -158,7 +230,11 @@ for (const dialect of DIALECTS) {
       const otherMode = await mint(a.keys.live, { name: 'a live', abilities: ['products:read'] })
       for (const victim of [otherShop, otherMode]) {
         problem(await client(env.app, a.keys.test).delete(`/v1/api-keys/${victim.id}`), 404, 'not_found')
-        assert.equal((await client(env.app, victim.secret).get('/v1/products')).statusCode, 200, `${victim.name} still works`)
+        assert.equal(
+          (await client(env.app, victim.secret).get('/v1/products')).statusCode,
+          200,
+          `${victim.name} still works`,
+        )
       }
     })
 
@@ -176,8 +252,11 @@ for (const dialect of DIALECTS) {
       const usedAt = Date.now()
 
       const after = (await owner.get('/v1/api-keys')).json().data.find((k: Key) => k.id === key.id)
-      assert.ok(after.last_used_at, 'the list flushes this instance\'s buffered use')
-      assert.ok(Math.abs(Date.parse(after.last_used_at) - usedAt) < 5000, `last_used_at ${after.last_used_at} is about now`)
+      assert.ok(after.last_used_at, "the list flushes this instance's buffered use")
+      assert.ok(
+        Math.abs(Date.parse(after.last_used_at) - usedAt) < 5000,
+        `last_used_at ${after.last_used_at} is about now`,
+      )
       const row = (await keyRows(shop.shop.id)).find((r) => r.id === key.id)!
       assert.equal(Number(row.last_used_at), Date.parse(after.last_used_at), 'and it is now in the database')
     })

@@ -10,14 +10,32 @@ import { DIALECTS, client, problem, sampleProduct, startTestEnv, type TestEnv } 
 import { TRON_ADDRESS, idempotent } from './money-helpers.ts'
 
 type Made = { id: string; secret?: string; deliveryId?: string }
-type ObjectKind = 'product' | 'plan' | 'fileProduct' | 'apiKey' | 'order' | 'paidOrder' | 'customer' | 'payout' | 'webhook' | 'webhookDelivery' | 'event'
+type ObjectKind =
+  | 'product'
+  | 'plan'
+  | 'fileProduct'
+  | 'apiKey'
+  | 'order'
+  | 'paidOrder'
+  | 'customer'
+  | 'payout'
+  | 'webhook'
+  | 'webhookDelivery'
+  | 'event'
 /**
  * How to produce a valid request for a route; `object` names what its {id} points at, `query` is
  * added to the valid request, and `success` overrides the documented status where a fresh object
  * is in the wrong state for the action (those transitions are tested in orders tests).
  * `idempotent` routes require an Idempotency-Key: every request gets a fresh one.
  */
-type Recipe = { ability: RouteAbility; object?: ObjectKind; body?: unknown | ((id: string) => unknown); query?: string; success?: number; idempotent?: boolean }
+type Recipe = {
+  ability: RouteAbility
+  object?: ObjectKind
+  body?: unknown | ((id: string) => unknown)
+  query?: string
+  success?: number
+  idempotent?: boolean
+}
 const PAYOUT_BODY = { chain: 'tron', asset: 'USDT', amount_cents: 1000, destination_address: TRON_ADDRESS }
 
 const RECIPES: Record<string, Recipe> = {
@@ -29,30 +47,58 @@ const RECIPES: Record<string, Recipe> = {
   'GET /v1/products/{id}': { ability: 'products:read', object: 'product' },
   'PATCH /v1/products/{id}': { ability: 'products:write', object: 'product', body: { name: 'Renamed by contract' } },
   'DELETE /v1/products/{id}': { ability: 'products:write', object: 'product' },
-  'POST /v1/products/{id}/stock': { ability: 'products:write', object: 'product', body: { items: ['KEY-AAAA', 'KEY-BBBB'] } },
-  'PUT /v1/products/{id}/file': { ability: 'products:write', object: 'fileProduct', body: { any: 'bytes' }, query: '?filename=guide.pdf' },
+  'POST /v1/products/{id}/stock': {
+    ability: 'products:write',
+    object: 'product',
+    body: { items: ['KEY-AAAA', 'KEY-BBBB'] },
+  },
+  'PUT /v1/products/{id}/file': {
+    ability: 'products:write',
+    object: 'fileProduct',
+    body: { any: 'bytes' },
+    query: '?filename=guide.pdf',
+  },
   'GET /v1/orders': { ability: 'orders:read' },
   'POST /v1/orders': { ability: 'orders:write', object: 'plan', body: (id: string) => orderBody(id) },
   'GET /v1/orders/{id}': { ability: 'orders:read', object: 'order' },
   'POST /v1/orders/{id}/resend': { ability: 'orders:write', object: 'order', body: {} },
   'POST /v1/orders/{id}/redeliver': { ability: 'orders:write', object: 'order', body: {}, success: 409 },
-  'POST /v1/orders/{id}/fulfil': { ability: 'orders:write', object: 'order', body: { carrier: 'DHL', tracking_number: 'JD0001' }, success: 409 },
+  'POST /v1/orders/{id}/fulfil': {
+    ability: 'orders:write',
+    object: 'order',
+    body: { carrier: 'DHL', tracking_number: 'JD0001' },
+    success: 409,
+  },
   'POST /v1/test_helpers/orders/{id}/pay': { ability: 'orders:write', object: 'order', body: {} },
   'GET /v1/customers': { ability: 'customers:read' },
   'GET /v1/customers/{id}': { ability: 'customers:read', object: 'customer' },
   'GET /v1/webhooks': { ability: 'webhooks:read' },
   'POST /v1/webhooks': { ability: 'webhooks:write', body: { url: 'http://127.0.0.1:9/hook', events: ['*'] } },
   'GET /v1/webhooks/{id}': { ability: 'webhooks:read', object: 'webhook' },
-  'PATCH /v1/webhooks/{id}': { ability: 'webhooks:write', object: 'webhook', body: { description: 'changed by contract' } },
+  'PATCH /v1/webhooks/{id}': {
+    ability: 'webhooks:write',
+    object: 'webhook',
+    body: { description: 'changed by contract' },
+  },
   'DELETE /v1/webhooks/{id}': { ability: 'webhooks:write', object: 'webhook' },
   'POST /v1/webhooks/{id}/rotate_secret': { ability: 'webhooks:write', object: 'webhook', body: {} },
   'POST /v1/webhooks/{id}/test': { ability: 'webhooks:write', object: 'webhook', body: {} },
   'GET /v1/webhooks/{id}/deliveries': { ability: 'webhooks:read', object: 'webhook' },
   // The attempt made for the contract is a test ping, which cannot be retried (409); webhooks.test.ts retries real ones.
-  'POST /v1/webhooks/{id}/deliveries/{delivery_id}/retry': { ability: 'webhooks:write', object: 'webhookDelivery', body: {}, success: 409 },
+  'POST /v1/webhooks/{id}/deliveries/{delivery_id}/retry': {
+    ability: 'webhooks:write',
+    object: 'webhookDelivery',
+    body: {},
+    success: 409,
+  },
   'GET /v1/events': { ability: 'webhooks:read' },
   'GET /v1/events/{id}': { ability: 'webhooks:read', object: 'event' },
-  'POST /v1/orders/{id}/refunds': { ability: 'orders:write', object: 'paidOrder', body: { amount_cents: 100 }, idempotent: true },
+  'POST /v1/orders/{id}/refunds': {
+    ability: 'orders:write',
+    object: 'paidOrder',
+    body: { amount_cents: 100 },
+    idempotent: true,
+  },
   'GET /v1/orders/{id}/refunds': { ability: 'orders:read', object: 'order' },
   'GET /v1/balance': { ability: 'payouts:read' },
   'GET /v1/payouts': { ability: 'payouts:read' },
@@ -62,35 +108,57 @@ const RECIPES: Record<string, Recipe> = {
 }
 
 /** A receiver address each mode accepts; nothing listens there, so a ping fails fast. */
-const hookUrl = (owner: string) => (owner.startsWith('sx_live_') ? 'https://93.184.216.34/hook' : 'http://127.0.0.1:9/hook')
+const hookUrl = (owner: string) =>
+  owner.startsWith('sx_live_') ? 'https://93.184.216.34/hook' : 'http://127.0.0.1:9/hook'
 
 /** POST /v1/orders has no {id}: its object is the product it orders, named in the body. */
-const orderBody = (productId: string) => ({ customer_email: 'buyer@example.com', items: [{ product_id: productId, qty: 1 }] })
+const orderBody = (productId: string) => ({
+  customer_email: 'buyer@example.com',
+  items: [{ product_id: productId, qty: 1 }],
+})
 
 type Route = { key: string; method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT'; path: string; success: number }
 
 /** The authenticated operations of the OpenAPI document, with their documented success status. */
 function authenticatedRoutes(env: TestEnv): Route[] {
-  const doc = env.app.swagger() as unknown as { paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>> }
+  const doc = env.app.swagger() as unknown as {
+    paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>
+  }
   const routes: Route[] = []
   for (const [path, operations] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(operations)) {
       if (!op.security?.length) continue
-      const success = Math.min(...Object.keys(op.responses).map(Number).filter((s) => s >= 200 && s < 300))
-      routes.push({ key: `${method.toUpperCase()} ${path}`, method: method.toUpperCase() as Route['method'], path, success })
+      const success = Math.min(
+        ...Object.keys(op.responses)
+          .map(Number)
+          .filter((s) => s >= 200 && s < 300),
+      )
+      routes.push({
+        key: `${method.toUpperCase()} ${path}`,
+        method: method.toUpperCase() as Route['method'],
+        path,
+        success,
+      })
     }
   }
   return routes
 }
 
-const pick = (object: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.map((key) => [key, object[key]]))
+const pick = (object: Record<string, unknown>, keys: string[]) =>
+  Object.fromEntries(keys.map((key) => [key, object[key]]))
 
-const randomTail = () => Array.from({ length: 32 }, () => 'ABCDEFGHJKMNPQRSTVWXYZabcdefghijkmnpqrstuvwxyz0123456789'[Math.floor(Math.random() * 56)]).join('')
+const randomTail = () =>
+  Array.from(
+    { length: 32 },
+    () => 'ABCDEFGHJKMNPQRSTVWXYZabcdefghijkmnpqrstuvwxyz0123456789'[Math.floor(Math.random() * 56)],
+  ).join('')
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: auth contract of every authenticated route`, () => {
     let env: TestEnv
-    before(async () => { env = await startTestEnv(dialect, { WEBHOOK_TIMEOUT_MS: '300' }) })
+    before(async () => {
+      env = await startTestEnv(dialect, { WEBHOOK_TIMEOUT_MS: '300' })
+    })
     after(() => env.close())
 
     const mintKey = async (owner: string, abilities: readonly string[]) => {
@@ -104,7 +172,10 @@ for (const dialect of DIALECTS) {
       return res.json().id as string
     }
     const createOrder = async (owner: string) => {
-      const res = await client(env.app, owner).post('/v1/orders', orderBody(await createProduct(owner, sampleProduct({ type: 'subscription' }))))
+      const res = await client(env.app, owner).post(
+        '/v1/orders',
+        orderBody(await createProduct(owner, sampleProduct({ type: 'subscription' }))),
+      )
       assert.equal(res.statusCode, 201, res.body)
       return res.json() as { id: string; customer_id: string }
     }
@@ -116,8 +187,12 @@ for (const dialect of DIALECTS) {
     // Live orders are paid through the live test double (a sandbox too), as the test helper pays test ones.
     const createPaidOrder = async (owner: string) => {
       const made = await createOrder(owner)
-      if (owner.startsWith('sx_live_')) await env.services.db.transaction().execute((trx) => paySandboxInvoice(env.services, trx, made.id, { amount: null }))
-      else assert.equal((await client(env.app, owner).post(`/v1/test_helpers/orders/${made.id}/pay`, {})).statusCode, 200)
+      if (owner.startsWith('sx_live_'))
+        await env.services.db
+          .transaction()
+          .execute((trx) => paySandboxInvoice(env.services, trx, made.id, { amount: null }))
+      else
+        assert.equal((await client(env.app, owner).post(`/v1/test_helpers/orders/${made.id}/pay`, {})).statusCode, 200)
       return made
     }
     const make: Record<ObjectKind, (owner: string) => Promise<Made>> = {
@@ -154,21 +229,42 @@ for (const dialect of DIALECTS) {
       order: async (owner, made) => (await client(env.app, owner).get(`/v1/orders/${made.id}`)).json(),
       customer: async (owner, made) => (await client(env.app, owner).get(`/v1/customers/${made.id}`)).json(),
       webhook: async (owner, made) => (await client(env.app, owner).get(`/v1/webhooks/${made.id}`)).json(),
-      webhookDelivery: async (owner, made) => (await client(env.app, owner).get(`/v1/webhooks/${made.id}/deliveries`)).json(),
+      webhookDelivery: async (owner, made) =>
+        (await client(env.app, owner).get(`/v1/webhooks/${made.id}/deliveries`)).json(),
       event: async (owner, made) => (await client(env.app, owner).get(`/v1/events/${made.id}`)).json(),
       // Delivery and the payout's own progress go on in the background; what a refund or payout request could change stays put.
-      paidOrder: async (owner, made) => pick((await client(env.app, owner).get(`/v1/orders/${made.id}`)).json(), ['id', 'total_cents', 'refunded_cents']),
-      payout: async (owner, made) => pick((await client(env.app, owner).get(`/v1/payouts/${made.id}`)).json(), ['id', 'amount_cents', 'destination_address']),
+      paidOrder: async (owner, made) =>
+        pick((await client(env.app, owner).get(`/v1/orders/${made.id}`)).json(), [
+          'id',
+          'total_cents',
+          'refunded_cents',
+        ]),
+      payout: async (owner, made) =>
+        pick((await client(env.app, owner).get(`/v1/payouts/${made.id}`)).json(), [
+          'id',
+          'amount_cents',
+          'destination_address',
+        ]),
       apiKey: async (owner, made) => ({
-        listed: (await client(env.app, owner).get('/v1/api-keys?limit=100')).json().data.some((k: { id: string }) => k.id === made.id),
+        listed: (await client(env.app, owner).get('/v1/api-keys?limit=100'))
+          .json()
+          .data.some((k: { id: string }) => k.id === made.id),
         works: (await client(env.app, made.secret).get('/v1/products')).statusCode,
       }),
     }
 
     it('has a recipe for every authenticated route, and every recipe names a real route', () => {
       const keys = authenticatedRoutes(env).map((r) => r.key)
-      assert.deepEqual(keys.filter((k) => !RECIPES[k]), [], 'authenticated routes without a recipe in auth-contract.test.ts')
-      assert.deepEqual(Object.keys(RECIPES).filter((k) => !keys.includes(k)), [], 'recipes for routes the app does not have')
+      assert.deepEqual(
+        keys.filter((k) => !RECIPES[k]),
+        [],
+        'authenticated routes without a recipe in auth-contract.test.ts',
+      )
+      assert.deepEqual(
+        Object.keys(RECIPES).filter((k) => !keys.includes(k)),
+        [],
+        'recipes for routes the app does not have',
+      )
     })
 
     it('holds for each route', async (t) => {
@@ -182,20 +278,38 @@ for (const dialect of DIALECTS) {
           const b = await env.newShop()
           const owner = a.keys.test
           const target = recipe.object ? await make[recipe.object](owner) : undefined
-          const url = (made = target) => route.path.replace('{id}', made?.id ?? '').replace('{delivery_id}', made?.deliveryId ?? '')
+          const url = (made = target) =>
+            route.path.replace('{id}', made?.id ?? '').replace('{delivery_id}', made?.deliveryId ?? '')
           const bodyFor = (id = target?.id) => (typeof recipe.body === 'function' ? recipe.body(id ?? '') : recipe.body)
-          const send = (authorization: string | undefined, options: { made?: Made; raw?: string; query?: string } = {}) =>
+          const send = (
+            authorization: string | undefined,
+            options: { made?: Made; raw?: string; query?: string } = {},
+          ) =>
             env.app.inject({
               method: route.method,
               url: url(options.made) + (options.query ?? ''),
-              headers: { ...(authorization ? { authorization } : {}), ...(options.raw !== undefined ? { 'content-type': 'application/json' } : {}), ...(recipe.idempotent ? idempotent() : {}) },
-              ...(options.raw !== undefined ? { payload: options.raw } : recipe.body !== undefined ? { payload: bodyFor(options.made?.id) as object } : {}),
+              headers: {
+                ...(authorization ? { authorization } : {}),
+                ...(options.raw !== undefined ? { 'content-type': 'application/json' } : {}),
+                ...(recipe.idempotent ? idempotent() : {}),
+              },
+              ...(options.raw !== undefined
+                ? { payload: options.raw }
+                : recipe.body !== undefined
+                  ? { payload: bodyFor(options.made?.id) as object }
+                  : {}),
             })
           // A request the route must refuse as invalid once authorised: malformed JSON, a bad query or an over-long id.
           const sendBad = (authorization: string | undefined) =>
-            recipe.body !== undefined ? send(authorization, { raw: '{"name": ' })
-              : recipe.object ? send(authorization, { made: { id: 'x'.repeat(65) } })
-                : env.app.inject({ method: route.method, url: `${route.path}?limit=0`, headers: authorization ? { authorization } : {} })
+            recipe.body !== undefined
+              ? send(authorization, { raw: '{"name": ' })
+              : recipe.object
+                ? send(authorization, { made: { id: 'x'.repeat(65) } })
+                : env.app.inject({
+                    method: route.method,
+                    url: `${route.path}?limit=0`,
+                    headers: authorization ? { authorization } : {},
+                  })
           const unauthenticated = (res: LightMyRequestResponse, why: string) => {
             assert.equal(res.statusCode, 401, `${why}: ${res.body}`)
             problem(res, 401, 'unauthenticated')
@@ -204,21 +318,36 @@ for (const dialect of DIALECTS) {
 
           unauthenticated(await send(undefined), 'no Authorization header')
           const malformed = [
-            'Basic dXNlcjpwYXNzd29yZA==', 'Bearer', 'Bearer ', 'Bearer sx_live_short', `Token ${owner}`,
-            `Bearer sk_test_${randomTail()}`, `Bearer sx_prod_${randomTail()}`, `Bearer ${owner} extra`, owner,
+            'Basic dXNlcjpwYXNzd29yZA==',
+            'Bearer',
+            'Bearer ',
+            'Bearer sx_live_short',
+            `Token ${owner}`,
+            `Bearer sk_test_${randomTail()}`,
+            `Bearer sx_prod_${randomTail()}`,
+            `Bearer ${owner} extra`,
+            owner,
           ]
-          for (const header of malformed) unauthenticated(await send(header), `malformed ${JSON.stringify(header.slice(0, 20))}`)
+          for (const header of malformed)
+            unauthenticated(await send(header), `malformed ${JSON.stringify(header.slice(0, 20))}`)
           unauthenticated(await send(`Bearer sx_test_${randomTail()}`), 'unknown well-formed test key')
           unauthenticated(await send(`Bearer sx_live_${randomTail()}`), 'unknown well-formed live key')
 
           const revoked = await mintKey(owner, ABILITIES)
-          assert.equal((await client(env.app, revoked.secret).get('/v1/api-keys')).statusCode, 200, 'the key works before revocation')
+          assert.equal(
+            (await client(env.app, revoked.secret).get('/v1/api-keys')).statusCode,
+            200,
+            'the key works before revocation',
+          )
           assert.equal((await client(env.app, owner).delete(`/v1/api-keys/${revoked.id}`)).statusCode, 200)
           unauthenticated(await send(`Bearer ${revoked.secret}`), 'revoked key')
 
           // For `all` routes one missing ability is enough here; api-keys.test.ts tries all nine.
           const missing = recipe.ability === 'all' ? ABILITIES[route.key.length % ABILITIES.length]! : recipe.ability
-          const lacking = await mintKey(owner, ABILITIES.filter((x) => x !== missing))
+          const lacking = await mintKey(
+            owner,
+            ABILITIES.filter((x) => x !== missing),
+          )
           const refused = problem(await send(`Bearer ${lacking.secret}`), 403, 'forbidden_scope')
           assert.ok(refused.detail.includes(missing), `403 detail names ${missing}: ${refused.detail}`)
 
@@ -226,17 +355,27 @@ for (const dialect of DIALECTS) {
           unauthenticated(await sendBad(undefined), 'no key and a bad request')
           problem(await sendBad(`Bearer ${lacking.secret}`), 403, 'forbidden_scope')
           const invalid = await sendBad(`Bearer ${owner}`)
-          assert.ok([400, 422].includes(invalid.statusCode), `the bad request really is bad: ${invalid.statusCode} ${invalid.body}`)
+          assert.ok(
+            [400, 422].includes(invalid.statusCode),
+            `the bad request really is bad: ${invalid.statusCode} ${invalid.body}`,
+          )
 
           if (recipe.object) {
             const kind = recipe.object
-            const others = [{ who: "shop B's", owner: b.keys.test }, { who: 'the live-mode', owner: a.keys.live }]
+            const others = [
+              { who: "shop B's", owner: b.keys.test },
+              { who: 'the live-mode', owner: a.keys.live },
+            ]
             for (const other of others) {
               const made = await make[kind](other.owner)
               const before = await snapshot[kind](other.owner, made)
               // An id in the path is a 404; one in the body (the product of a new order) a field error.
-              if (route.path.includes('{id}')) problem(await send(`Bearer ${owner}`, { made, query: recipe.query }), 404, 'not_found')
-              else assert.ok(problem(await send(`Bearer ${owner}`, { made }), 422, 'unprocessable').errors?.['items.0.product_id'])
+              if (route.path.includes('{id}'))
+                problem(await send(`Bearer ${owner}`, { made, query: recipe.query }), 404, 'not_found')
+              else
+                assert.ok(
+                  problem(await send(`Bearer ${owner}`, { made }), 422, 'unprocessable').errors?.['items.0.product_id'],
+                )
               assert.deepEqual(await snapshot[kind](other.owner, made), before, `${other.who} object is unchanged`)
             }
           }

@@ -23,7 +23,14 @@ const noop: JobHandler = async () => {}
 /** Compile-time checks only: never called. */
 export function typeChecks(env: TestEnv): void {
   // @ts-expect-error a handler set without 'housekeeping' is not the runner's JobHandlers
-  const missing: JobHandlers = { 'order.expire': noop, 'order.deliver': noop, 'mail.send': noop, 'subscription.renew': noop, 'refund.send': noop, 'payout.send': noop }
+  const missing: JobHandlers = {
+    'order.expire': noop,
+    'order.deliver': noop,
+    'mail.send': noop,
+    'subscription.renew': noop,
+    'refund.send': noop,
+    'payout.send': noop,
+  }
   // @ts-expect-error enqueue takes a kind of the catalogue only
   void enqueue(env.services.db, { kind: 'order.expired', ref: 'x', runAt: 0 })
   void missing
@@ -45,12 +52,26 @@ export function typeChecks(env: TestEnv): void {
 }
 
 /** The subscription values the public API docs list (api-docs.txt, POST /v1/webhooks `events`). */
-const DOCUMENTED_EVENTS = ['order.paid', 'order.refunded', 'order.delivered', 'order.failed', 'product.*', 'payout.*', 'customer.created']
+const DOCUMENTED_EVENTS = [
+  'order.paid',
+  'order.refunded',
+  'order.delivered',
+  'order.failed',
+  'product.*',
+  'payout.*',
+  'customer.created',
+]
 
-type Operation = { operationId?: string; parameters?: { name: string; schema: { enum?: string[] } }[]; requestBody?: { content: Record<string, { schema: { properties: Record<string, { items: { enum: string[] } }> } }> } }
+type Operation = {
+  operationId?: string
+  parameters?: { name: string; schema: { enum?: string[] } }[]
+  requestBody?: { content: Record<string, { schema: { properties: Record<string, { items: { enum: string[] } }> } }> }
+}
 
 function operation(id: string): Operation {
-  const operations = Object.values(openapi.paths as unknown as Record<string, Record<string, Operation>>).flatMap((path) => Object.values(path))
+  const operations = Object.values(openapi.paths as unknown as Record<string, Record<string, Operation>>).flatMap(
+    (path) => Object.values(path),
+  )
   const found = operations.find((candidate) => candidate.operationId === id)
   assert.ok(found, id)
   return found
@@ -58,14 +79,25 @@ function operation(id: string): Operation {
 
 describe('event catalogue', () => {
   it('the events API filter and webhook subscriptions take the catalogue, which covers the documented values', () => {
-    assert.deepEqual(operation('listEvents').parameters!.find((parameter) => parameter.name === 'type')!.schema.enum, [...EVENT_TYPES])
+    assert.deepEqual(operation('listEvents').parameters!.find((parameter) => parameter.name === 'type')!.schema.enum, [
+      ...EVENT_TYPES,
+    ])
     for (const id of ['createWebhook', 'updateWebhook']) {
-      assert.deepEqual(operation(id).requestBody!.content['application/json']!.schema.properties.events!.items.enum, [...EVENT_PATTERNS], id)
+      assert.deepEqual(
+        operation(id).requestBody!.content['application/json']!.schema.properties.events!.items.enum,
+        [...EVENT_PATTERNS],
+        id,
+      )
     }
     for (const value of DOCUMENTED_EVENTS) assert.ok((EVENT_PATTERNS as readonly string[]).includes(value), value)
     // Every type is documented (alone or through its family), and needs a read ability.
     for (const type of EVENT_TYPES) {
-      assert.ok(DOCUMENTED_EVENTS.some((value) => value === type || (value.endsWith('.*') && type.startsWith(value.slice(0, -1)))), type)
+      assert.ok(
+        DOCUMENTED_EVENTS.some(
+          (value) => value === type || (value.endsWith('.*') && type.startsWith(value.slice(0, -1))),
+        ),
+        type,
+      )
       assert.match(readAbilityOf(type), /^[a-z]+:read$/)
     }
   })

@@ -22,10 +22,18 @@ describe('checkout page in a browser', { skip: hasBrowser ? false : `no browser 
   before(async () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     })
   })
-  after(async () => { await browser?.close() })
+  after(async () => {
+    await browser?.close()
+  })
 
   // One browser for all dialects; each dialect gets its own database and server (cheap: ~1 s).
   for (const dialect of DIALECTS) {
@@ -40,7 +48,10 @@ describe('checkout page in a browser', { skip: hasBrowser ? false : `no browser 
         const id = product.json().id
         const stock = await api.post(`/v1/products/${id}/stock`, { items: KEYS })
         assert.equal(stock.statusCode, 201, stock.body)
-        const created = await api.post('/v1/orders', { customer_email: 'buyer@example.com', items: [{ product_id: id, qty: 2 }] })
+        const created = await api.post('/v1/orders', {
+          customer_email: 'buyer@example.com',
+          items: [{ product_id: id, qty: 2 }],
+        })
         assert.equal(created.statusCode, 201, created.body)
         const order = created.json()
         assert.equal(order.status, 'awaiting_payment')
@@ -51,7 +62,9 @@ describe('checkout page in a browser', { skip: hasBrowser ? false : `no browser 
         const requested: string[] = []
         page.on('request', (request) => requested.push(request.url()))
         const refused: string[] = []
-        page.on('console', (message) => { if (/Content Security Policy/i.test(message.text())) refused.push(message.text()) })
+        page.on('console', (message) => {
+          if (/Content Security Policy/i.test(message.text())) refused.push(message.text())
+        })
         const loaded = await page.goto(base + new URL(order.checkout_url).pathname, { waitUntil: 'load' })
         // No inline script may run but the page's own, which the policy names by its hash.
         const scriptSrc = /script-src ([^;]*)/.exec(loaded!.headers()['content-security-policy'] ?? '')?.[1] ?? ''
@@ -61,25 +74,44 @@ describe('checkout page in a browser', { skip: hasBrowser ? false : `no browser 
         assert.equal((await page.getByTestId('address').textContent())!.trim(), order.payment.address)
         assert.equal(await page.locator('[data-testid=qr] svg').count(), 1, 'an inline SVG QR code')
         // The script rewrites the countdown every second; it must show a running m:ss (or h:mm:ss).
-        assert.match((await page.getByTestId('countdown').innerText()).replace(/\s+/g, ' '), /Expires in \d+(:\d\d){1,2}/)
+        assert.match(
+          (await page.getByTestId('countdown').innerText()).replace(/\s+/g, ' '),
+          /Expires in \d+(:\d\d){1,2}/,
+        )
         assert.match(await page.locator('.test-banner').innerText(), /Test mode/i)
 
         // A marker on window survives only if the page updates in place rather than navigating.
         let navigations = 0
-        page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) navigations++ })
-        await page.evaluate(() => { (window as MarkedWindow).__marker = 1 })
+        page.on('framenavigated', (frame) => {
+          if (frame === page.mainFrame()) navigations++
+        })
+        await page.evaluate(() => {
+          ;(window as MarkedWindow).__marker = 1
+        })
 
         // Pay through the API, as a chain watcher would; the worker delivers, the page's 2 s poll notices.
         const paid = await api.post(`/v1/test_helpers/orders/${order.id}/pay`, {})
         assert.equal(paid.statusCode, 200, paid.body)
         // data-final flips only when the completed <main> is swapped in; status text follows ~100 ms later.
         await page.waitForSelector('main#order[data-final=true]', { timeout: 10_000 })
-        await page.waitForFunction(() => /completed/i.test(document.querySelector('[data-testid=status]')?.textContent ?? ''), null, { timeout: 2_000 })
+        await page.waitForFunction(
+          () => /completed/i.test(document.querySelector('[data-testid=status]')?.textContent ?? ''),
+          null,
+          { timeout: 2_000 },
+        )
 
         const items = await page.getByTestId('delivered-item').allInnerTexts()
         assert.equal(items.length, 2, items.join(' | '))
-        for (const key of KEYS) assert.ok(items.some((text) => text.includes(key)), `${key} is shown`)
-        assert.equal(await page.locator('[data-testid=amount], [data-testid=qr]').count(), 0, 'no payment prompt once paid')
+        for (const key of KEYS)
+          assert.ok(
+            items.some((text) => text.includes(key)),
+            `${key} is shown`,
+          )
+        assert.equal(
+          await page.locator('[data-testid=amount], [data-testid=qr]').count(),
+          0,
+          'no payment prompt once paid',
+        )
         assert.equal(await page.evaluate(() => (window as MarkedWindow).__marker), 1, 'the page was not reloaded')
         assert.equal(navigations, 0, 'no navigation after load')
 

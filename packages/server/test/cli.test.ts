@@ -20,23 +20,43 @@ function assertOneLine(stderr: string, pattern: RegExp): void {
 /** Orders one of each product with the demo test key, pays in the sandbox and waits for the goods. */
 async function buyEveryProduct(baseUrl: string, key: string, products: { id: string; type: string }[]): Promise<void> {
   const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${baseUrl}${path}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
     return { status: res.status, body: await res.json() }
   }
-  assert.deepEqual(new Set(products.map((p) => p.type)), new Set(['license_key', 'account', 'file_download', 'physical']))
+  assert.deepEqual(
+    new Set(products.map((p) => p.type)),
+    new Set(['license_key', 'account', 'file_download', 'physical']),
+  )
   for (const product of products) {
-    const created = await call('POST', '/v1/orders', { customer_email: 'buyer@example.com', items: [{ product_id: product.id, qty: 1 }], ...(product.type === 'physical' ? { shipping_address: SHIP_TO } : {}) })
+    const created = await call('POST', '/v1/orders', {
+      customer_email: 'buyer@example.com',
+      items: [{ product_id: product.id, qty: 1 }],
+      ...(product.type === 'physical' ? { shipping_address: SHIP_TO } : {}),
+    })
     assert.equal(created.status, 201, `${product.type}: ${JSON.stringify(created.body)}`)
     assert.equal((await call('POST', `/v1/test_helpers/orders/${created.body.id}/pay`, {})).status, 200)
     const settled = product.type === 'physical' ? 'paid' : 'completed'
     let order: Order | undefined
-    await waitFor(async () => (order = (await call('GET', `/v1/orders/${created.body.id}`)).body).status === settled, `the ${product.type} order to be ${settled}`)
+    await waitFor(
+      async () => (order = (await call('GET', `/v1/orders/${created.body.id}`)).body).status === settled,
+      `the ${product.type} order to be ${settled}`,
+    )
     assert.ok(order)
     if (product.type === 'physical') {
-      assert.equal((await call('POST', `/v1/orders/${order.id}/fulfil`, { carrier: 'DHL', tracking_number: 'JD0001' })).body.status, 'completed')
+      assert.equal(
+        (await call('POST', `/v1/orders/${order.id}/fulfil`, { carrier: 'DHL', tracking_number: 'JD0001' })).body
+          .status,
+        'completed',
+      )
     } else if (product.type === 'file_download') {
       // PORT=0 leaves PUBLIC_URL without the real port: take the link's path.
-      const download = await fetch(`${baseUrl}${new URL(present(order.delivery.items[0]?.url, 'the download url')).pathname}`)
+      const download = await fetch(
+        `${baseUrl}${new URL(present(order.delivery.items[0]?.url, 'the download url')).pathname}`,
+      )
       assert.equal(download.status, 200)
       assert.match(await download.text(), /^<svg /)
     } else {
@@ -53,7 +73,11 @@ describe('sx command line', () => {
       assert.equal(await exitWithin(run, 60_000), 0, `sx ${args.join(' ')}: ${run.output().stderr}`)
       const { stdout, stderr } = run.output()
       assert.equal(stderr, '', `sx ${args.join(' ')}`)
-      assert.match(stdout, args.length === 1 ? /^Usage:\n  sx serve/ : new RegExp(`^Usage: sx ${args[0]}`), `sx ${args.join(' ')}`)
+      assert.match(
+        stdout,
+        args.length === 1 ? /^Usage:\n  sx serve/ : new RegExp(`^Usage: sx ${args[0]}`),
+        `sx ${args.join(' ')}`,
+      )
       assert.doesNotMatch(stdout, /Server listening|Demo shop/)
       if (args[0] === 'init') assert.match(stdout, /--shop NAME/)
     }
@@ -84,9 +108,22 @@ describe('sx command line', () => {
     writeFileSync(notADir, '')
     const unreachable = 'postgres://postgres:hunter2@127.0.0.1:1/sx'
     const cases = [
-      { command: 'serve', url: unreachable, pattern: /^sx: cannot reach the database at postgres:\/\/127\.0\.0\.1:1\/sx: connect ECONNREFUSED 127\.0\.0\.1:1 \(tried \d+ times\)$/ },
-      { command: 'migrate', url: unreachable, pattern: /^sx: cannot reach the database at postgres:\/\/127\.0\.0\.1:1\/sx: / },
-      { command: 'serve', url: `sqlite:${notADir}/sx.db`, pattern: /^sx: cannot open the database at .*\/file\/sx\.db: / },
+      {
+        command: 'serve',
+        url: unreachable,
+        pattern:
+          /^sx: cannot reach the database at postgres:\/\/127\.0\.0\.1:1\/sx: connect ECONNREFUSED 127\.0\.0\.1:1 \(tried \d+ times\)$/,
+      },
+      {
+        command: 'migrate',
+        url: unreachable,
+        pattern: /^sx: cannot reach the database at postgres:\/\/127\.0\.0\.1:1\/sx: /,
+      },
+      {
+        command: 'serve',
+        url: `sqlite:${notADir}/sx.db`,
+        pattern: /^sx: cannot open the database at .*\/file\/sx\.db: /,
+      },
     ]
     for (const { command, url, pattern } of cases) {
       const run = runSx([command], { DATABASE_URL: url, PORT: '0' })
@@ -100,17 +137,24 @@ describe('sx command line', () => {
 for (const dialect of DIALECTS) {
   describe(`${dialect}: sx command`, () => {
     let env: TestEnv
-    before(async () => { env = await startTestEnv(dialect) })
+    before(async () => {
+      env = await startTestEnv(dialect)
+    })
     after(() => env.close())
 
     it('init --json creates a shop whose two keys hold all nine abilities', async () => {
-      const run = runSx(['init', '--shop', 'Acme', '--email', 'Founder@Acme.test', '--json'], { DATABASE_URL: env.dbUrl })
+      const run = runSx(['init', '--shop', 'Acme', '--email', 'Founder@Acme.test', '--json'], {
+        DATABASE_URL: env.dbUrl,
+      })
       assert.equal(await run.exited, 0, run.output().stderr)
       const result = JSON.parse(run.output().stdout)
       assert.match(result.shop.id, /^shop_/)
       assert.match(result.keys.live, /^sx_live_[0-9A-Za-z]{24,}$/)
       assert.match(result.keys.test, /^sx_test_[0-9A-Za-z]{24,}$/)
-      for (const [secret, livemode] of [[result.keys.live, true], [result.keys.test, false]] as const) {
+      for (const [secret, livemode] of [
+        [result.keys.live, true],
+        [result.keys.test, false],
+      ] as const) {
         const keys = await client(env.app, secret).get('/v1/api-keys')
         assert.equal(keys.statusCode, 200)
         const [key] = keys.json().data
@@ -150,7 +194,13 @@ for (const dialect of DIALECTS) {
       const products = await fetch(`${baseUrl}/v1/products`, { headers: { authorization: `Bearer ${testKey}` } })
       assert.equal(products.status, 200)
       const body = await products.json()
-      assert.deepEqual(body.data.map((p: { name: string }) => p.name).sort(), ['Adobe Creative Cloud Key', 'Icon Pack (download)', 'Sticker Sheet', 'Streaming Account (1 month)', 'Windows 11 Pro Key'])
+      assert.deepEqual(body.data.map((p: { name: string }) => p.name).sort(), [
+        'Adobe Creative Cloud Key',
+        'Icon Pack (download)',
+        'Sticker Sheet',
+        'Streaming Account (1 month)',
+        'Windows 11 Pro Key',
+      ])
       assert.ok(body.data.some((p: { type: string; stock: number }) => p.type === 'license_key' && p.stock > 0))
       await buyEveryProduct(baseUrl!, testKey, body.data)
       first.child.kill('SIGTERM')
@@ -191,9 +241,11 @@ for (const dialect of DIALECTS) {
       const database = await createDatabase(dialect)
       after(() => database.drop())
       const both = [0, 1].map(() => runSx(['serve'], { DATABASE_URL: database.url, PORT: '0' }))
-      for (const run of both) await waitFor(() => LISTENING.test(run.output().stdout) || run.child.exitCode !== null, 'both servers')
+      for (const run of both)
+        await waitFor(() => LISTENING.test(run.output().stdout) || run.child.exitCode !== null, 'both servers')
       const outputs = both.map((run) => run.output())
-      for (const [i, run] of both.entries()) assert.equal(run.child.exitCode, null, `instance ${i} is running: ${outputs[i]!.stderr}`)
+      for (const [i, run] of both.entries())
+        assert.equal(run.child.exitCode, null, `instance ${i} is running: ${outputs[i]!.stderr}`)
       assert.equal(outputs.filter((o) => /Demo shop created/.test(o.stdout)).length, 1)
       for (const run of both) run.child.kill('SIGTERM')
       assert.deepEqual(await Promise.all(both.map((run) => run.exited)), [0, 0])

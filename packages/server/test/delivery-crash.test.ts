@@ -19,7 +19,10 @@ for (const dialect of DIALECTS) {
     it('resumes after kill -9 and delivers once', async () => {
       const database = await createDatabase(dialect)
       const dataDir = mkdtempSync(join(tmpdir(), 'sx-crash-'))
-      after(async () => { await database.drop(); rmSync(dataDir, { recursive: true, force: true }) })
+      after(async () => {
+        await database.drop()
+        rmSync(dataDir, { recursive: true, force: true })
+      })
 
       // The merchant endpoint holds the first call open (the server dies during it), answers later ones.
       const calls: string[] = []
@@ -32,9 +35,19 @@ for (const dialect of DIALECTS) {
         })
       })
       await new Promise<void>((resolve) => merchant.listen(0, '127.0.0.1', resolve))
-      after(() => { held.forEach((res) => res.destroy()); merchant.close() })
+      after(() => {
+        held.forEach((res) => res.destroy())
+        merchant.close()
+      })
 
-      const env = { DATABASE_URL: database.url, SX_DATA_DIR: dataDir, SX_DEMO_SEED: 'false', JOB_POLL_MS: '50', DYNAMIC_TIMEOUT_MS: '30000', LOG_LEVEL: 'warn' }
+      const env = {
+        DATABASE_URL: database.url,
+        SX_DATA_DIR: dataDir,
+        SX_DEMO_SEED: 'false',
+        JOB_POLL_MS: '50',
+        DYNAMIC_TIMEOUT_MS: '30000',
+        LOG_LEVEL: 'warn',
+      }
       const init = runSx(['init', '--shop', 'Crash Co', '--email', 'crash@example.com', '--json'], env)
       assert.equal(await init.exited, 0, init.output().stderr)
       const key = JSON.parse(init.output().stdout).keys.test as string
@@ -46,12 +59,25 @@ for (const dialect of DIALECTS) {
       }
       const first = await start()
       const call = async (base: string, method: string, path: string, body?: unknown) => {
-        const res = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
+        const res = await fetch(`${base}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        })
         return { status: res.status, json: await res.json() }
       }
       const url = `http://127.0.0.1:${(merchant.address() as { port: number }).port}/codes`
-      const product = await call(first.base, 'POST', '/v1/products', { name: 'Codes', type: 'dynamic', price_cents: 500, currency: 'USD', dynamic_url: url })
-      const order = await call(first.base, 'POST', '/v1/orders', { customer_email: 'b@example.com', items: [{ product_id: product.json.id, qty: 2 }] })
+      const product = await call(first.base, 'POST', '/v1/products', {
+        name: 'Codes',
+        type: 'dynamic',
+        price_cents: 500,
+        currency: 'USD',
+        dynamic_url: url,
+      })
+      const order = await call(first.base, 'POST', '/v1/orders', {
+        customer_email: 'b@example.com',
+        items: [{ product_id: product.json.id, qty: 2 }],
+      })
       assert.equal(order.status, 201)
       assert.equal((await call(first.base, 'POST', `/v1/test_helpers/orders/${order.json.id}/pay`, {})).status, 200)
 
@@ -59,23 +85,43 @@ for (const dialect of DIALECTS) {
       first.run.child.kill('SIGKILL')
       await first.run.exited
       const dead = connect(database.url)
-      const aged = await dead.db.updateTable('jobs').set({ locked_until: Date.now() - 1 }).where('kind', '=', 'order.deliver').where('locked_until', 'is not', null).executeTakeFirst()
+      const aged = await dead.db
+        .updateTable('jobs')
+        .set({ locked_until: Date.now() - 1 })
+        .where('kind', '=', 'order.deliver')
+        .where('locked_until', 'is not', null)
+        .executeTakeFirst()
       await dead.db.destroy()
       assert.equal(aged.numUpdatedRows, 1n, 'the dead process held the delivery job')
 
       const second = await start()
       let final: Order | undefined
-      await waitFor(async () => (final = (await call(second.base, 'GET', `/v1/orders/${order.json.id}`)).json).status === 'completed', 'the delivery to resume')
+      await waitFor(
+        async () =>
+          (final = (await call(second.base, 'GET', `/v1/orders/${order.json.id}`)).json).status === 'completed',
+        'the delivery to resume',
+      )
       assert.ok(final)
-      assert.deepEqual(final.delivery.items.map((i) => i.value), ['CODE-AAA', 'CODE-BBB'])
-      assert.deepEqual(calls, [`${order.json.id}:1`, `${order.json.id}:1`], 'the retried call carries the same Idempotency-Key')
+      assert.deepEqual(
+        final.delivery.items.map((i) => i.value),
+        ['CODE-AAA', 'CODE-BBB'],
+      )
+      assert.deepEqual(
+        calls,
+        [`${order.json.id}:1`, `${order.json.id}:1`],
+        'the retried call carries the same Idempotency-Key',
+      )
       second.run.child.kill('SIGTERM')
       assert.equal(await second.run.exited, 0)
 
       const { db } = connect(database.url)
       const events = await db.selectFrom('events').select('type').where('type', 'like', 'order.%').execute()
       await db.destroy()
-      assert.deepEqual(events.map((e) => e.type), ['order.paid', 'order.delivered'], 'one delivery, one event')
+      assert.deepEqual(
+        events.map((e) => e.type),
+        ['order.paid', 'order.delivered'],
+        'one delivery, one event',
+      )
     })
   })
 }

@@ -20,7 +20,13 @@ describe('docs reference in a browser', { skip: hasBrowser ? false : `no browser
     baseUrl = await env.app.listen({ host: '127.0.0.1', port: 0 })
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     })
   })
   after(async () => {
@@ -57,16 +63,27 @@ describe('docs reference in a browser', { skip: hasBrowser ? false : `no browser
     await page.getByPlaceholder('Token').first().fill(shop.keys.test)
     await page.getByText('Create a product').first().click()
     await testRequestButton(page, 'Create a product').click()
-    const answered = page.waitForResponse((response) => new URL(response.url()).pathname === '/v1/products' && response.request().method() === 'POST')
+    const answered = page.waitForResponse(
+      (response) => new URL(response.url()).pathname === '/v1/products' && response.request().method() === 'POST',
+    )
     await page.getByRole('button', { name: /^Send/i }).first().click()
     const response = await answered
 
-    assert.equal(response.status(), 201, `${await response.text()} sent ${response.request().postData()} with ${JSON.stringify(response.request().headers())}`)
+    assert.equal(
+      response.status(),
+      201,
+      `${await response.text()} sent ${response.request().postData()} with ${JSON.stringify(response.request().headers())}`,
+    )
     assert.equal((await response.json()).name, 'Adobe Creative Cloud Key')
   })
 })
 
 /** The "Test Request" button of one operation (the reference renders many; which come first depends on the document). */
 function testRequestButton(page: Page, operation: string) {
-  return page.locator('section').filter({ has: page.getByRole('heading', { name: operation }) }).last().getByRole('button', { name: /Test Request/i }).first()
+  return page
+    .locator('section')
+    .filter({ has: page.getByRole('heading', { name: operation }) })
+    .last()
+    .getByRole('button', { name: /Test Request/i })
+    .first()
 }

@@ -10,7 +10,11 @@ const GENERATED_ID = /^[0-9a-f]{32}$/
 const SECRET = 'hunter2-db-password-in-error-message'
 const json = { 'content-type': 'application/json' }
 
-const allowOf = (header: unknown) => String(header).split(',').map((m) => m.trim()).sort()
+const allowOf = (header: unknown) =>
+  String(header)
+    .split(',')
+    .map((m) => m.trim())
+    .sort()
 
 /** A stock import body of about `bytes` bytes: 4000-char unique items (the item limit is 4096). */
 function stockBody(bytes: number): string {
@@ -26,9 +30,13 @@ for (const dialect of DIALECTS) {
     before(async () => {
       env = await startTestEnv(dialect)
       // A second instance with one test-only route that crashes the way a bug would.
-      crashing = (await env.spawnApp({}, (app) => {
-        app.get('/test/crash', async () => { throw new Error(`${SECRET} at /srv/sx/secret.ts:42`) })
-      })).app
+      crashing = (
+        await env.spawnApp({}, (app) => {
+          app.get('/test/crash', async () => {
+            throw new Error(`${SECRET} at /srv/sx/secret.ts:42`)
+          })
+        })
+      ).app
     })
     after(() => env.close())
 
@@ -110,7 +118,9 @@ for (const dialect of DIALECTS) {
       const chunk = new TextEncoder().encode('x'.repeat(64 * 1024))
       let sent = 0
       const body = new ReadableStream<Uint8Array>({
-        start(controller) { controller.enqueue(new TextEncoder().encode('{"name":"')) },
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"name":"'))
+        },
         pull(controller) {
           // 2 MiB in 64 KiB chunks: the limit must hold while streaming, not only via Content-Length.
           if (sent >= 2 * MiB) return controller.close()
@@ -120,7 +130,11 @@ for (const dialect of DIALECTS) {
       })
       const response = await fetch(`${address}/v1/products`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${shop.keys.test}`, 'content-type': 'application/json', 'x-request-id': 'chunked-upload-1' },
+        headers: {
+          authorization: `Bearer ${shop.keys.test}`,
+          'content-type': 'application/json',
+          'x-request-id': 'chunked-upload-1',
+        },
         body,
         duplex: 'half',
       } as RequestInit)
@@ -150,7 +164,11 @@ for (const dialect of DIALECTS) {
 
       const negative = problem(await api.post('/v1/products', sampleProduct({ price_cents: -1 })), 422, 'unprocessable')
       assert.ok(negative.errors?.price_cents?.length, JSON.stringify(negative))
-      const text = problem(await api.post('/v1/products', sampleProduct({ price_cents: '12900' })), 422, 'unprocessable')
+      const text = problem(
+        await api.post('/v1/products', sampleProduct({ price_cents: '12900' })),
+        422,
+        'unprocessable',
+      )
       assert.ok(text.errors?.price_cents?.length, 'bodies are not coerced: "12900" is not a price')
       const currency = problem(await api.post('/v1/products', sampleProduct({ currency: 'usd' })), 422, 'unprocessable')
       assert.deepEqual(Object.keys(currency.errors ?? {}), ['currency'])
@@ -172,7 +190,10 @@ for (const dialect of DIALECTS) {
       const body = problem(response, 500, 'server_error')
       assert.match(body.trace_id, GENERATED_ID)
       assert.ok(!response.body.includes(SECRET), `leaks the error message: ${response.body}`)
-      assert.ok(!response.body.includes('secret.ts') && !/\bat \S+ \(/.test(response.body), `leaks a stack: ${response.body}`)
+      assert.ok(
+        !response.body.includes('secret.ts') && !/\bat \S+ \(/.test(response.body),
+        `leaks a stack: ${response.body}`,
+      )
       assert.deepEqual(Object.keys(body).sort(), ['detail', 'instance', 'status', 'title', 'trace_id', 'type'])
 
       const traced = await client(crashing).get('/test/crash', { 'x-request-id': 'support-ticket-4711' })
@@ -188,7 +209,10 @@ for (const dialect of DIALECTS) {
       assert.equal(ok.headers['x-request-id'], printable)
       const failed = await api.get('/v1/products/prod_01J2PVQR41XKZ0Q6V1H8D3M9TE', { 'x-request-id': printable })
       assert.equal(problem(failed, 404, 'not_found').trace_id, printable)
-      assert.equal((await api.get('/healthz', { 'x-request-id': 'x'.repeat(128) })).headers['x-request-id'], 'x'.repeat(128))
+      assert.equal(
+        (await api.get('/healthz', { 'x-request-id': 'x'.repeat(128) })).headers['x-request-id'],
+        'x'.repeat(128),
+      )
 
       for (const bad of ['has space', 'tab\there', 'x'.repeat(129), '', 'caf\u00e9']) {
         const response = await api.get('/v1/nothing', { 'x-request-id': bad })
@@ -211,11 +235,15 @@ for (const dialect of DIALECTS) {
         await client(crashing).get('/test/crash'),
         await client(env.app).get('/metrics'),
       ]
-      assert.deepEqual(responses.map((r) => r.statusCode), [200, 200, 201, 401, 404, 405, 400, 500, 200])
+      assert.deepEqual(
+        responses.map((r) => r.statusCode),
+        [200, 200, 201, 401, 404, 405, 400, 500, 200],
+      )
       const ids = responses.map((r) => String(r.headers['x-request-id']))
       for (const id of ids) assert.match(id, GENERATED_ID)
       assert.equal(new Set(ids).size, ids.length, 'request ids are unique')
-      for (const r of responses.filter((r) => r.statusCode >= 400)) assert.equal(r.json().trace_id, r.headers['x-request-id'])
+      for (const r of responses.filter((r) => r.statusCode >= 400))
+        assert.equal(r.json().trace_id, r.headers['x-request-id'])
     })
 
     it('keeps title stable per type and sends WWW-Authenticate on 401', async () => {
@@ -254,7 +282,10 @@ for (const dialect of DIALECTS) {
       assert.equal(metrics.statusCode, 200)
       assert.match(String(metrics.headers['content-type']), /^text\/plain/)
       assert.match(metrics.body, /^# TYPE sx_http_request_duration_seconds histogram$/m)
-      assert.match(metrics.body, /^sx_http_request_duration_seconds_count\{[^}]*route="\/readyz"[^}]*status="200"[^}]*\} [1-9]\d*$/m)
+      assert.match(
+        metrics.body,
+        /^sx_http_request_duration_seconds_count\{[^}]*route="\/readyz"[^}]*status="200"[^}]*\} [1-9]\d*$/m,
+      )
       assert.match(metrics.body, /^sx_http_request_duration_seconds_bucket\{[^}]*status="404"[^}]*\} \d+$/m)
     })
 
@@ -266,7 +297,11 @@ for (const dialect of DIALECTS) {
       const response = await client(doomed.app).get('/readyz')
       problem(response, 503, 'unavailable')
       assert.match(String(response.headers['retry-after']), /^[1-9]\d*$/)
-      assert.equal((await client(doomed.app).get('/healthz')).statusCode, 200, 'liveness does not depend on the database')
+      assert.equal(
+        (await client(doomed.app).get('/healthz')).statusCode,
+        200,
+        'liveness does not depend on the database',
+      )
       // An API request needs the database for auth: the outage is a 503 to retry, not a 500 bug.
       const shop = await env.newShop()
       const api = problem(await client(doomed.app, shop.keys.test).get('/v1/products'), 503, 'unavailable')

@@ -7,14 +7,21 @@ import { after, before, describe, it } from 'node:test'
 import { DIALECTS, client, present, problem, startTestEnv, type Client, type TestEnv } from './harness.ts'
 import { MONEY_ENV, paidOrder, payout, settledPayout } from './money-helpers.ts'
 
-const FAMILIES = { order: 'orders:read', customer: 'customers:read', product: 'products:read', payout: 'payouts:read' } as const
+const FAMILIES = {
+  order: 'orders:read',
+  customer: 'customers:read',
+  product: 'products:read',
+  payout: 'payouts:read',
+} as const
 type Family = keyof typeof FAMILIES
 const familyOf = (type: string) => type.split('.')[0] as Family
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: events and the abilities of their objects`, () => {
     let env: TestEnv
-    before(async () => { env = await startTestEnv(dialect, MONEY_ENV) })
+    before(async () => {
+      env = await startTestEnv(dialect, MONEY_ENV)
+    })
     after(() => env.close())
 
     const mint = async (owner: Client, abilities: string[]) => {
@@ -44,8 +51,12 @@ for (const dialect of DIALECTS) {
       await settledPayout(owner, queued.json().id)
       const everything = await allEvents(owner)
       const byFamily = (family: Family) => everything.filter((e) => familyOf(e.type) === family)
-      for (const family of Object.keys(FAMILIES) as Family[]) assert.ok(byFamily(family).length > 0, `the shop has ${family} events`)
-      assert.ok(JSON.stringify(byFamily('order')).includes(present(paid.delivery.items[0]?.value, 'the delivered good')), 'order events carry the delivered goods')
+      for (const family of Object.keys(FAMILIES) as Family[])
+        assert.ok(byFamily(family).length > 0, `the shop has ${family} events`)
+      assert.ok(
+        JSON.stringify(byFamily('order')).includes(present(paid.delivery.items[0]?.value, 'the delivered good')),
+        'order events carry the delivered goods',
+      )
 
       const hooksOnly = await mint(owner, ['webhooks:read'])
       assert.deepEqual(await allEvents(hooksOnly), [], 'webhooks:read alone lists nothing')
@@ -53,13 +64,21 @@ for (const dialect of DIALECTS) {
         const refused = problem(await hooksOnly.get(`/v1/events/${event.id}`), 403, 'forbidden_scope')
         assert.ok(refused.detail.includes(FAMILIES[familyOf(event.type)]), refused.detail)
       }
-      assert.ok(problem(await hooksOnly.get('/v1/events?type=order.delivered'), 403, 'forbidden_scope').detail.includes('orders:read'))
+      assert.ok(
+        problem(await hooksOnly.get('/v1/events?type=order.delivered'), 403, 'forbidden_scope').detail.includes(
+          'orders:read',
+        ),
+      )
 
       for (const [family, ability] of Object.entries(FAMILIES) as [Family, string][]) {
         const reader = await mint(owner, ['webhooks:read', ability])
         // Small pages: leaving events out must not break the walk.
         const listed = await allEvents(reader, 2)
-        assert.deepEqual(listed.map((e) => e.id), byFamily(family).map((e) => e.id), `${ability} lists exactly the ${family}.* events`)
+        assert.deepEqual(
+          listed.map((e) => e.id),
+          byFamily(family).map((e) => e.id),
+          `${ability} lists exactly the ${family}.* events`,
+        )
         for (const event of everything) {
           const res = await reader.get(`/v1/events/${event.id}`)
           if (familyOf(event.type) === family) assert.deepEqual(res.json(), event)
@@ -67,7 +86,10 @@ for (const dialect of DIALECTS) {
         }
       }
       const ordersAndCustomers = await mint(owner, ['webhooks:read', 'orders:read', 'customers:read'])
-      assert.deepEqual((await allEvents(ordersAndCustomers)).map((e) => e.type).sort(), [...byFamily('order'), ...byFamily('customer')].map((e) => e.type).sort())
+      assert.deepEqual(
+        (await allEvents(ordersAndCustomers)).map((e) => e.type).sort(),
+        [...byFamily('order'), ...byFamily('customer')].map((e) => e.type).sort(),
+      )
       assert.equal((await ordersAndCustomers.get('/v1/events?type=order.paid')).json().data.length, 1)
     })
 
@@ -79,7 +101,11 @@ for (const dialect of DIALECTS) {
       const orders = await mint(owner, ['webhooks:write', 'orders:read'])
       const refusal = async (api: Client, events: string[], lacking: string[]) => {
         const body = problem(await api.post('/v1/webhooks', { url, events }), 403, 'forbidden_scope')
-        for (const ability of lacking) assert.ok(body.detail.includes(`lacks`) && body.detail.split('lacks')[1]!.includes(ability), `${events} names ${ability}: ${body.detail}`)
+        for (const ability of lacking)
+          assert.ok(
+            body.detail.includes(`lacks`) && body.detail.split('lacks')[1]!.includes(ability),
+            `${events} names ${ability}: ${body.detail}`,
+          )
         return body
       }
       await refusal(writer, ['order.paid'], ['orders:read'])
@@ -98,7 +124,11 @@ for (const dialect of DIALECTS) {
       problem(await orders.patch(`/v1/webhooks/${all.id}`, { url: 'http://127.0.0.1:10/mine' }), 403, 'forbidden_scope')
       problem(await orders.patch(`/v1/webhooks/${all.id}`, { events: ['payout.*'] }), 403, 'forbidden_scope')
       assert.deepEqual((await owner.get(`/v1/webhooks/${all.id}`)).json(), before, 'refused changes change nothing')
-      assert.equal((await orders.patch(`/v1/webhooks/${all.id}`, { description: 'a note' })).statusCode, 200, 'other fields need no read ability')
+      assert.equal(
+        (await orders.patch(`/v1/webhooks/${all.id}`, { description: 'a note' })).statusCode,
+        200,
+        'other fields need no read ability',
+      )
       assert.equal((await orders.patch(`/v1/webhooks/${all.id}`, { events: ['order.paid'] })).statusCode, 200)
       const moved = await orders.patch(`/v1/webhooks/${all.id}`, { url: 'http://127.0.0.1:10/mine' })
       assert.equal(moved.statusCode, 200, moved.body)

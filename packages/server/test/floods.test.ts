@@ -30,18 +30,29 @@ function refused(response: LightMyRequestResponse, status: 401 | 429) {
 /** An app on the environment's database whose every database query is counted. */
 async function countingApp(env: TestEnv, settings: Record<string, string>) {
   const config = loadConfig({
-    DATABASE_URL: env.dbUrl, SX_DATA_DIR: env.services.config.dataDir, LOG_LEVEL: 'silent', KEY_LAST_USED_FLUSH_MS: '60000', SX_WORKER: 'off', ...settings,
+    DATABASE_URL: env.dbUrl,
+    SX_DATA_DIR: env.services.config.dataDir,
+    LOG_LEVEL: 'silent',
+    KEY_LAST_USED_FLUSH_MS: '60000',
+    SX_WORKER: 'off',
+    ...settings,
   })
   const connection = connect(config.db.url)
   let queries = 0
   const db = connection.db.withPlugin({
     transformQuery: ({ node }) => node,
-    transformResult: async ({ result }) => { queries++; return result },
+    transformResult: async ({ result }) => {
+      queries++
+      return result
+    },
   })
   const services = createServices(config, { ...connection, db })
   const app = await buildApp(services)
   await app.ready()
-  after(async () => { await app.close(); await closeServices(services) })
+  after(async () => {
+    await app.close()
+    await closeServices(services)
+  })
   /** Runs `send` and answers its response with the number of queries it cost. */
   const measure = async (send: () => Promise<LightMyRequestResponse>) => {
     const before = queries
@@ -62,18 +73,25 @@ async function rawConnection(baseUrl: string): Promise<Raw> {
   socket.on('data', (chunk) => (received += chunk))
   socket.on('error', () => {})
   socket.on('close', () => (closed = true))
-  await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject) })
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve)
+    socket.once('error', reject)
+  })
   after(() => void socket.destroy())
   return { socket, text: () => received, closed: () => closed, send: (data) => void socket.write(data) }
 }
 
 const connections = (app: FastifyInstance) =>
-  new Promise<number>((resolve, reject) => app.server.getConnections((error, count) => (error ? reject(error) : resolve(count))))
+  new Promise<number>((resolve, reject) =>
+    app.server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+  )
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: floods`, () => {
     let env: TestEnv
-    before(async () => { env = await startTestEnv(dialect) })
+    before(async () => {
+      env = await startTestEnv(dialect)
+    })
     after(() => env.close())
 
     it('refuses malformed keys before any lookup, and an address over its failure budget before any lookup too', async () => {
@@ -111,7 +129,11 @@ for (const dialect of DIALECTS) {
       const { app } = await env.spawnApp({ RATE_LIMIT_ANON: '1', RATE_LIMIT_WINDOW_SECONDS: '1' })
       refused(await from(app, '10.9.1.1', '/v1/products'), 401)
       refused(await from(app, '10.9.1.1', '/v1/products'), 429)
-      await waitFor(async () => (await from(app, '10.9.1.1', '/v1/products')).statusCode === 401, 'the address to get a new budget', 10_000)
+      await waitFor(
+        async () => (await from(app, '10.9.1.1', '/v1/products')).statusCode === 401,
+        'the address to get a new budget',
+        10_000,
+      )
     })
 
     it('shares the failure budget of an address across instances through Redis', async () => {
@@ -128,7 +150,12 @@ for (const dialect of DIALECTS) {
 
     it('keys the budget on X-Forwarded-For only from a trusted proxy', async () => {
       const forwarded = (app: FastifyInstance, client: string) =>
-        app.inject({ method: 'GET', url: '/v1/products', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': client } })
+        app.inject({
+          method: 'GET',
+          url: '/v1/products',
+          remoteAddress: '127.0.0.1',
+          headers: { 'x-forwarded-for': client },
+        })
       const behindProxy = (await env.spawnApp({ RATE_LIMIT_ANON: '1', TRUST_PROXY: '127.0.0.1' })).app
       refused(await forwarded(behindProxy, '203.0.113.1'), 401)
       refused(await forwarded(behindProxy, '203.0.113.2'), 401)
@@ -153,7 +180,10 @@ for (const dialect of DIALECTS) {
       const shop = await env.newShop()
       const api = client(env.app, shop.keys.test)
       const product = (await api.post('/v1/products', sampleProduct({ type: 'subscription' }))).json()
-      const order = await api.post('/v1/orders', { customer_email: 'buyer@example.com', items: [{ product_id: product.id, qty: 1 }] })
+      const order = await api.post('/v1/orders', {
+        customer_email: 'buyer@example.com',
+        items: [{ product_id: product.id, qty: 1 }],
+      })
       assert.equal(order.statusCode, 201, order.body)
       const page = await from(app, '10.9.3.2', new URL(order.json().checkout_url).pathname)
       assert.equal(page.statusCode, 200)
@@ -165,7 +195,11 @@ for (const dialect of DIALECTS) {
       const base = await listen(app)
       const flood = await Promise.all(Array.from({ length: 50 }, () => rawConnection(base)))
       for (const connection of flood) connection.send('GET /v1/products HTTP/1.1\r\nHost: sx\r\n\r\n')
-      await waitFor(() => flood.every((connection) => connection.closed()), 'the server to close every refused connection', 10_000)
+      await waitFor(
+        () => flood.every((connection) => connection.closed()),
+        'the server to close every refused connection',
+        10_000,
+      )
       for (const connection of flood) assert.match(connection.text(), /^HTTP\/1\.1 401 [^]*\r\nconnection: close\r\n/i)
       await waitFor(async () => (await connections(app)) === 0, 'no connection left open', 10_000)
       // An answered request keeps its connection for the next one.
@@ -185,12 +219,16 @@ for (const dialect of DIALECTS) {
       const product = (await client(app, key).post('/v1/products', sampleProduct({ type: 'file_download' }))).json()
       // An upload under way (UPLOAD_TIMEOUT_MS, 10 min by default), its body trickling in.
       const upload = await rawConnection(base)
-      upload.send(`PUT /v1/products/${product.id}/file?filename=a.bin HTTP/1.1\r\nHost: sx\r\nAuthorization: Bearer ${key}\r\n` +
-        'Content-Type: application/octet-stream\r\nContent-Length: 20\r\n\r\n01234')
+      upload.send(
+        `PUT /v1/products/${product.id}/file?filename=a.bin HTTP/1.1\r\nHost: sx\r\nAuthorization: Bearer ${key}\r\n` +
+          'Content-Type: application/octet-stream\r\nContent-Length: 20\r\n\r\n01234',
+      )
       // Two slow bodies on an ordinary route, one after the other: each is cut off.
       for (const round of [1, 2]) {
         const slowBody = await rawConnection(base)
-        slowBody.send(`POST /v1/products HTTP/1.1\r\nHost: sx\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":`)
+        slowBody.send(
+          `POST /v1/products HTTP/1.1\r\nHost: sx\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":`,
+        )
         await waitFor(() => slowBody.closed(), `the server to cut off slow body ${round}`, 30_000)
         assert.match(slowBody.text(), /^HTTP\/1\.1 408 [^]*content-type: application\/problem\+json/i)
         assert.equal(JSON.parse(slowBody.text().slice(slowBody.text().indexOf('\r\n\r\n') + 4)).type, 'request_timeout')
@@ -235,7 +273,11 @@ for (const dialect of DIALECTS) {
       // Three mints race for the last slot: one wins.
       const raced = await Promise.all([mint(), mint(), mint()])
       assert.deepEqual(raced.map((r) => r.statusCode).sort(), [201, 409, 409])
-      const full = problem(raced.find((r) => r.statusCode === 409)!, 409, 'conflict')
+      const full = problem(
+        raced.find((r) => r.statusCode === 409)!,
+        409,
+        'conflict',
+      )
       assert.match(full.detail, /3 active test-mode API keys/)
       problem(await mint(), 409, 'conflict')
       assert.equal((await test.get('/v1/api-keys')).json().data.length, 3)

@@ -16,26 +16,74 @@ function random(seed: number) {
   }
 }
 
-const STRINGS = ['', ' ', 'USD', 'license_key', 'active', '0', '-1', '1e309', 'null', '__proto__', '😀'.repeat(50), 'x'.repeat(5000), '\u0000', '%00', '../../etc/passwd', "' OR 1=1 --", 'prod_01J2PVQR41XKZ0Q6V1H8D3M9TE']
+const STRINGS = [
+  '',
+  ' ',
+  'USD',
+  'license_key',
+  'active',
+  '0',
+  '-1',
+  '1e309',
+  'null',
+  '__proto__',
+  '😀'.repeat(50),
+  'x'.repeat(5000),
+  '\u0000',
+  '%00',
+  '../../etc/passwd',
+  "' OR 1=1 --",
+  'prod_01J2PVQR41XKZ0Q6V1H8D3M9TE',
+]
 const NUMBERS = [0, -1, 1, 1.5, 2 ** 53, -(2 ** 53), 1e308, 12900, 100_000_000_001]
 
 function value(next: () => number, depth = 0): unknown {
   const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)]!
   switch (Math.floor(next() * (depth > 2 ? 5 : 7))) {
-    case 0: return pick(STRINGS)
-    case 1: return pick(NUMBERS)
-    case 2: return next() < 0.5
-    case 3: return null
-    case 4: return pick(['name', 'type', 'items', 'abilities', 'mode', 'price_cents'])
-    case 5: return Array.from({ length: Math.floor(next() * 4) }, () => value(next, depth + 1))
-    default: return Object.fromEntries(Array.from({ length: Math.floor(next() * 5) }, () => [pick(['name', 'type', 'price_cents', 'currency', 'stock', 'status', 'description', 'items', 'abilities', 'mode', '__proto__', 'constructor']), value(next, depth + 1)]))
+    case 0:
+      return pick(STRINGS)
+    case 1:
+      return pick(NUMBERS)
+    case 2:
+      return next() < 0.5
+    case 3:
+      return null
+    case 4:
+      return pick(['name', 'type', 'items', 'abilities', 'mode', 'price_cents'])
+    case 5:
+      return Array.from({ length: Math.floor(next() * 4) }, () => value(next, depth + 1))
+    default:
+      return Object.fromEntries(
+        Array.from({ length: Math.floor(next() * 5) }, () => [
+          pick([
+            'name',
+            'type',
+            'price_cents',
+            'currency',
+            'stock',
+            'status',
+            'description',
+            'items',
+            'abilities',
+            'mode',
+            '__proto__',
+            'constructor',
+          ]),
+          value(next, depth + 1),
+        ]),
+      )
   }
 }
 
 /** Mostly valid bodies with one field broken, plus wholly random ones. */
 function body(next: () => number): unknown {
   if (next() < 0.5) return value(next)
-  const base: Record<string, unknown> = { ...sampleProduct(), items: ['A', 'B'], abilities: ['products:read'], mode: 'test' }
+  const base: Record<string, unknown> = {
+    ...sampleProduct(),
+    items: ['A', 'B'],
+    abilities: ['products:read'],
+    mode: 'test',
+  }
   const field = Object.keys(base)[Math.floor(next() * Object.keys(base).length)]!
   base[field] = value(next)
   return base
@@ -44,7 +92,9 @@ function body(next: () => number): unknown {
 for (const dialect of DIALECTS) {
   describe(`${dialect}: fuzzed requests`, () => {
     let env: TestEnv
-    before(async () => { env = await startTestEnv(dialect, { RATE_LIMIT_READS: '1000000', RATE_LIMIT_WRITES: '1000000' }) })
+    before(async () => {
+      env = await startTestEnv(dialect, { RATE_LIMIT_READS: '1000000', RATE_LIMIT_WRITES: '1000000' })
+    })
     after(() => env.close())
 
     it('answers random bodies, queries and ids on every route without a 5xx', async () => {
@@ -58,12 +108,22 @@ for (const dialect of DIALECTS) {
         for (const method of Object.keys(operations).map((m) => m.toUpperCase())) {
           for (let round = 0; round < ROUNDS_PER_ROUTE; round++) {
             const id = next() < 0.7 ? product.id : String(value(next))
-            const url = path.replace('{id}', encodeURIComponent(id)) + (next() < 0.5 ? `?limit=${encodeURIComponent(String(value(next)))}&cursor=${encodeURIComponent(String(value(next)))}` : '')
+            const url =
+              path.replace('{id}', encodeURIComponent(id)) +
+              (next() < 0.5
+                ? `?limit=${encodeURIComponent(String(value(next)))}&cursor=${encodeURIComponent(String(value(next)))}`
+                : '')
             const payload = method === 'GET' || method === 'DELETE' ? undefined : JSON.stringify(body(next))
-            const response = await api.send(method as 'POST', url, payload, payload ? { 'content-type': 'application/json' } : {})
+            const response = await api.send(
+              method as 'POST',
+              url,
+              payload,
+              payload ? { 'content-type': 'application/json' } : {},
+            )
             const where = `seed ${seed}: ${method} ${url.slice(0, 120)} ${String(payload).slice(0, 200)} → ${response.statusCode} ${response.body.slice(0, 300)}`
             assert.ok(response.statusCode < 500, where)
-            if (response.statusCode >= 400) assert.doesNotThrow(() => problem(response, response.statusCode, response.json().type), where)
+            if (response.statusCode >= 400)
+              assert.doesNotThrow(() => problem(response, response.statusCode, response.json().type), where)
           }
         }
       }

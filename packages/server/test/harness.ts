@@ -22,7 +22,8 @@ import { checkDoctor, describeDifference, describeStockDifference } from '../src
 import { systemClock } from '../src/platform/clock.ts'
 
 const PG_URL = process.env.TEST_DATABASE_URL
-if (process.env.CI === 'true' && !PG_URL) throw new Error('CI=true needs TEST_DATABASE_URL: the suite must run on PostgreSQL too')
+if (process.env.CI === 'true' && !PG_URL)
+  throw new Error('CI=true needs TEST_DATABASE_URL: the suite must run on PostgreSQL too')
 
 export const DIALECTS: Dialect[] = PG_URL ? ['sqlite', 'postgres'] : ['sqlite']
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -36,7 +37,10 @@ export type TestEnv = {
   newShop(): Promise<InitResult>
   /** Another app instance on the same database (for multi-instance tests). `setup` runs before
    *  `ready()`, e.g. to add a test-only route. */
-  spawnApp(env?: Record<string, string>, setup?: (app: FastifyInstance) => void | Promise<void>): Promise<{ app: FastifyInstance; services: Services }>
+  spawnApp(
+    env?: Record<string, string>,
+    setup?: (app: FastifyInstance) => void | Promise<void>,
+  ): Promise<{ app: FastifyInstance; services: Services }>
   /**
    * Runs the background work of every instance (jobs, webhook relay and sends) until nothing is
    * due at the clock's current time and every send is answered and recorded; answers how much
@@ -48,7 +52,9 @@ export type TestEnv = {
 }
 
 /** An empty database of its own (not migrated); returns its URL and how to drop it. */
-export async function createDatabase(dialect: Dialect): Promise<{ url: string; dataDir: string; drop: () => Promise<void> }> {
+export async function createDatabase(
+  dialect: Dialect,
+): Promise<{ url: string; dataDir: string; drop: () => Promise<void> }> {
   // Its own data folder too (secret key, uploaded files).
   const dataDir = mkdtempSync(join(tmpdir(), 'sx-test-'))
   const removeDir = async () => rmSync(dataDir, { recursive: true, force: true })
@@ -83,19 +89,37 @@ const TEST_DOUBLES: ServiceOverrides = {
   mailer: createLogMailer(() => {}),
 }
 
-export async function startTestEnv(dialect: Dialect, env: Record<string, string> = {}, overrides: ServiceOverrides = {}): Promise<TestEnv> {
+export async function startTestEnv(
+  dialect: Dialect,
+  env: Record<string, string> = {},
+  overrides: ServiceOverrides = {},
+): Promise<TestEnv> {
   const database = await createDatabase(dialect)
   const instances: { app: FastifyInstance; services: Services; worker: Worker }[] = []
-  const spawnApp = async (extraEnv: Record<string, string> = {}, setup?: (app: FastifyInstance) => void | Promise<void>) => {
+  const spawnApp = async (
+    extraEnv: Record<string, string> = {},
+    setup?: (app: FastifyInstance) => void | Promise<void>,
+  ) => {
     const config = loadConfig({
-      DATABASE_URL: database.url, SX_DATA_DIR: database.dataDir, LOG_LEVEL: 'silent', KEY_LAST_USED_FLUSH_MS: '60000', JOB_POLL_MS: '50',
+      DATABASE_URL: database.url,
+      SX_DATA_DIR: database.dataDir,
+      LOG_LEVEL: 'silent',
+      KEY_LAST_USED_FLUSH_MS: '60000',
+      JOB_POLL_MS: '50',
       // Every injected request comes from 127.0.0.1: per-address budgets out of reach unless a test sets them.
-      RATE_LIMIT_ANON: '1000000', RATE_LIMIT_BUYER: '1000000', ...env, ...extraEnv,
+      RATE_LIMIT_ANON: '1000000',
+      RATE_LIMIT_BUYER: '1000000',
+      ...env,
+      ...extraEnv,
     })
     const connection = connect(config.db.url)
     if (instances.length === 0) await migrateToLatest(connection.db, openSecretBox(config))
     const doubles = config.mail.smtpUrl ? { payments: TEST_DOUBLES.payments } : TEST_DOUBLES
-    const sandboxPayouts = createSandboxPayoutProvider({ db: connection.db, clock: overrides.clock ?? systemClock, ...config.payouts })
+    const sandboxPayouts = createSandboxPayoutProvider({
+      db: connection.db,
+      clock: overrides.clock ?? systemClock,
+      ...config.payouts,
+    })
     const payouts = { sandbox: sandboxPayouts, live: { ...sandboxPayouts, id: 'live-test-double' } }
     const services = createServices(config, connection, { ...doubles, payouts, ...overrides })
     const app = await buildApp(services)
@@ -115,7 +139,13 @@ export async function startTestEnv(dialect: Dialect, env: Record<string, string>
     app: first.app,
     services: first.services,
     spawnApp,
-    newShop: () => initShop(first.services.db, { name: 'Test Shop', email: `owner-${Math.random().toString(36).slice(2)}@example.com`, password: 'correct horse battery', now: first.services.clock.now() }),
+    newShop: () =>
+      initShop(first.services.db, {
+        name: 'Test Shop',
+        email: `owner-${Math.random().toString(36).slice(2)}@example.com`,
+        password: 'correct horse battery',
+        now: first.services.clock.now(),
+      }),
     drain: async () => {
       // Any instance's worker takes any due work, but only its own drain waits for what its loop
       // has in flight: round all of them until a whole round finds nothing.
@@ -152,7 +182,12 @@ type Headers = Record<string, string>
 
 /** A tiny client over app.inject that sends the key as a bearer token. */
 export function client(app: FastifyInstance, secret?: string) {
-  const send = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT', url: string, body?: unknown, headers: Headers = {}) =>
+  const send = (
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT',
+    url: string,
+    body?: unknown,
+    headers: Headers = {},
+  ) =>
     app.inject({
       method,
       url,
@@ -180,7 +215,8 @@ export type { List } from '../src/platform/pagination.ts'
 
 /** Asserts a field the typed body marks optional or nullable is there in this answer, and returns it. */
 export function present<T>(value: T | null | undefined, what: string): T {
-  if (value === null || value === undefined) throw new assert.AssertionError({ message: `${what} is missing`, actual: value, expected: 'a value' })
+  if (value === null || value === undefined)
+    throw new assert.AssertionError({ message: `${what} is missing`, actual: value, expected: 'a value' })
   return value
 }
 
@@ -189,12 +225,27 @@ export function problem(response: LightMyRequestResponse, status: number, type: 
   const body = response.json()
   const where = `${response.statusCode} ${response.body}`
   if (response.statusCode !== status) throw new Error(`expected ${status} ${type}, got ${where}`)
-  if (!String(response.headers['content-type']).startsWith('application/problem+json')) throw new Error(`not problem+json: ${where}`)
-  if (body.type !== type || body.status !== status || typeof body.title !== 'string' || typeof body.detail !== 'string') {
+  if (!String(response.headers['content-type']).startsWith('application/problem+json'))
+    throw new Error(`not problem+json: ${where}`)
+  if (
+    body.type !== type ||
+    body.status !== status ||
+    typeof body.title !== 'string' ||
+    typeof body.detail !== 'string'
+  ) {
     throw new Error(`bad problem body: ${where}`)
   }
-  if (body.trace_id !== response.headers['x-request-id']) throw new Error(`trace_id differs from X-Request-Id: ${where}`)
-  return body as { type: string; title: string; status: number; detail: string; instance: string; trace_id: string; errors?: Record<string, string[]> }
+  if (body.trace_id !== response.headers['x-request-id'])
+    throw new Error(`trace_id differs from X-Request-Id: ${where}`)
+  return body as {
+    type: string
+    title: string
+    status: number
+    detail: string
+    instance: string
+    trace_id: string
+    errors?: Record<string, string[]>
+  }
 }
 
 /** A valid product body; dynamic and subscription products get the setting their type requires. */
@@ -219,19 +270,37 @@ export async function listen(app: FastifyInstance): Promise<string> {
 
 /** Makes every INSERT into `table` for `shopId` fail (a 500 in the app) until `disarm()` is called,
  *  using a trigger in the test database, so tests can check what a failed transaction leaves behind. */
-export async function failInserts(env: TestEnv, table: 'events' | 'products' | 'stock_items', shopId: string): Promise<{ disarm: () => Promise<void> }> {
+export async function failInserts(
+  env: TestEnv,
+  table: 'events' | 'products' | 'stock_items',
+  shopId: string,
+): Promise<{ disarm: () => Promise<void> }> {
   const db = env.services.db
   await sql`create table if not exists test_faults (tbl text not null, shop_id text not null)`.execute(db)
   if (env.dialect === 'sqlite') {
-    await sql.raw(`create trigger if not exists test_fault_${table} before insert on ${table}
+    await sql
+      .raw(
+        `create trigger if not exists test_fault_${table} before insert on ${table}
       when exists (select 1 from test_faults where tbl = '${table}' and shop_id = new.shop_id)
-      begin select raise(abort, 'injected test fault'); end`).execute(db)
+      begin select raise(abort, 'injected test fault'); end`,
+      )
+      .execute(db)
   } else {
-    await sql.raw(`create or replace function test_fault() returns trigger language plpgsql as $$ begin
+    await sql
+      .raw(
+        `create or replace function test_fault() returns trigger language plpgsql as $$ begin
       if exists (select 1 from test_faults where tbl = TG_TABLE_NAME and shop_id = new.shop_id) then raise exception 'injected test fault'; end if;
-      return new; end $$`).execute(db)
-    await sql.raw(`create or replace trigger test_fault before insert on ${table} for each row execute function test_fault()`).execute(db)
+      return new; end $$`,
+      )
+      .execute(db)
+    await sql
+      .raw(`create or replace trigger test_fault before insert on ${table} for each row execute function test_fault()`)
+      .execute(db)
   }
   await sql`insert into test_faults (tbl, shop_id) values (${table}, ${shopId})`.execute(db)
-  return { disarm: async () => { await sql`delete from test_faults where tbl = ${table} and shop_id = ${shopId}`.execute(db) } }
+  return {
+    disarm: async () => {
+      await sql`delete from test_faults where tbl = ${table} and shop_id = ${shopId}`.execute(db)
+    },
+  }
 }

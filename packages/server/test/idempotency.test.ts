@@ -16,19 +16,37 @@ const withoutTrace = (res: LightMyRequestResponse) => ({ ...res.json(), trace_id
 for (const dialect of DIALECTS) {
   describe(`${dialect}: idempotency`, () => {
     let env: TestEnv
-    before(async () => { env = await startTestEnv(dialect, NO_LIMITS) })
+    before(async () => {
+      env = await startTestEnv(dialect, NO_LIMITS)
+    })
     after(() => env.close())
 
     const countProducts = async (shopId: string, name?: string) => {
-      let query = env.services.db.selectFrom('products').select((eb) => eb.fn.countAll<number>().as('n')).where('shop_id', '=', shopId)
+      let query = env.services.db
+        .selectFrom('products')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('shop_id', '=', shopId)
       if (name) query = query.where('name', '=', name)
       return Number((await query.executeTakeFirstOrThrow()).n)
     }
     const countEvents = async (shopId: string, type: string) =>
-      Number((await env.services.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('shop_id', '=', shopId).where('type', '=', type).executeTakeFirstOrThrow()).n)
+      Number(
+        (
+          await env.services.db
+            .selectFrom('events')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('shop_id', '=', shopId)
+            .where('type', '=', type)
+            .executeTakeFirstOrThrow()
+        ).n,
+      )
     const keyRow = (shopId: string, key: string) =>
-      env.services.db.selectFrom('idempotency_keys').selectAll().where('shop_id', '=', shopId).where('idem_key', '=', key).executeTakeFirst()
+      env.services.db
+        .selectFrom('idempotency_keys')
+        .selectAll()
+        .where('shop_id', '=', shopId)
+        .where('idem_key', '=', key)
+        .executeTakeFirst()
 
     it('replays the stored answer for the same key and body, with exactly one side effect', async () => {
       const shop = await env.newShop()
@@ -48,8 +66,16 @@ for (const dialect of DIALECTS) {
       const shop = await env.newShop()
       const api = client(env.app, shop.keys.test)
       const json = { 'content-type': 'application/json' }
-      const first = await api.post('/v1/products', '{"name":"Key","type":"license_key","price_cents":100,"currency":"USD"}', idem('k', json))
-      const second = await api.post('/v1/products', '{\n  "currency" : "USD",\t"price_cents": 100,\n "type":"license_key", "name": "Key" }\n', idem('k', json))
+      const first = await api.post(
+        '/v1/products',
+        '{"name":"Key","type":"license_key","price_cents":100,"currency":"USD"}',
+        idem('k', json),
+      )
+      const second = await api.post(
+        '/v1/products',
+        '{\n  "currency" : "USD",\t"price_cents": 100,\n "type":"license_key", "name": "Key" }\n',
+        idem('k', json),
+      )
       assert.equal(first.statusCode, 201)
       assert.equal(second.statusCode, 201)
       assert.equal(second.headers['idempotent-replayed'], 'true')
@@ -62,7 +88,11 @@ for (const dialect of DIALECTS) {
       const api = client(env.app, shop.keys.test)
       const pool = (await api.post('/v1/products', sampleProduct({ name: 'Pool' }))).json()
       assert.equal((await api.post('/v1/products', sampleProduct(), idem('k'))).statusCode, 201)
-      const other = problem(await api.post('/v1/products', sampleProduct({ price_cents: 1 }), idem('k')), 409, 'conflict')
+      const other = problem(
+        await api.post('/v1/products', sampleProduct({ price_cents: 1 }), idem('k')),
+        409,
+        'conflict',
+      )
       assert.match(other.detail, /different payload/)
       problem(await api.post(`/v1/products/${pool.id}/stock`, { items: ['A'] }, idem('k')), 409, 'conflict')
       assert.equal(await countProducts(shop.shop.id), 2)
@@ -92,7 +122,10 @@ for (const dialect of DIALECTS) {
         results.push(res.json())
       }
       assert.equal(new Set(results.map((p) => p.id)).size, 3)
-      assert.deepEqual(results.map((p) => p.livemode), [false, false, true])
+      assert.deepEqual(
+        results.map((p) => p.livemode),
+        [false, false, true],
+      )
       assert.equal(await countProducts(a.shop.id), 2)
       assert.equal(await countProducts(b.shop.id), 1)
     })
@@ -102,12 +135,23 @@ for (const dialect of DIALECTS) {
       const base = await listen(env.app)
       for (let round = 0; round < 10; round++) {
         const name = `Race ${round}`
-        const headers = { authorization: `Bearer ${shop.keys.test}`, 'content-type': 'application/json', 'idempotency-key': freshKey() }
+        const headers = {
+          authorization: `Bearer ${shop.keys.test}`,
+          'content-type': 'application/json',
+          'idempotency-key': freshKey(),
+        }
         const body = JSON.stringify(sampleProduct({ name }))
-        const responses = await Promise.all(Array.from({ length: 20 }, async () => {
-          const res = await fetch(`${base}/v1/products`, { method: 'POST', headers, body })
-          return { status: res.status, replayed: res.headers.get('idempotent-replayed'), retryAfter: res.headers.get('retry-after'), body: await res.json() }
-        }))
+        const responses = await Promise.all(
+          Array.from({ length: 20 }, async () => {
+            const res = await fetch(`${base}/v1/products`, { method: 'POST', headers, body })
+            return {
+              status: res.status,
+              replayed: res.headers.get('idempotent-replayed'),
+              retryAfter: res.headers.get('retry-after'),
+              body: await res.json(),
+            }
+          }),
+        )
         const created = responses.filter((r) => r.status === 201)
         const refused = responses.filter((r) => r.status !== 201)
         assert.equal(created.filter((r) => r.replayed === null).length, 1, `round ${round}: exactly one request ran`)
@@ -141,8 +185,20 @@ for (const dialect of DIALECTS) {
     it('does not store schema-validation errors: the corrected request proceeds under the same key', async () => {
       const shop = await env.newShop()
       const api = client(env.app, shop.keys.test)
-      assert.ok(problem(await api.post('/v1/products', sampleProduct({ price_cents: -1 }), idem('fix-me')), 422, 'unprocessable').errors?.price_cents)
-      assert.ok(problem(await api.post('/v1/products', { ...sampleProduct(), name: undefined }, idem('fix-me')), 400, 'invalid_request').errors?.name)
+      assert.ok(
+        problem(
+          await api.post('/v1/products', sampleProduct({ price_cents: -1 }), idem('fix-me')),
+          422,
+          'unprocessable',
+        ).errors?.price_cents,
+      )
+      assert.ok(
+        problem(
+          await api.post('/v1/products', { ...sampleProduct(), name: undefined }, idem('fix-me')),
+          400,
+          'invalid_request',
+        ).errors?.name,
+      )
       assert.equal(await keyRow(shop.shop.id, 'fix-me'), undefined)
       const fixed = await api.post('/v1/products', sampleProduct(), idem('fix-me'))
       assert.equal(fixed.statusCode, 201)
@@ -197,9 +253,19 @@ for (const dialect of DIALECTS) {
       const api = client(env.app, shop.keys.test)
       const first = await api.post('/v1/products', sampleProduct(), idem('crashed'))
       // Rewind the record to "claimed, never finished", as a process that died mid-request leaves it.
-      const rewind = (lockedAt: number) => env.services.db.updateTable('idempotency_keys')
-        .set({ state: 'in_progress', status_code: null, response_body: null, response_type: null, locked_at: lockedAt })
-        .where('shop_id', '=', shop.shop.id).where('idem_key', '=', 'crashed').execute()
+      const rewind = (lockedAt: number) =>
+        env.services.db
+          .updateTable('idempotency_keys')
+          .set({
+            state: 'in_progress',
+            status_code: null,
+            response_body: null,
+            response_type: null,
+            locked_at: lockedAt,
+          })
+          .where('shop_id', '=', shop.shop.id)
+          .where('idem_key', '=', 'crashed')
+          .execute()
 
       await rewind(Date.now() - 50_000)
       const busy = await api.post('/v1/products', sampleProduct(), idem('crashed'))
@@ -222,8 +288,13 @@ for (const dialect of DIALECTS) {
       const shop = await env.newShop()
       const api = client(env.app, shop.keys.test)
       const first = await api.post('/v1/products', sampleProduct(), idem('old'))
-      const age = (ms: number) => env.services.db.updateTable('idempotency_keys').set({ created_at: Date.now() - ms })
-        .where('shop_id', '=', shop.shop.id).where('idem_key', '=', 'old').execute()
+      const age = (ms: number) =>
+        env.services.db
+          .updateTable('idempotency_keys')
+          .set({ created_at: Date.now() - ms })
+          .where('shop_id', '=', shop.shop.id)
+          .where('idem_key', '=', 'old')
+          .execute()
       const DAY = 24 * 60 * 60 * 1000
 
       await age(DAY - 60_000)
@@ -243,17 +314,27 @@ for (const dialect of DIALECTS) {
 
   describe(`${dialect}: idempotency before the claim`, () => {
     let env: TestEnv
-    before(async () => { env = await startTestEnv(dialect, { RATE_LIMIT_WRITES: '1' }) })
+    before(async () => {
+      env = await startTestEnv(dialect, { RATE_LIMIT_WRITES: '1' })
+    })
     after(() => env.close())
 
     it('stores nothing for 401 and 429 answers', async () => {
       const shop = await env.newShop()
-      const rows = () => env.services.db.selectFrom('idempotency_keys').select('idem_key').where('shop_id', '=', shop.shop.id).execute()
-      problem(await client(env.app, 'sx_test_' + 'x'.repeat(32)).post('/v1/products', sampleProduct(), idem('k401')), 401, 'unauthenticated')
+      const rows = () =>
+        env.services.db.selectFrom('idempotency_keys').select('idem_key').where('shop_id', '=', shop.shop.id).execute()
+      problem(
+        await client(env.app, 'sx_test_' + 'x'.repeat(32)).post('/v1/products', sampleProduct(), idem('k401')),
+        401,
+        'unauthenticated',
+      )
       const api = client(env.app, shop.keys.test)
       assert.equal((await api.post('/v1/products', sampleProduct(), idem('spent'))).statusCode, 201)
       problem(await api.post('/v1/products', sampleProduct(), idem('limited')), 429, 'rate_limited')
-      assert.deepEqual((await rows()).map((r) => r.idem_key), ['spent'])
+      assert.deepEqual(
+        (await rows()).map((r) => r.idem_key),
+        ['spent'],
+      )
       // A second instance has a budget of its own (no Redis): the limited key now runs, not replays.
       const other = await env.spawnApp()
       const retried = await client(other.app, shop.keys.test).post('/v1/products', sampleProduct(), idem('limited'))

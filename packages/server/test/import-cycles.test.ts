@@ -15,7 +15,8 @@ function walk(dir: string): string[] {
   })
 }
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s(?!type\s)[^'"`;]*?from\s*['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"](\.[^'"]+)['"]/g
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s(?!type\s)[^'"`;]*?from\s*['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"](\.[^'"]+)['"]/g
 
 export function importGraph(files: string[]): Map<string, string[]> {
   const graph = new Map<string, string[]>()
@@ -50,7 +51,12 @@ export function findCycles(graph: Map<string, string[]>): string[][] {
 }
 
 test('the walk finds a planted cycle', () => {
-  const graph = new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]])
+  const graph = new Map([
+    ['a', ['b']],
+    ['b', ['c']],
+    ['c', ['a']],
+    ['d', ['a']],
+  ])
   assert.deepEqual(findCycles(graph), [['a', 'b', 'c', 'a']])
 })
 

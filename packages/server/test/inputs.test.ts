@@ -22,14 +22,21 @@ const FORMS = {
 for (const dialect of DIALECTS) {
   describe(`${dialect}: request inputs`, () => {
     let env: TestEnv
-    before(async () => { env = await startTestEnv(dialect, { ...NO_LIMITS, DYNAMIC_RETRY_DELAYS: '0', WEBHOOK_TIMEOUT_MS: '300' }) })
+    before(async () => {
+      env = await startTestEnv(dialect, { ...NO_LIMITS, DYNAMIC_RETRY_DELAYS: '0', WEBHOOK_TIMEOUT_MS: '300' })
+    })
     after(() => env.close())
     // One listener per environment (the harness closes it with the app).
     let listening: Promise<string> | undefined
     const base = () => (listening ??= listen(env.app))
 
     const post = (api: Client, url: string, form: keyof typeof FORMS) =>
-      env.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${api.secret}`, ...FORMS[form].headers }, ...(FORMS[form].payload === undefined ? {} : { payload: FORMS[form].payload }) })
+      env.app.inject({
+        method: 'POST',
+        url,
+        headers: { authorization: `Bearer ${api.secret}`, ...FORMS[form].headers },
+        ...(FORMS[form].payload === undefined ? {} : { payload: FORMS[form].payload }),
+      })
 
     it('takes no body, an empty body or {} on pay, resend, redeliver, rotate_secret and test', async () => {
       const api = client(env.app, (await env.newShop()).keys.test)
@@ -56,7 +63,11 @@ for (const dialect of DIALECTS) {
       // Still refused: JSON that is not an object, and fields the action does not take.
       problem(await api.send('POST', `/v1/webhooks/${webhook.id}/test`, 'null', json), 400, 'invalid_request')
       problem(await api.send('POST', `/v1/webhooks/${webhook.id}/test`, '[]', json), 400, 'invalid_request')
-      assert.deepEqual(problem(await api.post(`/v1/webhooks/${webhook.id}/rotate_secret`, { force: true }), 422, 'unprocessable').errors, { force: ['unknown field'] })
+      assert.deepEqual(
+        problem(await api.post(`/v1/webhooks/${webhook.id}/rotate_secret`, { force: true }), 422, 'unprocessable')
+          .errors,
+        { force: ['unknown field'] },
+      )
       // Routes that need fields still say which are missing.
       problem(await api.send('POST', '/v1/products', '', json), 400, 'invalid_request')
     })
@@ -67,7 +78,10 @@ for (const dialect of DIALECTS) {
       const made = await order(api, [{ product_id: await newProduct(api, {}, ['KEY-CURL-1']), qty: 1 }])
       const { host } = new URL(await base())
       // `curl -s -X POST http://…/v1/test_helpers/orders/ord_…/pay -H "Authorization: Bearer $KEY"`, byte for byte.
-      const response = await rawHttp(await base(), `POST /v1/test_helpers/orders/${made.id}/pay HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\nAuthorization: Bearer ${shop.keys.test}\r\n\r\n`)
+      const response = await rawHttp(
+        await base(),
+        `POST /v1/test_helpers/orders/${made.id}/pay HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\nAuthorization: Bearer ${shop.keys.test}\r\n\r\n`,
+      )
       assert.equal(response.status, 200, response.body)
       assert.equal(JSON.parse(response.body).status, 'paid')
       assert.equal((await settle(api, made.id)).status, 'completed')
@@ -75,7 +89,9 @@ for (const dialect of DIALECTS) {
 
     it('filters orders by RFC 3339 dates (UTC days) and date-times with an offset only', async () => {
       const api = client(env.app, (await env.newShop()).keys.test)
-      const made = await order(api, [{ product_id: await newProduct(api, { type: 'subscription', name: 'Plan' }), qty: 1 }])
+      const made = await order(api, [
+        { product_id: await newProduct(api, { type: 'subscription', name: 'Plan' }), qty: 1 },
+      ])
       const created = Date.parse(made.created_at)
       const ids = async (query: string) => {
         const response = await api.get(`/v1/orders?${query}`)
@@ -88,16 +104,29 @@ for (const dialect of DIALECTS) {
       const nextDay = new Date(created + 86_400_000).toISOString().slice(0, 10)
       assert.deepEqual(await ids(`from=${day}&to=${day}`), [made.id], 'a date covers its whole UTC day')
       assert.deepEqual(await ids(`from=${nextDay}`), [])
-      assert.deepEqual(await ids(`from=${encodeURIComponent(plusTwo(created))}`), [made.id], 'from is inclusive, in the offset given')
+      assert.deepEqual(
+        await ids(`from=${encodeURIComponent(plusTwo(created))}`),
+        [made.id],
+        'from is inclusive, in the offset given',
+      )
       assert.deepEqual(await ids(`from=${encodeURIComponent(plusTwo(created + 1))}`), [])
       assert.deepEqual(await ids(`to=${encodeURIComponent(plusTwo(created))}`), [made.id], 'to is inclusive')
       assert.deepEqual(await ids(`to=${new Date(created - 1).toISOString()}`), [])
       assert.deepEqual(await ids(`from=${new Date(created).toISOString().replace('Z', '-00:00')}`), [made.id])
 
       for (const [field, value] of [
-        ['from', '2026-05-26junk'], ['from', '2026-02-30'], ['to', '2025-02-29'], ['from', '2026-13-01'],
-        ['from', '2026-05-26 00:00'], ['to', '2026-05-26T00:00:00'], ['from', '2026-05-26T00:00Z'], ['to', '2026-05-26T24:00:00Z'],
-        ['from', '2026-05-26T10:00:00+25:00'], ['from', '20260526'], ['to', 'yesterday'], ['from', ' 2026-05-26'],
+        ['from', '2026-05-26junk'],
+        ['from', '2026-02-30'],
+        ['to', '2025-02-29'],
+        ['from', '2026-13-01'],
+        ['from', '2026-05-26 00:00'],
+        ['to', '2026-05-26T00:00:00'],
+        ['from', '2026-05-26T00:00Z'],
+        ['to', '2026-05-26T24:00:00Z'],
+        ['from', '2026-05-26T10:00:00+25:00'],
+        ['from', '20260526'],
+        ['to', 'yesterday'],
+        ['from', ' 2026-05-26'],
       ] as const) {
         const body = problem(await api.get(`/v1/orders?${field}=${encodeURIComponent(value)}`), 422, 'unprocessable')
         assert.deepEqual(Object.keys(body.errors ?? {}), [field], `${field}=${value}: ${JSON.stringify(body)}`)
@@ -106,7 +135,7 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(await ids('from=2024-02-29'), [made.id], 'a leap day is a date')
     })
 
-    it('bounds the sandbox pay amount: at most 15 whole digits and the asset\'s decimals', async () => {
+    it("bounds the sandbox pay amount: at most 15 whole digits and the asset's decimals", async () => {
       const api = client(env.app, (await env.newShop()).keys.test)
       const plan = await newProduct(api, { type: 'subscription', name: 'Plan' })
       const made = await order(api, [{ product_id: plan, qty: 1 }])
@@ -115,8 +144,15 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(Object.keys(body.errors ?? {}), ['amount'], `${amount}: ${JSON.stringify(body)}`)
       }
       // USDT has 6 decimals: a 7th is refused by the service, which knows the asset.
-      assert.ok(problem(await api.post(`/v1/test_helpers/orders/${made.id}/pay`, { amount: '1.0000001' }), 422, 'unprocessable').errors?.amount)
-      assert.equal((await api.get(`/v1/orders/${made.id}`)).json().payment.amount_paid, '0.000000', 'no refused amount was recorded')
+      assert.ok(
+        problem(await api.post(`/v1/test_helpers/orders/${made.id}/pay`, { amount: '1.0000001' }), 422, 'unprocessable')
+          .errors?.amount,
+      )
+      assert.equal(
+        (await api.get(`/v1/orders/${made.id}`)).json().payment.amount_paid,
+        '0.000000',
+        'no refused amount was recorded',
+      )
       const paid = await api.post(`/v1/test_helpers/orders/${made.id}/pay`, { amount: '1'.repeat(15) })
       assert.equal(paid.statusCode, 200, paid.body)
       assert.equal(paid.json().status, 'paid')
@@ -127,13 +163,26 @@ for (const dialect of DIALECTS) {
       const product = JSON.stringify(sampleProduct({ name: 'Café' }))
       const utf16 = Buffer.from(`\ufeff${product}`, 'utf16le')
       for (const [contentType, payload] of [
-        ['application/json; charset=utf-16', utf16], ['application/json; charset=UTF-16LE', utf16],
-        ['application/json; charset=iso-8859-1', Buffer.from(product, 'latin1')], ['application/json;charset="utf-32"', product],
+        ['application/json; charset=utf-16', utf16],
+        ['application/json; charset=UTF-16LE', utf16],
+        ['application/json; charset=iso-8859-1', Buffer.from(product, 'latin1')],
+        ['application/json;charset="utf-32"', product],
       ] as const) {
-        const response = await env.app.inject({ method: 'POST', url: '/v1/products', payload, headers: { authorization: `Bearer ${api.secret}`, 'content-type': contentType } })
+        const response = await env.app.inject({
+          method: 'POST',
+          url: '/v1/products',
+          payload,
+          headers: { authorization: `Bearer ${api.secret}`, 'content-type': contentType },
+        })
         problem(response, 415, 'unsupported_media_type')
       }
-      for (const contentType of ['application/json', 'application/json; charset=utf-8', 'application/json; charset=UTF-8', 'application/json;charset="utf-8"', 'application/json; charset=utf8']) {
+      for (const contentType of [
+        'application/json',
+        'application/json; charset=utf-8',
+        'application/json; charset=UTF-8',
+        'application/json;charset="utf-8"',
+        'application/json; charset=utf8',
+      ]) {
         const response = await api.send('POST', '/v1/products', product, { 'content-type': contentType })
         assert.equal(response.statusCode, 201, `${contentType}: ${response.body}`)
         assert.equal(response.json().name, 'Café')
@@ -142,11 +191,17 @@ for (const dialect of DIALECTS) {
     })
 
     it('answers a header block over 16 KiB with a 431 problem, bytes that are not HTTP with a 400, a timeout with a 408', async () => {
-      const big = await rawHttp(await base(), `GET /v1/products?limit=1 HTTP/1.1\r\nHost: sx\r\nX-Filler: ${'a'.repeat(20 * 1024)}\r\n\r\n`)
+      const big = await rawHttp(
+        await base(),
+        `GET /v1/products?limit=1 HTTP/1.1\r\nHost: sx\r\nX-Filler: ${'a'.repeat(20 * 1024)}\r\n\r\n`,
+      )
       assert.equal(big.status, 431, big.body)
       assert.match(big.headers['content-type']!, /^application\/problem\+json/)
       const problem431 = JSON.parse(big.body)
-      assert.deepEqual({ type: problem431.type, status: problem431.status, instance: problem431.instance }, { type: 'headers_too_large', status: 431, instance: '/v1/products' })
+      assert.deepEqual(
+        { type: problem431.type, status: problem431.status, instance: problem431.instance },
+        { type: 'headers_too_large', status: 431, instance: '/v1/products' },
+      )
       assert.equal(problem431.trace_id, big.headers['x-request-id'])
       assert.equal(typeof problem431.detail, 'string')
 
@@ -163,7 +218,11 @@ for (const dialect of DIALECTS) {
       const received: Buffer[] = []
       peer.on('data', (chunk) => received.push(chunk))
       const closed = new Promise((resolve) => peer.on('close', resolve))
-      server.emit('clientError', Object.assign(new Error('Request timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), await accepted)
+      server.emit(
+        'clientError',
+        Object.assign(new Error('Request timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }),
+        await accepted,
+      )
       await closed
       const timedOut = Buffer.concat(received).toString()
       assert.match(timedOut, /^HTTP\/1\.1 408 Request Timeout\r\n/)

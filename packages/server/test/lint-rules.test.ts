@@ -123,7 +123,7 @@ describe('lint rules: config.ts is the only reader of process.env', () => {
 })
 
 describe('lint rules: typing', () => {
-  it('`any` is an error in src and in tests (they use the schemas\' Static types)', async () => {
+  it("`any` is an error in src and in tests (they use the schemas' Static types)", async () => {
     const lines = ['export const parse = (text: string): any => JSON.parse(text)']
     assert.deepEqual(await findings('packages/server/src/modules/orders/planted.ts', lines), [
       '1 @typescript-eslint/no-explicit-any',

@@ -18,7 +18,11 @@ export const idempotent = (key: string = randomUUID()) => ({ 'idempotency-key': 
 /** An order for `qty` keys of a new product, paid in the sandbox and delivered. */
 export async function paidOrder(api: Client, options: { price_cents?: number; currency?: string; qty?: number } = {}) {
   const qty = options.qty ?? 1
-  const product = await newProduct(api, { price_cents: options.price_cents ?? 12900, currency: options.currency ?? 'USD' }, Array.from({ length: qty }, () => `KEY-${randomUUID()}`))
+  const product = await newProduct(
+    api,
+    { price_cents: options.price_cents ?? 12900, currency: options.currency ?? 'USD' },
+    Array.from({ length: qty }, () => `KEY-${randomUUID()}`),
+  )
   const created = await order(api, [{ product_id: product, qty }])
   assert.equal((await api.post(`/v1/test_helpers/orders/${created.id}/pay`, {})).statusCode, 200)
   return { ...(await settle(api, created.id)), product_id: product }
@@ -35,14 +39,25 @@ export async function refund(api: Client, orderId: string, body: Record<string, 
 }
 
 export async function payout(api: Client, body: Record<string, unknown>) {
-  return api.post('/v1/payouts', { chain: 'tron', asset: 'USDT', destination_address: TRON_ADDRESS, ...body }, idempotent())
+  return api.post(
+    '/v1/payouts',
+    { chain: 'tron', asset: 'USDT', destination_address: TRON_ADDRESS, ...body },
+    idempotent(),
+  )
 }
 
 /** Polls until the refund reaches one of `statuses`. */
-export async function settledRefund(api: Client, orderId: string, refundId: string, statuses = ['succeeded', 'failed']) {
+export async function settledRefund(
+  api: Client,
+  orderId: string,
+  refundId: string,
+  statuses = ['succeeded', 'failed'],
+) {
   let found: Refund | undefined
   await waitFor(async () => {
-    found = json<List<Refund>>(await api.get(`/v1/orders/${orderId}/refunds?limit=100`)).data.find((r) => r.id === refundId)
+    found = json<List<Refund>>(await api.get(`/v1/orders/${orderId}/refunds?limit=100`)).data.find(
+      (r) => r.id === refundId,
+    )
     return found !== undefined && statuses.includes(found.status)
   }, `refund ${refundId} to settle`)
   return found!
@@ -51,6 +66,9 @@ export async function settledRefund(api: Client, orderId: string, refundId: stri
 /** Polls until the payout reaches one of `statuses`. */
 export async function settledPayout(api: Client, id: string, statuses = ['confirmed', 'failed']) {
   let found: Payout | undefined
-  await waitFor(async () => statuses.includes((found = json<Payout>(await api.get(`/v1/payouts/${id}`))).status), `payout ${id} to settle`)
+  await waitFor(
+    async () => statuses.includes((found = json<Payout>(await api.get(`/v1/payouts/${id}`))).status),
+    `payout ${id} to settle`,
+  )
   return found!
 }

@@ -26,17 +26,26 @@ for (const dialect of DIALECTS) {
       })
       return { status: res.status, body: await res.json() }
     }
-    const payoutBody = (amount_cents: number) => ({ chain: 'tron', asset: 'USDT', amount_cents, destination_address: TRON_ADDRESS })
+    const payoutBody = (amount_cents: number) => ({
+      chain: 'tron',
+      asset: 'USDT',
+      amount_cents,
+      destination_address: TRON_ADDRESS,
+    })
 
     it('20 concurrent partial refunds of one order: the accepted ones fit its total, then 10 refunds of the rest: one', async () => {
       const shop = await env.newShop()
       const api = client(env.app, shop.keys.test)
       const paid = await paidOrder(api)
-      const partial = await Promise.all(Array.from({ length: 20 }, () => post(shop.keys.test, `/v1/orders/${paid.id}/refunds`, { amount_cents: 1500 })))
+      const partial = await Promise.all(
+        Array.from({ length: 20 }, () => post(shop.keys.test, `/v1/orders/${paid.id}/refunds`, { amount_cents: 1500 })),
+      )
       const statuses = partial.map((r) => r.status)
       assert.equal(statuses.filter((s) => s === 200).length, 8, `8 × 1500 fit in 12900: ${statuses}`)
       assert.equal(statuses.filter((s) => s === 422).length, 12)
-      const rest = await Promise.all(Array.from({ length: 10 }, () => post(shop.keys.test, `/v1/orders/${paid.id}/refunds`, {})))
+      const rest = await Promise.all(
+        Array.from({ length: 10 }, () => post(shop.keys.test, `/v1/orders/${paid.id}/refunds`, {})),
+      )
       assert.deepEqual(rest.map((r) => r.status).sort(), [200, ...Array(9).fill(409)])
       assert.equal(rest.find((r) => r.status === 200)!.body.amount_cents, 900)
       const accepted = [...partial, ...rest].filter((r) => r.status === 200).map((r) => r.body)
@@ -50,11 +59,14 @@ for (const dialect of DIALECTS) {
       const shop = await env.newShop()
       const api = client(env.app, shop.keys.test)
       await paidOrder(api)
-      const answers = await Promise.all(Array.from({ length: 30 }, () => post(shop.keys.test, '/v1/payouts', payoutBody(1000))))
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, () => post(shop.keys.test, '/v1/payouts', payoutBody(1000))),
+      )
       const statuses = answers.map((a) => a.status)
       assert.equal(statuses.filter((s) => s === 201).length, 12, `12 × 1000 fit in 12900: ${statuses}`)
       assert.equal(statuses.filter((s) => s === 422).length, 18)
-      for (const a of answers.filter((x) => x.status === 201)) assert.equal((await settledPayout(api, a.body.id)).status, 'confirmed')
+      for (const a of answers.filter((x) => x.status === 201))
+        assert.equal((await settledPayout(api, a.body.id)).status, 'confirmed')
       const balance = await balanceOf(api)
       assert.deepEqual([balance.available_cents, balance.pending_cents], [900, 0])
     })
@@ -67,7 +79,10 @@ for (const dialect of DIALECTS) {
         post(shop.keys.test, `/v1/orders/${paid.id}/refunds`, {}),
         ...Array.from({ length: 14 }, () => post(shop.keys.test, '/v1/payouts', payoutBody(1000))),
       ])
-      assert.ok(answers.every((a) => [200, 201, 422].includes(a.status)), answers.map((a) => a.status).join())
+      assert.ok(
+        answers.every((a) => [200, 201, 422].includes(a.status)),
+        answers.map((a) => a.status).join(),
+      )
       const taken = answers.filter((a) => a.status < 300).reduce((sum, a) => sum + a.body.amount_cents, 0)
       // The balance fits the full refund or twelve payouts, never a mix: whoever commits first wins.
       const winners = answers.flatMap((a, i) => (a.status < 300 ? [i === 0 ? 'refund' : 'payout'] : []))
@@ -82,10 +97,16 @@ for (const dialect of DIALECTS) {
       const shop = await env.newShop()
       const api = client(env.app, shop.keys.test)
       const paid = await paidOrder(api)
-      for (const [path, body, created] of [['/v1/payouts', payoutBody(2500), 201], [`/v1/orders/${paid.id}/refunds`, { amount_cents: 2500 }, 200]] as const) {
+      for (const [path, body, created] of [
+        ['/v1/payouts', payoutBody(2500), 201],
+        [`/v1/orders/${paid.id}/refunds`, { amount_cents: 2500 }, 200],
+      ] as const) {
         const key = randomUUID()
         const answers = await Promise.all(Array.from({ length: 10 }, () => post(shop.keys.test, path, body, key)))
-        assert.ok(answers.every((a) => a.status === created || a.status === 409), answers.map((a) => a.status).join())
+        assert.ok(
+          answers.every((a) => a.status === created || a.status === 409),
+          answers.map((a) => a.status).join(),
+        )
         const ids = new Set(answers.filter((a) => a.status === created).map((a) => a.body.id))
         assert.equal(ids.size, 1, `one object for ${path}`)
       }
@@ -96,4 +117,3 @@ for (const dialect of DIALECTS) {
     })
   })
 }
-

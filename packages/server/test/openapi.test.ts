@@ -28,7 +28,11 @@ const readDocument = (): Document => JSON.parse(readFileSync(committedPath, 'utf
 describe('openapi.json', () => {
   it('matches the route schemas (run `npm run openapi` after changing a route)', async () => {
     const generated = await generateOpenApiDocument()
-    assert.equal(readFileSync(committedPath, 'utf8'), generated, 'openapi.json is stale: run `npm run openapi` and commit it')
+    assert.equal(
+      readFileSync(committedPath, 'utf8'),
+      generated,
+      'openapi.json is stale: run `npm run openapi` and commit it',
+    )
   })
 
   it('is a valid OpenAPI 3.1 document', async () => {
@@ -40,7 +44,9 @@ describe('openapi.json', () => {
     const document = readDocument()
     const operations = Object.entries(document.paths)
       .filter(([path]) => path.startsWith('/v1/'))
-      .flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })))
+      .flatMap(([path, methods]) =>
+        Object.entries(methods).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })),
+      )
     assert.ok(operations.length >= 9)
     for (const { name, op } of operations) {
       assert.deepEqual(op.security, [{ bearer: [] }], name)
@@ -67,7 +73,10 @@ describe('openapi.json', () => {
         assert.ok(example !== undefined, `${name} has a body example`)
         assert.deepEqual(media.example, example, `${name}: the media type shows the same example`)
         const validate = ajv.compile({ ...media.schema, components: document.components })
-        assert.ok(validate(example), `${name}: its example ${JSON.stringify(example)} fails its schema: ${ajv.errorsText(validate.errors)}`)
+        assert.ok(
+          validate(example),
+          `${name}: its example ${JSON.stringify(example)} fails its schema: ${ajv.errorsText(validate.errors)}`,
+        )
         checked++
       }
     }
@@ -76,12 +85,18 @@ describe('openapi.json', () => {
 
   it('documents Idempotency-Key on every POST, required where the API requires it', () => {
     const document = readDocument()
-    const posts = Object.entries(document.paths).flatMap(([path, methods]) => (methods.post ? [{ path, op: methods.post }] : []))
+    const posts = Object.entries(document.paths).flatMap(([path, methods]) =>
+      methods.post ? [{ path, op: methods.post }] : [],
+    )
     assert.ok(posts.length >= 12)
     for (const { path, op } of posts) {
       const header = (op.parameters ?? []).find((p) => p.in === 'header' && p.name === 'Idempotency-Key')
       assert.ok(header, `POST ${path} documents Idempotency-Key`)
-      assert.equal(header.required, ['/v1/orders/{id}/refunds', '/v1/payouts'].includes(path), `POST ${path}: required only on refunds and payouts`)
+      assert.equal(
+        header.required,
+        ['/v1/orders/{id}/refunds', '/v1/payouts'].includes(path),
+        `POST ${path}: required only on refunds and payouts`,
+      )
       assert.match(header.description, /replays/)
     }
   })

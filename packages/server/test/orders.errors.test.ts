@@ -13,9 +13,17 @@ for (const dialect of DIALECTS) {
     let smtp: SmtpSink
     before(async () => {
       smtp = await startSmtpSink()
-      env = await startTestEnv(dialect, { ...NO_LIMITS, SMTP_URL: smtp.url, PUBLIC_URL: 'https://shop.example', FILE_BODY_LIMIT_BYTES: '2048' })
+      env = await startTestEnv(dialect, {
+        ...NO_LIMITS,
+        SMTP_URL: smtp.url,
+        PUBLIC_URL: 'https://shop.example',
+        FILE_BODY_LIMIT_BYTES: '2048',
+      })
     })
-    after(async () => { await env.close(); await smtp.close() })
+    after(async () => {
+      await env.close()
+      await smtp.close()
+    })
 
     it('refuses bad orders with field errors and writes nothing', async () => {
       const shop = await env.newShop()
@@ -41,8 +49,14 @@ for (const dialect of DIALECTS) {
         [{ customer_email: 'a@b.co', items: [...line(keys), ...line(euro)] }, 'items'],
         [{ customer_email: 'a@b.co', items: line(poster) }, 'shipping_address'],
         [{ customer_email: 'a@b.co', items: line(keys), shipping_address: SHIP_TO }, 'shipping_address'],
-        [{ customer_email: 'a@b.co', items: line(poster), shipping_address: { ...SHIP_TO, country: 'usa' } }, 'shipping_address.country'],
-        [{ customer_email: 'a@b.co', items: line(poster), shipping_address: { ...SHIP_TO, planet: 'Mars' } }, 'shipping_address.planet'],
+        [
+          { customer_email: 'a@b.co', items: line(poster), shipping_address: { ...SHIP_TO, country: 'usa' } },
+          'shipping_address.country',
+        ],
+        [
+          { customer_email: 'a@b.co', items: line(poster), shipping_address: { ...SHIP_TO, planet: 'Mars' } },
+          'shipping_address.planet',
+        ],
         [{ customer_email: 'a@b.co', items: line(plan, 2) }, 'items.0.qty'],
         [{ customer_email: 'a@b.co', items: line(keys), chain: 'bitcoin', asset: 'USDT' }, 'asset'],
         [{ customer_email: 'a@b.co', items: line(keys), chain: 'tron' }, 'asset'],
@@ -57,15 +71,34 @@ for (const dialect of DIALECTS) {
       }
       // The sandbox quotes USD, EUR and GBP only: another currency cannot be invoiced, and keeps nothing.
       const yen = await newProduct(api, { name: 'Yen key', currency: 'JPY', price_cents: 1000 }, ['Y1'])
-      assert.ok(problem(await api.post('/v1/orders', { customer_email: 'a@b.co', items: line(yen) }), 422, 'unprocessable').errors?.asset)
+      assert.ok(
+        problem(await api.post('/v1/orders', { customer_email: 'a@b.co', items: line(yen) }), 422, 'unprocessable')
+          .errors?.asset,
+      )
       assert.equal((await api.get(`/v1/products/${yen}`)).json().stock, 1)
-      const soldOut = problem(await api.post('/v1/orders', { customer_email: 'a@b.co', items: line(keys, 2) }), 409, 'conflict')
+      const soldOut = problem(
+        await api.post('/v1/orders', { customer_email: 'a@b.co', items: line(keys, 2) }),
+        409,
+        'conflict',
+      )
       assert.match(soldOut.detail, /sold out.*Only 1 left/)
       // A sold-out second line rolls back the first line's reservation.
-      problem(await api.post('/v1/orders', { customer_email: 'a@b.co', items: [...line(keys), { product_id: poster, qty: 4 }], shipping_address: SHIP_TO }), 409, 'conflict')
+      problem(
+        await api.post('/v1/orders', {
+          customer_email: 'a@b.co',
+          items: [...line(keys), { product_id: poster, qty: 4 }],
+          shipping_address: SHIP_TO,
+        }),
+        409,
+        'conflict',
+      )
       assert.equal((await api.get(`/v1/products/${keys}`)).json().stock, 1)
       assert.equal((await api.get(`/v1/products/${poster}`)).json().stock, 3)
-      assert.deepEqual(json<List<Order>>(await api.get('/v1/orders')).data.map((o) => [o.status, o.failure_reason]), [['failed', 'provider_unavailable']], 'only the order the provider refused, failed')
+      assert.deepEqual(
+        json<List<Order>>(await api.get('/v1/orders')).data.map((o) => [o.status, o.failure_reason]),
+        [['failed', 'provider_unavailable']],
+        'only the order the provider refused, failed',
+      )
       problem(await api.get('/v1/orders?from=yesterday'), 422, 'unprocessable')
       problem(await api.get('/v1/orders/ord_00000000000000000000000000'), 404, 'not_found')
     })
@@ -76,17 +109,28 @@ for (const dialect of DIALECTS) {
       const file = await newProduct(api, { type: 'file_download', name: 'Ebook' })
       const keys = await newProduct(api, {})
       const put = (id: string, query: string, payload: Buffer, secret = shop.keys.test) =>
-        env.app.inject({ method: 'PUT', url: `/v1/products/${id}/file${query}`, payload, headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/octet-stream' } })
+        env.app.inject({
+          method: 'PUT',
+          url: `/v1/products/${id}/file${query}`,
+          payload,
+          headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/octet-stream' },
+        })
       problem(await put(file, '?filename=big.bin', Buffer.alloc(4096, 1)), 413, 'payload_too_large')
       assert.ok(problem(await put(file, '', Buffer.from('x')), 422, 'unprocessable').errors?.filename)
-      assert.ok(problem(await put(file, '?filename=../../etc/passwd', Buffer.from('x')), 422, 'unprocessable').errors?.filename)
+      assert.ok(
+        problem(await put(file, '?filename=../../etc/passwd', Buffer.from('x')), 422, 'unprocessable').errors?.filename,
+      )
       assert.ok(problem(await put(file, '?filename=empty.bin', Buffer.alloc(0)), 422, 'unprocessable').errors?.body)
       assert.ok(problem(await put(keys, '?filename=a.bin', Buffer.from('x')), 422, 'unprocessable').errors?.type)
       problem(await put(file, '?filename=a.bin', Buffer.from('x'), shop.keys.live), 404, 'not_found')
       assert.equal((await api.get(`/v1/products/${file}`)).json().file, null)
       const { readdirSync } = await import('node:fs')
       assert.deepEqual(readdirSync(`${env.services.config.dataDir}/files/tmp`), [], 'no partial upload is left behind')
-      assert.equal((await put(file, '?filename=ok.bin', Buffer.alloc(2048, 7))).statusCode, 200, 'exactly the limit is fine')
+      assert.equal(
+        (await put(file, '?filename=ok.bin', Buffer.alloc(2048, 7))).statusCode,
+        200,
+        'exactly the limit is fine',
+      )
     })
 
     it('filters orders by status and inclusive dates', async () => {
@@ -104,14 +148,20 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(await ids(`?from=${today}&to=${today}`), [b.id, a.id])
       assert.deepEqual(await ids('?to=2000-01-01'), [])
       const page = (await api.get('/v1/orders?limit=1')).json()
-      assert.deepEqual(json<List<Order>>(await api.get(`/v1/orders?limit=1&cursor=${page.next_cursor}`)).data.map((o) => o.id), [a.id])
+      assert.deepEqual(
+        json<List<Order>>(await api.get(`/v1/orders?limit=1&cursor=${page.next_cursor}`)).data.map((o) => o.id),
+        [a.id],
+      )
     })
 
     it('emails the buyer through SMTP: payment instructions, then the keys; resend sends them again', async () => {
       const api = client(env.app, (await env.newShop()).keys.test)
       const product = await newProduct(api, {}, ['MAIL-KEY-42'])
       const o = await order(api, [{ product_id: product, qty: 1 }], { customer_email: 'mailme@example.com' })
-      const confirmation = await smtp.waitFor((m) => m.to.includes('mailme@example.com') && m.text.includes(present(o.payment.address, 'the payment address')))
+      const confirmation = await smtp.waitFor(
+        (m) =>
+          m.to.includes('mailme@example.com') && m.text.includes(present(o.payment.address, 'the payment address')),
+      )
       assert.ok(confirmation.text.includes(present(o.payment.amount, 'the payment amount')))
       assert.ok(confirmation.text.includes(o.checkout_url), 'the page link uses PUBLIC_URL')
       assert.match(o.checkout_url, /^https:\/\/shop\.example\/o\//)
@@ -120,7 +170,10 @@ for (const dialect of DIALECTS) {
       await smtp.waitFor((m) => m.to.includes('mailme@example.com') && m.text.includes('MAIL-KEY-42'))
       const resent = await api.post(`/v1/orders/${o.id}/resend`, {})
       assert.equal(resent.statusCode, 200, resent.body)
-      assert.deepEqual({ ...(resent.json() as object), sent_at: undefined }, { sent_at: undefined, recipient: 'mailme@example.com', delivery_kind: 'license_key' })
+      assert.deepEqual(
+        { ...(resent.json() as object), sent_at: undefined },
+        { sent_at: undefined, recipient: 'mailme@example.com', delivery_kind: 'license_key' },
+      )
       // The mail job has run and the SMTP server has answered: exactly one more mail with the key.
       await env.drain()
       const withKey = smtp.messages.filter((m) => m.text.includes('MAIL-KEY-42'))
@@ -133,8 +186,13 @@ for (const dialect of DIALECTS) {
 for (const dialect of DIALECTS) {
   describe(`${dialect}: payment provider outage`, () => {
     let env: TestEnv
-    const failing: PaymentProvider = { id: 'sandbox', createInvoice: async () => ({ ok: false, retryable: true, reason: 'gateway timeout' }) }
-    before(async () => { env = await startTestEnv(dialect, NO_LIMITS, { payments: { sandbox: failing, live: null } }) })
+    const failing: PaymentProvider = {
+      id: 'sandbox',
+      createInvoice: async () => ({ ok: false, retryable: true, reason: 'gateway timeout' }),
+    }
+    before(async () => {
+      env = await startTestEnv(dialect, NO_LIMITS, { payments: { sandbox: failing, live: null } })
+    })
     after(() => env.close())
 
     it('answers 503, fails the order and gives its stock back; a retry with the same key runs again', async () => {

@@ -8,7 +8,17 @@ type Listed = { id: string }
 type Page = { object: string; has_more: boolean; next_cursor: string | null; data: Listed[] }
 
 const NO_LIMITS = { RATE_LIMIT_WRITES: '100000', RATE_LIMIT_READS: '100000' }
-const ALL_ABILITIES = ['orders:read', 'orders:write', 'products:read', 'products:write', 'customers:read', 'payouts:read', 'payouts:write', 'webhooks:read', 'webhooks:write']
+const ALL_ABILITIES = [
+  'orders:read',
+  'orders:write',
+  'products:read',
+  'products:write',
+  'customers:read',
+  'payouts:read',
+  'payouts:write',
+  'webhooks:read',
+  'webhooks:write',
+]
 
 /** GETs one page and checks the envelope rules that hold for every page. */
 async function getPage(api: Client, url: string): Promise<Page> {
@@ -21,12 +31,19 @@ async function getPage(api: Client, url: string): Promise<Page> {
 }
 
 /** Follows next_cursor to the end; `between` runs after each page (to change rows mid-walk). */
-async function walk(api: Client, path: string, limit: number | null, between?: (page: Page) => Promise<void>): Promise<Page[]> {
+async function walk(
+  api: Client,
+  path: string,
+  limit: number | null,
+  between?: (page: Page) => Promise<void>,
+): Promise<Page[]> {
   const pages: Page[] = []
   const sep = path.includes('?') ? '&' : '?'
   let cursor: string | null = null
   do {
-    const params = [limit === null ? '' : `limit=${limit}`, cursor ? `cursor=${encodeURIComponent(cursor)}` : ''].filter(Boolean).join('&')
+    const params = [limit === null ? '' : `limit=${limit}`, cursor ? `cursor=${encodeURIComponent(cursor)}` : '']
+      .filter(Boolean)
+      .join('&')
     const page = await getPage(api, params ? `${path}${sep}${params}` : path)
     pages.push(page)
     cursor = page.next_cursor
@@ -45,7 +62,11 @@ function assertPageSizes(pages: Page[], limit: number): void {
 
 const ids = (pages: Page[]) => pages.flatMap((p) => p.data.map((item) => item.id))
 
-async function createProducts(api: Client, n: number, overrides: (i: number) => Record<string, unknown> = () => ({})): Promise<string[]> {
+async function createProducts(
+  api: Client,
+  n: number,
+  overrides: (i: number) => Record<string, unknown> = () => ({}),
+): Promise<string[]> {
   const created: string[] = []
   for (let i = 0; i < n; i++) {
     const res = await api.post('/v1/products', sampleProduct({ name: `Product ${i}`, ...overrides(i) }))
@@ -58,14 +79,19 @@ async function createProducts(api: Client, n: number, overrides: (i: number) => 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: pagination`, () => {
     let env: TestEnv
-    before(async () => { env = await startTestEnv(dialect, NO_LIMITS) })
+    before(async () => {
+      env = await startTestEnv(dialect, NO_LIMITS)
+    })
     after(() => env.close())
 
     it('walks every page newest first, without gaps or repeats, for any limit', async () => {
       const shop = await env.newShop()
       const api = client(env.app, shop.keys.test)
       const empty = await walk(api, '/v1/products', 10)
-      assert.deepEqual(empty.map((p) => p.data.length), [0])
+      assert.deepEqual(
+        empty.map((p) => p.data.length),
+        [0],
+      )
 
       const newestFirst = (await createProducts(api, 57)).reverse()
       for (const limit of [10, 1, 100, 57, 56, 19, null]) {
@@ -79,7 +105,10 @@ for (const dialect of DIALECTS) {
     it('walks a filtered list with cursors that keep the filter', async () => {
       const shop = await env.newShop()
       const api = client(env.app, shop.keys.test)
-      const created = await createProducts(api, 20, (i) => ({ status: i % 3 === 0 ? 'draft' : 'active', type: i % 2 ? 'account' : 'license_key' }))
+      const created = await createProducts(api, 20, (i) => ({
+        status: i % 3 === 0 ? 'draft' : 'active',
+        type: i % 2 ? 'account' : 'license_key',
+      }))
       const drafts = created.filter((_, i) => i % 3 === 0).reverse()
       const draftAccounts = created.filter((_, i) => i % 3 === 0 && i % 2).reverse()
       const pages = await walk(api, '/v1/products?status=draft', 2)
@@ -112,10 +141,17 @@ for (const dialect of DIALECTS) {
       assert.equal(new Set(walked).size, walked.length, 'no item repeats')
       const survivors = initial.filter((id) => !deleted.has(id) || seen.includes(id))
       // An item seen before it was deleted was listed once; every other survivor must appear once too.
-      assert.deepEqual(walked.filter((id) => initial.includes(id)), survivors)
-      assert.ok(walked.every((id) => initial.includes(id)), 'items created after the first page sort ahead of the cursor')
+      assert.deepEqual(
+        walked.filter((id) => initial.includes(id)),
+        survivors,
+      )
+      assert.ok(
+        walked.every((id) => initial.includes(id)),
+        'items created after the first page sort ahead of the cursor',
+      )
       assert.ok(deleted.size >= 8, `the walk changed under it: ${deleted.size} deleted`)
-      for (const id of archived.filter((id) => !deleted.has(id))) assert.ok(walked.includes(id), 'archived products stay listed')
+      for (const id of archived.filter((id) => !deleted.has(id)))
+        assert.ok(walked.includes(id), 'archived products stay listed')
     })
 
     it('rejects a bad limit with 422 errors.limit', async () => {
@@ -137,9 +173,19 @@ for (const dialect of DIALECTS) {
       const decoded = JSON.parse(Buffer.from(good, 'base64url').toString('utf8'))
       const forge = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
       const bad = [
-        'garbage', '!!!', '', good.slice(0, -6), `${good.slice(0, 10)}${good.slice(11)}`, 'x'.repeat(513),
-        forge({ ...decoded, v: 2 }), forge({ ...decoded, last: "prod_' or 1=1 --" }), forge({ ...decoded, last: 42 }),
-        forge({ ...decoded, f: 'somewhere-else' }), forge([decoded]), forge(null), Buffer.from('\u0000\uffff').toString('base64url'),
+        'garbage',
+        '!!!',
+        '',
+        good.slice(0, -6),
+        `${good.slice(0, 10)}${good.slice(11)}`,
+        'x'.repeat(513),
+        forge({ ...decoded, v: 2 }),
+        forge({ ...decoded, last: "prod_' or 1=1 --" }),
+        forge({ ...decoded, last: 42 }),
+        forge({ ...decoded, f: 'somewhere-else' }),
+        forge([decoded]),
+        forge(null),
+        Buffer.from('\u0000\uffff').toString('base64url'),
       ]
       for (const cursor of bad) {
         for (const path of ['/v1/products', '/v1/api-keys']) {
@@ -155,12 +201,19 @@ for (const dialect of DIALECTS) {
       const api = client(env.app, shop.keys.test)
       await createProducts(api, 4, (i) => ({ type: i % 2 ? 'account' : 'license_key' }))
       const fromActive = (await getPage(api, '/v1/products?status=active&limit=1')).next_cursor!
-      assert.ok(problem(await api.get(`/v1/products?type=account&cursor=${fromActive}`), 422, 'unprocessable').errors?.cursor)
+      assert.ok(
+        problem(await api.get(`/v1/products?type=account&cursor=${fromActive}`), 422, 'unprocessable').errors?.cursor,
+      )
       assert.ok(problem(await api.get(`/v1/products?cursor=${fromActive}`), 422, 'unprocessable').errors?.cursor)
       assert.equal((await getPage(api, `/v1/products?status=active&cursor=${fromActive}`)).data.length, 3)
       const unfiltered = (await getPage(api, '/v1/products?limit=1')).next_cursor!
-      assert.ok(problem(await api.get(`/v1/products?status=active&cursor=${unfiltered}`), 422, 'unprocessable').errors?.cursor)
-      assert.ok(problem(await api.get(`/v1/api-keys?cursor=${unfiltered}`), 422, 'unprocessable').errors?.cursor, 'cursors do not cross lists')
+      assert.ok(
+        problem(await api.get(`/v1/products?status=active&cursor=${unfiltered}`), 422, 'unprocessable').errors?.cursor,
+      )
+      assert.ok(
+        problem(await api.get(`/v1/api-keys?cursor=${unfiltered}`), 422, 'unprocessable').errors?.cursor,
+        'cursors do not cross lists',
+      )
     })
 
     it("leaks nothing when one shop or mode uses another's cursor", async () => {
@@ -184,12 +237,15 @@ for (const dialect of DIALECTS) {
       const api = client(env.app, shop.keys.test)
       const minted: string[] = []
       for (let i = 0; i < 12; i++) {
-        const res = await api.post('/v1/api-keys', { name: `key ${i}`, abilities: i % 2 ? ['products:read'] : ALL_ABILITIES })
+        const res = await api.post('/v1/api-keys', {
+          name: `key ${i}`,
+          abilities: i % 2 ? ['products:read'] : ALL_ABILITIES,
+        })
         assert.equal(res.statusCode, 201)
         minted.push(res.json().id)
       }
       const full = ids(await walk(api, '/v1/api-keys', 100))
-      assert.equal(full.length, 13, 'the 12 minted keys and the shop\'s own test key')
+      assert.equal(full.length, 13, "the 12 minted keys and the shop's own test key")
       assert.deepEqual(full.slice(0, 12), [...minted].reverse())
       assert.deepEqual([...full].sort().reverse(), full, 'newest first')
       for (const limit of [5, 1, 13, null]) {
@@ -209,7 +265,10 @@ for (const dialect of DIALECTS) {
         }
         await api.post('/v1/api-keys', { name: 'late', abilities: ['products:read'] })
       })
-      assert.deepEqual(ids(pages), full.filter((id) => !revoked.has(id)))
+      assert.deepEqual(
+        ids(pages),
+        full.filter((id) => !revoked.has(id)),
+      )
     })
   })
 }

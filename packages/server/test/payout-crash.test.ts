@@ -21,8 +21,20 @@ type Server = { run: ReturnType<typeof runSx>; base: string }
 async function setUp(dialect: (typeof DIALECTS)[number], settings: Record<string, string>) {
   const database = await createDatabase(dialect)
   const dataDir = mkdtempSync(join(tmpdir(), 'sx-payout-crash-'))
-  after(async () => { await database.drop(); rmSync(dataDir, { recursive: true, force: true }) })
-  const env = { DATABASE_URL: database.url, SX_DATA_DIR: dataDir, SX_DEMO_SEED: 'false', JOB_POLL_MS: '50', JOB_LEASE_MS: '1500', PAYOUT_POLL_MS: '100', LOG_LEVEL: 'warn', ...settings }
+  after(async () => {
+    await database.drop()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+  const env = {
+    DATABASE_URL: database.url,
+    SX_DATA_DIR: dataDir,
+    SX_DEMO_SEED: 'false',
+    JOB_POLL_MS: '50',
+    JOB_LEASE_MS: '1500',
+    PAYOUT_POLL_MS: '100',
+    LOG_LEVEL: 'warn',
+    ...settings,
+  }
   const init = runSx(['init', '--shop', 'Payout Co', '--email', 'payouts@example.com', '--json'], env)
   assert.equal(await init.exited, 0, init.output().stderr)
   const key = JSON.parse(init.output().stdout).keys.test as string
@@ -42,18 +54,38 @@ async function setUp(dialect: (typeof DIALECTS)[number], settings: Record<string
   }
   /** A paid order of 12900 cents, then a payout of 5000 of it. */
   const fundAndPayOut = async (server: Server) => {
-    const product = await call(server, 'POST', '/v1/products', { name: 'Key', type: 'license_key', price_cents: 12900, currency: 'USD' })
+    const product = await call(server, 'POST', '/v1/products', {
+      name: 'Key',
+      type: 'license_key',
+      price_cents: 12900,
+      currency: 'USD',
+    })
     await call(server, 'POST', `/v1/products/${product.json.id}/stock`, { items: ['KEY-1'] })
-    const order = await call(server, 'POST', '/v1/orders', { customer_email: 'b@example.com', items: [{ product_id: product.json.id, qty: 1 }] })
+    const order = await call(server, 'POST', '/v1/orders', {
+      customer_email: 'b@example.com',
+      items: [{ product_id: product.json.id, qty: 1 }],
+    })
     assert.equal((await call(server, 'POST', `/v1/test_helpers/orders/${order.json.id}/pay`, {})).status, 200)
-    const payout = await call(server, 'POST', '/v1/payouts', { chain: 'tron', asset: 'USDT', amount_cents: 5000, destination_address: TRON_ADDRESS })
+    const payout = await call(server, 'POST', '/v1/payouts', {
+      chain: 'tron',
+      asset: 'USDT',
+      amount_cents: 5000,
+      destination_address: TRON_ADDRESS,
+    })
     assert.equal(payout.status, 201, JSON.stringify(payout.json))
     return payout.json.id as string
   }
   /** After the restart: confirmed with the first transaction, one transfer, each event once, the ledger in agreement. */
-  const checkOutcome = async (server: Server, payoutId: string, expected: { txHash?: string; sendCalls: (calls: number) => void }) => {
+  const checkOutcome = async (
+    server: Server,
+    payoutId: string,
+    expected: { txHash?: string; sendCalls: (calls: number) => void },
+  ) => {
     let final: Payout | undefined
-    await waitFor(async () => (final = (await call(server, 'GET', `/v1/payouts/${payoutId}`)).json).status === 'confirmed', 'the payout to be confirmed after the restart')
+    await waitFor(
+      async () => (final = (await call(server, 'GET', `/v1/payouts/${payoutId}`)).json).status === 'confirmed',
+      'the payout to be confirmed after the restart',
+    )
     assert.ok(final)
     if (expected.txHash) assert.equal(final.tx_hash, expected.txHash, 'the transaction broadcast before the crash')
     const balance = (await call(server, 'GET', '/v1/balance')).json
@@ -62,12 +94,24 @@ async function setUp(dialect: (typeof DIALECTS)[number], settings: Record<string
     assert.equal(await server.run.exited, 0)
     const { db } = connect(database.url)
     const transfers = await db.selectFrom('sandbox_transfers').select(['tx_hash', 'send_calls']).execute()
-    const events = await db.selectFrom('events').select('type').where('type', 'like', 'payout.%').orderBy('id').execute()
+    const events = await db
+      .selectFrom('events')
+      .select('type')
+      .where('type', 'like', 'payout.%')
+      .orderBy('id')
+      .execute()
     const ledger = await checkLedger(db)
     await db.destroy()
-    assert.deepEqual(transfers.map((t) => t.tx_hash), [final.tx_hash], 'one transfer, ever')
+    assert.deepEqual(
+      transfers.map((t) => t.tx_hash),
+      [final.tx_hash],
+      'one transfer, ever',
+    )
     expected.sendCalls(Number(transfers[0]!.send_calls))
-    assert.deepEqual(events.map((e) => e.type), ['payout.queued', 'payout.broadcast', 'payout.confirmed'])
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['payout.queued', 'payout.broadcast', 'payout.confirmed'],
+    )
     assert.deepEqual(ledger, { balances: 1, differences: [] }, 'what sx doctor checks')
   }
   return { database, start, call, fundAndPayOut, checkOutcome }
@@ -80,13 +124,17 @@ for (const dialect of DIALECTS) {
       const first = await t.start()
       const payoutId = await t.fundAndPayOut(first)
       let broadcast: Payout | undefined
-      await waitFor(async () => (broadcast = (await t.call(first, 'GET', `/v1/payouts/${payoutId}`)).json).status === 'broadcast', 'the broadcast')
+      await waitFor(
+        async () => (broadcast = (await t.call(first, 'GET', `/v1/payouts/${payoutId}`)).json).status === 'broadcast',
+        'the broadcast',
+      )
       assert.ok(broadcast)
       first.run.child.kill('SIGKILL')
       await first.run.exited
       await t.checkOutcome(await t.start(), payoutId, {
         txHash: present(broadcast.tx_hash, 'the broadcast tx_hash'),
-        sendCalls: (calls) => assert.equal(calls, 1, 'once broadcast is recorded, the provider is only asked, never sent to again'),
+        sendCalls: (calls) =>
+          assert.equal(calls, 1, 'once broadcast is recorded, the provider is only asked, never sent to again'),
       })
     })
 
@@ -96,9 +144,18 @@ for (const dialect of DIALECTS) {
       const first = await t.start()
       const payoutId = await t.fundAndPayOut(first)
       const { db } = connect(t.database.url)
-      await waitFor(async () => (await db.selectFrom('sandbox_transfers').select('reference').where('reference', '=', payoutId).execute()).length === 1, 'the sandbox to make the transfer')
+      await waitFor(
+        async () =>
+          (await db.selectFrom('sandbox_transfers').select('reference').where('reference', '=', payoutId).execute())
+            .length === 1,
+        'the sandbox to make the transfer',
+      )
       await db.destroy()
-      assert.equal((await t.call(first, 'GET', `/v1/payouts/${payoutId}`)).json.status, 'queued', 'sent, but not yet recorded')
+      assert.equal(
+        (await t.call(first, 'GET', `/v1/payouts/${payoutId}`)).json.status,
+        'queued',
+        'sent, but not yet recorded',
+      )
       first.run.child.kill('SIGKILL')
       await first.run.exited
       await t.checkOutcome(await t.start({ SANDBOX_PAYOUT_SEND_DELAY_MS: '0' }), payoutId, {

@@ -17,8 +17,17 @@ for (const dialect of DIALECTS) {
     it('never prints goods, buyer links or their tokens; mail is logged by recipient, subject and id, and not at all when silent', async () => {
       const database = await createDatabase(dialect)
       const { db } = connect(database.url)
-      after(async () => { await db.destroy(); await database.drop() })
-      const env = { DATABASE_URL: database.url, SX_DATA_DIR: database.dataDir, SX_DEMO_SEED: 'false', JOB_POLL_MS: '50', SMTP_URL: '' }
+      after(async () => {
+        await db.destroy()
+        await database.drop()
+      })
+      const env = {
+        DATABASE_URL: database.url,
+        SX_DATA_DIR: database.dataDir,
+        SX_DEMO_SEED: 'false',
+        JOB_POLL_MS: '50',
+        SMTP_URL: '',
+      }
       const init = runSx(['init', '--shop', 'Quiet Co', '--email', 'quiet@example.com', '--json'], env)
       assert.equal(await init.exited, 0, init.output().stderr)
       const key = JSON.parse(init.output().stdout).keys.test as string
@@ -28,24 +37,50 @@ for (const dialect of DIALECTS) {
       const base = api.output().stdout.match(LISTENING)![1]!
       const call = async (method: string, path: string, body?: unknown) => {
         const res = await fetch(`${base}${path}`, {
-          method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+          method,
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
         })
         assert.ok(res.ok, `${method} ${path}: ${res.status}`)
         return res.json()
       }
       const goods = [`GOODS-${randomBytes(8).toString('hex')}`, `GOODS-${randomBytes(8).toString('hex')}`]
-      const licence = await call('POST', '/v1/products', { name: 'Quiet Key', type: 'license_key', price_cents: 500, currency: 'USD' })
+      const licence = await call('POST', '/v1/products', {
+        name: 'Quiet Key',
+        type: 'license_key',
+        price_cents: 500,
+        currency: 'USD',
+      })
       await call('POST', `/v1/products/${licence.id}/stock`, { items: goods })
-      const file = await call('POST', '/v1/products', { name: 'Quiet File', type: 'file_download', price_cents: 500, currency: 'USD' })
-      const upload = await fetch(`${base}/v1/products/${file.id}/file?filename=quiet.bin`, { method: 'PUT', headers: { authorization: `Bearer ${key}` }, body: 'file bytes' })
+      const file = await call('POST', '/v1/products', {
+        name: 'Quiet File',
+        type: 'file_download',
+        price_cents: 500,
+        currency: 'USD',
+      })
+      const upload = await fetch(`${base}/v1/products/${file.id}/file?filename=quiet.bin`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${key}` },
+        body: 'file bytes',
+      })
       assert.equal(upload.status, 200)
 
       /** Places and pays an order for one key and the file; answers what the buyer got once both mails are out. */
       const buy = async () => {
-        const placed = await call('POST', '/v1/orders', { customer_email: BUYER, items: [{ product_id: licence.id, qty: 1 }, { product_id: file.id, qty: 1 }] })
+        const placed = await call('POST', '/v1/orders', {
+          customer_email: BUYER,
+          items: [
+            { product_id: licence.id, qty: 1 },
+            { product_id: file.id, qty: 1 },
+          ],
+        })
         await call('POST', `/v1/test_helpers/orders/${placed.id}/pay`, {})
         const mailsSent = async () => {
-          const mails = await db.selectFrom('mails').select(['status', 'body_text']).where('order_id', '=', placed.id).execute()
+          const mails = await db
+            .selectFrom('mails')
+            .select(['status', 'body_text'])
+            .where('order_id', '=', placed.id)
+            .execute()
           return mails.length === 2 && mails.every((mail) => mail.status === 'sent')
         }
         await waitFor(mailsSent, 'the confirmation and delivery mails to be sent', 20_000)
@@ -53,11 +88,17 @@ for (const dialect of DIALECTS) {
         assert.equal(done.status, 'completed')
         const items = done.delivery.items as { value?: string; url?: string }[]
         const link = items.find((item) => item.url)!.url!
-        const secrets = [items.find((item) => item.value)!.value!, new URL(done.checkout_url).pathname.slice(3), new URL(link).pathname.slice(4)]
+        const secrets = [
+          items.find((item) => item.value)!.value!,
+          new URL(done.checkout_url).pathname.slice(3),
+          new URL(link).pathname.slice(4),
+        ]
         // The mails really carried them (so not finding them in the output means something).
         // Stored sealed under the data folder's key, which the sx processes share with this test.
         const box = createSecretBox(loadOrCreateMasterKey(database.dataDir, null))
-        const bodies = (await db.selectFrom('mails').select('body_text').where('order_id', '=', placed.id).execute()).map((m) => box.open(m.body_text)).join('\n')
+        const bodies = (await db.selectFrom('mails').select('body_text').where('order_id', '=', placed.id).execute())
+          .map((m) => box.open(m.body_text))
+          .join('\n')
         for (const secret of secrets) assert.ok(bodies.includes(secret), `the mail carries ${secret}`)
         // The buyer opens the page and downloads the file: the server logs both requests. (The
         // links name PUBLIC_URL, which with PORT=0 is not where this server listens.)
@@ -78,14 +119,23 @@ for (const dialect of DIALECTS) {
       worker.child.kill('SIGTERM')
       assert.equal(await worker.exited, 0)
       assertNoSecrets(printed(worker), first.secrets, 'sx worker')
-      const lines = worker.output().stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
+      const lines = worker
+        .output()
+        .stdout.trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
       const mailLines = lines.filter((line) => line.mail_id !== undefined)
       assert.equal(mailLines.length, 2, worker.output().stdout)
       for (const line of mailLines) {
         assert.equal(line.to, BUYER)
         assert.match(String(line.mail_id), /^<mail_\w+@sx>$/)
         assert.equal(typeof line.subject, 'string')
-        assert.deepEqual(Object.keys(line).filter((k) => !['level', 'time', 'pid', 'hostname', 'msg'].includes(k)).sort(), ['mail_id', 'subject', 'to'])
+        assert.deepEqual(
+          Object.keys(line)
+            .filter((k) => !['level', 'time', 'pid', 'hostname', 'msg'].includes(k))
+            .sort(),
+          ['mail_id', 'subject', 'to'],
+        )
       }
       assert.equal(worker.output().stderr, '')
 

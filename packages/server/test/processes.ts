@@ -17,14 +17,20 @@ export function runSx(args: string[], env: Record<string, string>) {
   child.stderr.on('data', (chunk) => (stderr += chunk))
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   // A failed assertion must not leave a server running (it would keep the test process alive).
-  after(() => { if (child.exitCode === null) child.kill('SIGKILL') })
+  after(() => {
+    if (child.exitCode === null) child.kill('SIGKILL')
+  })
   return { child, exited, output: () => ({ stdout, stderr }) }
 }
 
 /** A deadline that only a hang reaches: a loaded machine makes the wait longer, never a failure. */
 export const PATIENCE_MS = 60_000
 
-export async function waitFor(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = PATIENCE_MS): Promise<void> {
+export async function waitFor(
+  predicate: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = PATIENCE_MS,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
@@ -40,7 +46,9 @@ export async function exitWithin(run: ReturnType<typeof runSx>, ms: number): Pro
   clearTimeout(timer)
   if (result === 'late') {
     run.child.kill('SIGKILL')
-    throw new Error(`sx ${run.child.spawnargs.slice(4).join(' ')} still runs after ${ms} ms: ${JSON.stringify(run.output())}`)
+    throw new Error(
+      `sx ${run.child.spawnargs.slice(4).join(' ')} still runs after ${ms} ms: ${JSON.stringify(run.output())}`,
+    )
   }
   return result
 }

@@ -5,7 +5,9 @@ import { DIALECTS, client, problem, sampleProduct, startTestEnv, type TestEnv } 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: products`, () => {
     let env: TestEnv
-    before(async () => { env = await startTestEnv(dialect) })
+    before(async () => {
+      env = await startTestEnv(dialect)
+    })
     after(() => env.close())
 
     it('creates, reads, patches and archives a product, writing one event per change', async () => {
@@ -18,7 +20,23 @@ for (const dialect of DIALECTS) {
       assert.match(product.id, /^prod_[0-9A-HJKMNP-TV-Z]{26}$/)
       assert.deepEqual(
         { ...product, id: undefined, created_at: undefined, updated_at: undefined },
-        { id: undefined, name: 'Adobe Creative Cloud Key', slug: 'adobe-creative-cloud-key', type: 'license_key', price_cents: 12900, currency: 'USD', description: '**Great**', stock: 0, status: 'active', livemode: false, dynamic_url: null, interval: null, file: null, created_at: undefined, updated_at: undefined },
+        {
+          id: undefined,
+          name: 'Adobe Creative Cloud Key',
+          slug: 'adobe-creative-cloud-key',
+          type: 'license_key',
+          price_cents: 12900,
+          currency: 'USD',
+          description: '**Great**',
+          stock: 0,
+          status: 'active',
+          livemode: false,
+          dynamic_url: null,
+          interval: null,
+          file: null,
+          created_at: undefined,
+          updated_at: undefined,
+        },
       )
       assert.match(product.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/)
 
@@ -38,8 +56,16 @@ for (const dialect of DIALECTS) {
       assert.equal(again.json().archived_at, deleted.json().archived_at, 'archiving twice keeps the first archived_at')
       assert.equal((await api.get(`/v1/products/${product.id}`)).json().status, 'archived')
 
-      const events = await env.services.db.selectFrom('events').select(['type', 'data']).where('shop_id', '=', shop.shop.id).orderBy('id').execute()
-      assert.deepEqual(events.map((e) => e.type), ['product.created', 'product.updated', 'product.deleted'])
+      const events = await env.services.db
+        .selectFrom('events')
+        .select(['type', 'data'])
+        .where('shop_id', '=', shop.shop.id)
+        .orderBy('id')
+        .execute()
+      assert.deepEqual(
+        events.map((e) => e.type),
+        ['product.created', 'product.updated', 'product.deleted'],
+      )
       assert.equal(JSON.parse(env.services.secretBox.open(events[1]!.data)).price_cents, 9900)
     })
 
@@ -48,7 +74,8 @@ for (const dialect of DIALECTS) {
       const test = client(env.app, shop.keys.test)
       const live = client(env.app, shop.keys.live)
       const slugs = []
-      for (const api of [test, test, test, live]) slugs.push((await api.post('/v1/products', sampleProduct({ name: 'Crème Brûlée Key!' }))).json().slug)
+      for (const api of [test, test, test, live])
+        slugs.push((await api.post('/v1/products', sampleProduct({ name: 'Crème Brûlée Key!' }))).json().slug)
       assert.deepEqual(slugs, ['creme-brulee-key', 'creme-brulee-key-2', 'creme-brulee-key-3', 'creme-brulee-key'])
     })
 
@@ -73,9 +100,15 @@ for (const dialect of DIALECTS) {
       await api.post('/v1/products', sampleProduct({ type: 'account' }))
       await api.post('/v1/products', sampleProduct({ type: 'physical' }))
       const drafts = (await api.get('/v1/products?status=draft')).json()
-      assert.deepEqual(drafts.data.map((p: { status: string }) => p.status), ['draft'])
+      assert.deepEqual(
+        drafts.data.map((p: { status: string }) => p.status),
+        ['draft'],
+      )
       const accounts = (await api.get('/v1/products?type=account')).json()
-      assert.deepEqual(accounts.data.map((p: { type: string }) => p.type), ['account'])
+      assert.deepEqual(
+        accounts.data.map((p: { type: string }) => p.type),
+        ['account'],
+      )
       const all = (await api.get('/v1/products')).json()
       assert.equal(all.data.length, 3)
       assert.deepEqual(Object.keys(all).sort(), ['data', 'has_more', 'next_cursor', 'object'])
@@ -106,11 +139,15 @@ for (const dialect of DIALECTS) {
       const product = (await api.post('/v1/products', sampleProduct())).json()
       problem(await api.patch(`/v1/products/${product.id}`, {}), 422, 'unprocessable')
       problem(await api.patch(`/v1/products/${product.id}`, { slug: 'x' }), 422, 'unprocessable')
-      const count = await env.services.db.selectFrom('products').select((eb) => eb.fn.countAll<number>().as('n')).where('shop_id', '=', shop.shop.id).executeTakeFirstOrThrow()
+      const count = await env.services.db
+        .selectFrom('products')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('shop_id', '=', shop.shop.id)
+        .executeTakeFirstOrThrow()
       assert.equal(Number(count.n), 1)
     })
 
-    it('answers 404 for another shop\'s and the other mode\'s products', async () => {
+    it("answers 404 for another shop's and the other mode's products", async () => {
       const a = await env.newShop()
       const b = await env.newShop()
       const product = (await client(env.app, a.keys.test).post('/v1/products', sampleProduct())).json()
@@ -122,7 +159,10 @@ for (const dialect of DIALECTS) {
         problem(await api.post(`/v1/products/${product.id}/stock`, { items: ['X'] }), 404, 'not_found')
         assert.equal((await api.get('/v1/products')).json().data.length, 0)
       }
-      assert.equal((await client(env.app, a.keys.test).get(`/v1/products/${product.id}`)).json().name, 'Adobe Creative Cloud Key')
+      assert.equal(
+        (await client(env.app, a.keys.test).get(`/v1/products/${product.id}`)).json().name,
+        'Adobe Creative Cloud Key',
+      )
     })
   })
 }

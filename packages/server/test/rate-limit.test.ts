@@ -47,7 +47,9 @@ function limited(response: LightMyRequestResponse, budget: 'reads' | 'writes', q
 for (const dialect of DIALECTS) {
   describe(`${dialect}: rate limits`, () => {
     let env: TestEnv
-    before(async () => { env = await startTestEnv(dialect) })
+    before(async () => {
+      env = await startTestEnv(dialect)
+    })
     after(() => env.close())
 
     it('allows 120 writes per key per minute, counting down, then 429 (real defaults)', async () => {
@@ -168,21 +170,31 @@ for (const dialect of DIALECTS) {
     describe('when Redis is down', () => {
       // A Redis that accepts connections and never answers: without a command timeout, requests hang.
       const sockets = new Set<net.Socket>()
-      const silent = net.createServer((socket) => { sockets.add(socket); socket.on('data', () => {}) })
+      const silent = net.createServer((socket) => {
+        sockets.add(socket)
+        socket.on('data', () => {})
+      })
       before(() => new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve)))
       after(() => {
         for (const socket of sockets) socket.destroy()
         silent.close()
       })
 
-      for (const [label, url] of [['refuses connections', 'redis://127.0.0.1:1'], ['never answers', '']] as const) {
+      for (const [label, url] of [
+        ['refuses connections', 'redis://127.0.0.1:1'],
+        ['never answers', ''],
+      ] as const) {
         it(`answers 503 unavailable quickly on authenticated routes when Redis ${label}`, async () => {
           const port = (silent.address() as net.AddressInfo).port
           const { app } = await env.spawnApp({ REDIS_URL: url || `redis://127.0.0.1:${port}` })
           const shop = await env.newShop()
           const api = client(app, shop.keys.test)
           const started = Date.now()
-          for (const send of [() => api.get('/v1/products'), () => api.post('/v1/products', sampleProduct()), () => api.get('/v1/products')]) {
+          for (const send of [
+            () => api.get('/v1/products'),
+            () => api.post('/v1/products', sampleProduct()),
+            () => api.get('/v1/products'),
+          ]) {
             const began = Date.now()
             const response = await send()
             assert.ok(Date.now() - began < 1500, `took ${Date.now() - began} ms`)
@@ -197,7 +209,11 @@ for (const dialect of DIALECTS) {
           const notReady = await client(app).get('/readyz')
           assert.match(problem(notReady, 503, 'unavailable').detail, /Redis/)
           assert.match(String(notReady.headers['retry-after']), /^[1-9]\d*$/)
-          assert.equal((await client(env.app, shop.keys.test).get('/v1/products')).json().data.length, 0, 'the refused POST stored nothing')
+          assert.equal(
+            (await client(env.app, shop.keys.test).get('/v1/products')).json().data.length,
+            0,
+            'the refused POST stored nothing',
+          )
         })
       }
     })

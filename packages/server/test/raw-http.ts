@@ -15,7 +15,9 @@ export function rawHttp(base: string, request: string): Promise<RawResponse> {
       const end = received.indexOf('\r\n\r\n')
       if (end < 0) return null
       const [statusLine, ...lines] = received.subarray(0, end).toString('latin1').split('\r\n')
-      const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]))
+      const headers = Object.fromEntries(
+        lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+      )
       const body = received.subarray(end + 4)
       if (headers['content-length'] !== undefined && body.length < Number(headers['content-length'])) return null
       return { status: Number(statusLine!.split(' ')[1]), headers, body: body.toString('utf8') }
@@ -29,8 +31,13 @@ export function rawHttp(base: string, request: string): Promise<RawResponse> {
       if (response) resolve(response)
       else reject(error)
     }
-    socket.on('data', (chunk) => { received = Buffer.concat([received, chunk]); finish() })
-    socket.on('end', () => finish(new Error(`connection closed before a whole response: ${received.toString('latin1').slice(0, 200)}`)))
+    socket.on('data', (chunk) => {
+      received = Buffer.concat([received, chunk])
+      finish()
+    })
+    socket.on('end', () =>
+      finish(new Error(`connection closed before a whole response: ${received.toString('latin1').slice(0, 200)}`)),
+    )
     socket.on('error', (error) => finish(error))
     socket.write(request)
   })

@@ -12,7 +12,9 @@ import { MONEY_ENV, balanceOf, idempotent, paidOrder, refund, settledRefund } fr
 for (const dialect of DIALECTS) {
   describe(`${dialect}: refunds`, () => {
     let env: TestEnv
-    before(async () => { env = await startTestEnv(dialect, MONEY_ENV) })
+    before(async () => {
+      env = await startTestEnv(dialect, MONEY_ENV)
+    })
     after(() => env.close())
 
     it('partial refunds add up to the total; then the order is refunded (once), its keys never sold again, the customer net of refunds', async () => {
@@ -25,22 +27,50 @@ for (const dialect of DIALECTS) {
       assert.equal(paid.refunded_cents, 0)
       assert.equal((await api.get(`/v1/customers/${paid.customer_id}`)).json().lifetime_cents, 25800)
 
-      const first = await refund(api, paid.id, { amount_cents: 5800, reason: 'requested_by_buyer', note: 'one key did not work' })
+      const first = await refund(api, paid.id, {
+        amount_cents: 5800,
+        reason: 'requested_by_buyer',
+        note: 'one key did not work',
+      })
       assert.equal(first.statusCode, 200, first.body)
       const r1 = first.json()
-      assert.deepEqual({ ...r1, id: undefined, created_at: undefined, updated_at: undefined }, {
-        id: undefined, order_id: paid.id, status: 'processing', amount_cents: 5800, currency: 'USD', reason: 'requested_by_buyer',
-        note: 'one key did not work', chain: 'tron', asset: 'USDT', amount: '58.000000', destination_address: null, destination_tx: null,
-        failure_reason: null, livemode: false, created_at: undefined, updated_at: undefined,
-      })
+      assert.deepEqual(
+        { ...r1, id: undefined, created_at: undefined, updated_at: undefined },
+        {
+          id: undefined,
+          order_id: paid.id,
+          status: 'processing',
+          amount_cents: 5800,
+          currency: 'USD',
+          reason: 'requested_by_buyer',
+          note: 'one key did not work',
+          chain: 'tron',
+          asset: 'USDT',
+          amount: '58.000000',
+          destination_address: null,
+          destination_tx: null,
+          failure_reason: null,
+          livemode: false,
+          created_at: undefined,
+          updated_at: undefined,
+        },
+      )
       assert.match(r1.id, /^rf_[0-9A-Z]{26}$/)
       assert.equal((await api.get(`/v1/orders/${paid.id}`)).json().refunded_cents, 5800)
-      assert.deepEqual(pick(await balanceOf(api)), { available_cents: 20000, pending_cents: 5800 }, 'taken from available at once, pending until sent')
+      assert.deepEqual(
+        pick(await balanceOf(api)),
+        { available_cents: 20000, pending_cents: 5800 },
+        'taken from available at once, pending until sent',
+      )
       const done1 = await settledRefund(api, paid.id, r1.id)
       assert.equal(done1.status, 'succeeded')
       assert.match(present(done1.destination_tx, 'destination_tx'), /^[0-9a-f]{64}$/)
       assert.deepEqual(pick(await balanceOf(api)), { available_cents: 20000, pending_cents: 0 })
-      assert.equal((await api.get(`/v1/orders/${paid.id}`)).json().status, 'completed', 'a partial refund leaves the order as it was')
+      assert.equal(
+        (await api.get(`/v1/orders/${paid.id}`)).json().status,
+        'completed',
+        'a partial refund leaves the order as it was',
+      )
 
       const tooMuch = problem(await refund(api, paid.id, { amount_cents: 20001 }), 422, 'unprocessable')
       assert.match(tooMuch.errors!.amount_cents![0]!, /at most 20000/)
@@ -51,14 +81,33 @@ for (const dialect of DIALECTS) {
       const refunded = (await api.get(`/v1/orders/${paid.id}`)).json()
       assert.equal(refunded.status, 'refunded')
       assert.equal(refunded.refunded_cents, 25800)
-      assert.deepEqual((await eventsOf(env, shop.shop.id)).filter((e) => e.type.startsWith('order.')).map((e) => e.type), ['order.paid', 'order.delivered', 'order.refunded'])
+      assert.deepEqual(
+        (await eventsOf(env, shop.shop.id)).filter((e) => e.type.startsWith('order.')).map((e) => e.type),
+        ['order.paid', 'order.delivered', 'order.refunded'],
+      )
       assert.equal(JSON.parse((await eventsOf(env, shop.shop.id)).at(-1)!.data).status, 'refunded')
-      const items = await env.services.db.selectFrom('stock_items').select('status').where('order_id', '=', paid.id).execute()
-      assert.deepEqual(items.map((i) => i.status), ['refunded', 'refunded'], 'delivered keys are marked refunded')
+      const items = await env.services.db
+        .selectFrom('stock_items')
+        .select('status')
+        .where('order_id', '=', paid.id)
+        .execute()
+      assert.deepEqual(
+        items.map((i) => i.status),
+        ['refunded', 'refunded'],
+        'delivered keys are marked refunded',
+      )
       assert.equal((await api.get(`/v1/products/${product}`)).json().stock, 1, 'and never return to stock')
-      assert.deepEqual(json<List<Refund>>(await api.get(`/v1/orders/${paid.id}/refunds`)).data.map((r) => r.id), [rest.json().id, r1.id], 'newest first')
+      assert.deepEqual(
+        json<List<Refund>>(await api.get(`/v1/orders/${paid.id}/refunds`)).data.map((r) => r.id),
+        [rest.json().id, r1.id],
+        'newest first',
+      )
       problem(await refund(api, paid.id), 409, 'conflict')
-      assert.equal((await api.get(`/v1/customers/${paid.customer_id}`)).json().lifetime_cents, 0, 'lifetime is net of refunds')
+      assert.equal(
+        (await api.get(`/v1/customers/${paid.customer_id}`)).json().lifetime_cents,
+        0,
+        'lifetime is net of refunds',
+      )
       assert.deepEqual(pick(await balanceOf(api)), { available_cents: 0, pending_cents: 0 })
     })
 
@@ -71,11 +120,17 @@ for (const dialect of DIALECTS) {
       const missing = problem(await api.post(`/v1/orders/${paid.id}/refunds`, {}), 400, 'invalid_request')
       assert.ok(missing.errors?.['Idempotency-Key'])
       for (const [body, field] of [
-        [{ reason: 'changed_mind' }, 'reason'], [{ amount_cents: 0 }, 'amount_cents'], [{ amount_cents: 1.5 }, 'amount_cents'],
-        [{ destination_address: 'not-an-address' }, 'destination_address'], [{ destination_address: '0x52908400098527886E0F7030069857D2E4169EE7' }, 'destination_address'],
+        [{ reason: 'changed_mind' }, 'reason'],
+        [{ amount_cents: 0 }, 'amount_cents'],
+        [{ amount_cents: 1.5 }, 'amount_cents'],
+        [{ destination_address: 'not-an-address' }, 'destination_address'],
+        [{ destination_address: '0x52908400098527886E0F7030069857D2E4169EE7' }, 'destination_address'],
         [{ amout_cents: 5 }, 'amout_cents'],
       ] as const) {
-        assert.ok(problem(await refund(api, paid.id, body), 422, 'unprocessable').errors?.[field], `${JSON.stringify(body)} → errors.${field}`)
+        assert.ok(
+          problem(await refund(api, paid.id, body), 422, 'unprocessable').errors?.[field],
+          `${JSON.stringify(body)} → errors.${field}`,
+        )
       }
       const other = await env.newShop()
       problem(await refund(client(env.app, other.keys.test), paid.id), 404, 'not_found')
@@ -104,7 +159,10 @@ for (const dialect of DIALECTS) {
       assert.match(present(failed.failure_reason, 'failure_reason'), /rejected/)
       assert.ok(failed.destination_tx, 'it was broadcast, then failed')
       const after = (await api.get(`/v1/orders/${paid.id}`)).json()
-      assert.deepEqual({ status: after.status, refunded_cents: after.refunded_cents }, { status: 'completed', refunded_cents: 0 })
+      assert.deepEqual(
+        { status: after.status, refunded_cents: after.refunded_cents },
+        { status: 'completed', refunded_cents: 0 },
+      )
       assert.deepEqual(pick(await balanceOf(api)), { available_cents: 12900, pending_cents: 0 })
       const retried = await refund(api, paid.id)
       assert.equal((await settledRefund(api, paid.id, retried.json().id)).status, 'succeeded')
@@ -125,7 +183,9 @@ for (const dialect of DIALECTS) {
 
   describe(`${dialect}: refunds of late payments`, () => {
     let env: TestEnv
-    before(async () => { env = await startTestEnv(dialect, { ...MONEY_ENV, ORDER_TTL_SECONDS: '1' }) })
+    before(async () => {
+      env = await startTestEnv(dialect, { ...MONEY_ENV, ORDER_TTL_SECONDS: '1' })
+    })
     after(() => env.close())
 
     it('a payment in full after expiry is credited and refundable; an expired order never paid is not', async () => {
@@ -136,7 +196,10 @@ for (const dialect of DIALECTS) {
       await settle(api, late.id)
       await settle(api, unpaid.id)
       const paidLate = (await api.post(`/v1/test_helpers/orders/${late.id}/pay`, {})).json()
-      assert.deepEqual({ status: paidLate.status, invoice: paidLate.payment.status }, { status: 'failed', invoice: 'paid_late' })
+      assert.deepEqual(
+        { status: paidLate.status, invoice: paidLate.payment.status },
+        { status: 'failed', invoice: 'paid_late' },
+      )
       assert.ok(paidLate.paid_at, 'the late payment sets paid_at')
       assert.deepEqual(pick(await balanceOf(api)), { available_cents: 3000, pending_cents: 0 })
       problem(await refund(api, unpaid.id), 409, 'conflict')

@@ -7,7 +7,9 @@ import { DIALECTS, client, sampleProduct, startTestEnv, type TestEnv } from './h
 for (const dialect of DIALECTS) {
   describe(`${dialect}: cached reads`, () => {
     let env: TestEnv
-    before(async () => { env = await startTestEnv(dialect) })
+    before(async () => {
+      env = await startTestEnv(dialect)
+    })
     after(() => env.close())
 
     it('reflects every kind of write at once, on this instance and another', async () => {
@@ -24,7 +26,10 @@ for (const dialect of DIALECTS) {
       }
       // Before each write both instances have the current answer cached; the write goes through
       // one of them and the read through the other.
-      const warmBoth = async () => { await stockOf(a); await stockOf(b) }
+      const warmBoth = async () => {
+        await stockOf(a)
+        await stockOf(b)
+      }
       await warmBoth()
       assert.deepEqual(await stockOf(b), { stock: 0, name: 'Adobe Creative Cloud Key', count: 1 })
       await b.post(`/v1/products/${product.id}/stock`, { items: ['K1', 'K2'] })

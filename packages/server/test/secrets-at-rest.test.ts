@@ -21,9 +21,20 @@ import { waitFor } from './processes.ts'
 
 /** Every text value of every table, as `table.column` → values: what a copy of the database shows. */
 async function dumpText(db: QueryExecutorProvider, dialect: Dialect): Promise<Map<string, string[]>> {
-  const tables = dialect === 'sqlite'
-    ? (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db)).rows.map((r) => r.name)
-    : (await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(db)).rows.map((r) => r.name)
+  const tables =
+    dialect === 'sqlite'
+      ? (
+          await sql<{
+            name: string
+          }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db)
+        ).rows.map((r) => r.name)
+      : (
+          await sql<{
+            name: string
+          }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(
+            db,
+          )
+        ).rows.map((r) => r.name)
   const dump = new Map<string, string[]>()
   for (const table of tables) {
     for (const row of (await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db)).rows) {
@@ -41,7 +52,8 @@ async function dumpText(db: QueryExecutorProvider, dialect: Dialect): Promise<Ma
 function holders(dump: Map<string, string[]>, needles: string[]): string[] {
   const found: string[] = []
   for (const [where, values] of dump) {
-    for (const needle of needles) if (values.some((value) => value.includes(needle))) found.push(`${where} holds ${needle.slice(0, 24)}`)
+    for (const needle of needles)
+      if (values.some((value) => value.includes(needle))) found.push(`${where} holds ${needle.slice(0, 24)}`)
   }
   return found
 }
@@ -49,7 +61,9 @@ function holders(dump: Map<string, string[]>, needles: string[]): string[] {
 for (const dialect of DIALECTS) {
   describe(`${dialect}: secrets and goods at rest`, () => {
     let env: TestEnv
-    before(async () => { env = await startTestEnv(dialect, { ...NO_LIMITS, WEBHOOK_TIMEOUT_MS: '2000' }) })
+    before(async () => {
+      env = await startTestEnv(dialect, { ...NO_LIMITS, WEBHOOK_TIMEOUT_MS: '2000' })
+    })
     after(() => env.close())
 
     it('keeps no API key, signing secret, pool item or delivered good readable in any table', async () => {
@@ -66,7 +80,10 @@ for (const dialect of DIALECTS) {
       const rotated = await post(`/v1/webhooks/${hook.id}/rotate_secret`, {}, 200)
       const dynamicGood = `DYN-GOOD-${randomUUID()}`
       const merchant = await startReceiver(() => ({ status: 200, body: dynamicGood }))
-      const dynamic = await post('/v1/products', sampleProduct({ type: 'dynamic', name: 'Gift card', dynamic_url: merchant.url }))
+      const dynamic = await post(
+        '/v1/products',
+        sampleProduct({ type: 'dynamic', name: 'Gift card', dynamic_url: merchant.url }),
+      )
       const pool = await post('/v1/products', sampleProduct({ name: 'Game key' }))
       const items = Array.from({ length: 3 }, () => `POOL-ITEM-${randomUUID()}`)
       await post(`/v1/products/${pool.id}/stock`, { items })
@@ -74,23 +91,56 @@ for (const dialect of DIALECTS) {
       const single = `POOL-ITEM-${randomUUID()}`
       await post(`/v1/products/${pool.id}/stock`, { items: [single] })
       const plainFingerprint = sha256Hex(`POST /v1/products/${pool.id}/stock\n${canonicalJson({ items: [single] })}`)
-      const placed = await post('/v1/orders', { customer_email: 'buyer@example.com', items: [{ product_id: pool.id, qty: 1 }, { product_id: dynamic.id, qty: 1 }] })
+      const placed = await post('/v1/orders', {
+        customer_email: 'buyer@example.com',
+        items: [
+          { product_id: pool.id, qty: 1 },
+          { product_id: dynamic.id, qty: 1 },
+        ],
+      })
       await post(`/v1/test_helpers/orders/${placed.id}/pay`, {}, 200)
       const done = await settle(api, placed.id)
       assert.equal(done.status, 'completed', JSON.stringify(done))
       const delivered = done.delivery.items.map((item) => present(item.value, 'a delivered value')).sort()
       assert.equal(delivered.length, 2)
-      assert.ok(delivered.includes(dynamicGood) && items.includes(present(delivered.find((v) => v.startsWith('POOL-')), 'the pool item')), 'the buyer got a pool item and the dynamic good')
+      assert.ok(
+        delivered.includes(dynamicGood) &&
+          items.includes(
+            present(
+              delivered.find((v) => v.startsWith('POOL-')),
+              'the pool item',
+            ),
+          ),
+        'the buyer got a pool item and the dynamic good',
+      )
       // The goods also went out by mail and in the order.delivered webhook: both stored.
-      await waitFor(async () => (await env.services.db.selectFrom('mails').select('status').where('order_id', '=', placed.id).execute()).filter((m) => m.status === 'sent').length === 2, 'both order mails sent')
-      await waitFor(() => receiver.events().some((e) => e.type === 'order.delivered'), 'order.delivered at the receiver')
+      await waitFor(
+        async () =>
+          (
+            await env.services.db.selectFrom('mails').select('status').where('order_id', '=', placed.id).execute()
+          ).filter((m) => m.status === 'sent').length === 2,
+        'both order mails sent',
+      )
+      await waitFor(
+        () => receiver.events().some((e) => e.type === 'order.delivered'),
+        'order.delivered at the receiver',
+      )
       await post(`/v1/orders/${placed.id}/resend`, {}, 200)
 
       const secrets = [
-        minted.secret, minted.secret.slice('sx_test_'.length),
-        hook.signing_secret, hook.signing_secret.slice('whsec_'.length), rotated.signing_secret, rotated.signing_secret.slice('whsec_'.length),
-        dynamic.signing_secret, dynamic.signing_secret.slice('whsec_'.length),
-        ...items, single, dynamicGood, plainFingerprint, ...[...items, single].map((item) => sha256Hex(item)),
+        minted.secret,
+        minted.secret.slice('sx_test_'.length),
+        hook.signing_secret,
+        hook.signing_secret.slice('whsec_'.length),
+        rotated.signing_secret,
+        rotated.signing_secret.slice('whsec_'.length),
+        dynamic.signing_secret,
+        dynamic.signing_secret.slice('whsec_'.length),
+        ...items,
+        single,
+        dynamicGood,
+        plainFingerprint,
+        ...[...items, single].map((item) => sha256Hex(item)),
       ]
       for (const secret of secrets) assert.equal(typeof secret, 'string')
       const dump = await dumpText(env.services.db, dialect)
@@ -102,14 +152,29 @@ for (const dialect of DIALECTS) {
     it('replays a secret-minting request without the secret, to any key of the shop, even after the minted key was revoked', async () => {
       const shop = await env.newShop()
       const owner = client(env.app, shop.keys.test)
-      const otherKey = (await owner.post('/v1/api-keys', { name: 'second admin', abilities: (await owner.get('/v1/api-keys')).json().data[0].abilities })).json()
+      const otherKey = (
+        await owner.post('/v1/api-keys', {
+          name: 'second admin',
+          abilities: (await owner.get('/v1/api-keys')).json().data[0].abilities,
+        })
+      ).json()
       const other = client(env.app, otherKey.secret)
       const receiver = await startReceiver()
 
       const cases: { path: string; body: unknown; field: string; status: number }[] = [
         { path: '/v1/api-keys', body: { name: 'minted', abilities: ['products:read'] }, field: 'secret', status: 201 },
-        { path: '/v1/webhooks', body: { url: receiver.url, events: ['order.paid'] }, field: 'signing_secret', status: 201 },
-        { path: '/v1/products', body: sampleProduct({ type: 'dynamic', dynamic_url: receiver.url }), field: 'signing_secret', status: 201 },
+        {
+          path: '/v1/webhooks',
+          body: { url: receiver.url, events: ['order.paid'] },
+          field: 'signing_secret',
+          status: 201,
+        },
+        {
+          path: '/v1/products',
+          body: sampleProduct({ type: 'dynamic', dynamic_url: receiver.url }),
+          field: 'signing_secret',
+          status: 201,
+        },
       ]
       const hook = (await owner.post('/v1/webhooks', { url: receiver.url, events: ['*'] })).json()
       cases.push({ path: `/v1/webhooks/${hook.id}/rotate_secret`, body: {}, field: 'signing_secret', status: 200 })
@@ -122,17 +187,28 @@ for (const dialect of DIALECTS) {
         assert.match(secret, /^(sx_test_|whsec_)/, `${path}: the first answer shows the secret`)
         assert.equal(first.json().secret_omitted, undefined)
         if (path === '/v1/api-keys') {
-          assert.equal((await owner.delete(`/v1/api-keys/${first.json().id}`)).statusCode, 200, 'the minted key is revoked before the replay')
+          assert.equal(
+            (await owner.delete(`/v1/api-keys/${first.json().id}`)).statusCode,
+            200,
+            'the minted key is revoked before the replay',
+          )
         }
         const replay = await other.post(path, body, key)
         assert.equal(replay.statusCode, status, replay.body)
         assert.equal(replay.headers['idempotent-replayed'], 'true')
-        assert.ok(!replay.body.includes(secret) && !replay.body.includes(secret.slice(8)), `${path}: the replay does not show the secret`)
+        assert.ok(
+          !replay.body.includes(secret) && !replay.body.includes(secret.slice(8)),
+          `${path}: the replay does not show the secret`,
+        )
         const replayed = replay.json()
         assert.equal(field in replayed, false)
         assert.equal(replayed.secret_omitted, true, `${path}: the replay says the secret is left out`)
         const { [field]: _shown, ...rest } = first.json()
-        assert.deepEqual({ ...replayed, secret_omitted: undefined }, { ...rest, secret_omitted: undefined }, `${path}: otherwise the same object`)
+        assert.deepEqual(
+          { ...replayed, secret_omitted: undefined },
+          { ...rest, secret_omitted: undefined },
+          `${path}: otherwise the same object`,
+        )
       }
 
       // Answers without a secret replay exactly as they were.
@@ -154,7 +230,9 @@ for (const dialect of DIALECTS) {
         await db.destroy().catch(() => {})
         await database.drop()
       })
-      const { error } = await new Migrator({ db, provider: { getMigrations: async () => migrations(box) } }).migrateTo('2026_11_27_0005_money')
+      const { error } = await new Migrator({ db, provider: { getMigrations: async () => migrations(box) } }).migrateTo(
+        '2026_11_27_0005_money',
+      )
       assert.ifError(error)
 
       const shop = 'shop_01J2PVQR41XKZ0Q6V1H8D3M9TE'
@@ -165,7 +243,12 @@ for (const dialect of DIALECTS) {
       const item = 'OLD-KEY-0001'
       const good = 'OLD-DELIVERED-0002'
       const mintBody = { name: 'old', abilities: ['products:read'] }
-      const storedAnswer = JSON.stringify({ id: 'apik_01J2PVQR41XKZ0Q6V1H8D3M9TF', name: 'old', abilities: ['products:read'], secret: oldSecret })
+      const storedAnswer = JSON.stringify({
+        id: 'apik_01J2PVQR41XKZ0Q6V1H8D3M9TF',
+        name: 'old',
+        abilities: ['products:read'],
+        secret: oldSecret,
+      })
       await sql`insert into shops (id, name, created_at) values (${shop}, 'Old Shop', 1)`.execute(db)
       await sql`insert into api_keys (id, shop_id, livemode, name, abilities, secret_hash, secret_hint, created_at)
         values ('apik_01J2PVQR41XKZ0Q6V1H8D3M9TE', ${shop}, 0, 'admin', ${JSON.stringify(['orders:read', 'orders:write', 'products:read', 'products:write', 'customers:read', 'payouts:read', 'payouts:write', 'webhooks:read', 'webhooks:write'])},
@@ -173,26 +256,45 @@ for (const dialect of DIALECTS) {
       await sql`insert into products (id, shop_id, livemode, name, slug, type, price_cents, currency, status, created_at, updated_at)
         values (${product}, ${shop}, 0, 'Old key', 'old-key', 'license_key', 100, 'USD', 'active', 1, 1)`.execute(db)
       await sql`insert into stock_items (id, shop_id, livemode, product_id, value, value_hash, status, created_at)
-        values ('stk_01J2PVQR41XKZ0Q6V1H8D3M9TE', ${shop}, 0, ${product}, ${item}, ${sha256Hex(item)}, 'available', 1)`.execute(db)
-      await sql`insert into customers (id, shop_id, livemode, email, created_at) values ('cus_01J2PVQR41XKZ0Q6V1H8D3M9TE', ${shop}, 0, 'b@example.com', 1)`.execute(db)
+        values ('stk_01J2PVQR41XKZ0Q6V1H8D3M9TE', ${shop}, 0, ${product}, ${item}, ${sha256Hex(item)}, 'available', 1)`.execute(
+        db,
+      )
+      await sql`insert into customers (id, shop_id, livemode, email, created_at) values ('cus_01J2PVQR41XKZ0Q6V1H8D3M9TE', ${shop}, 0, 'b@example.com', 1)`.execute(
+        db,
+      )
       await sql`insert into orders (id, shop_id, livemode, status, customer_id, customer_email, currency, total_cents, page_token, provider, chain, asset,
         amount_due, amount_received, invoice_status, expires_at, created_at, updated_at)
         values (${orderId}, ${shop}, 0, 'awaiting_payment', 'cus_01J2PVQR41XKZ0Q6V1H8D3M9TE', 'b@example.com', 'USD', 100, 'tok', 'sandbox', 'tron', 'USDT',
         '100000000', '0', 'new', 2000, 1, 1)`.execute(db)
       await sql`insert into order_lines (order_id, line, shop_id, livemode, product_id, product_name, product_type, qty, unit_price_cents, subtotal_cents,
         counter_reserved, delivery_state, delivered, attempts)
-        values (${orderId}, 0, ${shop}, 0, ${product}, 'Old key', 'license_key', 1, 100, 100, 0, 'delivered', ${JSON.stringify([{ value: good }])}, 1)`.execute(db)
+        values (${orderId}, 0, ${shop}, 0, ${product}, 'Old key', 'license_key', 1, 100, 100, 0, 'delivered', ${JSON.stringify([{ value: good }])}, 1)`.execute(
+        db,
+      )
       await sql`insert into events (id, shop_id, livemode, type, data, created_at, dispatched_at)
-        values ('evt_01J2PVQR41XKZ0Q6V1H8D3M9TE', ${shop}, 0, 'order.delivered', ${JSON.stringify({ id: orderId, delivery: { items: [{ value: good }] } })}, 1, 1)`.execute(db)
+        values ('evt_01J2PVQR41XKZ0Q6V1H8D3M9TE', ${shop}, 0, 'order.delivered', ${JSON.stringify({ id: orderId, delivery: { items: [{ value: good }] } })}, 1, 1)`.execute(
+        db,
+      )
       await sql`insert into mails (id, shop_id, livemode, order_id, kind, recipient, subject, body_text, body_html, status, created_at)
-        values ('mail_01J2PVQR41XKZ0Q6V1H8D3M9TE', ${shop}, 0, ${orderId}, 'delivery', 'b@example.com', 'Your order', ${`Your key: ${good}`}, ${`<p>${good}</p>`}, 'sent', 1)`.execute(db)
+        values ('mail_01J2PVQR41XKZ0Q6V1H8D3M9TE', ${shop}, 0, ${orderId}, 'delivery', 'b@example.com', 'Your order', ${`Your key: ${good}`}, ${`<p>${good}</p>`}, 'sent', 1)`.execute(
+        db,
+      )
       await sql`insert into idempotency_keys (shop_id, livemode, idem_key, fingerprint, state, status_code, response_body, response_type, created_at, locked_at)
-        values (${shop}, 0, 'old-mint', ${sha256Hex(`POST /v1/api-keys\n${canonicalJson(mintBody)}`)}, 'completed', 201, ${storedAnswer}, 'application/json; charset=utf-8', ${Date.now()}, ${Date.now()})`.execute(db)
+        values (${shop}, 0, 'old-mint', ${sha256Hex(`POST /v1/api-keys\n${canonicalJson(mintBody)}`)}, 'completed', 201, ${storedAnswer}, 'application/json; charset=utf-8', ${Date.now()}, ${Date.now()})`.execute(
+        db,
+      )
 
       const applied = await migrateToLatest(db, box)
-      assert.deepEqual(applied, Object.keys(migrations(box)).filter((name) => name > '2026_11_27_0005_money'))
+      assert.deepEqual(
+        applied,
+        Object.keys(migrations(box)).filter((name) => name > '2026_11_27_0005_money'),
+      )
       assert.ok(applied.includes('2026_11_29_0007_secrets_at_rest'))
-      assert.deepEqual(holders(await dumpText(db, dialect), [item, good, oldSecret]), [], 'nothing readable in clear after the migration')
+      assert.deepEqual(
+        holders(await dumpText(db, dialect), [item, good, oldSecret]),
+        [],
+        'nothing readable in clear after the migration',
+      )
       const stock = await db.selectFrom('stock_items').select(['value', 'value_hash']).executeTakeFirstOrThrow()
       assert.deepEqual([box.open(stock.value), stock.value_hash], [item, box.digest(item)])
       const event = await db.selectFrom('events').select('data').executeTakeFirstOrThrow()
@@ -205,9 +307,16 @@ for (const dialect of DIALECTS) {
       env = await startTestEnv(dialect, { DATABASE_URL: database.url, SX_SECRET: masterKey })
       const api = client(env.app, apiKey)
       const imported = await api.post(`/v1/products/${product}/stock`, { items: [item, 'NEW-KEY'] })
-      assert.deepEqual(imported.json(), { imported: 1, duplicates: 1, stock_after: 2 }, 'the old item is still known (its digest was recomputed)')
+      assert.deepEqual(
+        imported.json(),
+        { imported: 1, duplicates: 1, stock_after: 2 },
+        'the old item is still known (its digest was recomputed)',
+      )
       const shown = (await api.get(`/v1/orders/${orderId}`)).json()
-      assert.deepEqual(shown.delivery.items.map((i: { value: string }) => i.value), [good])
+      assert.deepEqual(
+        shown.delivery.items.map((i: { value: string }) => i.value),
+        [good],
+      )
       const replay = await api.post('/v1/api-keys', mintBody, idempotent('old-mint'))
       assert.equal(replay.headers['idempotent-replayed'], 'true', replay.body)
       const { secret: _old, ...kept } = JSON.parse(storedAnswer)

@@ -10,7 +10,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { connect } from '../src/db/connect.ts'
-import { DIALECTS, client, createDatabase, listen, sampleProduct, startTestEnv, type Client, type TestEnv } from './harness.ts'
+import {
+  DIALECTS,
+  client,
+  createDatabase,
+  listen,
+  sampleProduct,
+  startTestEnv,
+  type Client,
+  type TestEnv,
+} from './harness.ts'
 import { NO_LIMITS, SHIP_TO } from './orders-helpers.ts'
 import { LISTENING, runSx, waitFor } from './processes.ts'
 
@@ -28,7 +37,10 @@ function caller(base: string, secret: string): Call {
   return async (method, path, body) => {
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: { authorization: `Bearer ${secret}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${secret}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
     return { status: res.status, json: (await res.json()) as Answer }
@@ -43,11 +55,20 @@ const orderBody = (type: CounterType, productId: string, i: number) => ({
 
 /** `buyers` concurrent checkouts, spread over `calls` (one per server): the orders made, and the refusals. */
 async function race(calls: Call[], type: CounterType, productId: string, buyers: number) {
-  const answers = await Promise.all(Array.from({ length: buyers }, (_, i) => calls[i % calls.length]!('POST', '/v1/orders', orderBody(type, productId, i))))
+  const answers = await Promise.all(
+    Array.from({ length: buyers }, (_, i) =>
+      calls[i % calls.length]!('POST', '/v1/orders', orderBody(type, productId, i)),
+    ),
+  )
   const statuses = answers.map((a) => a.status)
   const created = answers.filter((a) => a.status === 201).map((a) => a.json)
   const refused = answers.filter((a) => a.status === 409).map((a) => a.json)
-  return { statuses, created, refused, summary: `${created.length} orders, ${refused.length} sold out: ${statuses.join(',')}` }
+  return {
+    statuses,
+    created,
+    refused,
+    summary: `${created.length} orders, ${refused.length} sold out: ${statuses.join(',')}`,
+  }
 }
 
 function assertRace(result: Awaited<ReturnType<typeof race>>, productId: string, stock: number, buyers: number) {
@@ -78,7 +99,12 @@ for (const dialect of DIALECTS) {
       assert.equal(res.statusCode, 201, res.body)
       const id = res.json().id as string
       if (type === 'file_download') {
-        const upload = await env.app.inject({ method: 'PUT', url: `/v1/products/${id}/file?filename=guide.pdf`, payload: Buffer.from('%PDF-1.4 counted'), headers: { authorization: `Bearer ${api.secret}`, 'content-type': 'application/pdf' } })
+        const upload = await env.app.inject({
+          method: 'PUT',
+          url: `/v1/products/${id}/file?filename=guide.pdf`,
+          payload: Buffer.from('%PDF-1.4 counted'),
+          headers: { authorization: `Bearer ${api.secret}`, 'content-type': 'application/pdf' },
+        })
         assert.equal(upload.statusCode, 200, upload.body)
       }
       return id
@@ -101,11 +127,21 @@ for (const dialect of DIALECTS) {
         }
         await waitFor(expired, 'the unpaid orders to expire')
         // Each order gives its unit back in the transaction that fails it: all are back now.
-        assert.equal((await api.get(`/v1/products/${productId}`)).json().stock, STOCK, 'every reserved unit came back once, and no more')
-        const moves = await env.services.db.selectFrom('stock_movements').select(['kind', 'delta']).where('product_id', '=', productId).orderBy('id').execute()
-        assert.deepEqual(moves.map((m) => `${m.kind} ${Number(m.delta)}`).sort(), [
-          `set ${STOCK}`, ...Array(STOCK).fill('released 1'), ...Array(STOCK).fill('reserved -1'),
-        ].sort())
+        assert.equal(
+          (await api.get(`/v1/products/${productId}`)).json().stock,
+          STOCK,
+          'every reserved unit came back once, and no more',
+        )
+        const moves = await env.services.db
+          .selectFrom('stock_movements')
+          .select(['kind', 'delta'])
+          .where('product_id', '=', productId)
+          .orderBy('id')
+          .execute()
+        assert.deepEqual(
+          moves.map((m) => `${m.kind} ${Number(m.delta)}`).sort(),
+          [`set ${STOCK}`, ...Array(STOCK).fill('released 1'), ...Array(STOCK).fill('reserved -1')].sort(),
+        )
       })
     }
   })
@@ -114,19 +150,37 @@ for (const dialect of DIALECTS) {
     it(`50 buyers split over two servers for 15 subscription seats: 15 orders; expired, the 15 seats come back`, async () => {
       const database = await createDatabase(dialect)
       const dataDir = mkdtempSync(join(tmpdir(), 'sx-stock-'))
-      after(async () => { await database.drop(); rmSync(dataDir, { recursive: true, force: true }) })
-      const sxEnv = { DATABASE_URL: database.url, SX_DATA_DIR: dataDir, SX_DEMO_SEED: 'false', JOB_POLL_MS: '50', ...NO_LIMITS, ORDER_TTL_SECONDS: String(TTL_SECONDS) }
+      after(async () => {
+        await database.drop()
+        rmSync(dataDir, { recursive: true, force: true })
+      })
+      const sxEnv = {
+        DATABASE_URL: database.url,
+        SX_DATA_DIR: dataDir,
+        SX_DEMO_SEED: 'false',
+        JOB_POLL_MS: '50',
+        ...NO_LIMITS,
+        ORDER_TTL_SECONDS: String(TTL_SECONDS),
+      }
       const init = runSx(['init', '--shop', 'Seats Co', '--email', 'seats@example.com', '--json'], sxEnv)
       assert.equal(await init.exited, 0, init.output().stderr)
       const key = JSON.parse(init.output().stdout).keys.test as string
       const servers = [0, 1].map(() => runSx(['serve'], { ...sxEnv, PORT: '0', LOG_LEVEL: 'info' }))
-      for (const run of servers) await waitFor(() => LISTENING.test(run.output().stdout) || run.child.exitCode !== null, 'both servers to listen')
+      for (const run of servers)
+        await waitFor(
+          () => LISTENING.test(run.output().stdout) || run.child.exitCode !== null,
+          'both servers to listen',
+        )
       const calls = servers.map((run) => {
         assert.equal(run.child.exitCode, null, run.output().stderr)
         return caller(run.output().stdout.match(LISTENING)![1]!, key)
       })
 
-      const created = await calls[0]!('POST', '/v1/products', sampleProduct({ type: 'subscription', name: 'Team seat', stock: 15 }))
+      const created = await calls[0]!(
+        'POST',
+        '/v1/products',
+        sampleProduct({ type: 'subscription', name: 'Team seat', stock: 15 }),
+      )
       assert.equal(created.status, 201)
       const productId = created.json.id as string
       const result = await race(calls, 'subscription', productId, 50)
@@ -140,13 +194,22 @@ for (const dialect of DIALECTS) {
       try {
         const now = Date.now()
         await db.updateTable('orders').set({ expires_at: now }).where('id', 'in', orderIds).execute()
-        await db.updateTable('jobs').set({ run_at: now }).where('kind', '=', 'order.expire').where('ref', 'in', orderIds).execute()
+        await db
+          .updateTable('jobs')
+          .set({ run_at: now })
+          .where('kind', '=', 'order.expire')
+          .where('ref', 'in', orderIds)
+          .execute()
       } finally {
         await db.destroy()
       }
-      const expired = async () => (await Promise.all(orderIds.map((id) => calls[0]!('GET', `/v1/orders/${id}`)))).every((o) => o.json.status === 'failed')
+      const expired = async () =>
+        (await Promise.all(orderIds.map((id) => calls[0]!('GET', `/v1/orders/${id}`)))).every(
+          (o) => o.json.status === 'failed',
+        )
       await waitFor(expired, 'the unpaid orders to expire on either server', 30_000)
-      for (const call of calls) assert.equal((await call('GET', `/v1/products/${productId}`)).json.stock, 15, 'exactly the 15 seats came back')
+      for (const call of calls)
+        assert.equal((await call('GET', `/v1/products/${productId}`)).json.stock, 15, 'exactly the 15 seats came back')
 
       for (const run of servers) run.child.kill('SIGTERM')
       assert.deepEqual(await Promise.all(servers.map((run) => run.exited)), [0, 0])

@@ -2,14 +2,26 @@
 // nothing, the 100,000-item ceiling, and concurrent imports of overlapping items.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { DIALECTS, client, failInserts, listen, problem, sampleProduct, startTestEnv, type Client, type TestEnv } from './harness.ts'
+import {
+  DIALECTS,
+  client,
+  failInserts,
+  listen,
+  problem,
+  sampleProduct,
+  startTestEnv,
+  type Client,
+  type TestEnv,
+} from './harness.ts'
 
 const NO_LIMITS = { RATE_LIMIT_WRITES: '100000', RATE_LIMIT_READS: '100000' }
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: stock import`, () => {
     let env: TestEnv
-    before(async () => { env = await startTestEnv(dialect, NO_LIMITS) })
+    before(async () => {
+      env = await startTestEnv(dialect, NO_LIMITS)
+    })
     after(() => env.close())
 
     const newPool = async (api: Client, type = 'license_key') => {
@@ -19,18 +31,38 @@ for (const dialect of DIALECTS) {
     }
     // Stored sealed: opened here with the app's own secret box.
     const poolValues = async (productId: string) =>
-      (await env.services.db.selectFrom('stock_items').select('value').where('product_id', '=', productId).execute()).map((r) => env.services.secretBox.open(r.value)).sort()
+      (await env.services.db.selectFrom('stock_items').select('value').where('product_id', '=', productId).execute())
+        .map((r) => env.services.secretBox.open(r.value))
+        .sort()
     const stockRows = async (shopId: string) =>
-      Number((await env.services.db.selectFrom('stock_items').select((eb) => eb.fn.countAll<number>().as('n')).where('shop_id', '=', shopId).executeTakeFirstOrThrow()).n)
+      Number(
+        (
+          await env.services.db
+            .selectFrom('stock_items')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('shop_id', '=', shopId)
+            .executeTakeFirstOrThrow()
+        ).n,
+      )
     const eventCount = async (shopId: string) =>
-      Number((await env.services.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).where('shop_id', '=', shopId).executeTakeFirstOrThrow()).n)
+      Number(
+        (
+          await env.services.db
+            .selectFrom('events')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('shop_id', '=', shopId)
+            .executeTakeFirstOrThrow()
+        ).n,
+      )
 
     it('imports trimmed items and counts repeats and items already pooled as duplicates', async () => {
       const shop = await env.newShop()
       const api = client(env.app, shop.keys.test)
       for (const type of ['license_key', 'account']) {
         const id = await newPool(api, type)
-        const first = await api.post(`/v1/products/${id}/stock`, { items: ['A', ' B ', 'A', ' A ', '\tC\n', 'x'.repeat(4096)] })
+        const first = await api.post(`/v1/products/${id}/stock`, {
+          items: ['A', ' B ', 'A', ' A ', '\tC\n', 'x'.repeat(4096)],
+        })
         assert.equal(first.statusCode, 201)
         assert.deepEqual(first.json(), { imported: 4, duplicates: 2, stock_after: 4 })
         const second = await api.post(`/v1/products/${id}/stock`, { items: ['B', 'D', ' D', 'a'] })
@@ -42,7 +74,11 @@ for (const dialect of DIALECTS) {
       }
       // Pools are per product: the same item may sit in two products.
       const other = await newPool(api)
-      assert.deepEqual((await api.post(`/v1/products/${other}/stock`, { items: ['A'] })).json(), { imported: 1, duplicates: 0, stock_after: 1 })
+      assert.deepEqual((await api.post(`/v1/products/${other}/stock`, { items: ['A'] })).json(), {
+        imported: 1,
+        duplicates: 0,
+        stock_after: 1,
+      })
     })
 
     it('refuses invalid imports and writes nothing', async () => {
@@ -72,11 +108,23 @@ for (const dialect of DIALECTS) {
       problem(await api.post('/v1/products/prod_00000000000000000000000000/stock', { items: ['A'] }), 404, 'not_found')
       const foreign = await newPool(client(env.app, (await env.newShop()).keys.test))
       problem(await api.post(`/v1/products/${foreign}/stock`, { items: ['A'] }), 404, 'not_found')
-      problem(await client(env.app, shop.keys.live).post(`/v1/products/${id}/stock`, { items: ['B'] }), 404, 'not_found')
-      assert.deepEqual((await api.post(`/v1/products/${id}/stock`, { items: ['A'] })).json(), { imported: 1, duplicates: 0, stock_after: 2 })
+      problem(
+        await client(env.app, shop.keys.live).post(`/v1/products/${id}/stock`, { items: ['B'] }),
+        404,
+        'not_found',
+      )
+      assert.deepEqual((await api.post(`/v1/products/${id}/stock`, { items: ['A'] })).json(), {
+        imported: 1,
+        duplicates: 0,
+        stock_after: 2,
+      })
       for (const type of ['physical', 'file_download', 'dynamic', 'subscription']) {
         const counter = await newPool(api, type)
-        assert.ok(problem(await api.post(`/v1/products/${counter}/stock`, { items: ['A'] }), 422, 'unprocessable').errors?.items, type)
+        assert.ok(
+          problem(await api.post(`/v1/products/${counter}/stock`, { items: ['A'] }), 422, 'unprocessable').errors
+            ?.items,
+          type,
+        )
       }
       // The one successful import above ('A') is the only change.
       assert.equal(await stockRows(shop.shop.id), rowsBefore + 1)
@@ -124,24 +172,41 @@ for (const dialect of DIALECTS) {
         const id = await newPool(api)
         const shared = Array.from({ length: 5000 }, (_, i) => `R${round}-${i.toString(36).padStart(4, '0')}`)
         // Random draws (with repeats) from the shared set; some padded, which must fold into the same item.
-        const bodies = Array.from({ length: 8 }, () => Array.from({ length: 2000 }, () => {
-          const value = shared[Math.floor(Math.random() * shared.length)]!
-          return Math.random() < 0.1 ? `  ${value} ` : value
-        }))
+        const bodies = Array.from({ length: 8 }, () =>
+          Array.from({ length: 2000 }, () => {
+            const value = shared[Math.floor(Math.random() * shared.length)]!
+            return Math.random() < 0.1 ? `  ${value} ` : value
+          }),
+        )
         const distinct = new Set(bodies.flat().map((v) => v.trim())).size
-        const results = await Promise.all(bodies.map(async (items) => {
-          const res = await fetch(`${base}/v1/products/${id}/stock`, { method: 'POST', headers, body: JSON.stringify({ items }) })
-          return { status: res.status, body: await res.json() }
-        }))
+        const results = await Promise.all(
+          bodies.map(async (items) => {
+            const res = await fetch(`${base}/v1/products/${id}/stock`, {
+              method: 'POST',
+              headers,
+              body: JSON.stringify({ items }),
+            })
+            return { status: res.status, body: await res.json() }
+          }),
+        )
         for (const r of results) assert.equal(r.status, 201, JSON.stringify(r.body))
-        assert.equal(results.reduce((sum, r) => sum + r.body.imported, 0), distinct, `round ${round}: every distinct item imported once`)
+        assert.equal(
+          results.reduce((sum, r) => sum + r.body.imported, 0),
+          distinct,
+          `round ${round}: every distinct item imported once`,
+        )
         for (const r of results) {
           assert.equal(r.body.imported + r.body.duplicates, 2000)
           assert.ok(r.body.stock_after >= r.body.imported && r.body.stock_after <= distinct)
         }
         assert.equal((await api.get(`/v1/products/${id}`)).json().stock, distinct)
-        const repeated = await env.services.db.selectFrom('stock_items').select(['value_hash', (eb) => eb.fn.countAll<number>().as('n')])
-          .where('product_id', '=', id).groupBy('value_hash').having((eb) => eb.fn.countAll(), '>', 1).execute()
+        const repeated = await env.services.db
+          .selectFrom('stock_items')
+          .select(['value_hash', (eb) => eb.fn.countAll<number>().as('n')])
+          .where('product_id', '=', id)
+          .groupBy('value_hash')
+          .having((eb) => eb.fn.countAll(), '>', 1)
+          .execute()
         assert.deepEqual(repeated, [], 'no value is pooled twice')
         const values = await poolValues(id)
         assert.equal(new Set(values).size, distinct, 'and no value hides twice under two digests')

@@ -27,9 +27,12 @@ export function ownerFolder(file: string): string {
 export function tableOwners(): Map<string, string> {
   const declaredIn = new Map<string, string>()
   for (const file of walk(SRC).filter((f) => f.endsWith('.table.ts'))) {
-    for (const m of readFileSync(file, 'utf8').matchAll(/export interface (\w+)/g)) declaredIn.set(m[1]!, ownerFolder(file))
+    for (const m of readFileSync(file, 'utf8').matchAll(/export interface (\w+)/g))
+      declaredIn.set(m[1]!, ownerFolder(file))
   }
-  const body = readFileSync(join(SRC, 'db', 'database.ts'), 'utf8').split('export interface Database {')[1]!.split('}')[0]!
+  const body = readFileSync(join(SRC, 'db', 'database.ts'), 'utf8')
+    .split('export interface Database {')[1]!
+    .split('}')[0]!
   const owners = new Map<string, string>()
   for (const m of body.matchAll(/^\s*(\w+): (\w+)/gm)) {
     const owner = declaredIn.get(m[2]!)
@@ -39,7 +42,8 @@ export function tableOwners(): Map<string, string> {
   return owners
 }
 
-const BUILDER = /\b(?:selectFrom|updateTable|insertInto|deleteFrom|innerJoin|leftJoin|rightJoin|fullJoin|with)\(\s*['"`](\w+)/g
+const BUILDER =
+  /\b(?:selectFrom|updateTable|insertInto|deleteFrom|innerJoin|leftJoin|rightJoin|fullJoin|with)\(\s*['"`](\w+)/g
 const RAW = /\b(?:from|join|update|into)\s+"?(\w+)"?/gi
 
 /** Tables each line of `source` names, with their line numbers. */
@@ -49,7 +53,8 @@ export function tablesNamed(source: string, tables: Set<string>): { line: number
     const names = new Set<string>()
     for (const m of text.matchAll(BUILDER)) names.add(m[1]!)
     // Raw SQL: only inside sql`…` templates or strings on the line, matched case-insensitively.
-    if (/sql`|sql\.raw|sql\.table|\.execute\(|'|"/.test(text)) for (const m of text.matchAll(RAW)) if (tables.has(m[1]!)) names.add(m[1]!)
+    if (/sql`|sql\.raw|sql\.table|\.execute\(|'|"/.test(text))
+      for (const m of text.matchAll(RAW)) if (tables.has(m[1]!)) names.add(m[1]!)
     for (const table of names) if (tables.has(table)) found.push({ line: i + 1, table })
   })
   return found
@@ -58,13 +63,15 @@ export function tablesNamed(source: string, tables: Set<string>): { line: number
 export function violations(): string[] {
   const owners = tableOwners()
   const tables = new Set(owners.keys())
-  const files = [...walk(join(SRC, 'modules')), ...walk(join(SRC, 'platform'))]
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+  const files = [...walk(join(SRC, 'modules')), ...walk(join(SRC, 'platform'))].filter(
+    (f) => f.endsWith('.ts') && !f.endsWith('.test.ts'),
+  )
   const out: string[] = []
   for (const file of files) {
     const folder = ownerFolder(file)
     for (const { line, table } of tablesNamed(readFileSync(file, 'utf8'), tables)) {
-      if (owners.get(table) !== folder) out.push(`${relative(SRC, file)}:${line} names ${table} (owned by ${owners.get(table)})`)
+      if (owners.get(table) !== folder)
+        out.push(`${relative(SRC, file)}:${line} names ${table} (owned by ${owners.get(table)})`)
     }
   }
   return out
@@ -85,10 +92,18 @@ test('the scanner sees builders, joins and raw SQL', () => {
     'sql`select count(*) from order_lines where x`',
     'const from = orders // not SQL',
   ].join('\n')
-  assert.deepEqual(tablesNamed(src, tables), [{ line: 1, table: 'orders' }, { line: 2, table: 'products' }, { line: 3, table: 'order_lines' }])
+  assert.deepEqual(tablesNamed(src, tables), [
+    { line: 1, table: 'orders' },
+    { line: 2, table: 'products' },
+    { line: 3, table: 'order_lines' },
+  ])
 })
 
 test('no module or platform file names a table it does not own', () => {
   const found = violations()
-  assert.deepEqual(found, [], `tables named outside their owner (ask the owner through its index.ts):\n${found.join('\n')}`)
+  assert.deepEqual(
+    found,
+    [],
+    `tables named outside their owner (ask the owner through its index.ts):\n${found.join('\n')}`,
+  )
 })

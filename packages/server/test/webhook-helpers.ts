@@ -23,7 +23,12 @@ export async function startReceiver(answer: (request: Received, index: number) =
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('end', () => {
-      const request = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now(), path: req.url ?? '/' }
+      const request = {
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        at: Date.now(),
+        path: req.url ?? '/',
+      }
       received.push(request)
       const reply = respond(request, received.length - 1)
       if (reply === 'hang') return void open.add(res)
@@ -44,28 +49,51 @@ export async function startReceiver(answer: (request: Received, index: number) =
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
     received,
     /** Events received (parsed bodies), in arrival order. */
-    events: () => received.map((request) => JSON.parse(request.body) as { id: string; type: string; created_at: string; livemode: boolean; data: Record<string, unknown> }),
+    events: () =>
+      received.map(
+        (request) =>
+          JSON.parse(request.body) as {
+            id: string
+            type: string
+            created_at: string
+            livemode: boolean
+            data: Record<string, unknown>
+          },
+      ),
     answerWith(next: typeof answer) {
       respond = next
     },
-    waitForCount: (count: number, what = `${count} requests`, timeoutMs?: number) => waitFor(() => received.length >= count, what, timeoutMs),
+    waitForCount: (count: number, what = `${count} requests`, timeoutMs?: number) =>
+      waitFor(() => received.length >= count, what, timeoutMs),
     close,
   }
 }
 
 /** Both checks a receiver can make; true only when both accept. */
-export function verifies(secret: string, request: Pick<Received, 'headers' | 'body'>, nowSeconds = Math.floor(Date.now() / 1000)): { standard: boolean; x: boolean } {
+export function verifies(
+  secret: string,
+  request: Pick<Received, 'headers' | 'body'>,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): { standard: boolean; x: boolean } {
   const h = request.headers as Record<string, string>
   let standard = true
   try {
-    new Webhook(secret).verify(request.body, { 'webhook-id': h['webhook-id']!, 'webhook-timestamp': h['webhook-timestamp']!, 'webhook-signature': h['webhook-signature']! })
+    new Webhook(secret).verify(request.body, {
+      'webhook-id': h['webhook-id']!,
+      'webhook-timestamp': h['webhook-timestamp']!,
+      'webhook-signature': h['webhook-signature']!,
+    })
   } catch {
     standard = false
   }
-  return { standard, x: verifyXSignature(secret, h['x-signature']!, h['x-webhook-timestamp']!, request.body, nowSeconds) }
+  return {
+    standard,
+    x: verifyXSignature(secret, h['x-signature']!, h['x-webhook-timestamp']!, request.body, nowSeconds),
+  }
 }
 
-export const deliveries = async (api: Client, id: string) => json<List<WebhookDelivery>>(await api.get(`/v1/webhooks/${id}/deliveries?limit=100`)).data
+export const deliveries = async (api: Client, id: string) =>
+  json<List<WebhookDelivery>>(await api.get(`/v1/webhooks/${id}/deliveries?limit=100`)).data
 
 export async function subscribe(api: Client, url: string, events: string[] = ['*']) {
   const res = await api.post('/v1/webhooks', { url, events, description: 'test receiver' })

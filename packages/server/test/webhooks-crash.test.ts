@@ -16,10 +16,21 @@ async function prepare(dialect: (typeof DIALECTS)[number], extraEnv: Record<stri
   const dataDir = mkdtempSync(join(tmpdir(), 'sx-hooks-'))
   // The test's own connection (opened once the server has migrated the database) closes before the drop.
   let reader: ReturnType<typeof connect> | null = null
-  after(async () => { await reader?.db.destroy(); await database.drop(); rmSync(dataDir, { recursive: true, force: true }) })
+  after(async () => {
+    await reader?.db.destroy()
+    await database.drop()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
   const env = {
-    DATABASE_URL: database.url, SX_DATA_DIR: dataDir, SX_DEMO_SEED: 'false', JOB_POLL_MS: '50', JOB_LEASE_MS: '1500', WEBHOOK_TIMEOUT_MS: '2000',
-    RATE_LIMIT_WRITES: '100000', LOG_LEVEL: 'warn', ...extraEnv,
+    DATABASE_URL: database.url,
+    SX_DATA_DIR: dataDir,
+    SX_DEMO_SEED: 'false',
+    JOB_POLL_MS: '50',
+    JOB_LEASE_MS: '1500',
+    WEBHOOK_TIMEOUT_MS: '2000',
+    RATE_LIMIT_WRITES: '100000',
+    LOG_LEVEL: 'warn',
+    ...extraEnv,
   }
   const init = runSx(['init', '--shop', 'Hooks Co', '--email', 'hooks@example.com', '--json'], env)
   assert.equal(await init.exited, 0, init.output().stderr)
@@ -29,22 +40,38 @@ async function prepare(dialect: (typeof DIALECTS)[number], extraEnv: Record<stri
     await waitFor(() => LISTENING.test(run.output().stdout), 'the server to listen')
     const base = run.output().stdout.match(LISTENING)![1]!
     const call = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
       return { status: res.status, json: await res.json() }
     }
     return { run, call }
   }
   const db = () => (reader ??= connect(database.url)).db
   const eventIds = async () => (await db().selectFrom('events').select('id').execute()).map((row) => row.id).sort()
-  const delivered = async () => (await db().selectFrom('webhook_queue').select('id').where('status', '=', 'delivered').execute()).length
+  const delivered = async () =>
+    (await db().selectFrom('webhook_queue').select('id').where('status', '=', 'delivered').execute()).length
   return { env, serve, eventIds, delivered }
 }
 
-const createProducts = (call: (method: string, path: string, body?: unknown) => Promise<{ status: number }>, count: number, from = 0) =>
-  Promise.all(Array.from({ length: count }, async (_, i) => {
-    const res = await call('POST', '/v1/products', { name: `Hook product ${from + i}`, type: 'physical', price_cents: 100, currency: 'USD' })
-    assert.equal(res.status, 201)
-  }))
+const createProducts = (
+  call: (method: string, path: string, body?: unknown) => Promise<{ status: number }>,
+  count: number,
+  from = 0,
+) =>
+  Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const res = await call('POST', '/v1/products', {
+        name: `Hook product ${from + i}`,
+        type: 'physical',
+        price_cents: 100,
+        currency: 'USD',
+      })
+      assert.equal(res.status, 201)
+    }),
+  )
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: webhook delivery across processes`, () => {
@@ -79,7 +106,11 @@ for (const dialect of DIALECTS) {
       // retry (rightly) sent again, which this test would count as a double send. A 10 s lease, so
       // a row waiting its turn in a busy worker's buffer is sent rather than left to its lease
       // (a worker sends a row only while its lease outlasts the timeout by a second).
-      const { serve, env, delivered } = await prepare(dialect, { WEBHOOK_ENDPOINT_CONCURRENCY: '4', WEBHOOK_TIMEOUT_MS: '10000', JOB_LEASE_MS: '10000' })
+      const { serve, env, delivered } = await prepare(dialect, {
+        WEBHOOK_ENDPOINT_CONCURRENCY: '4',
+        WEBHOOK_TIMEOUT_MS: '10000',
+        JOB_LEASE_MS: '10000',
+      })
       const api = await serve({ SX_WORKER: 'off' })
       assert.equal((await api.call('POST', '/v1/webhooks', { url: receiver.url, events: ['*'] })).status, 201)
       const workers = [runSx(['worker'], env), runSx(['worker'], env)]

@@ -17,10 +17,15 @@ for (const dialect of DIALECTS) {
     let env: TestEnv
     const clock = createManualClock()
     /** Steps the clock and runs whatever came due. */
-    const advance = async (ms: number) => { clock.advance(ms); await env.drain() }
+    const advance = async (ms: number) => {
+      clock.advance(ms)
+      await env.drain()
+    }
     // The default WEBHOOK_TIMEOUT_MS (10 s): a short one could time a send out on a loaded machine
     // and spoil an exact count. Timeouts have their own environment below.
-    before(async () => { env = await startTestEnv(dialect, { ...NO_LIMITS, WEBHOOK_RETRY_DELAYS: '60,120,300' }, { clock }) })
+    before(async () => {
+      env = await startTestEnv(dialect, { ...NO_LIMITS, WEBHOOK_RETRY_DELAYS: '60,120,300' }, { clock })
+    })
     after(() => env.close())
 
     const shop = async () => ({ api: client(env.app, (await env.newShop()).keys.test) })
@@ -43,11 +48,21 @@ for (const dialect of DIALECTS) {
       assert.equal(new Set(receiver.events().map((e) => e.id)).size, 1, 'one event id on every attempt')
       assert.equal(new Set(receiver.received.map((r) => r.body)).size, 1, 'the same bytes on every attempt')
       const log = (await deliveries(api, endpoint.id)).reverse()
-      assert.deepEqual(log.map((d) => [d.attempt, d.status, d.response_code, d.error]), [[1, 'failed', 503, 'HTTP 503'], [2, 'failed', 503, 'HTTP 503'], [3, 'succeeded', 200, null]])
+      assert.deepEqual(
+        log.map((d) => [d.attempt, d.status, d.response_code, d.error]),
+        [
+          [1, 'failed', 503, 'HTTP 503'],
+          [2, 'failed', 503, 'HTTP 503'],
+          [3, 'succeeded', 200, null],
+        ],
+      )
       assert.equal(log[0]?.response_excerpt, 'busy')
       const [at0, at1, at2] = log.map((d) => Date.parse(d.created_at)) as [number, number, number]
       assert.deepEqual([at1 - at0, at2 - at1], [MINUTE, 2 * MINUTE], 'attempts follow WEBHOOK_RETRY_DELAYS')
-      assert.deepEqual(log.map((d) => d.next_retry_at && Date.parse(d.next_retry_at)), [at1, at2, null])
+      assert.deepEqual(
+        log.map((d) => d.next_retry_at && Date.parse(d.next_retry_at)),
+        [at1, at2, null],
+      )
       await advance(DAY)
       assert.equal(receiver.received.length, 3, 'nothing after the success')
       assert.equal((await api.get(`/v1/webhooks/${endpoint.id}`)).json().status, 'active')
@@ -71,7 +86,11 @@ for (const dialect of DIALECTS) {
       assert.equal(log.length, 4)
       assert.equal(present(log[0], 'the last attempt').next_retry_at, null, 'the last attempt says none follows')
       assert.ok(log.every((d) => d.status === 'failed'))
-      assert.equal((await api.get(`/v1/webhooks/${endpoint.id}`)).json().status, 'active', 'one failed event does not disable the endpoint')
+      assert.equal(
+        (await api.get(`/v1/webhooks/${endpoint.id}`)).json().status,
+        'active',
+        'one failed event does not disable the endpoint',
+      )
     })
 
     it('disables an endpoint that answers 410 Gone, sends it nothing more until it is re-enabled', async () => {
@@ -92,7 +111,11 @@ for (const dialect of DIALECTS) {
       const after = await newProduct(api, {})
       await env.drain()
       assert.equal(receiver.received.length, 2)
-      assert.equal(receiver.events()[1]!.data.id, after, 'events written while it was disabled are not sent; new ones are')
+      assert.equal(
+        receiver.events()[1]!.data.id,
+        after,
+        'events written while it was disabled are not sent; new ones are',
+      )
     })
 
     it('sends nothing more to a deleted endpoint, retries included', async () => {
@@ -112,7 +135,11 @@ for (const dialect of DIALECTS) {
       const flood = await startReceiver(() => (res) => {
         res.writeHead(200, { 'content-type': 'text/plain' })
         const chunk = Buffer.alloc(64 * 1024, 'a')
-        const pump = () => { while (res.write(chunk)) { /* until the socket pushes back */ } }
+        const pump = () => {
+          while (res.write(chunk)) {
+            /* until the socket pushes back */
+          }
+        }
         res.on('drain', pump)
         pump()
       })
@@ -130,7 +157,9 @@ for (const dialect of DIALECTS) {
   describe(`${dialect}: webhook timeouts`, () => {
     let env: TestEnv
     const clock = createManualClock()
-    before(async () => { env = await startTestEnv(dialect, { ...NO_LIMITS, WEBHOOK_TIMEOUT_MS: '600' }, { clock }) })
+    before(async () => {
+      env = await startTestEnv(dialect, { ...NO_LIMITS, WEBHOOK_TIMEOUT_MS: '600' }, { clock })
+    })
     after(() => env.close())
 
     it('times out a receiver that never answers and schedules its retry', async () => {
@@ -141,11 +170,18 @@ for (const dialect of DIALECTS) {
       await env.drain()
       const [timedOut, ...more] = await deliveries(api, slow.id)
       assert.ok(timedOut)
-      assert.deepEqual([timedOut.status, timedOut.response_code, timedOut.error, more.length], ['failed', null, 'timeout after 600 ms', 0])
+      assert.deepEqual(
+        [timedOut.status, timedOut.response_code, timedOut.error, more.length],
+        ['failed', null, 'timeout after 600 ms', 0],
+      )
       // Ended by the 600 ms timeout: not before it, and far sooner than the default 10 s (the
       // margin is for a loaded machine, whose timers fire late).
       assert.ok(timedOut.duration_ms >= 550 && timedOut.duration_ms < 5000, `${timedOut.duration_ms}`)
-      assert.equal(Date.parse(present(timedOut.next_retry_at, 'next_retry_at')) - Date.parse(timedOut.created_at), 60_000, 'the default schedule starts at 60 s')
+      assert.equal(
+        Date.parse(present(timedOut.next_retry_at, 'next_retry_at')) - Date.parse(timedOut.created_at),
+        60_000,
+        'the default schedule starts at 60 s',
+      )
       assert.equal(silent.received.length, 1)
     })
   })
@@ -154,7 +190,11 @@ for (const dialect of DIALECTS) {
     let env: TestEnv
     const clock = createManualClock()
     before(async () => {
-      env = await startTestEnv(dialect, { ...NO_LIMITS, WEBHOOK_RETRY_DELAYS: '60,60,60,60,60,60', WEBHOOK_DISABLE_AFTER_SECONDS: '120' }, { clock })
+      env = await startTestEnv(
+        dialect,
+        { ...NO_LIMITS, WEBHOOK_RETRY_DELAYS: '60,60,60,60,60,60', WEBHOOK_DISABLE_AFTER_SECONDS: '120' },
+        { clock },
+      )
     })
     after(() => env.close())
 
@@ -176,7 +216,12 @@ for (const dialect of DIALECTS) {
       assert.equal(receiver.received.length, 3)
       const disabled = (await api.get(`/v1/webhooks/${endpoint.id}`)).json()
       assert.deepEqual([disabled.status, disabled.disabled_reason], ['disabled', 'failing'])
-      const mail = await env.services.db.selectFrom('mails').selectAll().where('shop_id', '=', made.shop.id).where('kind', '=', 'webhook_disabled').executeTakeFirstOrThrow()
+      const mail = await env.services.db
+        .selectFrom('mails')
+        .selectAll()
+        .where('shop_id', '=', made.shop.id)
+        .where('kind', '=', 'webhook_disabled')
+        .executeTakeFirstOrThrow()
       assert.equal(mail.status, 'sent', 'the notice mail went out in the same drain')
       assert.equal(mail.recipient, made.owner.email)
       assert.match(mail.subject, /Webhook endpoint disabled/)

@@ -3,7 +3,17 @@ import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import pg from 'pg'
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely'
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  sql,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDialectConfig,
+} from 'kysely'
 import type { Database, Db, Dialect } from './database.ts'
 import { isDatabaseUnavailable } from './errors.ts'
 
@@ -37,7 +47,10 @@ const TRANSIENT_NETWORK_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH
  * dropped connection a few times (about 3.5 s in all). Anything else, or still no answer, is a
  * DatabaseUnreachableError naming the database (never its password) and the reason.
  */
-export async function openDatabase(url: string, sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))): Promise<Connection> {
+export async function openDatabase(
+  url: string,
+  sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+): Promise<Connection> {
   let connection: Connection
   try {
     connection = connect(url)
@@ -49,14 +62,17 @@ export async function openDatabase(url: string, sleep = (ms: number) => new Prom
       await sql`select 1`.execute(connection.db)
       return connection
     } catch (error) {
-      const transient = isDatabaseUnavailable(error) || TRANSIENT_NETWORK_CODES.has(String((error as { code?: unknown }).code))
+      const transient =
+        isDatabaseUnavailable(error) || TRANSIENT_NETWORK_CODES.has(String((error as { code?: unknown }).code))
       if (transient && attempt < START_RETRY_DELAYS_MS.length) {
         await sleep(START_RETRY_DELAYS_MS[attempt]!)
         continue
       }
       await connection.db.destroy().catch(() => {})
       const tries = attempt > 0 ? ` (tried ${attempt + 1} times)` : ''
-      throw new DatabaseUnreachableError(`cannot reach the database at ${describeDatabaseUrl(url)}: ${reasonOf(error)}${tries}`)
+      throw new DatabaseUnreachableError(
+        `cannot reach the database at ${describeDatabaseUrl(url)}: ${reasonOf(error)}${tries}`,
+      )
     }
   }
 }

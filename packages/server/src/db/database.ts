@@ -2,7 +2,12 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { ShopsTable, OwnersTable } from '../modules/shops/shops.table.ts'
 import type { ApiKeysTable } from '../modules/keys/keys.table.ts'
-import type { CatalogVersionsTable, ProductsTable, StockItemsTable, StockMovementsTable } from '../modules/catalog/catalog.table.ts'
+import type {
+  CatalogVersionsTable,
+  ProductsTable,
+  StockItemsTable,
+  StockMovementsTable,
+} from '../modules/catalog/catalog.table.ts'
 import type { EventsTable } from '../platform/outbox/outbox.table.ts'
 import type { IdempotencyKeysTable } from '../platform/http/idempotency.table.ts'
 import type { JobsTable } from '../platform/jobs/jobs.table.ts'
@@ -10,7 +15,11 @@ import type { MailsTable } from '../platform/mail/mails.table.ts'
 import type { DownloadsTable } from '../modules/delivery/downloads.table.ts'
 import type { CustomersTable } from '../modules/customers/customers.table.ts'
 import type { OrderLinesTable, OrderPaymentsTable, OrdersTable } from '../modules/orders/orders.table.ts'
-import type { WebhookDeliveriesTable, WebhookEndpointsTable, WebhookQueueTable } from '../modules/webhooks/webhooks.table.ts'
+import type {
+  WebhookDeliveriesTable,
+  WebhookEndpointsTable,
+  WebhookQueueTable,
+} from '../modules/webhooks/webhooks.table.ts'
 import type { LedgerAccountsTable, LedgerEntriesTable } from '../modules/ledger/ledger.table.ts'
 import type { RefundsTable } from '../modules/refunds/refunds.table.ts'
 import type { PayoutsTable } from '../modules/payouts/payouts.table.ts'

@@ -5,8 +5,22 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 // Connection-level failures (server gone, pool closed), as opposed to a bad query.
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', 'SQLITE_BUSY'])
-const UNAVAILABLE_MESSAGES = /driver has already been destroyed|connection is not open|Connection terminated|Cannot use a pool after calling end/i
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+  'SQLITE_BUSY',
+])
+const UNAVAILABLE_MESSAGES =
+  /driver has already been destroyed|connection is not open|Connection terminated|Cannot use a pool after calling end/i
 
 /** The database could not be reached (answer 503 and let the client retry), not a bug. */
 export function isDatabaseUnavailable(error: unknown): boolean {

@@ -15,7 +15,8 @@ export function preparedQuery<Row>(build: (db: Db) => Compilable<Row>) {
     let query = compiled.get(db)
     if (!query) {
       query = build(db).compile()
-      if (query.parameters.length !== parameters.length) throw new Error(`prepared query takes ${query.parameters.length} parameters`)
+      if (query.parameters.length !== parameters.length)
+        throw new Error(`prepared query takes ${query.parameters.length} parameters`)
       compiled.set(db, query)
     }
     const result = await db.executeQuery<Row>(CompiledQuery.raw(query.sql, parameters) as CompiledQuery<Row>)

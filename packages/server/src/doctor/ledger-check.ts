@@ -25,7 +25,14 @@ export type LedgerDifference = {
 
 export type LedgerReport = { balances: number; differences: LedgerDifference[] }
 
-type Totals = { available: number; pending: number; payments: number; expectedAvailable: number; expectedPending: number; paidOrders: number }
+type Totals = {
+  available: number
+  pending: number
+  payments: number
+  expectedAvailable: number
+  expectedPending: number
+  paidOrders: number
+}
 type Account = { shopId: string; livemode: boolean; currency: string }
 
 /** One line per difference, for `sx doctor` and failing tests. */
@@ -43,7 +50,11 @@ async function balanceDifferences(trx: DbOrTrx): Promise<{ checked: number; diff
   const at = ({ shopId, livemode, currency }: Account) => {
     const key = `${shopId} ${livemode ? 1 : 0} ${currency}`
     let entry = totals.get(key)
-    if (!entry) totals.set(key, (entry = { available: 0, pending: 0, payments: 0, expectedAvailable: 0, expectedPending: 0, paidOrders: 0 }))
+    if (!entry)
+      totals.set(
+        key,
+        (entry = { available: 0, pending: 0, payments: 0, expectedAvailable: 0, expectedPending: 0, paidOrders: 0 }),
+      )
     return entry
   }
   for (const b of await balanceFigures(trx)) {
@@ -77,7 +88,8 @@ async function balanceDifferences(trx: DbOrTrx): Promise<{ checked: number; diff
   for (const [key, t] of totals) {
     const [shopId, livemode, currency] = key.split(' ') as [string, string, string]
     const report = (check: string, found: number, expected: number) => {
-      if (found !== expected) differences.push({ shopId, livemode: livemode === '1', subject: currency, check, found, expected })
+      if (found !== expected)
+        differences.push({ shopId, livemode: livemode === '1', subject: currency, check, found, expected })
     }
     report('available_cents', t.available, t.expectedAvailable)
     report('pending_cents', t.pending, t.expectedPending)
@@ -95,12 +107,25 @@ async function orderDifferences(trx: DbOrTrx): Promise<LedgerDifference[]> {
   const differences: LedgerDifference[] = []
   for (const order of orders) {
     const report = (check: string, found: number, expected: number) => {
-      if (found !== expected) differences.push({ shopId: order.shopId, livemode: order.livemode, subject: order.orderId, check, found, expected })
+      if (found !== expected)
+        differences.push({
+          shopId: order.shopId,
+          livemode: order.livemode,
+          subject: order.orderId,
+          check,
+          found,
+          expected,
+        })
     }
     const r = refunds.get(order.orderId)
     report('refunded_cents', order.refundedCents, r?.open ?? 0)
-    if (order.refundedCents > order.totalCents) report('refunded_cents (at most the total)', order.refundedCents, order.totalCents)
-    report('status refunded (1 = yes)', order.status === 'refunded' ? 1 : 0, (r?.succeeded ?? 0) === order.totalCents ? 1 : 0)
+    if (order.refundedCents > order.totalCents)
+      report('refunded_cents (at most the total)', order.refundedCents, order.totalCents)
+    report(
+      'status refunded (1 = yes)',
+      order.status === 'refunded' ? 1 : 0,
+      (r?.succeeded ?? 0) === order.totalCents ? 1 : 0,
+    )
   }
   return differences
 }

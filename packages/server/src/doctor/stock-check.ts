@@ -46,9 +46,14 @@ async function counterDifferences(trx: DbOrTrx) {
   for (const f of figures) {
     if (f.since !== null) since.set(f.productId, f.since)
     const report = (check: string, found: number, expected: number) => {
-      if (found !== expected) differences.push({ shopId: f.shopId, livemode: f.livemode, subject: f.productId, check, found, expected })
+      if (found !== expected)
+        differences.push({ shopId: f.shopId, livemode: f.livemode, subject: f.productId, check, found, expected })
     }
-    report(f.counter === null ? 'stock_counter (unlimited, counts as 0)' : 'stock_counter', f.counter ?? 0, f.movementTotal)
+    report(
+      f.counter === null ? 'stock_counter (unlimited, counts as 0)' : 'stock_counter',
+      f.counter ?? 0,
+      f.movementTotal,
+    )
     if (f.counter !== null && f.counter < 0) report('stock_counter (never negative)', f.counter, 0)
   }
   return { counters: figures.filter((f) => f.counted).length, since, differences }
@@ -74,25 +79,42 @@ async function orderDifferences(trx: DbOrTrx, since: Map<string, number>): Promi
   for (const m of movements) {
     const created = createdAt.get(m.orderId)
     if (created === undefined || !audited(m.productId, created)) continue
-    entry({ shopId: m.shopId, livemode: m.livemode, orderId: m.orderId, productId: m.productId }).moves[m.kind] = { count: m.count, delta: m.delta }
+    entry({ shopId: m.shopId, livemode: m.livemode, orderId: m.orderId, productId: m.productId }).moves[m.kind] = {
+      count: m.count,
+      delta: m.delta,
+    }
   }
   for (const line of lines) {
     if (!audited(line.productId, line.createdAt)) continue
-    entry({ shopId: line.shopId, livemode: line.livemode, orderId: line.orderId, productId: line.productId }).line = line
+    entry({ shopId: line.shopId, livemode: line.livemode, orderId: line.orderId, productId: line.productId }).line =
+      line
   }
 
   const differences: StockDifference[] = []
   for (const { key, moves, line } of byLine.values()) {
     const report = (check: string, found: number, expected: number) => {
-      if (found !== expected) differences.push({ shopId: key.shopId, livemode: key.livemode, subject: `${key.orderId} ${key.productId}`, check, found, expected })
+      if (found !== expected)
+        differences.push({
+          shopId: key.shopId,
+          livemode: key.livemode,
+          subject: `${key.orderId} ${key.productId}`,
+          check,
+          found,
+          expected,
+        })
     }
     const count = (kind: string) => moves[kind]?.count ?? 0
     if (!line) {
-      report('movements for a product not on the order', Object.values(moves).reduce((sum, m) => sum + m.count, 0), 0)
+      report(
+        'movements for a product not on the order',
+        Object.values(moves).reduce((sum, m) => sum + m.count, 0),
+        0,
+      )
       continue
     }
     const reserved = line.counterReserved
-    const closing = !reserved || UNPAID.has(line.status) ? null : RELEASED_ON.has(line.failureReason ?? '') ? 'released' : 'sold'
+    const closing =
+      !reserved || UNPAID.has(line.status) ? null : RELEASED_ON.has(line.failureReason ?? '') ? 'released' : 'sold'
     report('reserved movements', count('reserved'), reserved ? 1 : 0)
     report('reserved units', -(moves.reserved?.delta ?? 0), reserved ? line.qty : 0)
     report('released movements', count('released'), closing === 'released' ? 1 : 0)

@@ -12,9 +12,16 @@ import { serve, StartupError, work } from './serve.ts'
 
 type Options = NonNullable<ParseArgsConfig['options']>
 type Values = Record<string, string | boolean | undefined>
-type Command = { synopsis: string; summary: string; options?: Options; optionHelp?: string; run(config: Config, values: Values): Promise<void> }
+type Command = {
+  synopsis: string
+  summary: string
+  options?: Options
+  optionHelp?: string
+  run(config: Config, values: Values): Promise<void>
+}
 
-const SETTINGS = 'Settings come from the environment (DATABASE_URL, HOST, PORT, …; see the README\'s Configuration table).'
+const SETTINGS =
+  "Settings come from the environment (DATABASE_URL, HOST, PORT, …; see the README's Configuration table)."
 
 const COMMANDS: Record<string, Command> = {
   serve: {
@@ -30,8 +37,14 @@ const COMMANDS: Record<string, Command> = {
   init: {
     synopsis: 'sx init --shop NAME --email EMAIL [--password P] [--json]',
     summary: 'create a shop, its owner, and a live and a test key',
-    options: { shop: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' }, json: { type: 'boolean' } },
-    optionHelp: '  --shop NAME       the shop\'s name\n  --email EMAIL     the owner\'s login\n  --password P      the owner\'s password (at least 8 characters; generated and printed when absent)\n  --json            print {"shop":…,"owner":…,"keys":{"live":…,"test":…}} instead of text',
+    options: {
+      shop: { type: 'string' },
+      email: { type: 'string' },
+      password: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    optionHelp:
+      '  --shop NAME       the shop\'s name\n  --email EMAIL     the owner\'s login\n  --password P      the owner\'s password (at least 8 characters; generated and printed when absent)\n  --json            print {"shop":…,"owner":…,"keys":{"live":…,"test":…}} instead of text',
     run: (config, values) => init(config, values),
   },
   migrate: {
@@ -41,17 +54,23 @@ const COMMANDS: Record<string, Command> = {
   },
   doctor: {
     synopsis: 'sx doctor',
-    summary: 'recompute every balance from the ledger and from the orders, refunds and payouts, and every stock counter from its movements and the orders; exit 1 with a report on any difference',
+    summary:
+      'recompute every balance from the ledger and from the orders, refunds and payouts, and every stock counter from its movements and the orders; exit 1 with a report on any difference',
     run: (config) => doctor(config),
   },
 }
 
-const USAGE = `Usage:\n${Object.values(COMMANDS).map((c) => `  ${c.synopsis}\n      ${c.summary}`).join('\n')}\n  sx <command> --help\n      what a command does and takes\n\n${SETTINGS}`
+const USAGE = `Usage:\n${Object.values(COMMANDS)
+  .map((c) => `  ${c.synopsis}\n      ${c.summary}`)
+  .join('\n')}\n  sx <command> --help\n      what a command does and takes\n\n${SETTINGS}`
 const HELP = new Set(['help', '--help', '-h'])
 
 /** A mistake on the command line: printed as one line, then the usage it concerns. */
 class UsageError extends Error {
-  constructor(message: string, readonly usage: string) {
+  constructor(
+    message: string,
+    readonly usage: string,
+  ) {
     super(message)
   }
 }
@@ -61,7 +80,8 @@ export async function main(argv: string[]): Promise<void> {
   try {
     if (name === undefined || HELP.has(name)) return void console.log(USAGE)
     const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name]! : null
-    if (!command) throw new UsageError(name.startsWith('-') ? `unknown option ${name}` : `unknown command "${name}"`, USAGE)
+    if (!command)
+      throw new UsageError(name.startsWith('-') ? `unknown option ${name}` : `unknown command "${name}"`, USAGE)
     const values = parseOptions(name, command, rest)
     if (values.help) return void console.log(commandUsage(command))
     await command.run(loadConfig(), values)
@@ -76,15 +96,23 @@ function commandUsage(command: Command): string {
 
 function parseOptions(name: string, command: Command, args: string[]): Values {
   try {
-    return parseArgs({ args, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values as Values
+    return parseArgs({
+      args,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    }).values as Values
   } catch (error) {
     // node:util explains its errors at length; say which argument is wrong in a few words.
     const { code, message } = error as { code?: string; message: string }
     const quoted = /'([^']+)'/.exec(message)?.[1] ?? ''
     const reason =
-      code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? `unknown option ${quoted}`
-        : code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' ? `unexpected argument "${quoted}"`
-          : code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ? `${quoted.split(' ')[0]} needs a value`
+      code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+        ? `unknown option ${quoted}`
+        : code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
+          ? `unexpected argument "${quoted}"`
+          : code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
+            ? `${quoted.split(' ')[0]} needs a value`
             : message.split('\n')[0]!
     throw new UsageError(`sx ${name}: ${reason}`, commandUsage(command))
   }
@@ -138,11 +166,24 @@ async function init(config: Config, values: Values): Promise<void> {
     await migrateToLatest(db, openSecretBox(config))
     const result = await initShop(db, { name: shop, email, password, now: Date.now() })
     if (json) {
-      console.log(JSON.stringify({ shop: { id: result.shop.id }, owner: { email: result.owner.email, ...(result.owner.generated_password ? { password: result.owner.password } : {}) }, keys: result.keys }))
+      console.log(
+        JSON.stringify({
+          shop: { id: result.shop.id },
+          owner: {
+            email: result.owner.email,
+            ...(result.owner.generated_password ? { password: result.owner.password } : {}),
+          },
+          keys: result.keys,
+        }),
+      )
     } else {
       console.log(`Shop ${result.shop.name} (${result.shop.id}) created.`)
-      console.log(`Owner login: ${result.owner.email}${result.owner.generated_password ? ` / ${result.owner.password}` : ''}`)
-      console.log(`Live key: ${result.keys.live}\nTest key: ${result.keys.test}\nThese keys are shown once; store them now.`)
+      console.log(
+        `Owner login: ${result.owner.email}${result.owner.generated_password ? ` / ${result.owner.password}` : ''}`,
+      )
+      console.log(
+        `Live key: ${result.keys.live}\nTest key: ${result.keys.test}\nThese keys are shown once; store them now.`,
+      )
     }
   } finally {
     await db.destroy()

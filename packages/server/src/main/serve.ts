@@ -26,7 +26,11 @@ export async function serve(config: Config): Promise<void> {
   }
   // Only once the server listens: a start that fails leaves no worker running jobs behind.
   const worker = config.jobs.inProcess
-    ? startWorker(services, (error, context) => app.log.error({ err: error, ...context }, 'job failed'), (message) => app.log.warn(message))
+    ? startWorker(
+        services,
+        (error, context) => app.log.error({ err: error, ...context }, 'job failed'),
+        (message) => app.log.warn(message),
+      )
     : null
   onSignal(async () => {
     app.log.info('shutting down')
@@ -38,7 +42,11 @@ export async function serve(config: Config): Promise<void> {
 export async function work(config: Config): Promise<void> {
   const connection = await openMigrated(config)
   const services = createServices(config, connection)
-  const worker = startWorker(services, (error, context) => services.log.error({ err: error, ...context }, 'job failed'), (message) => services.log.warn(message))
+  const worker = startWorker(
+    services,
+    (error, context) => services.log.error({ err: error, ...context }, 'job failed'),
+    (message) => services.log.warn(message),
+  )
   services.log.info('sx worker running')
   onSignal(() => stopAll(services, worker))
 }
@@ -57,11 +65,15 @@ async function openMigrated(config: Config): Promise<Connection> {
 /** The one line an operator needs when the address cannot be taken, or null for anything else. */
 function listenFailure(error: unknown, http: Config['http']): StartupError | null {
   const code = (error as { code?: unknown } | null)?.code
-  if (code === 'EADDRINUSE') return new StartupError(`port ${http.port} is in use on ${http.host}; stop what uses it or set PORT`)
+  if (code === 'EADDRINUSE')
+    return new StartupError(`port ${http.port} is in use on ${http.host}; stop what uses it or set PORT`)
   if (code === 'EACCES') return new StartupError(`not allowed to listen on port ${http.port}; set PORT above 1023`)
-  if (code === 'EADDRNOTAVAIL') return new StartupError(`HOST ${http.host} is not an address of this machine; set HOST (default 127.0.0.1)`)
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL') return new StartupError(`HOST ${http.host} does not resolve to an address; set HOST (default 127.0.0.1)`)
-  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return new StartupError(`cannot listen on ${http.host}:${http.port} (${code})`)
+  if (code === 'EADDRNOTAVAIL')
+    return new StartupError(`HOST ${http.host} is not an address of this machine; set HOST (default 127.0.0.1)`)
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL')
+    return new StartupError(`HOST ${http.host} does not resolve to an address; set HOST (default 127.0.0.1)`)
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code))
+    return new StartupError(`cannot listen on ${http.host}:${http.port} (${code})`)
   return null
 }
 

@@ -14,7 +14,8 @@ export type ManualClock = Clock & {
 export function createManualClock(start: number = Date.now()): ManualClock {
   let now = start
   const advanceTo = (epochMs: number) => {
-    if (!Number.isFinite(epochMs) || epochMs < now) throw new Error(`a manual clock only moves forward (at ${now}, asked for ${epochMs})`)
+    if (!Number.isFinite(epochMs) || epochMs < now)
+      throw new Error(`a manual clock only moves forward (at ${now}, asked for ${epochMs})`)
     return (now = epochMs)
   }
   return { now: () => now, advance: (ms) => advanceTo(now + ms), advanceTo }
@@ -30,7 +31,8 @@ export function toIsoOrNull(epochMs: number | null): string | null {
 }
 
 const RFC3339_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
-const RFC3339_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/
+const RFC3339_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
 /**

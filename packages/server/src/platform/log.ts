@@ -21,7 +21,10 @@ export type LogSettings = Readonly<{ level: string }>
 export function createLogger(config: LogSettings): Logger {
   return pino({
     level: config.level,
-    redact: { paths: ['req.headers.authorization', '*.secret', '*.password', '*.signing_secret'], censor: '[redacted]' },
+    redact: {
+      paths: ['req.headers.authorization', '*.secret', '*.password', '*.signing_secret'],
+      censor: '[redacted]',
+    },
     serializers: {
       // fastify's own request serializer, with buyer tokens cut out of the URL.
       req: (req: LoggedRequest) => ({

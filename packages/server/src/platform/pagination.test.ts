@@ -42,19 +42,41 @@ test('toList trims the extra row, and its cursor reads back to the last id shown
 
 test('the last page has no cursor: exactly `limit` rows or fewer', () => {
   const page = readPage({ limit: 2 }, 'products')
-  assert.deepEqual(toList(rows(2), page, (r) => r.id), { object: 'list', has_more: false, next_cursor: null, data: [ID(0), ID(1)] })
+  assert.deepEqual(
+    toList(rows(2), page, (r) => r.id),
+    { object: 'list', has_more: false, next_cursor: null, data: [ID(0), ID(1)] },
+  )
   const none: { id: string }[] = []
-  assert.deepEqual(toList(none, page, (r) => r.id), { object: 'list', has_more: false, next_cursor: null, data: [] })
+  assert.deepEqual(
+    toList(none, page, (r) => r.id),
+    { object: 'list', has_more: false, next_cursor: null, data: [] },
+  )
 })
 
 test('filter order does not matter; another value, another filter or another list does', () => {
-  const cursor = toList(rows(2), readPage({ limit: 1 }, 'orders', { status: 'paid', email: 'a@b.c' }), (r) => r.id).next_cursor!
+  const cursor = toList(
+    rows(2),
+    readPage({ limit: 1 }, 'orders', { status: 'paid', email: 'a@b.c' }),
+    (r) => r.id,
+  ).next_cursor!
   assert.equal(readPage({ cursor }, 'orders', { email: 'a@b.c', status: 'paid' }).afterId, ID(0))
   const different = 'was issued for different filters'
-  assert.equal(refused(() => readPage({ cursor }, 'orders', { status: 'paid', email: 'x@b.c' })), different)
-  assert.equal(refused(() => readPage({ cursor }, 'orders', { status: 'paid' })), different)
-  assert.equal(refused(() => readPage({ cursor }, 'orders', { status: 'paid', email: 'a@b.c', chain: 'tron' })), different)
-  assert.equal(refused(() => readPage({ cursor }, 'refunds', { status: 'paid', email: 'a@b.c' })), different)
+  assert.equal(
+    refused(() => readPage({ cursor }, 'orders', { status: 'paid', email: 'x@b.c' })),
+    different,
+  )
+  assert.equal(
+    refused(() => readPage({ cursor }, 'orders', { status: 'paid' })),
+    different,
+  )
+  assert.equal(
+    refused(() => readPage({ cursor }, 'orders', { status: 'paid', email: 'a@b.c', chain: 'tron' })),
+    different,
+  )
+  assert.equal(
+    refused(() => readPage({ cursor }, 'refunds', { status: 'paid', email: 'a@b.c' })),
+    different,
+  )
 })
 
 test('malformed and tampered cursors are refused, never thrown as anything but a 422', () => {
@@ -75,8 +97,15 @@ test('malformed and tampered cursors are refused, never thrown as anything but a
     truncated: raw({ v: 1, last: ID(0), f: 'products?{}' }).slice(0, 20),
   }
   for (const [name, cursor] of Object.entries(cursors)) {
-    assert.equal(refused(() => readPage({ cursor }, 'products')), notIssued, name)
+    assert.equal(
+      refused(() => readPage({ cursor }, 'products')),
+      notIssued,
+      name,
+    )
   }
   // The same shape with valid fields is accepted, so the refusals above are about the field each breaks.
-  assert.equal(readPage({ cursor: raw({ v: 1, last: 'prod_01ARZ3NDEKTSV4RRFFQ69G5FAV', f: 'products?{}' }) }, 'products').afterId, 'prod_01ARZ3NDEKTSV4RRFFQ69G5FAV')
+  assert.equal(
+    readPage({ cursor: raw({ v: 1, last: 'prod_01ARZ3NDEKTSV4RRFFQ69G5FAV', f: 'products?{}' }) }, 'products').afterId,
+    'prod_01ARZ3NDEKTSV4RRFFQ69G5FAV',
+  )
 })

@@ -8,8 +8,17 @@ export const DEFAULT_LIMIT = 25
 export const MAX_LIMIT = 100
 
 export const PageQuerySchema = {
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, description: 'How many items to return per page.' })),
-  cursor: Type.Optional(Type.String({ maxLength: 512, description: 'Opaque pagination cursor from a previous response.' })),
+  limit: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: MAX_LIMIT,
+      default: DEFAULT_LIMIT,
+      description: 'How many items to return per page.',
+    }),
+  ),
+  cursor: Type.Optional(
+    Type.String({ maxLength: 512, description: 'Opaque pagination cursor from a previous response.' }),
+  ),
 }
 
 export type PageQuery = { limit?: number; cursor?: string }
@@ -53,7 +62,11 @@ function encodeCursor(payload: CursorPayload): string {
 function decodeCursor(cursor: string): CursorPayload | null {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-    const valid = value?.v === 1 && typeof value.last === 'string' && /^[a-z]+_[0-9A-Z]{26}$/.test(value.last) && typeof value.f === 'string'
+    const valid =
+      value?.v === 1 &&
+      typeof value.last === 'string' &&
+      /^[a-z]+_[0-9A-Z]{26}$/.test(value.last) &&
+      typeof value.f === 'string'
     return valid ? (value as CursorPayload) : null
   } catch {
     return null

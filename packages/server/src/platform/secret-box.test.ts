@@ -26,7 +26,8 @@ describe('createSecretBox', () => {
   const box = createSecretBox('master key for tests')
 
   it('round-trips text, including empty and non-ASCII', () => {
-    for (const plain of ['whsec_abc', '', 'ключ ✓ 🔑', 'x'.repeat(10_000)]) assert.equal(box.open(box.seal(plain)), plain)
+    for (const plain of ['whsec_abc', '', 'ключ ✓ 🔑', 'x'.repeat(10_000)])
+      assert.equal(box.open(box.seal(plain)), plain)
   })
 
   it('seals as v1.<iv>.<ciphertext+tag>, with a fresh iv each time', () => {
@@ -111,7 +112,8 @@ describe('loadOrCreateMasterKey', () => {
     const script = `import { loadOrCreateMasterKey } from ${JSON.stringify(modulePath)}
 process.stdout.write(loadOrCreateMasterKey(${JSON.stringify(dir)}, null))`
     const children = Array.from({ length: 6 }, () =>
-      run(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', script]))
+      run(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', script]),
+    )
     const keys = (await Promise.all(children)).map((child) => child.stdout)
     assert.equal(new Set(keys).size, 1)
     assert.equal(keys[0], readFileSync(join(dir, 'secret.key'), 'utf8').trim())

@@ -3,7 +3,15 @@
 // copied database alone reveals nothing and any edit to a sealed value is detected on open. Values
 // that must be compared without being read (a pool's duplicates) get a keyed digest instead of a
 // plain hash, which a copied database could test guesses against.
-import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hkdfSync, randomBytes, randomFillSync } from 'node:crypto'
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  createSecretKey,
+  hkdfSync,
+  randomBytes,
+  randomFillSync,
+} from 'node:crypto'
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -58,7 +66,9 @@ export function createSecretBox(masterKey: string): SecretBox {
       const decipher = createDecipheriv('aes-256-gcm', key, iv)
       decipher.setAuthTag(body.subarray(body.length - TAG_BYTES))
       try {
-        return Buffer.concat([decipher.update(body.subarray(0, body.length - TAG_BYTES)), decipher.final()]).toString('utf8')
+        return Buffer.concat([decipher.update(body.subarray(0, body.length - TAG_BYTES)), decipher.final()]).toString(
+          'utf8',
+        )
       } catch (cause) {
         throw new Error('secret-box: sealed value was altered or sealed under another key', { cause })
       }

@@ -34,10 +34,22 @@ describe('newSigningSecret', () => {
 
 describe('signedHeaders', () => {
   it('sets both header sets and nothing else', () => {
-    const headers = signedHeaders({ secrets: [newSigningSecret()], id: 'evt_1', timestamp: 1_700_000_000, body, eventType: 'order.paid' })
+    const headers = signedHeaders({
+      secrets: [newSigningSecret()],
+      id: 'evt_1',
+      timestamp: 1_700_000_000,
+      body,
+      eventType: 'order.paid',
+    })
     assert.deepEqual(Object.keys(headers).sort(), [
-      'user-agent', 'webhook-id', 'webhook-signature', 'webhook-timestamp',
-      'x-event-id', 'x-event-type', 'x-signature', 'x-webhook-timestamp',
+      'user-agent',
+      'webhook-id',
+      'webhook-signature',
+      'webhook-timestamp',
+      'x-event-id',
+      'x-event-type',
+      'x-signature',
+      'x-webhook-timestamp',
     ])
     assert.equal(headers['user-agent'], 'sx-webhook/1')
     assert.equal(headers['x-event-id'], 'evt_1')
@@ -73,8 +85,14 @@ describe('signedHeaders', () => {
     const headers = signedHeaders({ secrets: [secret], id: 'evt_3', timestamp: nowSeconds(), body })
     const tampered = body.replace('order.paid', 'order.refunded')
     assert.equal(standardVerifies(secret, headers, tampered), false)
-    assert.equal(handCheckedXSignature(secret, headers['x-signature']!, headers['x-webhook-timestamp']!, tampered), false)
-    assert.equal(verifyXSignature(secret, headers['x-signature']!, headers['x-webhook-timestamp']!, tampered, nowSeconds()), false)
+    assert.equal(
+      handCheckedXSignature(secret, headers['x-signature']!, headers['x-webhook-timestamp']!, tampered),
+      false,
+    )
+    assert.equal(
+      verifyXSignature(secret, headers['x-signature']!, headers['x-webhook-timestamp']!, tampered, nowSeconds()),
+      false,
+    )
   })
 
   it('a stale or future timestamp fails both checks', () => {
@@ -83,7 +101,11 @@ describe('signedHeaders', () => {
       const timestamp = nowSeconds() + skew
       const headers = signedHeaders({ secrets: [secret], id: 'evt_4', timestamp, body })
       assert.equal(standardVerifies(secret, headers, body), false, `skew ${skew}`)
-      assert.equal(verifyXSignature(secret, headers['x-signature']!, String(timestamp), body, nowSeconds()), false, `skew ${skew}`)
+      assert.equal(
+        verifyXSignature(secret, headers['x-signature']!, String(timestamp), body, nowSeconds()),
+        false,
+        `skew ${skew}`,
+      )
     }
   })
 

@@ -30,7 +30,13 @@ export function findProduct(db: DbOrTrx, scope: Scope, id: string): Promise<Prod
 /** Several products of this shop and mode by id, without the pool count (checkout reserves instead of counting). */
 export function findSellableProducts(db: DbOrTrx, scope: Scope, ids: string[]): Promise<ProductRow[]> {
   if (ids.length === 0) return Promise.resolve([])
-  return db.selectFrom('products').selectAll().where('shop_id', '=', scope.shopId).where('livemode', '=', scope.livemode ? 1 : 0).where('id', 'in', ids).execute()
+  return db
+    .selectFrom('products')
+    .selectAll()
+    .where('shop_id', '=', scope.shopId)
+    .where('livemode', '=', scope.livemode ? 1 : 0)
+    .where('id', 'in', ids)
+    .execute()
 }
 
 export function listProducts(
@@ -44,7 +50,10 @@ export function listProducts(
   if (filters.status) query = query.where('products.status', '=', filters.status)
   if (filters.type) query = query.where('products.type', '=', filters.type)
   if (afterId) query = query.where('products.id', '<', afterId)
-  return query.orderBy('products.id', 'desc').limit(limit + 1).execute()
+  return query
+    .orderBy('products.id', 'desc')
+    .limit(limit + 1)
+    .execute()
 }
 
 export async function insertProduct(db: DbOrTrx, row: Insertable<ProductsTable>): Promise<void> {
@@ -52,7 +61,12 @@ export async function insertProduct(db: DbOrTrx, row: Insertable<ProductsTable>)
   await db.insertInto('products').values(row).execute()
 }
 
-export async function updateProduct(db: DbOrTrx, scope: Scope, id: string, patch: Updateable<ProductsTable>): Promise<void> {
+export async function updateProduct(
+  db: DbOrTrx,
+  scope: Scope,
+  id: string,
+  patch: Updateable<ProductsTable>,
+): Promise<void> {
   await bumpCatalogVersion(db, scope)
   await db
     .updateTable('products')
@@ -99,10 +113,17 @@ export async function insertStockItems(db: DbOrTrx, rows: Insertable<StockItemsT
 export async function knownStockDigests(db: DbOrTrx, productId: string, digests: string[]): Promise<Set<string>> {
   const known = new Set<string>()
   // A first import (an empty pool) needs no look-ups.
-  if (!(await db.selectFrom('stock_items').select('id').where('product_id', '=', productId).limit(1).executeTakeFirst())) return known
+  if (
+    !(await db.selectFrom('stock_items').select('id').where('product_id', '=', productId).limit(1).executeTakeFirst())
+  )
+    return known
   for (let start = 0; start < digests.length; start += INSERT_BATCH_ROWS) {
-    const rows = await db.selectFrom('stock_items').select('value_hash')
-      .where('product_id', '=', productId).where('value_hash', 'in', digests.slice(start, start + INSERT_BATCH_ROWS)).execute()
+    const rows = await db
+      .selectFrom('stock_items')
+      .select('value_hash')
+      .where('product_id', '=', productId)
+      .where('value_hash', 'in', digests.slice(start, start + INSERT_BATCH_ROWS))
+      .execute()
     for (const row of rows) known.add(row.value_hash)
   }
   return known
@@ -128,7 +149,9 @@ export async function bumpCatalogVersion(db: DbOrTrx, scope: Scope): Promise<voi
   await db
     .insertInto('catalog_versions')
     .values({ shop_id: scope.shopId, livemode: scope.livemode ? 1 : 0, version: 1 })
-    .onConflict((oc) => oc.columns(['shop_id', 'livemode']).doUpdateSet((eb) => ({ version: eb('catalog_versions.version', '+', 1) })))
+    .onConflict((oc) =>
+      oc.columns(['shop_id', 'livemode']).doUpdateSet((eb) => ({ version: eb('catalog_versions.version', '+', 1) })),
+    )
     .execute()
 }
 
@@ -144,7 +167,9 @@ export async function readCatalogVersion(db: Db, scope: Scope): Promise<number> 
 
 /** What delivery needs to know of a product (its door into the catalog): endpoint, interval, file. */
 export function findDeliverySettings(db: DbOrTrx, productId: string) {
-  return db.selectFrom('products')
+  return db
+    .selectFrom('products')
     .select(['dynamic_url', 'signing_secret_sealed', 'interval', 'file_name', 'file_sha256'])
-    .where('id', '=', productId).executeTakeFirst()
+    .where('id', '=', productId)
+    .executeTakeFirst()
 }

@@ -19,40 +19,81 @@ export type TakeResult = { taken: true } | { taken: false; left: number | null }
 
 const TAKE_ATTEMPTS = 3
 
-async function recordMovement(db: DbOrTrx, scope: Scope, m: { productId: string; kind: MovementKind; delta: number; orderId: string | null; at: number }): Promise<void> {
-  await db.insertInto('stock_movements').values({
-    id: newId('stockMovement'), shop_id: scope.shopId, livemode: scope.livemode ? 1 : 0, product_id: m.productId,
-    kind: m.kind, delta: m.delta, order_id: m.orderId, created_at: m.at,
-  }).execute()
+async function recordMovement(
+  db: DbOrTrx,
+  scope: Scope,
+  m: { productId: string; kind: MovementKind; delta: number; orderId: string | null; at: number },
+): Promise<void> {
+  await db
+    .insertInto('stock_movements')
+    .values({
+      id: newId('stockMovement'),
+      shop_id: scope.shopId,
+      livemode: scope.livemode ? 1 : 0,
+      product_id: m.productId,
+      kind: m.kind,
+      delta: m.delta,
+      order_id: m.orderId,
+      created_at: m.at,
+    })
+    .execute()
 }
 
 function productRow(db: DbOrTrx, scope: Scope, productId: string) {
-  return db.updateTable('products').where('id', '=', productId).where('shop_id', '=', scope.shopId).where('livemode', '=', scope.livemode ? 1 : 0)
+  return db
+    .updateTable('products')
+    .where('id', '=', productId)
+    .where('shop_id', '=', scope.shopId)
+    .where('livemode', '=', scope.livemode ? 1 : 0)
 }
 
 async function readCounter(db: DbOrTrx, scope: Scope, productId: string): Promise<number | null> {
-  const row = await db.selectFrom('products').select('stock_counter')
-    .where('id', '=', productId).where('shop_id', '=', scope.shopId).where('livemode', '=', scope.livemode ? 1 : 0)
+  const row = await db
+    .selectFrom('products')
+    .select('stock_counter')
+    .where('id', '=', productId)
+    .where('shop_id', '=', scope.shopId)
+    .where('livemode', '=', scope.livemode ? 1 : 0)
     .executeTakeFirstOrThrow()
   return row.stock_counter === null ? null : Number(row.stock_counter)
 }
 
 /** A product just inserted with `stock_counter = value` (create, demo seed): its opening movement. */
-export async function recordOpeningStock(db: DbOrTrx, scope: Scope, productId: string, value: number | null, at: number): Promise<void> {
+export async function recordOpeningStock(
+  db: DbOrTrx,
+  scope: Scope,
+  productId: string,
+  value: number | null,
+  at: number,
+): Promise<void> {
   if (value !== null) await recordMovement(db, scope, { productId, kind: 'set', delta: value, orderId: null, at })
 }
 
 /** The merchant sets the counter (null: unlimited). Nothing is recorded when it already holds that value. */
-export async function setCounterStock(db: DbOrTrx, scope: Scope, productId: string, value: number | null, at: number): Promise<void> {
+export async function setCounterStock(
+  db: DbOrTrx,
+  scope: Scope,
+  productId: string,
+  value: number | null,
+  at: number,
+): Promise<void> {
   await bumpCatalogVersion(db, scope)
   // Compare-and-set on the value read, so the recorded change is exactly the one made.
   for (;;) {
     const before = await readCounter(db, scope, productId)
     if (before === value) return
-    const result = await productRow(db, scope, productId).set({ stock_counter: value })
-      .where('stock_counter', before === null ? 'is' : '=', before).executeTakeFirst()
+    const result = await productRow(db, scope, productId)
+      .set({ stock_counter: value })
+      .where('stock_counter', before === null ? 'is' : '=', before)
+      .executeTakeFirst()
     if (result.numUpdatedRows === 0n) continue
-    await recordMovement(db, scope, { productId, kind: value === null ? 'unlimited' : 'set', delta: (value ?? 0) - (before ?? 0), orderId: null, at })
+    await recordMovement(db, scope, {
+      productId,
+      kind: value === null ? 'unlimited' : 'set',
+      delta: (value ?? 0) - (before ?? 0),
+      orderId: null,
+      at,
+    })
     return
   }
 }
@@ -71,7 +112,13 @@ export async function takeCounterStock(db: DbOrTrx, scope: Scope, change: OrderS
       .where('stock_counter', '>=', change.qty)
       .executeTakeFirst()
     if (result.numUpdatedRows > 0n) {
-      await recordMovement(db, scope, { productId: change.productId, kind: 'reserved', delta: -change.qty, orderId: change.orderId, at: change.at })
+      await recordMovement(db, scope, {
+        productId: change.productId,
+        kind: 'reserved',
+        delta: -change.qty,
+        orderId: change.orderId,
+        at: change.at,
+      })
       return { taken: true }
     }
     left = await readCounter(db, scope, change.productId)
@@ -88,10 +135,26 @@ export async function returnCounterStock(db: DbOrTrx, scope: Scope, change: Orde
     .where('stock_counter', 'is not', null)
     .executeTakeFirst()
   const delta = result.numUpdatedRows > 0n ? change.qty : 0
-  await recordMovement(db, scope, { productId: change.productId, kind: 'released', delta, orderId: change.orderId, at: change.at })
+  await recordMovement(db, scope, {
+    productId: change.productId,
+    kind: 'released',
+    delta,
+    orderId: change.orderId,
+    at: change.at,
+  })
 }
 
 /** The order was paid: its reserved units are sold for good (the counter does not move again). */
-export async function recordCounterSold(db: DbOrTrx, scope: Scope, change: Omit<OrderStockChange, 'qty'>): Promise<void> {
-  await recordMovement(db, scope, { productId: change.productId, kind: 'sold', delta: 0, orderId: change.orderId, at: change.at })
+export async function recordCounterSold(
+  db: DbOrTrx,
+  scope: Scope,
+  change: Omit<OrderStockChange, 'qty'>,
+): Promise<void> {
+  await recordMovement(db, scope, {
+    productId: change.productId,
+    kind: 'sold',
+    delta: 0,
+    orderId: change.orderId,
+    at: change.at,
+  })
 }

@@ -22,14 +22,26 @@ export type CounterFigure = {
 
 /** Every counter product, and every pool product that has movements. */
 export async function counterFigures(trx: DbOrTrx): Promise<CounterFigure[]> {
-  const rows = await trx.selectFrom('products')
+  const rows = await trx
+    .selectFrom('products')
     .leftJoin(
-      (eb) => eb.selectFrom('stock_movements')
-        .select(['product_id', sql<string>`sum(delta)`.as('total'), sql<string>`min(created_at)`.as('since')])
-        .groupBy('product_id').as('m'),
+      (eb) =>
+        eb
+          .selectFrom('stock_movements')
+          .select(['product_id', sql<string>`sum(delta)`.as('total'), sql<string>`min(created_at)`.as('since')])
+          .groupBy('product_id')
+          .as('m'),
       (join) => join.onRef('m.product_id', '=', 'products.id'),
     )
-    .select(['products.id', 'products.shop_id', 'products.livemode', 'products.type', 'products.stock_counter', 'm.total', 'm.since'])
+    .select([
+      'products.id',
+      'products.shop_id',
+      'products.livemode',
+      'products.type',
+      'products.stock_counter',
+      'm.total',
+      'm.since',
+    ])
     .where((eb) => eb.or([eb('products.type', 'not in', POOLS), eb('m.product_id', 'is not', null)]))
     .execute()
   return rows.map((row) => ({
@@ -43,17 +55,39 @@ export async function counterFigures(trx: DbOrTrx): Promise<CounterFigure[]> {
   }))
 }
 
-export type OrderMovementFigure = { shopId: string; livemode: boolean; orderId: string; productId: string; kind: string; count: number; delta: number }
+export type OrderMovementFigure = {
+  shopId: string
+  livemode: boolean
+  orderId: string
+  productId: string
+  kind: string
+  count: number
+  delta: number
+}
 
 /** The movements orders made, per order, product and kind. */
 export async function orderMovementFigures(trx: DbOrTrx): Promise<OrderMovementFigure[]> {
-  const rows = await trx.selectFrom('stock_movements')
-    .select(['order_id', 'product_id', 'kind', 'shop_id', 'livemode', sql<string>`count(*)`.as('n'), sql<string>`sum(delta)`.as('delta')])
+  const rows = await trx
+    .selectFrom('stock_movements')
+    .select([
+      'order_id',
+      'product_id',
+      'kind',
+      'shop_id',
+      'livemode',
+      sql<string>`count(*)`.as('n'),
+      sql<string>`sum(delta)`.as('delta'),
+    ])
     .where('order_id', 'is not', null)
     .groupBy(['order_id', 'product_id', 'kind', 'shop_id', 'livemode'])
     .execute()
   return rows.map((row) => ({
-    shopId: row.shop_id, livemode: row.livemode === 1, orderId: row.order_id!, productId: row.product_id, kind: row.kind,
-    count: Number(row.n), delta: Number(row.delta),
+    shopId: row.shop_id,
+    livemode: row.livemode === 1,
+    orderId: row.order_id!,
+    productId: row.product_id,
+    kind: row.kind,
+    count: Number(row.n),
+    delta: Number(row.delta),
   }))
 }

@@ -20,10 +20,20 @@ export type StoredFile = { name: string; size: number; sha256: string }
 
 const FILENAME = /^[^/\\\x00-\x1f]{1,255}$/
 
-export async function uploadProductFile(services: Deps, ctx: RequestContext, id: string, filename: string | undefined, body: Readable): Promise<{ id: string; file: StoredFile }> {
+export async function uploadProductFile(
+  services: Deps,
+  ctx: RequestContext,
+  id: string,
+  filename: string | undefined,
+  body: Readable,
+): Promise<{ id: string; file: StoredFile }> {
   const product = await loadProduct(services.db, ctx.auth, id)
-  if (product.type !== 'file_download') throw invalidFields({ type: [`is ${product.type}; only file_download products take a file`] })
-  if (!filename || !FILENAME.test(filename)) throw invalidFields({ filename: ['is required (?filename=name.zip), 1-255 characters, no slashes or control characters'] })
+  if (product.type !== 'file_download')
+    throw invalidFields({ type: [`is ${product.type}; only file_download products take a file`] })
+  if (!filename || !FILENAME.test(filename))
+    throw invalidFields({
+      filename: ['is required (?filename=name.zip), 1-255 characters, no slashes or control characters'],
+    })
 
   const dir = filesDir(services.config.dataDir)
   await mkdir(join(dir, 'tmp'), { recursive: true })
@@ -47,20 +57,28 @@ export async function uploadProductFile(services: Deps, ctx: RequestContext, id:
   }
   if (size === 0) {
     await rm(temp, { force: true })
-    throw invalidFields({ body: ['is empty; send the file\'s bytes as the request body'] })
+    throw invalidFields({ body: ["is empty; send the file's bytes as the request body"] })
   }
   const sha256 = hash.digest('hex')
   await rename(temp, join(dir, sha256))
   await ctx.transact(async (trx) => {
     const now = services.clock.now()
-    await repo.updateProduct(trx, ctx.auth, id, { file_name: filename, file_size: size, file_sha256: sha256, updated_at: now })
+    await repo.updateProduct(trx, ctx.auth, id, {
+      file_name: filename,
+      file_size: size,
+      file_sha256: sha256,
+      updated_at: now,
+    })
     await emitProductEvent(trx, services.secretBox, ctx.auth, id, 'product.updated', now)
   })
   return { id, file: { name: filename, size, sha256 } }
 }
 
 /** Opens a stored file for download, or null when it is gone from this machine's disk. */
-export async function openProductFile(services: Deps, sha256: string): Promise<{ stream: Readable; size: number } | null> {
+export async function openProductFile(
+  services: Deps,
+  sha256: string,
+): Promise<{ stream: Readable; size: number } | null> {
   const path = join(filesDir(services.config.dataDir), sha256)
   const info = await stat(path).catch(() => null)
   return info ? { stream: createReadStream(path), size: info.size } : null

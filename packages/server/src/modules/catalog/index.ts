@@ -7,4 +7,9 @@ export { findDeliverySettings, findSellableProducts } from './catalog.repository
 export { openProductFile, storeFileBytes } from './files.service.ts'
 export { refundPoolItems, releasePoolItems, reservePoolItems, sellPoolItems } from './reservations.repository.ts'
 export { recordCounterSold, returnCounterStock, takeCounterStock } from './counters.ts'
-export { counterFigures, orderMovementFigures, type CounterFigure, type OrderMovementFigure } from './figures.repository.ts'
+export {
+  counterFigures,
+  orderMovementFigures,
+  type CounterFigure,
+  type OrderMovementFigure,
+} from './figures.repository.ts'

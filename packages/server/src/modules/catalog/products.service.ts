@@ -10,7 +10,13 @@ import { recordEvent, type EventTypeOf } from '../../platform/outbox/outbox.ts'
 import type { SecretBox } from '../../platform/secret-box.ts'
 import { readPage, toList } from '../../platform/pagination.ts'
 import { toIso } from '../../platform/clock.ts'
-import { POOL_TYPES, type CreateProductBody, type ListProductsQuery, type Product, type UpdateProductBody } from './catalog.schemas.ts'
+import {
+  POOL_TYPES,
+  type CreateProductBody,
+  type ListProductsQuery,
+  type Product,
+  type UpdateProductBody,
+} from './catalog.schemas.ts'
 import { toProduct } from './catalog.mappers.ts'
 import type { ProductWithStockRow } from './catalog.table.ts'
 import * as repo from './catalog.repository.ts'
@@ -45,7 +51,7 @@ export async function createProduct(services: Deps, ctx: RequestContext, body: C
     try {
       return await ctx.transact(async (trx) => {
         const id = newId('product')
-        const stock = POOL_TYPES.has(body.type) ? null : body.stock ?? null
+        const stock = POOL_TYPES.has(body.type) ? null : (body.stock ?? null)
         await repo.insertProduct(trx, {
           id,
           shop_id: ctx.auth.shopId,
@@ -96,11 +102,18 @@ export async function updateProduct(services: Deps, ctx: RequestContext, id: str
     const errors: FieldErrors = {}
     if (body.name !== undefined && body.name.trim() === '') errors.name = ['must not be blank']
     if (body.stock !== undefined) checkStockIsSettable(current.type, body.stock, errors)
-    if (body.dynamic_url !== undefined) checkTypeSettings(current.type, { dynamic_url: body.dynamic_url, interval: current.interval ?? undefined }, ctx.auth.livemode, errors)
+    if (body.dynamic_url !== undefined)
+      checkTypeSettings(
+        current.type,
+        { dynamic_url: body.dynamic_url, interval: current.interval ?? undefined },
+        ctx.auth.livemode,
+        errors,
+      )
     if (Object.keys(errors).length > 0) throw invalidFields(errors)
 
     const now = services.clock.now()
-    const archivedAt = body.status === undefined ? current.archived_at : body.status === 'archived' ? current.archived_at ?? now : null
+    const archivedAt =
+      body.status === undefined ? current.archived_at : body.status === 'archived' ? (current.archived_at ?? now) : null
     await repo.updateProduct(trx, ctx.auth, id, {
       ...(body.name !== undefined ? { name: body.name.trim() } : {}),
       ...(body.price_cents !== undefined ? { price_cents: body.price_cents } : {}),
@@ -111,7 +124,8 @@ export async function updateProduct(services: Deps, ctx: RequestContext, id: str
       updated_at: now,
     })
     // A counter changes only with its movement (counters.ts); a pool's stock is its items.
-    if (body.stock !== undefined && !POOL_TYPES.has(current.type)) await setCounterStock(trx, ctx.auth, id, body.stock, now)
+    if (body.stock !== undefined && !POOL_TYPES.has(current.type))
+      await setCounterStock(trx, ctx.auth, id, body.stock, now)
     const product = await emitProductEvent(trx, services.secretBox, ctx.auth, id, 'product.updated', now)
     const changed = Object.fromEntries(Object.keys(body).map((field) => [field, product[field as keyof Product]]))
     return { id, ...changed, updated_at: product.updated_at }
@@ -140,21 +154,36 @@ export async function loadProduct(db: DbOrTrx, scope: Scope, id: string): Promis
 }
 
 /** Re-reads the product as the API shows it and records the event carrying it. */
-export async function emitProductEvent(trx: DbOrTrx, box: SecretBox, scope: Scope, id: string, type: EventTypeOf<'product'>, at: number): Promise<Product> {
+export async function emitProductEvent(
+  trx: DbOrTrx,
+  box: SecretBox,
+  scope: Scope,
+  id: string,
+  type: EventTypeOf<'product'>,
+  at: number,
+): Promise<Product> {
   const product = toProduct(await loadProduct(trx, scope, id))
   await recordEvent(trx, box, { shopId: scope.shopId, livemode: scope.livemode, type, data: product, at })
   return product
 }
 
 /** dynamic products need their endpoint (https in live mode), subscriptions their interval; other types take neither. */
-function checkTypeSettings(type: string, body: { dynamic_url?: string; interval?: string }, livemode: boolean, errors: FieldErrors): void {
+function checkTypeSettings(
+  type: string,
+  body: { dynamic_url?: string; interval?: string },
+  livemode: boolean,
+  errors: FieldErrors,
+): void {
   if (type === 'dynamic') {
     if (body.dynamic_url === undefined) errors.dynamic_url = ['is required for dynamic products']
     else if (!/^https?:\/\//.test(body.dynamic_url)) errors.dynamic_url = ['must be an http(s) URL']
-    else if (livemode && !body.dynamic_url.startsWith('https://')) errors.dynamic_url = ['must be https:// in live mode']
+    else if (livemode && !body.dynamic_url.startsWith('https://'))
+      errors.dynamic_url = ['must be https:// in live mode']
   } else if (body.dynamic_url !== undefined) errors.dynamic_url = ['is only taken by dynamic products']
-  if (type === 'subscription' && body.interval === undefined) errors.interval = ['is required for subscription products']
-  if (type !== 'subscription' && body.interval !== undefined) errors.interval = ['is only taken by subscription products']
+  if (type === 'subscription' && body.interval === undefined)
+    errors.interval = ['is required for subscription products']
+  if (type !== 'subscription' && body.interval !== undefined)
+    errors.interval = ['is only taken by subscription products']
 }
 
 /** Where delivery calls may go: the same address rules as webhook URLs (checked again at connect time). */

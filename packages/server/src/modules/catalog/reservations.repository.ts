@@ -8,7 +8,14 @@ import { bumpCatalogVersion } from './catalog.repository.ts'
 type Scope = { shopId: string; livemode: boolean }
 
 /** Reserves `qty` available pool items for the order; returns how many it got (all or the caller rolls back). */
-export async function reservePoolItems(db: DbOrTrx, dialect: Dialect, scope: Scope, productId: string, orderId: string, qty: number): Promise<number> {
+export async function reservePoolItems(
+  db: DbOrTrx,
+  dialect: Dialect,
+  scope: Scope,
+  productId: string,
+  orderId: string,
+  qty: number,
+): Promise<number> {
   await bumpCatalogVersion(db, scope)
   const pick = db
     .selectFrom('stock_items')

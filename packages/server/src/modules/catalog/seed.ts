@@ -18,20 +18,51 @@ export type SeedProduct = {
 }
 
 /** Inserts an active USD product with its pool items (sealed, like an import); the slug must be free (a fresh shop). */
-export async function seedProduct(trx: DbOrTrx, box: SecretBox, scope: { shopId: string; livemode: boolean }, product: SeedProduct, now: number): Promise<string> {
+export async function seedProduct(
+  trx: DbOrTrx,
+  box: SecretBox,
+  scope: { shopId: string; livemode: boolean },
+  product: SeedProduct,
+  now: number,
+): Promise<string> {
   const id = newId('product')
   const livemode = scope.livemode ? 1 : 0
   await repo.insertProduct(trx, {
-    id, shop_id: scope.shopId, livemode, name: product.name, slug: slugify(product.name), type: product.type,
-    price_cents: product.price_cents, currency: 'USD', description: null, status: 'active',
-    stock_counter: product.stock ?? null, created_at: now, updated_at: now, archived_at: null,
-    dynamic_url: null, signing_secret_sealed: null, interval: null,
-    file_name: product.file?.name ?? null, file_size: product.file?.size ?? null, file_sha256: product.file?.sha256 ?? null,
+    id,
+    shop_id: scope.shopId,
+    livemode,
+    name: product.name,
+    slug: slugify(product.name),
+    type: product.type,
+    price_cents: product.price_cents,
+    currency: 'USD',
+    description: null,
+    status: 'active',
+    stock_counter: product.stock ?? null,
+    created_at: now,
+    updated_at: now,
+    archived_at: null,
+    dynamic_url: null,
+    signing_secret_sealed: null,
+    interval: null,
+    file_name: product.file?.name ?? null,
+    file_size: product.file?.size ?? null,
+    file_sha256: product.file?.sha256 ?? null,
   })
   await recordOpeningStock(trx, scope, id, product.stock ?? null, now)
-  await repo.insertStockItems(trx, product.items.map((value) => ({
-    id: newId('stockItem'), shop_id: scope.shopId, livemode, product_id: id, value: box.seal(value),
-    value_hash: box.digest(value), status: 'available', order_id: null, created_at: now,
-  })))
+  await repo.insertStockItems(
+    trx,
+    product.items.map((value) => ({
+      id: newId('stockItem'),
+      shop_id: scope.shopId,
+      livemode,
+      product_id: id,
+      value: box.seal(value),
+      value_hash: box.digest(value),
+      status: 'available',
+      order_id: null,
+      created_at: now,
+    })),
+  )
   return id
 }

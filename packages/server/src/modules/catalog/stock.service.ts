@@ -20,24 +20,32 @@ export async function importStock(services: Deps, ctx: RequestContext, productId
   return ctx.transact(async (trx) => {
     const product = await loadProduct(trx, ctx.auth, productId)
     if (!POOL_TYPES.has(product.type)) {
-      throw invalidFields({ items: [`${product.type} products do not take stock items; only license_key and account products do`] })
+      throw invalidFields({
+        items: [`${product.type} products do not take stock items; only license_key and account products do`],
+      })
     }
     const now = services.clock.now()
     // Sealing costs more than the rest of an item's import: items the pool already holds (a list
     // imported again) are not sealed only to be skipped. The unique index still decides for items
     // a concurrent import adds meanwhile.
-    const known = await repo.knownStockDigests(trx, productId, unique.map(([hash]) => hash))
-    const rows = unique.filter(([hash]) => !known.has(hash)).map(([hash, value]) => ({
-      id: newId('stockItem'),
-      shop_id: ctx.auth.shopId,
-      livemode: ctx.auth.livemode ? 1 : 0,
-      product_id: productId,
-      value: services.secretBox.seal(value),
-      value_hash: hash,
-      status: 'available',
-      order_id: null,
-      created_at: now,
-    }))
+    const known = await repo.knownStockDigests(
+      trx,
+      productId,
+      unique.map(([hash]) => hash),
+    )
+    const rows = unique
+      .filter(([hash]) => !known.has(hash))
+      .map(([hash, value]) => ({
+        id: newId('stockItem'),
+        shop_id: ctx.auth.shopId,
+        livemode: ctx.auth.livemode ? 1 : 0,
+        product_id: productId,
+        value: services.secretBox.seal(value),
+        value_hash: hash,
+        status: 'available',
+        order_id: null,
+        created_at: now,
+      }))
     const imported = await repo.insertStockItems(trx, rows)
     const stockAfter = await repo.countAvailableStock(trx, productId)
     if (imported > 0) {

@@ -12,7 +12,14 @@ export type CustomerOrderFigures = {
   last_seen_at: number | null
 }
 
-export type CustomerOrder = { id: string; status: string; total_cents: number; currency: string; created_at: number; paid_at: number | null }
+export type CustomerOrder = {
+  id: string
+  status: string
+  total_cents: number
+  currency: string
+  created_at: number
+  paid_at: number | null
+}
 
 export type CustomerOrders = {
   /** Figures per customer id (a customer without orders may be missing: count 0, nothing seen). */

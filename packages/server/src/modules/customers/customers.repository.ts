@@ -8,7 +8,12 @@ type Scope = { shopId: string; livemode: boolean }
 export type CustomerRow = { id: string; email: string; created_at: number }
 
 /** The customer for this email, created if new; `created` tells whether this call made it. */
-export async function upsertCustomer(db: DbOrTrx, scope: Scope, email: string, now: number): Promise<{ id: string; created: boolean }> {
+export async function upsertCustomer(
+  db: DbOrTrx,
+  scope: Scope,
+  email: string,
+  now: number,
+): Promise<{ id: string; created: boolean }> {
   const id = newId('customer')
   const inserted = await db
     .insertInto('customers')
@@ -34,10 +39,18 @@ function selectCustomers(db: DbOrTrx, scope: Scope) {
     .where('livemode', '=', scope.livemode ? 1 : 0)
 }
 
-export function listCustomers(db: DbOrTrx, scope: Scope, afterId: string | null, limit: number): Promise<CustomerRow[]> {
+export function listCustomers(
+  db: DbOrTrx,
+  scope: Scope,
+  afterId: string | null,
+  limit: number,
+): Promise<CustomerRow[]> {
   let query = selectCustomers(db, scope)
   if (afterId) query = query.where('id', '<', afterId)
-  return query.orderBy('id', 'desc').limit(limit + 1).execute()
+  return query
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute()
 }
 
 export function findCustomer(db: DbOrTrx, scope: Scope, id: string): Promise<CustomerRow | undefined> {

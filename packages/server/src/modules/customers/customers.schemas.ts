@@ -7,7 +7,9 @@ const CustomerFields = {
   id: Type.String({ examples: ['cus_01J2PR9M5C4X8Q2ZP6V1H3M9TE'] }),
   email: Type.String(),
   orders_count: Type.Integer({ description: 'Orders placed, whatever became of them.' }),
-  lifetime_cents: Type.Integer({ description: 'Sum of the paid orders\' totals, net of refunds (processing or succeeded).' }),
+  lifetime_cents: Type.Integer({
+    description: "Sum of the paid orders' totals, net of refunds (processing or succeeded).",
+  }),
   livemode: Type.Boolean(),
   first_seen_at: Timestamp,
   last_seen_at: Type.Union([Timestamp, Type.Null()]),

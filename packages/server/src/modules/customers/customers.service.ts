@@ -15,14 +15,29 @@ const RECENT_ORDERS = 10
 
 const NO_ORDERS: CustomerOrderFigures = { orders_count: 0, lifetime_cents: 0, last_seen_at: null }
 
-export async function listCustomers(services: Deps, orders: CustomerOrders, ctx: RequestContext, query: ListCustomersQuery) {
+export async function listCustomers(
+  services: Deps,
+  orders: CustomerOrders,
+  ctx: RequestContext,
+  query: ListCustomersQuery,
+) {
   const page = readPage(query, 'customers')
   const rows = await repo.listCustomers(services.db, ctx.auth, page.afterId, page.limit)
-  const figures = await orders.figures(services.db, rows.map((row) => row.id))
-  return toList(rows, page, (row) => toCustomerSummary({ ...row, ...(figures.get(row.id) ?? NO_ORDERS) }, ctx.auth.livemode))
+  const figures = await orders.figures(
+    services.db,
+    rows.map((row) => row.id),
+  )
+  return toList(rows, page, (row) =>
+    toCustomerSummary({ ...row, ...(figures.get(row.id) ?? NO_ORDERS) }, ctx.auth.livemode),
+  )
 }
 
-export async function getCustomer(services: Deps, orders: CustomerOrders, ctx: RequestContext, id: string): Promise<Customer> {
+export async function getCustomer(
+  services: Deps,
+  orders: CustomerOrders,
+  ctx: RequestContext,
+  id: string,
+): Promise<Customer> {
   const row = isId('customer', id) ? await repo.findCustomer(services.db, ctx.auth, id) : undefined
   if (!row) throw notFound('customer', id)
   const figures = (await orders.figures(services.db, [id])).get(id) ?? NO_ORDERS
@@ -42,7 +57,10 @@ export async function getCustomer(services: Deps, orders: CustomerOrders, ctx: R
 
 /** A customer created by the order being placed, as the API will list it (for customer.created). */
 export function newCustomerSummary(id: string, email: string, livemode: boolean, now: number): CustomerSummary {
-  return toCustomerSummary({ id, email, created_at: now, orders_count: 1, lifetime_cents: 0, last_seen_at: now }, livemode)
+  return toCustomerSummary(
+    { id, email, created_at: now, orders_count: 1, lifetime_cents: 0, last_seen_at: now },
+    livemode,
+  )
 }
 
 function toCustomerSummary(row: repo.CustomerRow & CustomerOrderFigures, livemode: boolean): CustomerSummary {

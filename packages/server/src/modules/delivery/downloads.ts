@@ -12,8 +12,13 @@ export type DownloadCheck = ({ ok: true } & DownloadFile) | { ok: false; reason:
 /** Spends one download: one conditional UPDATE, so concurrent clicks cannot exceed the limit. */
 export async function spendDownload(db: DbOrTrx, token: string, now: number): Promise<DownloadCheck> {
   const tokenHash = sha256Hex(token)
-  const spent = await db.updateTable('downloads').set((eb) => ({ downloads_left: eb('downloads_left', '-', 1) }))
-    .where('token_hash', '=', tokenHash).where('downloads_left', '>', 0).where('expires_at', '>', now).executeTakeFirst()
+  const spent = await db
+    .updateTable('downloads')
+    .set((eb) => ({ downloads_left: eb('downloads_left', '-', 1) }))
+    .where('token_hash', '=', tokenHash)
+    .where('downloads_left', '>', 0)
+    .where('expires_at', '>', now)
+    .executeTakeFirst()
   // Refused: say why (a link that was just used up or expired between the two reads counts as such).
   if (spent.numUpdatedRows === 0n) return { ok: false, reason: (await refusal(db, tokenHash, now)) ?? 'used_up' }
   return { ok: true, ...(await fileOf(db, tokenHash)) }
@@ -34,19 +39,31 @@ export async function downloadsLeft(db: DbOrTrx, urls: string[]): Promise<Map<st
     if (token) byHash.set(sha256Hex(token), url)
   }
   if (byHash.size === 0) return new Map()
-  const rows = await db.selectFrom('downloads').select(['token_hash', 'downloads_left']).where('token_hash', 'in', [...byHash.keys()]).execute()
+  const rows = await db
+    .selectFrom('downloads')
+    .select(['token_hash', 'downloads_left'])
+    .where('token_hash', 'in', [...byHash.keys()])
+    .execute()
   return new Map(rows.map((row) => [byHash.get(row.token_hash)!, Math.max(0, Number(row.downloads_left))]))
 }
 
 async function refusal(db: DbOrTrx, tokenHash: string, now: number): Promise<DownloadRefusal | null> {
-  const row = await db.selectFrom('downloads').select(['expires_at', 'downloads_left']).where('token_hash', '=', tokenHash).executeTakeFirst()
+  const row = await db
+    .selectFrom('downloads')
+    .select(['expires_at', 'downloads_left'])
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst()
   if (!row) return 'unknown'
   if (row.expires_at <= now) return 'expired'
   return row.downloads_left <= 0 ? 'used_up' : null
 }
 
 async function fileOf(db: DbOrTrx, tokenHash: string): Promise<DownloadFile> {
-  const link = await db.selectFrom('downloads').select('product_id').where('token_hash', '=', tokenHash).executeTakeFirstOrThrow()
+  const link = await db
+    .selectFrom('downloads')
+    .select('product_id')
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirstOrThrow()
   const product = await findDeliverySettings(db, link.product_id)
   if (!product) throw new Error(`product ${link.product_id} not found`)
   return { fileName: product.file_name, fileSha256: product.file_sha256 }

@@ -39,11 +39,25 @@ async function serve(handler: (req: IncomingMessage, res: ServerResponse, body: 
   return { url: `http://127.0.0.1:${port}/deliver`, port, received, server }
 }
 
-const payload: DynamicPayload = { order_id: 'ord_01J', product_id: 'prod_01J', qty: 3, customer_email: 'b@example.com', livemode: false }
+const payload: DynamicPayload = {
+  order_id: 'ord_01J',
+  product_id: 'prod_01J',
+  qty: 3,
+  customer_email: 'b@example.com',
+  livemode: false,
+}
 
 function call(url: string, overrides: Partial<DynamicCallInput> = {}) {
   return callDynamicEndpoint({
-    url, secret: newSigningSecret(), payload, idempotencyKey: 'ord_01J:0', eventId: 'evt_01J', now: Date.now, client, policy: modePolicy(false, false), ...overrides,
+    url,
+    secret: newSigningSecret(),
+    payload,
+    idempotencyKey: 'ord_01J:0',
+    eventId: 'evt_01J',
+    now: Date.now,
+    client,
+    policy: modePolicy(false, false),
+    ...overrides,
   })
 }
 
@@ -71,7 +85,9 @@ describe('callDynamicEndpoint', () => {
     assert.equal(request.headers['webhook-id'], 'evt_01J')
     assert.deepEqual(new Webhook(secret).verify(request.body, request.headers as Record<string, string>), payload)
     const { 'x-signature': signature, 'x-webhook-timestamp': timestamp } = request.headers as Record<string, string>
-    assert.ok(verifyXSignature(secret, signature!, timestamp!, request.body.toString('utf8'), Math.floor(Date.now() / 1000)))
+    assert.ok(
+      verifyXSignature(secret, signature!, timestamp!, request.body.toString('utf8'), Math.floor(Date.now() / 1000)),
+    )
   })
 
   it('accepts {"items": [...]} answered as JSON', async () => {
@@ -100,7 +116,11 @@ describe('callDynamicEndpoint', () => {
     const cases: [string, string, string][] = [
       ['application/json', '{"items":["A",2,"C"]}', 'item 2 is not a string'],
       ['application/json', '{"items":["A","","C"]}', 'item 2 is empty'],
-      ['application/json', JSON.stringify({ items: ['A', 'B', 'x'.repeat(4097)] }), 'item 3 is longer than 4096 characters'],
+      [
+        'application/json',
+        JSON.stringify({ items: ['A', 'B', 'x'.repeat(4097)] }),
+        'item 3 is longer than 4096 characters',
+      ],
       ['application/json', '{"items":', 'response is not valid JSON'],
       ['application/json', '["A","B","C"]', 'JSON response has no "items" array'],
       ['text/plain', 'A\nB\n' + 'x'.repeat(4097), 'item 3 is longer than 4096 characters'],
@@ -147,7 +167,10 @@ describe('callDynamicEndpoint', () => {
     let clientHungUp = false
     const { url } = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain' })
-      res.on('close', () => { closed = true; clientHungUp = !res.writableEnded })
+      res.on('close', () => {
+        closed = true
+        clientHungUp = !res.writableEnded
+      })
       const chunk = 'x'.repeat(16_384) + '\n'
       // Streams until the client goes away (or 64 MiB, so a broken client cannot hang the test).
       const pump = () => {
@@ -159,9 +182,14 @@ describe('callDynamicEndpoint', () => {
       }
       pump()
     })
-    assert.deepEqual(await call(url, { maxResponseBytes: 65_536 }), { ok: false, reason: 'response too large', status: 200 })
+    assert.deepEqual(await call(url, { maxResponseBytes: 65_536 }), {
+      ok: false,
+      reason: 'response too large',
+      status: 200,
+    })
     // The server hears the hang-up a moment after the client returns: poll for it (the deadline is for a hang only).
-    for (const deadline = Date.now() + 60_000; !closed && Date.now() < deadline;) await new Promise((resolve) => setTimeout(resolve, 10))
+    for (const deadline = Date.now() + 60_000; !closed && Date.now() < deadline;)
+      await new Promise((resolve) => setTimeout(resolve, 10))
     assert.ok(closed, 'the connection was closed')
     assert.ok(clientHungUp, 'the client closed the connection instead of draining the body')
     assert.ok(bytesWritten < 64 * 1024 * 1024)

@@ -33,15 +33,31 @@ export type DynamicCallInput = {
 }
 
 export type DynamicCallResult =
-  | { ok: true; items: string[]; status: number }
-  | { ok: false; reason: string; status: number | null }
+  { ok: true; items: string[]; status: number } | { ok: false; reason: string; status: number | null }
 
 export async function callDynamicEndpoint(input: DynamicCallInput): Promise<DynamicCallResult> {
-  const { url, secret, payload, idempotencyKey, eventId, client, policy, timeoutMs = 10_000, maxResponseBytes = 65_536, now } = input
+  const {
+    url,
+    secret,
+    payload,
+    idempotencyKey,
+    eventId,
+    client,
+    policy,
+    timeoutMs = 10_000,
+    maxResponseBytes = 65_536,
+    now,
+  } = input
   // Serialised once: the signature covers exactly the bytes sent.
   const body = JSON.stringify(payload)
   const headers = {
-    ...signedHeaders({ secrets: [secret], id: eventId, timestamp: Math.floor(now() / 1000), body, eventType: 'delivery.requested' }),
+    ...signedHeaders({
+      secrets: [secret],
+      id: eventId,
+      timestamp: Math.floor(now() / 1000),
+      body,
+      eventType: 'delivery.requested',
+    }),
     'content-type': 'application/json',
     'idempotency-key': idempotencyKey,
   }
@@ -52,7 +68,8 @@ export async function callDynamicEndpoint(input: DynamicCallInput): Promise<Dyna
   if (status === null) return { ok: false, reason: response.error ?? 'request failed', status: null }
   // A redirect is refused rather than followed: the signed request must reach only the URL the
   // merchant configured, and following could carry it to hosts nobody vetted.
-  if (status < 200 || status >= 300) return { ok: false, reason: status >= 300 && status < 400 ? 'redirect not followed' : `HTTP ${status}`, status }
+  if (status < 200 || status >= 300)
+    return { ok: false, reason: status >= 300 && status < 400 ? 'redirect not followed' : `HTTP ${status}`, status }
   if (response.truncated === 'limit') return { ok: false, reason: 'response too large', status }
   if (response.truncated === 'timeout') return { ok: false, reason: `timeout after ${timeoutMs} ms`, status }
   if (response.truncated === 'closed') return { ok: false, reason: 'connection closed mid-answer', status }
@@ -83,9 +100,14 @@ function parseItems(text: string, contentType: string | null): unknown[] | strin
       return 'response is not valid JSON'
     }
     const items = (json as { items?: unknown } | null)?.items
-    return typeof json === 'object' && !Array.isArray(json) && Array.isArray(items) ? items : 'JSON response has no "items" array'
+    return typeof json === 'object' && !Array.isArray(json) && Array.isArray(items)
+      ? items
+      : 'JSON response has no "items" array'
   }
-  return text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '')
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
 }
 
 /** Exactly `qty` non-empty strings of at most MAX_ITEM_CHARS; a string is the reason they are not. */

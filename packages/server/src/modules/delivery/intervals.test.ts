@@ -21,7 +21,7 @@ test('a month keeps the day of the month and the time of day', () => {
   assert.equal(after('2026-12-31T12:00:00.000Z', 'month'), '2027-01-31T12:00:00.000Z')
 })
 
-test('a month from a day the next month lacks ends on that month\'s last day', () => {
+test("a month from a day the next month lacks ends on that month's last day", () => {
   assert.equal(after('2025-01-31T12:00:00.000Z', 'month'), '2025-02-28T12:00:00.000Z', 'Jan 31 + 1 month, common year')
   assert.equal(after('2024-01-31T12:00:00.000Z', 'month'), '2024-02-29T12:00:00.000Z', 'Jan 31 + 1 month, leap year')
   assert.equal(after('2024-01-30T00:00:00.000Z', 'month'), '2024-02-29T00:00:00.000Z')
@@ -44,16 +44,28 @@ test('renewals chain from the previous end, so a clamped day stays clamped', () 
 test('a year keeps the date, and Feb 29 becomes Feb 28', () => {
   assert.equal(after('2026-06-15T09:00:00.000Z', 'year'), '2027-06-15T09:00:00.000Z')
   assert.equal(after('2024-02-29T09:00:00.000Z', 'year'), '2025-02-28T09:00:00.000Z')
-  assert.equal(after('2023-02-28T09:00:00.000Z', 'year'), '2024-02-28T09:00:00.000Z', 'Feb 28 stays Feb 28 into a leap year')
+  assert.equal(
+    after('2023-02-28T09:00:00.000Z', 'year'),
+    '2024-02-28T09:00:00.000Z',
+    'Feb 28 stays Feb 28 into a leap year',
+  )
   assert.equal(after('2026-12-31T23:00:00.000Z', 'year'), '2027-12-31T23:00:00.000Z')
 })
 
 test('every interval moves forward by at least a day and at most a year and a day', () => {
-  const starts = ['2024-01-31T00:00:00.000Z', '2024-02-29T00:00:00.000Z', '2025-12-31T23:59:59.999Z', '2026-07-01T12:00:00.000Z'].map(at)
+  const starts = [
+    '2024-01-31T00:00:00.000Z',
+    '2024-02-29T00:00:00.000Z',
+    '2025-12-31T23:59:59.999Z',
+    '2026-07-01T12:00:00.000Z',
+  ].map(at)
   for (const start of starts) {
     for (const interval of ['day', 'week', 'month', 'year'] as const) {
       const length = addInterval(start, interval) - start
-      assert.ok(length >= DAY && length <= 366 * DAY, `${new Date(start).toISOString()} + ${interval} = ${length / DAY} days`)
+      assert.ok(
+        length >= DAY && length <= 366 * DAY,
+        `${new Date(start).toISOString()} + ${interval} = ${length / DAY} days`,
+      )
     }
   }
   assert.equal(addInterval(at('2025-01-31T00:00:00.000Z'), 'month') - at('2025-01-31T00:00:00.000Z'), 28 * DAY)
@@ -70,7 +82,11 @@ test('the renewal invoice comes RENEWAL_NOTICE before the end', () => {
 test('a notice longer than half the period is cut to the midpoint', () => {
   const start = at('2026-01-01T00:00:00.000Z')
   const daily = addInterval(start, 'day')
-  assert.equal(renewalRunAt(start, daily, 3 * DAY), start + DAY / 2, 'a daily plan with the 3-day default renews at noon')
+  assert.equal(
+    renewalRunAt(start, daily, 3 * DAY),
+    start + DAY / 2,
+    'a daily plan with the 3-day default renews at noon',
+  )
   assert.equal(renewalRunAt(start, daily, DAY / 2), start + DAY / 2, 'exactly half')
   assert.equal(renewalRunAt(start, daily, DAY / 2 - 1), start + DAY / 2 + 1, 'just under half is kept')
   const weekly = addInterval(start, 'week')

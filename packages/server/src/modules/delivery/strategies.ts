@@ -16,7 +16,8 @@ export const RENEWAL_JOB = 'subscription.renew' satisfies JobKind
 const pool: DeliveryStrategy = {
   async settle(trx, deps, line) {
     const sealed = await sellPoolItems(trx, line.orderId, line.productId)
-    if (sealed.length !== line.qty) throw new Error(`order ${line.orderId} holds ${sealed.length} items of ${line.productId}, expected ${line.qty}`)
+    if (sealed.length !== line.qty)
+      throw new Error(`order ${line.orderId} holds ${sealed.length} items of ${line.productId}, expected ${line.qty}`)
     return { state: 'delivered', delivered: sealed.map((value) => ({ value: deps.secretBox.open(value) })) }
   },
 }
@@ -36,11 +37,24 @@ const fileDownload: DeliveryStrategy = {
     const delivered = []
     for (let unit = 0; unit < line.qty; unit++) {
       const token = randomBase62(40)
-      await trx.insertInto('downloads').values({
-        token_hash: sha256Hex(token), shop_id: line.shopId, livemode: line.livemode ? 1 : 0, order_id: line.orderId,
-        product_id: line.productId, expires_at: expiresAt, downloads_left: deps.config.delivery.downloadLimit, created_at: now,
-      }).execute()
-      delivered.push({ url: `${deps.config.http.publicUrl}/dl/${token}`, expires_at: toIso(expiresAt), max_downloads: deps.config.delivery.downloadLimit })
+      await trx
+        .insertInto('downloads')
+        .values({
+          token_hash: sha256Hex(token),
+          shop_id: line.shopId,
+          livemode: line.livemode ? 1 : 0,
+          order_id: line.orderId,
+          product_id: line.productId,
+          expires_at: expiresAt,
+          downloads_left: deps.config.delivery.downloadLimit,
+          created_at: now,
+        })
+        .execute()
+      delivered.push({
+        url: `${deps.config.http.publicUrl}/dl/${token}`,
+        expires_at: toIso(expiresAt),
+        max_downloads: deps.config.delivery.downloadLimit,
+      })
     }
     return { state: 'delivered', delivered }
   },
@@ -50,11 +64,18 @@ const fileDownload: DeliveryStrategy = {
 const dynamic: DeliveryStrategy = {
   async fetch(deps, line) {
     const product = await findDeliverySettings(deps.db, line.productId)
-    if (!product?.dynamic_url || !product.signing_secret_sealed) return { ok: false, reason: 'the product has no dynamic_url' }
+    if (!product?.dynamic_url || !product.signing_secret_sealed)
+      return { ok: false, reason: 'the product has no dynamic_url' }
     const result = await callDynamicEndpoint({
       url: product.dynamic_url,
       secret: deps.secretBox.open(product.signing_secret_sealed),
-      payload: { order_id: line.orderId, product_id: line.productId, qty: line.qty, customer_email: line.customerEmail, livemode: line.livemode },
+      payload: {
+        order_id: line.orderId,
+        product_id: line.productId,
+        qty: line.qty,
+        customer_email: line.customerEmail,
+        livemode: line.livemode,
+      },
       idempotencyKey: `${line.orderId}:${line.line}`,
       eventId: `${line.orderId}:${line.line}`,
       client: deps.outbound,
@@ -78,7 +99,11 @@ const subscription: DeliveryStrategy = {
     const previousEnd = line.renewedPeriodEnd
     const start = previousEnd !== null && previousEnd > line.paidAt ? previousEnd : line.paidAt
     const end = addInterval(start, product.interval as Interval)
-    await enqueue(trx, { kind: RENEWAL_JOB, ref: line.orderId, runAt: renewalRunAt(start, end, deps.config.delivery.renewalNoticeSeconds * 1000) })
+    await enqueue(trx, {
+      kind: RENEWAL_JOB,
+      ref: line.orderId,
+      runAt: renewalRunAt(start, end, deps.config.delivery.renewalNoticeSeconds * 1000),
+    })
     return { state: 'delivered', delivered: [{ period_start: toIso(start), period_end: toIso(end) }] }
   },
 }

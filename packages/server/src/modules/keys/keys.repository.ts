@@ -28,9 +28,16 @@ export function findActiveApiKey(db: DbOrTrx, scope: Scope, id: string) {
  * SQLite transactions take the write lock up front.
  */
 export async function countActiveApiKeysLocked(trx: DbOrTrx, dialect: Dialect, scope: Scope): Promise<number> {
-  const active = () => trx.selectFrom('api_keys').where('shop_id', '=', scope.shopId).where('livemode', '=', scope.livemode ? 1 : 0).where('revoked_at', 'is', null)
+  const active = () =>
+    trx
+      .selectFrom('api_keys')
+      .where('shop_id', '=', scope.shopId)
+      .where('livemode', '=', scope.livemode ? 1 : 0)
+      .where('revoked_at', 'is', null)
   if (dialect === 'postgres') await active().select('id').forUpdate().execute()
-  const row = await active().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  const row = await active()
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
   return Number(row.n)
 }
 
@@ -42,7 +49,10 @@ export function listActiveApiKeys(db: DbOrTrx, scope: Scope, afterId: string | n
     .where('livemode', '=', scope.livemode ? 1 : 0)
     .where('revoked_at', 'is', null)
   if (afterId) query = query.where('id', '<', afterId)
-  return query.orderBy('id', 'desc').limit(limit + 1).execute()
+  return query
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute()
 }
 
 /** Revokes at most once; returns whether this call did it. */
@@ -60,7 +70,11 @@ export async function revokeApiKey(db: DbOrTrx, scope: Scope, id: string, at: nu
 
 // Runs on every authenticated request, so it is compiled once. Revocation holds at once: no cache.
 const findActiveKeyByHash = preparedQuery((db) =>
-  db.selectFrom('api_keys').select(['id', 'shop_id', 'livemode', 'abilities']).where('secret_hash', '=', '?').where('revoked_at', 'is', null),
+  db
+    .selectFrom('api_keys')
+    .select(['id', 'shop_id', 'livemode', 'abilities'])
+    .where('secret_hash', '=', '?')
+    .where('revoked_at', 'is', null),
 )
 
 /** Platform's `KeyLookup` port over this database: the composition root passes it to the request pipeline. */
@@ -68,6 +82,11 @@ export function createKeyLookup(db: Db): KeyLookup {
   return async (secretHash) => {
     const [row] = await findActiveKeyByHash(db, secretHash)
     if (!row) return null
-    return { keyId: row.id, shopId: row.shop_id, livemode: row.livemode === 1, abilities: new Set(JSON.parse(row.abilities) as Ability[]) }
+    return {
+      keyId: row.id,
+      shopId: row.shop_id,
+      livemode: row.livemode === 1,
+      abilities: new Set(JSON.parse(row.abilities) as Ability[]),
+    }
   }
 }

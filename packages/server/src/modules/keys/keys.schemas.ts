@@ -24,7 +24,12 @@ export const ApiKeySchema = Type.Object(
 export const CreatedApiKeySchema = Type.Object(
   {
     ...ApiKeySchema.properties,
-    secret: Type.Optional(Type.String({ description: 'The full key. It is shown this once and cannot be retrieved again: an idempotent replay of the request leaves it out (`secret_omitted`).' })),
+    secret: Type.Optional(
+      Type.String({
+        description:
+          'The full key. It is shown this once and cannot be retrieved again: an idempotent replay of the request leaves it out (`secret_omitted`).',
+      }),
+    ),
     secret_omitted: SecretOmittedSchema,
   },
   { $id: 'CreatedApiKey' },
@@ -33,10 +38,17 @@ export const CreatedApiKeySchema = Type.Object(
 export const CreateApiKeyBodySchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100, description: 'Human-readable label.' }),
-    abilities: Type.Array(AbilitySchema, { minItems: 1, uniqueItems: true, description: 'Permission set this key grants; never more than the calling key holds.' }),
+    abilities: Type.Array(AbilitySchema, {
+      minItems: 1,
+      uniqueItems: true,
+      description: 'Permission set this key grants; never more than the calling key holds.',
+    }),
     mode: Type.Optional(ModeSchema),
   },
-  { additionalProperties: false, examples: [{ name: 'Storefront reader', abilities: ['products:read', 'orders:write'], mode: 'test' }] },
+  {
+    additionalProperties: false,
+    examples: [{ name: 'Storefront reader', abilities: ['products:read', 'orders:write'], mode: 'test' }],
+  },
 )
 
 export const RevokedApiKeySchema = Type.Object({ id: Type.String(), revoked: Type.Literal(true) })

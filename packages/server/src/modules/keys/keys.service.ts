@@ -35,20 +35,34 @@ export async function mintApiKey(
   return { ...toApiKey(row), secret }
 }
 
-export async function createApiKey(services: Deps, ctx: RequestContext, body: CreateApiKeyBody): Promise<CreatedApiKey> {
+export async function createApiKey(
+  services: Deps,
+  ctx: RequestContext,
+  body: CreateApiKeyBody,
+): Promise<CreatedApiKey> {
   const { auth } = ctx
   const livemode = body.mode === undefined ? auth.livemode : body.mode === 'live'
   // "Live or sandbox": a live key may mint sandbox keys; a test key minting a live one would be a privilege jump.
   if (livemode && !auth.livemode) throw invalidFields({ mode: ['a test-mode key cannot mint live-mode keys'] })
   const beyond = body.abilities.filter((a) => !auth.abilities.has(a))
-  if (beyond.length > 0) throw new AppError('forbidden_scope', `A key cannot grant abilities it does not hold: ${beyond.join(', ')}.`)
+  if (beyond.length > 0)
+    throw new AppError('forbidden_scope', `A key cannot grant abilities it does not hold: ${beyond.join(', ')}.`)
   const max = services.config.keys.maxActive
   return ctx.transact(async (trx) => {
     // A client minting in a loop (a bug, or a leaked key) would otherwise grow the key table without end.
     if ((await repo.countActiveApiKeysLocked(trx, services.dialect, { shopId: auth.shopId, livemode })) >= max) {
-      throw new AppError('conflict', `This shop already has ${max} active ${livemode ? 'live' : 'test'}-mode API keys; revoke one before minting another.`)
+      throw new AppError(
+        'conflict',
+        `This shop already has ${max} active ${livemode ? 'live' : 'test'}-mode API keys; revoke one before minting another.`,
+      )
     }
-    return mintApiKey(trx, { shopId: auth.shopId, livemode, name: body.name, abilities: body.abilities, now: services.clock.now() })
+    return mintApiKey(trx, {
+      shopId: auth.shopId,
+      livemode,
+      name: body.name,
+      abilities: body.abilities,
+      now: services.clock.now(),
+    })
   })
 }
 

@@ -5,7 +5,14 @@ import { newId } from '../../platform/ids.ts'
 
 type Scope = { shopId: string; livemode: boolean }
 export type Bucket = 'available' | 'pending'
-export type NewEntry = { currency: string; bucket: Bucket; kind: string; sourceId: string; amountCents: number; at: number }
+export type NewEntry = {
+  currency: string
+  bucket: Bucket
+  kind: string
+  sourceId: string
+  amountCents: number
+  at: number
+}
 
 /** Records that the shop holds this currency (first money in), so balances can list it. */
 export async function ensureAccount(db: DbOrTrx, scope: Scope, currency: string, at: number): Promise<void> {
@@ -34,10 +41,19 @@ export async function lockAccount(db: DbOrTrx, scope: Scope, currency: string, a
 export async function insertEntries(db: DbOrTrx, scope: Scope, entries: NewEntry[]): Promise<void> {
   await db
     .insertInto('ledger_entries')
-    .values(entries.map((e) => ({
-      id: newId('ledgerEntry'), shop_id: scope.shopId, livemode: scope.livemode ? 1 : 0, currency: e.currency,
-      bucket: e.bucket, kind: e.kind, source_id: e.sourceId, amount_cents: e.amountCents, created_at: e.at,
-    })))
+    .values(
+      entries.map((e) => ({
+        id: newId('ledgerEntry'),
+        shop_id: scope.shopId,
+        livemode: scope.livemode ? 1 : 0,
+        currency: e.currency,
+        bucket: e.bucket,
+        kind: e.kind,
+        source_id: e.sourceId,
+        amount_cents: e.amountCents,
+        created_at: e.at,
+      })),
+    )
     .execute()
 }
 
@@ -54,7 +70,11 @@ export function listAccounts(db: DbOrTrx, scope: Scope): Promise<{ currency: str
 }
 
 /** Sum per currency and bucket (PostgreSQL sums bigint as numeric, hence the cast). */
-export async function sumBuckets(db: DbOrTrx, scope: Scope, currency?: string): Promise<{ currency: string; bucket: string; cents: number }[]> {
+export async function sumBuckets(
+  db: DbOrTrx,
+  scope: Scope,
+  currency?: string,
+): Promise<{ currency: string; bucket: string; cents: number }[]> {
   let query = db
     .selectFrom('ledger_entries')
     .select(['currency', 'bucket', sql<string>`sum(amount_cents)`.as('cents')])

@@ -34,7 +34,8 @@ export async function creditPayment(trx: DbOrTrx, scope: Scope, m: Movement): Pr
  */
 export async function holdFunds(trx: DbOrTrx, scope: Scope, kind: TransferKind, m: Movement): Promise<void> {
   await repo.lockAccount(trx, scope, m.currency, m.at)
-  const available = (await repo.sumBuckets(trx, scope, m.currency)).find((row) => row.bucket === 'available')?.cents ?? 0
+  const available =
+    (await repo.sumBuckets(trx, scope, m.currency)).find((row) => row.bucket === 'available')?.cents ?? 0
   if (m.amountCents > available) {
     throw invalidFields({ amount_cents: [`exceeds the available ${m.currency} balance of ${available} cents`] })
   }
@@ -67,7 +68,10 @@ export async function mainCurrency(db: DbOrTrx, scope: Scope): Promise<string> {
 
 /** GET /v1/balance: one currency at the top (the main one, or `?currency=`), every currency in `balances`. */
 export async function getBalance(services: Deps, ctx: RequestContext, query: BalanceQuery): Promise<Balance> {
-  const [accounts, sums] = await Promise.all([repo.listAccounts(services.db, ctx.auth), repo.sumBuckets(services.db, ctx.auth)])
+  const [accounts, sums] = await Promise.all([
+    repo.listAccounts(services.db, ctx.auth),
+    repo.sumBuckets(services.db, ctx.auth),
+  ])
   const of = (currency: string) => {
     const cents = (bucket: string) => sums.find((row) => row.currency === currency && row.bucket === bucket)?.cents ?? 0
     return { currency, available_cents: cents('available'), pending_cents: cents('pending') }

@@ -16,7 +16,10 @@ export async function buildPageView(services: Services, db: DbOrTrx, row: OrderR
   const names = new Map(lines.map((line) => [line.product_id, line.product_name]))
   const { payment } = order
   // Download links show what is left of their allowance, not the limit they started with.
-  const left = await downloadsLeft(db, order.delivery.items.flatMap((item) => (item.kind === 'file_download' && item.url ? [item.url] : [])))
+  const left = await downloadsLeft(
+    db,
+    order.delivery.items.flatMap((item) => (item.kind === 'file_download' && item.url ? [item.url] : [])),
+  )
   return {
     shopName: shopName ?? 'Shop',
     livemode: order.livemode,
@@ -26,17 +29,25 @@ export async function buildPageView(services: Services, db: DbOrTrx, row: OrderR
     totalCents: order.total_cents,
     currency: order.currency,
     lines: order.items.map((item) => ({ name: item.product, qty: item.qty, subtotalCents: item.subtotal_cents })),
-    payment: payment.address === null || payment.amount === null ? null : {
-      chain: payment.chain,
-      asset: payment.asset,
-      address: payment.address,
-      amountDue: payment.amount,
-      amountRemaining: payment.amount_remaining ?? payment.amount,
-      amountPaid: payment.amount_paid,
-      status: payment.status,
-      paymentUri: paymentUri(payment.chain as Chain, payment.asset, payment.address, payment.amount_remaining ?? payment.amount),
-      expiresAt: payment.expires_at,
-    },
+    payment:
+      payment.address === null || payment.amount === null
+        ? null
+        : {
+            chain: payment.chain,
+            asset: payment.asset,
+            address: payment.address,
+            amountDue: payment.amount,
+            amountRemaining: payment.amount_remaining ?? payment.amount,
+            amountPaid: payment.amount_paid,
+            status: payment.status,
+            paymentUri: paymentUri(
+              payment.chain as Chain,
+              payment.asset,
+              payment.address,
+              payment.amount_remaining ?? payment.amount,
+            ),
+            expiresAt: payment.expires_at,
+          },
     delivery: {
       state: order.delivery.state,
       items: order.delivery.items.map((item) => ({

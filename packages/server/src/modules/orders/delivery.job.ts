@@ -14,13 +14,26 @@ export async function runDelivery(services: Services, orderId: string): Promise<
   const row = await repo.findOrderById(services.db, orderId)
   if (!row || (row.status !== 'paid' && row.status !== 'delivering')) return
   const pending = (await repo.findLines(services.db, [orderId])).filter((line) => line.delivery_state === 'pending')
-  if (pending.length > 0) await repo.transitionOrder(services.db, orderId, ['paid'], { status: 'delivering', updated_at: services.clock.now() })
+  if (pending.length > 0)
+    await repo.transitionOrder(services.db, orderId, ['paid'], {
+      status: 'delivering',
+      updated_at: services.clock.now(),
+    })
 
-  const deps: DeliveryDeps = { config: services.config, db: services.db, dialect: services.dialect, clock: services.clock, secretBox: services.secretBox, outbound: services.outbound }
+  const deps: DeliveryDeps = {
+    config: services.config,
+    db: services.db,
+    dialect: services.dialect,
+    clock: services.clock,
+    secretBox: services.secretBox,
+    outbound: services.outbound,
+  }
   let retry: { at: number; error: string } | null = null
   for (const line of pending) {
     const strategy = STRATEGIES[line.product_type as ProductType]
-    const renewedPeriodEnd = row.renews_order_id ? await subscriptionPeriodEnd(services.db, services.secretBox, row.renews_order_id) : null
+    const renewedPeriodEnd = row.renews_order_id
+      ? await subscriptionPeriodEnd(services.db, services.secretBox, row.renews_order_id)
+      : null
     const target = toDeliver(row, line, renewedPeriodEnd)
     const fetched = strategy.fetch ? await strategy.fetch(deps, target) : undefined
     if (fetched && !fetched.ok) {
@@ -33,9 +46,19 @@ export async function runDelivery(services: Services, orderId: string): Promise<
       if (!(await repo.claimPendingLine(trx, orderId, line.line, line.attempts + 1))) return
       const settled = await strategy.settle(trx, deps, target, fetched)
       const now = services.clock.now()
-      await repo.updateLine(trx, orderId, line.line, settled.state === 'delivered'
-        ? { delivery_state: 'delivered', delivered: services.secretBox.seal(JSON.stringify(settled.delivered)), delivered_at: now, last_error: null }
-        : { delivery_state: 'awaiting_fulfilment' })
+      await repo.updateLine(
+        trx,
+        orderId,
+        line.line,
+        settled.state === 'delivered'
+          ? {
+              delivery_state: 'delivered',
+              delivered: services.secretBox.seal(JSON.stringify(settled.delivered)),
+              delivered_at: now,
+              last_error: null,
+            }
+          : { delivery_state: 'awaiting_fulfilment' },
+      )
       // The order follows its lines in the same commit: no reader sees the last line settled
       // while the order still says `delivering`.
       await completeIfDelivered(services, trx, orderId, now)
@@ -50,14 +73,25 @@ async function recordFailedAttempt(services: Services, line: OrderLineRow, reaso
   const delays = services.config.delivery.dynamicRetryDelaysSeconds
   const attempts = Number(line.attempts) + 1
   const exhausted = attempts > delays.length
-  await repo.updateLine(services.db, line.order_id, line.line, { attempts, last_error: reason.slice(0, 500), delivery_state: exhausted ? 'failed' : 'pending' })
+  await repo.updateLine(services.db, line.order_id, line.line, {
+    attempts,
+    last_error: reason.slice(0, 500),
+    delivery_state: exhausted ? 'failed' : 'pending',
+  })
   return exhausted ? null : services.clock.now() + delays[attempts - 1]! * 1000
 }
 
 function toDeliver(row: OrderRow, line: OrderLineRow, renewedPeriodEnd: number | null): LineToDeliver {
   return {
-    shopId: row.shop_id, livemode: row.livemode === 1, orderId: row.id, line: Number(line.line), productId: line.product_id,
-    productType: line.product_type, qty: Number(line.qty), customerEmail: row.customer_email,
-    paidAt: Number(row.paid_at), renewedPeriodEnd,
+    shopId: row.shop_id,
+    livemode: row.livemode === 1,
+    orderId: row.id,
+    line: Number(line.line),
+    productId: line.product_id,
+    productType: line.product_type,
+    qty: Number(line.qty),
+    customerEmail: row.customer_email,
+    paidAt: Number(row.paid_at),
+    renewedPeriodEnd,
   }
 }

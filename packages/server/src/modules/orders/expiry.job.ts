@@ -12,7 +12,10 @@ export async function expireOrder(services: Services, orderId: string): Promise<
   if (Number(row.expires_at) > now) return { retryAt: Number(row.expires_at), error: 'not due yet' }
   await services.db.transaction().execute(async (trx) => {
     const expired = await repo.transitionOrder(trx, orderId, ['pending', 'awaiting_payment'], {
-      status: 'failed', failure_reason: 'payment_expired', invoice_status: 'expired', updated_at: now,
+      status: 'failed',
+      failure_reason: 'payment_expired',
+      invoice_status: 'expired',
+      updated_at: now,
     })
     if (!expired) return
     const scope = { shopId: row.shop_id, livemode: row.livemode === 1 }

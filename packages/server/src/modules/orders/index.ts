@@ -15,7 +15,13 @@ export { orderMailRenderer } from './mail.ts'
 export { findOwnOrder } from './order-state.ts'
 export { paySandboxInvoice } from './payment.service.ts'
 export { customerOrders } from './customer-orders.repository.ts'
-export { counterLineFigures, orderCreatedAt, paidFigures, refundStateFigures, type CounterLineFigure } from './figures.repository.ts'
+export {
+  counterLineFigures,
+  orderCreatedAt,
+  paidFigures,
+  refundStateFigures,
+  type CounterLineFigure,
+} from './figures.repository.ts'
 
 export function orderJobHandlers(services: Services): JobHandlers<OrderJobKind> {
   return {

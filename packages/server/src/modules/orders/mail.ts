@@ -13,7 +13,14 @@ import { pageUrl } from './orders.mappers.ts'
 
 export type MailKind = 'confirmation' | 'delivery' | 'resend' | 'renewal'
 
-export async function queueMail(trx: DbOrTrx, box: SecretBox, scope: { shopId: string; livemode: boolean }, to: { orderId: string; recipient: string }, kind: MailKind, now: number): Promise<void> {
+export async function queueMail(
+  trx: DbOrTrx,
+  box: SecretBox,
+  scope: { shopId: string; livemode: boolean },
+  to: { orderId: string; recipient: string },
+  kind: MailKind,
+  now: number,
+): Promise<void> {
   await queueStoredMail(trx, box, { ...scope, orderId: to.orderId, recipient: to.recipient, kind }, now)
 }
 
@@ -25,5 +32,9 @@ export function orderMailRenderer(services: Services): OrderMailRenderer {
 async function renderForOrder(services: Services, orderId: string, kind: MailKind) {
   const order = (await repo.findOrderById(services.db, orderId))!
   const view = await buildPageView(services, services.db, order)
-  return renderOrderEmail(view, pageUrl(services.config.http.publicUrl, order), kind === 'resend' && order.status !== 'completed' ? 'confirmation' : kind)
+  return renderOrderEmail(
+    view,
+    pageUrl(services.config.http.publicUrl, order),
+    kind === 'resend' && order.status !== 'completed' ? 'confirmation' : kind,
+  )
 }

@@ -39,10 +39,28 @@ export async function addRefundedCents(trx: DbOrTrx, orderId: string, deltaCents
  * completed, still delivering, waiting for fulfilment, or failed), its pool items are marked
  * refunded for good, and `order.refunded` is recorded.
  */
-export async function markRefundedIfCovered(services: Services, trx: DbOrTrx, row: OrderRow, succeededCents: number, now: number): Promise<void> {
+export async function markRefundedIfCovered(
+  services: Services,
+  trx: DbOrTrx,
+  row: OrderRow,
+  succeededCents: number,
+  now: number,
+): Promise<void> {
   if (succeededCents < Number(row.total_cents)) return
-  if (!(await repo.transitionOrder(trx, row.id, ['paid', 'delivering', 'completed', 'failed'], { status: 'refunded', updated_at: now }))) return
+  if (
+    !(await repo.transitionOrder(trx, row.id, ['paid', 'delivering', 'completed', 'failed'], {
+      status: 'refunded',
+      updated_at: now,
+    }))
+  )
+    return
   await refundPoolItems(trx, row.id)
   const { order } = await orderById(services, trx, row.id)
-  await recordEvent(trx, services.secretBox, { shopId: row.shop_id, livemode: row.livemode === 1, type: 'order.refunded', data: order, at: now })
+  await recordEvent(trx, services.secretBox, {
+    shopId: row.shop_id,
+    livemode: row.livemode === 1,
+    type: 'order.refunded',
+    data: order,
+    at: now,
+  })
 }

@@ -25,31 +25,68 @@ export async function loadOrder(services: Services, db: DbOrTrx, scope: Scope, i
 export async function orderById(services: Services, db: DbOrTrx, id: string): Promise<{ row: OrderRow; order: Order }> {
   const row = await repo.findOrderById(db, id)
   if (!row) throw new Error(`order ${id} not found`)
-  return { row, order: toOrder(row, await repo.findLines(db, [id]), services.config.http.publicUrl, services.secretBox) }
+  return {
+    row,
+    order: toOrder(row, await repo.findLines(db, [id]), services.config.http.publicUrl, services.secretBox),
+  }
 }
 
 /** Moves a paid order on from the state of its lines; emits order.delivered or order.failed. */
-export async function completeIfDelivered(services: Services, trx: DbOrTrx, orderId: string, now: number): Promise<void> {
+export async function completeIfDelivered(
+  services: Services,
+  trx: DbOrTrx,
+  orderId: string,
+  now: number,
+): Promise<void> {
   const states = (await repo.findLines(trx, [orderId])).map((line) => line.delivery_state)
   let event: 'order.delivered' | 'order.failed' | null = null
   if (states.includes('failed')) {
-    if (await repo.transitionOrder(trx, orderId, ['paid', 'delivering'], { status: 'failed', failure_reason: 'delivery_failed', updated_at: now })) event = 'order.failed'
+    if (
+      await repo.transitionOrder(trx, orderId, ['paid', 'delivering'], {
+        status: 'failed',
+        failure_reason: 'delivery_failed',
+        updated_at: now,
+      })
+    )
+      event = 'order.failed'
   } else if (states.every((s) => s === 'delivered')) {
-    if (await repo.transitionOrder(trx, orderId, ['paid', 'delivering'], { status: 'completed', delivered_at: now, updated_at: now })) event = 'order.delivered'
+    if (
+      await repo.transitionOrder(trx, orderId, ['paid', 'delivering'], {
+        status: 'completed',
+        delivered_at: now,
+        updated_at: now,
+      })
+    )
+      event = 'order.delivered'
   } else if (states.every((s) => s === 'delivered' || s === 'awaiting_fulfilment')) {
     await repo.transitionOrder(trx, orderId, ['delivering'], { status: 'paid', updated_at: now })
   }
   if (!event) return
   const { row, order } = await orderById(services, trx, orderId)
-  await recordEvent(trx, services.secretBox, { shopId: row.shop_id, livemode: row.livemode === 1, type: event, data: order, at: now })
-  if (event === 'order.delivered') await queueMail(trx, services.secretBox, { shopId: row.shop_id, livemode: row.livemode === 1 }, { orderId, recipient: row.customer_email }, 'delivery', now)
+  await recordEvent(trx, services.secretBox, {
+    shopId: row.shop_id,
+    livemode: row.livemode === 1,
+    type: event,
+    data: order,
+    at: now,
+  })
+  if (event === 'order.delivered')
+    await queueMail(
+      trx,
+      services.secretBox,
+      { shopId: row.shop_id, livemode: row.livemode === 1 },
+      { orderId, recipient: row.customer_email },
+      'delivery',
+      now,
+    )
 }
 
 /** Gives an unpaid order's stock back: pool items to the pool, counters the units its lines took. */
 export async function releaseReservations(trx: DbOrTrx, scope: Scope, orderId: string, at: number): Promise<void> {
   await releasePoolItems(trx, scope, orderId)
   for (const line of await repo.findLines(trx, [orderId])) {
-    if (line.counter_reserved === 1) await returnCounterStock(trx, scope, { productId: line.product_id, orderId, qty: Number(line.qty), at })
+    if (line.counter_reserved === 1)
+      await returnCounterStock(trx, scope, { productId: line.product_id, orderId, qty: Number(line.qty), at })
   }
 }
 

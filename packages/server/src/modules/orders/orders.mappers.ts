@@ -79,7 +79,8 @@ function deliveryKind(lines: OrderLineRow[]): string {
 function deliveryState(status: OrderStatus, lines: Pick<OrderLineRow, 'delivery_state'>[]): DeliveryState {
   const states = lines.map((line) => line.delivery_state)
   if (states.includes('failed')) return 'failed'
-  if (states.every((s) => s === 'delivered')) return status === 'pending' || status === 'awaiting_payment' ? 'pending' : 'delivered'
+  if (states.every((s) => s === 'delivered'))
+    return status === 'pending' || status === 'awaiting_payment' ? 'pending' : 'delivered'
   if (status !== 'paid' && status !== 'delivering') return 'pending'
   if (states.every((s) => s === 'delivered' || s === 'awaiting_fulfilment')) return 'awaiting_fulfilment'
   return 'in_progress'

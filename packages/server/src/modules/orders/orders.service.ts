@@ -22,18 +22,34 @@ export async function listOrders(services: Services, ctx: RequestContext, query:
   const filters = { status: query.status, from: query.from, to: query.to }
   const page = readPage(query, 'orders', filters)
   const range = { from: parseDay(query.from, 'from', 0), toBefore: parseDay(query.to, 'to', DAY_MS) }
-  const rows = await repo.listOrders(services.db, ctx.auth, { status: query.status, ...range }, page.afterId, page.limit)
-  const lines = await repo.findLines(services.db, rows.slice(0, page.limit).map((r) => r.id))
+  const rows = await repo.listOrders(
+    services.db,
+    ctx.auth,
+    { status: query.status, ...range },
+    page.afterId,
+    page.limit,
+  )
+  const lines = await repo.findLines(
+    services.db,
+    rows.slice(0, page.limit).map((r) => r.id),
+  )
   const byOrder = new Map<string, typeof lines>()
   for (const line of lines) byOrder.set(line.order_id, [...(byOrder.get(line.order_id) ?? []), line])
-  return toList(rows, page, (row) => toOrder(row, byOrder.get(row.id) ?? [], services.config.http.publicUrl, services.secretBox))
+  return toList(rows, page, (row) =>
+    toOrder(row, byOrder.get(row.id) ?? [], services.config.http.publicUrl, services.secretBox),
+  )
 }
 
 /** A date covers its whole UTC day (`to` is inclusive); a date-time is taken as given. */
 function parseDay(value: string | undefined, field: string, dayOffset: number): number | undefined {
   if (value === undefined) return undefined
   const parsed = parseRfc3339(value)
-  if (!parsed) throw invalidFields({ [field]: ['must be an RFC 3339 date (2026-05-26, a UTC day) or date-time with an offset (2026-05-26T10:00:00Z, 2026-05-26T12:00:00+02:00)'] })
+  if (!parsed)
+    throw invalidFields({
+      [field]: [
+        'must be an RFC 3339 date (2026-05-26, a UTC day) or date-time with an offset (2026-05-26T10:00:00Z, 2026-05-26T12:00:00+02:00)',
+      ],
+    })
   return parsed.dateOnly ? parsed.epochMs + dayOffset : parsed.epochMs + (dayOffset ? 1 : 0)
 }
 
@@ -44,24 +60,43 @@ export async function resendOrder(services: Services, ctx: RequestContext, id: s
     const now = services.clock.now()
     await queueMail(trx, services.secretBox, ctx.auth, { orderId: id, recipient: row.customer_email }, 'resend', now)
     const lines = await repo.findLines(trx, [id])
-    return { sent_at: toIso(now), recipient: row.customer_email, delivery_kind: toOrder(row, lines, '', services.secretBox).delivery.kind }
+    return {
+      sent_at: toIso(now),
+      recipient: row.customer_email,
+      delivery_kind: toOrder(row, lines, '', services.secretBox).delivery.kind,
+    }
   })
 }
 
-export async function fulfilOrder(services: Services, ctx: RequestContext, id: string, body: FulfilBody): Promise<Order> {
+export async function fulfilOrder(
+  services: Services,
+  ctx: RequestContext,
+  id: string,
+  body: FulfilBody,
+): Promise<Order> {
   return ctx.transact(async (trx) => {
     const row = await findOwnOrder(trx, ctx.auth, id)
     // A physical line waits for the merchant from the moment the order is paid: the delivery job,
     // which marks it awaiting_fulfilment, may not have run yet (it skips a line settled here).
-    const waiting = (await repo.findLines(trx, [id]))
-      .filter((line) => line.product_type === 'physical' && (line.delivery_state === 'awaiting_fulfilment' || line.delivery_state === 'pending'))
+    const waiting = (await repo.findLines(trx, [id])).filter(
+      (line) =>
+        line.product_type === 'physical' &&
+        (line.delivery_state === 'awaiting_fulfilment' || line.delivery_state === 'pending'),
+    )
     if ((row.status !== 'paid' && row.status !== 'delivering') || waiting.length === 0) {
-      throw new AppError('conflict', `Order ${id} is ${row.status} with no physical goods waiting to ship; only paid orders with physical items can be fulfilled.`)
+      throw new AppError(
+        'conflict',
+        `Order ${id} is ${row.status} with no physical goods waiting to ship; only paid orders with physical items can be fulfilled.`,
+      )
     }
     const now = services.clock.now()
     const shipment = { carrier: body.carrier, tracking_number: body.tracking_number }
     for (const line of waiting) {
-      await repo.updateLine(trx, id, line.line, { delivery_state: 'delivered', delivered: services.secretBox.seal(JSON.stringify([shipment])), delivered_at: now })
+      await repo.updateLine(trx, id, line.line, {
+        delivery_state: 'delivered',
+        delivered: services.secretBox.seal(JSON.stringify([shipment])),
+        delivered_at: now,
+      })
     }
     await repo.updateOrder(trx, id, { fulfilment: JSON.stringify(shipment), updated_at: now })
     await completeIfDelivered(services, trx, id, now)
@@ -74,9 +109,14 @@ export async function redeliverOrder(services: Services, ctx: RequestContext, id
   return ctx.transact(async (trx) => {
     const row = await findOwnOrder(trx, ctx.auth, id)
     const now = services.clock.now()
-    const moved = row.failure_reason === 'delivery_failed' &&
+    const moved =
+      row.failure_reason === 'delivery_failed' &&
       (await repo.transitionOrder(trx, id, ['failed'], { status: 'delivering', failure_reason: null, updated_at: now }))
-    if (!moved) throw new AppError('conflict', `Order ${id} is ${row.status}; only an order whose delivery failed can be redelivered.`)
+    if (!moved)
+      throw new AppError(
+        'conflict',
+        `Order ${id} is ${row.status}; only an order whose delivery failed can be redelivered.`,
+      )
     await repo.resetFailedLines(trx, id)
     await enqueue(trx, { kind: JOBS.deliver, ref: id, runAt: now })
     return loadOrder(services, trx, ctx.auth, id)

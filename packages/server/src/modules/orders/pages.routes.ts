@@ -9,7 +9,13 @@ import { AppError } from '../../platform/errors.ts'
 import { sendPage, wantsPage } from '../../platform/http/pages.ts'
 import { openProductFile } from '../catalog/index.ts'
 import { peekDownload, spendDownload, type DownloadRefusal } from '../delivery/index.ts'
-import { downloadNotice, renderLandingPage, renderNoticePage, renderOrderPage, ORDER_PAGE_CSP } from '../storefront/index.ts'
+import {
+  downloadNotice,
+  renderLandingPage,
+  renderNoticePage,
+  renderOrderPage,
+  ORDER_PAGE_CSP,
+} from '../storefront/index.ts'
 import { buildPageView, pageVersion } from './buyer-view.ts'
 import * as repo from './orders.repository.ts'
 
@@ -57,10 +63,13 @@ export const buyerPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (request, reply) => {
       const now = services.clock.now()
       const head = request.method === 'HEAD'
-      const download = head ? await peekDownload(services.db, request.params.token, now) : await spendDownload(services.db, request.params.token, now)
+      const download = head
+        ? await peekDownload(services.db, request.params.token, now)
+        : await spendDownload(services.db, request.params.token, now)
       if (!download.ok) {
         // A link that existed but can no longer be used is gone (410) for a browser; the API's catalogue says 404.
-        if (download.reason !== 'unknown' && wantsPage(request)) return sendPage(reply, 410, renderNoticePage(downloadNotice(download.reason)))
+        if (download.reason !== 'unknown' && wantsPage(request))
+          return sendPage(reply, 410, renderNoticePage(downloadNotice(download.reason)))
         throw new AppError('not_found', DOWNLOAD_REFUSED[download.reason])
       }
       const file = download.fileSha256 ? await openProductFile(services, download.fileSha256) : null
@@ -69,7 +78,10 @@ export const buyerPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       reply
         .header('cache-control', 'no-store')
         .header('content-length', file.size)
-        .header('content-disposition', `attachment; filename="${name.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`)
+        .header(
+          'content-disposition',
+          `attachment; filename="${name.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+        )
         .type('application/octet-stream')
       if (!head) return reply.send(file.stream)
       file.stream.destroy()

@@ -9,7 +9,17 @@ import { AppError, invalidFields } from '../../platform/errors.ts'
 import { enqueue } from '../../platform/jobs/queue.ts'
 import { recordEvent } from '../../platform/outbox/outbox.ts'
 import { creditPayment } from '../ledger/index.ts'
-import { afterPayment, becamePaid, findAsset, parseUnits, remaining, sandboxPaymentHash, tolerance, type Chain, type InvoiceStatus } from '../payments/index.ts'
+import {
+  afterPayment,
+  becamePaid,
+  findAsset,
+  parseUnits,
+  remaining,
+  sandboxPaymentHash,
+  tolerance,
+  type Chain,
+  type InvoiceStatus,
+} from '../payments/index.ts'
 import type { Order, PayBody } from './orders.schemas.ts'
 import * as repo from './orders.repository.ts'
 import { findOwnOrder, loadOrder, orderById, sellCounterReservations } from './order-state.ts'
@@ -17,15 +27,23 @@ import type { OrderRow } from './orders.table.ts'
 import { JOBS } from './jobs.ts'
 
 /** POST /v1/test_helpers/orders/{id}/pay: the sandbox sees a payment, as a chain watcher would. */
-export async function simulatePayment(services: Services, ctx: RequestContext, id: string, body: PayBody): Promise<Order> {
+export async function simulatePayment(
+  services: Services,
+  ctx: RequestContext,
+  id: string,
+  body: PayBody,
+): Promise<Order> {
   // Test helpers do not exist for live keys.
   if (ctx.auth.livemode) throw new AppError('not_found', 'Test helpers exist for test keys only.')
   const row = await findOwnOrder(services.db, ctx.auth, id)
-  if (row.amount_due === null) throw new AppError('conflict', `Order ${id} has no invoice to pay (it is ${row.status}).`)
+  if (row.amount_due === null)
+    throw new AppError('conflict', `Order ${id} has no invoice to pay (it is ${row.status}).`)
   const asset = findAsset(row.chain as Chain, row.asset)!
   const amount = body.amount === undefined ? null : parseUnits(body.amount, asset.decimals)
   if (body.amount !== undefined && (amount === null || amount <= 0n)) {
-    throw invalidFields({ amount: [`must be a positive amount of ${row.asset} with at most ${asset.decimals} decimals, like "25.5"`] })
+    throw invalidFields({
+      amount: [`must be a positive amount of ${row.asset} with at most ${asset.decimals} decimals, like "25.5"`],
+    })
   }
   return ctx.transact(async (trx) => {
     await paySandboxInvoice(services, trx, id, { amount, txHash: body.tx_hash })
@@ -38,20 +56,39 @@ export async function simulatePayment(services: Services, ctx: RequestContext, i
  * paid), under the order's lock. The test helper route uses it; so do tests paying live orders
  * through the live test double, which is a sandbox too.
  */
-export async function paySandboxInvoice(services: Services, trx: DbOrTrx, orderId: string, payment: { amount: bigint | null; txHash?: string }): Promise<void> {
+export async function paySandboxInvoice(
+  services: Services,
+  trx: DbOrTrx,
+  orderId: string,
+  payment: { amount: bigint | null; txHash?: string },
+): Promise<void> {
   const order = (await repo.lockOrder(trx, orderId))!
   const due = BigInt(order.amount_due!)
   const received = BigInt(order.amount_received)
   const paying = payment.amount ?? (remaining(due, received) > 0n ? remaining(due, received) : due)
-  const txHash = payment.txHash ?? sandboxPaymentHash(order.chain as Chain, orderId, await repo.countPayments(trx, orderId))
+  const txHash =
+    payment.txHash ?? sandboxPaymentHash(order.chain as Chain, orderId, await repo.countPayments(trx, orderId))
   await applyPayment(services, trx, order, { txHash, amount: paying })
 }
 
 /** Records one payment (once per tx hash) and moves the invoice and the order on. `row` is the order as read under its lock. */
-async function applyPayment(services: Services, trx: DbOrTrx, row: OrderRow, payment: { txHash: string; amount: bigint }) {
+async function applyPayment(
+  services: Services,
+  trx: DbOrTrx,
+  row: OrderRow,
+  payment: { txHash: string; amount: bigint },
+) {
   const now = services.clock.now()
   const orderId = row.id
-  if (!(await repo.insertPayment(trx, { order_id: orderId, tx_hash: payment.txHash, amount: payment.amount.toString(), seen_at: now }))) return
+  if (
+    !(await repo.insertPayment(trx, {
+      order_id: orderId,
+      tx_hash: payment.txHash,
+      amount: payment.amount.toString(),
+      seen_at: now,
+    }))
+  )
+    return
   const asset = findAsset(row.chain as Chain, row.asset)!
   const due = BigInt(row.amount_due!)
   const received = BigInt(row.amount_received) + payment.amount
@@ -60,12 +97,30 @@ async function applyPayment(services: Services, trx: DbOrTrx, row: OrderRow, pay
   // A late payment in full is money the shop holds (the order stays failed): it counts as paid
   // and is credited, so the merchant can refund it.
   const paidLate = after === 'paid_late' && before !== 'paid_late'
-  await repo.updateOrder(trx, orderId, { amount_received: received.toString(), invoice_status: after, updated_at: now, ...(paidLate ? { paid_at: now, tx_hash: payment.txHash } : {}) })
+  await repo.updateOrder(trx, orderId, {
+    amount_received: received.toString(),
+    invoice_status: after,
+    updated_at: now,
+    ...(paidLate ? { paid_at: now, tx_hash: payment.txHash } : {}),
+  })
   const scope = { shopId: row.shop_id, livemode: row.livemode === 1 }
-  const credit = () => creditPayment(trx, scope, { currency: row.currency, sourceId: orderId, amountCents: Number(row.total_cents), at: now })
+  const credit = () =>
+    creditPayment(trx, scope, {
+      currency: row.currency,
+      sourceId: orderId,
+      amountCents: Number(row.total_cents),
+      at: now,
+    })
   if (paidLate) await credit()
   if (!becamePaid(before, after)) return
-  if (await repo.transitionOrder(trx, orderId, ['awaiting_payment'], { status: 'paid', paid_at: now, tx_hash: payment.txHash, updated_at: now })) {
+  if (
+    await repo.transitionOrder(trx, orderId, ['awaiting_payment'], {
+      status: 'paid',
+      paid_at: now,
+      tx_hash: payment.txHash,
+      updated_at: now,
+    })
+  ) {
     await credit()
     await sellCounterReservations(trx, scope, orderId, now)
     await enqueue(trx, { kind: JOBS.deliver, ref: orderId, runAt: now })

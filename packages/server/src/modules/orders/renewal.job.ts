@@ -16,12 +16,17 @@ export async function renewSubscription(services: Services, orderId: string): Pr
   const periodEnd = await subscriptionPeriodEnd(services.db, services.secretBox, orderId)
   if (!line || periodEnd === null) return
   try {
-    await createRenewalOrder(services, { shopId: row.shop_id, livemode: row.livemode === 1 }, {
-      customer_email: row.customer_email,
-      items: [{ product_id: line.product_id, qty: 1 }],
-      chain: row.chain as never,
-      asset: row.asset,
-    }, { renewsOrderId: orderId, expiresAt: periodEnd })
+    await createRenewalOrder(
+      services,
+      { shopId: row.shop_id, livemode: row.livemode === 1 },
+      {
+        customer_email: row.customer_email,
+        items: [{ product_id: line.product_id, qty: 1 }],
+        chain: row.chain as never,
+        asset: row.asset,
+      },
+      { renewsOrderId: orderId, expiresAt: periodEnd },
+    )
   } catch (error) {
     // The product was archived or sold out: no renewal to offer; anything else is retried.
     if (error instanceof AppError && error.status < 500) return

@@ -74,7 +74,11 @@ test('EVM: wrong length, prefix or characters are rejected', () => {
 test('EVM: sandbox addresses carry the EIP-55 checksum of the seed bytes', () => {
   const address = sandboxAddress('ethereum', seedStartingWith('5aaeb6053f3e94c9b9a09f33669435e7ef1beaed'))
   assert.equal(address, '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed')
-  for (const chain of EVM_CHAINS) assert.equal(sandboxAddress(chain, seedStartingWith('fb6916095ca1df60bb79ce92ce3ea74c37c5d359')), '0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359')
+  for (const chain of EVM_CHAINS)
+    assert.equal(
+      sandboxAddress(chain, seedStartingWith('fb6916095ca1df60bb79ce92ce3ea74c37c5d359')),
+      '0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359',
+    )
 })
 
 test('tron: known addresses are valid', () => {
@@ -92,7 +96,10 @@ test('tron: bad checksum, wrong version byte and wrong length are rejected', () 
 })
 
 test('tron: sandbox addresses are base58check of 0x41 and the account id', () => {
-  assert.equal(sandboxAddress('tron', seedStartingWith('a614f803b6fd780986a42c78ec9c7f77e6ded13c')), 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t')
+  assert.equal(
+    sandboxAddress('tron', seedStartingWith('a614f803b6fd780986a42c78ec9c7f77e6ded13c')),
+    'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t',
+  )
 })
 
 test('bitcoin: BIP-173 and BIP-350 mainnet vectors are valid', () => {
@@ -158,11 +165,17 @@ test('bitcoin: testnet vectors are valid with the testnet option', () => {
   ]) {
     assert.equal(isValidAddress('bitcoin', address, { testnet: true }), true, address)
   }
-  assert.equal(isValidAddress('bitcoin', 'tb1z0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqglt7rf', { testnet: true }), false) // non-zero padding
+  assert.equal(
+    isValidAddress('bitcoin', 'tb1z0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqglt7rf', { testnet: true }),
+    false,
+  ) // non-zero padding
 })
 
 test('bitcoin: sandbox addresses are testnet P2WPKH, never mainnet', () => {
-  assert.equal(sandboxAddress('bitcoin', seedStartingWith('751e76e8199196d454941c45d1b3a323f1433bd6')), 'tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx')
+  assert.equal(
+    sandboxAddress('bitcoin', seedStartingWith('751e76e8199196d454941c45d1b3a323f1433bd6')),
+    'tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx',
+  )
   for (let i = 0; i < 20; i++) {
     const address = sandboxAddress('bitcoin', seedFrom(`order-${i}`))
     assert.match(address, /^tb1q[02-9ac-hj-np-z]{38}$/)

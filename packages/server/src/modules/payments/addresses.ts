@@ -73,7 +73,10 @@ export function isValidAddress(chain: Chain, address: string, options: AddressOp
       return payload?.length === 21 && payload[0] === TRON_ADDRESS_PREFIX
     }
     case 'bitcoin':
-      return isValidSegwitAddress(address, options.testnet ? 'tb' : 'bc') || isValidLegacyBitcoinAddress(address, options.testnet ?? false)
+      return (
+        isValidSegwitAddress(address, options.testnet ? 'tb' : 'bc') ||
+        isValidLegacyBitcoinAddress(address, options.testnet ?? false)
+      )
     case 'solana':
       return decodeOrUndefined(base58, address)?.length === 32
   }

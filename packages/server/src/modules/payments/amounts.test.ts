@@ -24,7 +24,25 @@ test('parseUnits keeps precision far beyond what a float could hold', () => {
 })
 
 test('parseUnits rejects anything that is not a plain non-negative decimal', () => {
-  for (const text of ['', '-1', '+1', '1e6', '1E6', ' 25', '25 ', '25\n', '25.', '.5', '1,5', '0x10', 'NaN', 'Infinity', '١٢', '2..5', '2.5.1']) {
+  for (const text of [
+    '',
+    '-1',
+    '+1',
+    '1e6',
+    '1E6',
+    ' 25',
+    '25 ',
+    '25\n',
+    '25.',
+    '.5',
+    '1,5',
+    '0x10',
+    'NaN',
+    'Infinity',
+    '١٢',
+    '2..5',
+    '2.5.1',
+  ]) {
     assert.equal(parseUnits(text, 6), null, JSON.stringify(text))
   }
 })
@@ -51,7 +69,12 @@ test('formatUnits prints every fraction digit, exactly', () => {
 })
 
 test('formatUnits and parseUnits round-trip', () => {
-  for (const [value, decimals] of [[0n, 6], [1n, 18], [123_456_789n, 8], [10n ** 30n + 7n, 18]] as const) {
+  for (const [value, decimals] of [
+    [0n, 6],
+    [1n, 18],
+    [123_456_789n, 8],
+    [10n ** 30n + 7n, 18],
+  ] as const) {
     assert.equal(parseUnits(formatUnits(value, decimals), decimals), value)
   }
 })

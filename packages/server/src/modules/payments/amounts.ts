@@ -85,5 +85,6 @@ function ceilDiv(numerator: bigint, denominator: bigint): bigint {
 }
 
 function assertDecimals(decimals: number): void {
-  if (!Number.isInteger(decimals) || decimals < 0) throw new RangeError(`decimals must be a non-negative integer, got ${decimals}`)
+  if (!Number.isInteger(decimals) || decimals < 0)
+    throw new RangeError(`decimals must be a non-negative integer, got ${decimals}`)
 }

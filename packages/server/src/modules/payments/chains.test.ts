@@ -8,7 +8,9 @@ const SOL_ADDRESS = 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v'
 const TRON_ADDRESS = 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t'
 
 test('the registry lists each chain with its assets and decimals', () => {
-  const table = Object.fromEntries(CHAINS.map((chain) => [chain, assetsOf(chain).map((a) => `${a.asset}:${a.decimals}${a.stablecoin ? '$' : ''}`)]))
+  const table = Object.fromEntries(
+    CHAINS.map((chain) => [chain, assetsOf(chain).map((a) => `${a.asset}:${a.decimals}${a.stablecoin ? '$' : ''}`)]),
+  )
   assert.deepEqual(table, {
     tron: ['USDT:6$', 'USDC:6$', 'TRX:6'],
     base: ['USDC:6$', 'ETH:18'],
@@ -65,7 +67,10 @@ test('paymentUri: EVM native coins use EIP-681 with the chain id and the value i
   assert.equal(paymentUri('ethereum', 'ETH', EVM_ADDRESS, eth), `ethereum:${EVM_ADDRESS}@1?value=${wei}`)
   assert.equal(paymentUri('base', 'ETH', EVM_ADDRESS, eth), `ethereum:${EVM_ADDRESS}@8453?value=${wei}`)
   assert.equal(paymentUri('polygon', 'POL', EVM_ADDRESS, eth), `ethereum:${EVM_ADDRESS}@137?value=${wei}`)
-  assert.equal(paymentUri('bsc', 'BNB', EVM_ADDRESS, '2.000000000000000000'), `ethereum:${EVM_ADDRESS}@56?value=2000000000000000000`)
+  assert.equal(
+    paymentUri('bsc', 'BNB', EVM_ADDRESS, '2.000000000000000000'),
+    `ethereum:${EVM_ADDRESS}@56?value=2000000000000000000`,
+  )
 })
 
 test('paymentUri: solana native uses Solana Pay with the amount in SOL', () => {
@@ -83,7 +88,7 @@ test('paymentUri: tokens and tron get the bare address', () => {
   assert.equal(paymentUri('polygon', 'ETH', EVM_ADDRESS, '1'), EVM_ADDRESS)
 })
 
-test('paymentUri refuses amounts that are not plain decimals within the coin\'s precision', () => {
+test("paymentUri refuses amounts that are not plain decimals within the coin's precision", () => {
   for (const amount of ['0.000000001', '-1', '', '1e8', ' 1', '25.']) {
     assert.throws(() => paymentUri('bitcoin', 'BTC', BTC_ADDRESS, amount), RangeError, JSON.stringify(amount))
   }

@@ -48,7 +48,10 @@ const NATIVE_ASSET: Record<Chain, string> = {
 /** EIP-155 chain ids, which EIP-681 URIs carry so a wallet pays on the right network. */
 const EVM_CHAIN_IDS: Partial<Record<Chain, number>> = { ethereum: 1, base: 8453, polygon: 137, bsc: 56 }
 
-export const DEFAULT_PAYMENT_METHOD = { chain: 'tron', asset: 'USDT' } as const satisfies { chain: Chain; asset: string }
+export const DEFAULT_PAYMENT_METHOD = { chain: 'tron', asset: 'USDT' } as const satisfies {
+  chain: Chain
+  asset: string
+}
 
 export function isChain(value: string): value is Chain {
   return (CHAINS as readonly string[]).includes(value)
@@ -75,7 +78,8 @@ export function paymentUri(chain: Chain, asset: string, address: string, amount:
   if (asset !== NATIVE_ASSET[chain]) return address
   const { decimals } = findAsset(chain, asset)!
   const baseUnits = parseUnits(amount, decimals)
-  if (baseUnits === null) throw new RangeError(`amount must be a plain decimal with at most ${decimals} decimals, got "${amount}"`)
+  if (baseUnits === null)
+    throw new RangeError(`amount must be a plain decimal with at most ${decimals} decimals, got "${amount}"`)
   const evmChainId = EVM_CHAIN_IDS[chain]
   if (evmChainId !== undefined) return `ethereum:${address}@${evmChainId}?value=${baseUnits}`
   if (chain === 'bitcoin') return `bitcoin:${address}?amount=${wholeCoins(baseUnits, decimals)}`

@@ -3,19 +3,42 @@
 // hash before it sums `received`), so here `received` is simply the total seen.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { INVOICE_STATUSES, afterPayment, becamePaid, overpaid, remaining, type InvoiceFacts, type InvoiceStatus } from './invoice-state.ts'
+import {
+  INVOICE_STATUSES,
+  afterPayment,
+  becamePaid,
+  overpaid,
+  remaining,
+  type InvoiceFacts,
+  type InvoiceStatus,
+} from './invoice-state.ts'
 
-const facts = (overrides: Partial<InvoiceFacts>): InvoiceFacts => ({ status: 'new', due: 1000n, received: 0n, tolerance: 0n, confirmed: true, ...overrides })
+const facts = (overrides: Partial<InvoiceFacts>): InvoiceFacts => ({
+  status: 'new',
+  due: 1000n,
+  received: 0n,
+  tolerance: 0n,
+  confirmed: true,
+  ...overrides,
+})
 
 test('an open invoice follows the money: nothing, short, enough unconfirmed, enough confirmed', () => {
   for (const status of ['new', 'partially_paid', 'processing'] as const) {
     assert.equal(afterPayment(facts({ status, received: 0n })), 'new', `${status}, nothing received`)
     assert.equal(afterPayment(facts({ status, received: 1n })), 'partially_paid', `${status}, 1 unit`)
     assert.equal(afterPayment(facts({ status, received: 999n })), 'partially_paid', `${status}, 1 unit short`)
-    assert.equal(afterPayment(facts({ status, received: 1000n, confirmed: false })), 'processing', `${status}, exact, unconfirmed`)
+    assert.equal(
+      afterPayment(facts({ status, received: 1000n, confirmed: false })),
+      'processing',
+      `${status}, exact, unconfirmed`,
+    )
     assert.equal(afterPayment(facts({ status, received: 1000n })), 'settled', `${status}, exact, confirmed`)
     assert.equal(afterPayment(facts({ status, received: 5000n })), 'settled', `${status}, overpaid`)
-    assert.equal(afterPayment(facts({ status, received: 5000n, confirmed: false })), 'processing', `${status}, overpaid, unconfirmed`)
+    assert.equal(
+      afterPayment(facts({ status, received: 5000n, confirmed: false })),
+      'processing',
+      `${status}, overpaid, unconfirmed`,
+    )
   }
 })
 
@@ -54,7 +77,11 @@ test('settled and paid_late are final: more money, less money or an unconfirmed 
   for (const status of ['settled', 'paid_late'] as const) {
     for (const received of [0n, 999n, 1000n, 5000n]) {
       for (const confirmed of [true, false]) {
-        assert.equal(afterPayment(facts({ status, received, confirmed })), status, `${status} with ${received}, confirmed=${confirmed}`)
+        assert.equal(
+          afterPayment(facts({ status, received, confirmed })),
+          status,
+          `${status} with ${received}, confirmed=${confirmed}`,
+        )
       }
     }
   }
@@ -74,7 +101,11 @@ test('becamePaid is true only on the step into settled', () => {
   }
   // Named cases, so a wrong table above cannot hide a wrong function.
   assert.equal(becamePaid('processing', 'settled'), true)
-  assert.equal(becamePaid('settled', 'settled'), false, 'a second payment on a settled invoice does not pay the order twice')
+  assert.equal(
+    becamePaid('settled', 'settled'),
+    false,
+    'a second payment on a settled invoice does not pay the order twice',
+  )
   assert.equal(becamePaid('expired', 'paid_late'), false, 'a late payment does not deliver')
 })
 

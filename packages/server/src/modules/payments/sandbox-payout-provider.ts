@@ -38,20 +38,42 @@ export function createSandboxPayoutProvider(options: SandboxPayoutOptions): Payo
       await db
         .insertInto('sandbox_transfers')
         .values({
-          reference: request.reference, chain: request.chain, asset: request.asset, amount: request.amount, destination: request.to,
-          tx_hash: txHash, outcome: failing ? 'failed' : 'confirmed', send_calls: 1, broadcast_at: clock.now(),
+          reference: request.reference,
+          chain: request.chain,
+          asset: request.asset,
+          amount: request.amount,
+          destination: request.to,
+          tx_hash: txHash,
+          outcome: failing ? 'failed' : 'confirmed',
+          send_calls: 1,
+          broadcast_at: clock.now(),
         })
-        .onConflict((oc) => oc.column('reference').doUpdateSet((eb) => ({ send_calls: eb('sandbox_transfers.send_calls', '+', 1) })))
+        .onConflict((oc) =>
+          oc.column('reference').doUpdateSet((eb) => ({ send_calls: eb('sandbox_transfers.send_calls', '+', 1) })),
+        )
         .execute()
-      if (options.sandboxSendDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, options.sandboxSendDelayMs))
+      if (options.sandboxSendDelayMs > 0)
+        await new Promise((resolve) => setTimeout(resolve, options.sandboxSendDelayMs))
       return { ok: true, value: { txHash } }
     },
     async check(reference: string) {
-      const row = await db.selectFrom('sandbox_transfers').select(['tx_hash', 'outcome', 'broadcast_at']).where('reference', '=', reference).executeTakeFirst()
+      const row = await db
+        .selectFrom('sandbox_transfers')
+        .select(['tx_hash', 'outcome', 'broadcast_at'])
+        .where('reference', '=', reference)
+        .executeTakeFirst()
       if (!row) return { ok: false, retryable: true, reason: `the sandbox made no transfer ${reference}` }
-      if (clock.now() - Number(row.broadcast_at) < options.sandboxConfirmMs) return { ok: true, value: { state: 'broadcast', txHash: row.tx_hash } }
+      if (clock.now() - Number(row.broadcast_at) < options.sandboxConfirmMs)
+        return { ok: true, value: { state: 'broadcast', txHash: row.tx_hash } }
       return row.outcome === 'failed'
-        ? { ok: true, value: { state: 'failed', txHash: row.tx_hash, reason: 'the destination rejected the transfer (sandbox failing address)' } }
+        ? {
+            ok: true,
+            value: {
+              state: 'failed',
+              txHash: row.tx_hash,
+              reason: 'the destination rejected the transfer (sandbox failing address)',
+            },
+          }
         : { ok: true, value: { state: 'confirmed', txHash: row.tx_hash } }
     },
   }

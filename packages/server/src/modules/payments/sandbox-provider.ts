@@ -14,9 +14,11 @@ export function createSandboxProvider(): PaymentProvider {
     id: 'sandbox',
     async createInvoice(request: InvoiceRequest) {
       const asset = findAsset(request.chain, request.asset)
-      if (!asset) return { ok: false, retryable: false, reason: `${request.asset} is not available on ${request.chain}` }
+      if (!asset)
+        return { ok: false, retryable: false, reason: `${request.asset} is not available on ${request.chain}` }
       const amount = quote(request.priceCents, request.currency, asset)
-      if (amount === null) return { ok: false, retryable: false, reason: `no sandbox rate from ${request.currency} to ${request.asset}` }
+      if (amount === null)
+        return { ok: false, retryable: false, reason: `no sandbox rate from ${request.currency} to ${request.asset}` }
       return {
         ok: true,
         value: {

@@ -20,7 +20,11 @@ export type TransferStep =
 /** Test keys always pay out through the sandbox; live mode needs a configured provider (409 until then). */
 export function payoutProviderFor(providers: PayoutProviders, livemode: boolean): PayoutProvider {
   const provider = livemode ? providers.live : providers.sandbox
-  if (!provider) throw new AppError('conflict', 'No live payout provider is configured on this server, so live money cannot be sent; use a test key to try payouts and refunds in the sandbox.')
+  if (!provider)
+    throw new AppError(
+      'conflict',
+      'No live payout provider is configured on this server, so live money cannot be sent; use a test key to try payouts and refunds in the sandbox.',
+    )
   return provider
 }
 
@@ -33,7 +37,11 @@ export function isValidDestination(chain: Chain, address: string, livemode: bool
 }
 
 /** A refund or payout as its job reads it: `reference` is its id, `txHash` what was recorded so far. */
-export type OutgoingTransfer = Omit<TransferRequest, 'chain'> & { chain: string; livemode: boolean; txHash: string | null }
+export type OutgoingTransfer = Omit<TransferRequest, 'chain'> & {
+  chain: string
+  livemode: boolean
+  txHash: string | null
+}
 
 /** Sends the transfer through its mode's provider if it has no transaction hash yet, else asks where it stands. */
 export async function stepTransfer(providers: PayoutProviders, transfer: OutgoingTransfer): Promise<TransferStep> {
@@ -50,7 +58,8 @@ export async function stepTransfer(providers: PayoutProviders, transfer: Outgoin
   // A broadcast transfer fails only when the provider says so: an error while asking proves nothing.
   if (!status.ok) return { kind: 'wait', reason: status.reason }
   if (status.value.state === 'confirmed') return { kind: 'confirmed', txHash: status.value.txHash }
-  if (status.value.state === 'failed') return { kind: 'failed', reason: status.value.reason ?? 'the transfer failed on chain' }
+  if (status.value.state === 'failed')
+    return { kind: 'failed', reason: status.value.reason ?? 'the transfer failed on chain' }
   return { kind: 'wait', reason: 'waiting for confirmations' }
 }
 

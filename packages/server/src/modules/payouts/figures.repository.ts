@@ -7,8 +7,16 @@ export type PayoutFigure = { shopId: string; livemode: boolean; currency: string
 
 /** Paid-out cents per shop, mode, currency and status. */
 export async function payoutFigures(trx: DbOrTrx): Promise<PayoutFigure[]> {
-  const rows = await trx.selectFrom('payouts')
+  const rows = await trx
+    .selectFrom('payouts')
     .select(['shop_id', 'livemode', 'currency', 'status', sql<string>`sum(amount_cents)`.as('cents')])
-    .groupBy(['shop_id', 'livemode', 'currency', 'status']).execute()
-  return rows.map((row) => ({ shopId: row.shop_id, livemode: row.livemode === 1, currency: row.currency, status: row.status, cents: Number(row.cents) }))
+    .groupBy(['shop_id', 'livemode', 'currency', 'status'])
+    .execute()
+  return rows.map((row) => ({
+    shopId: row.shop_id,
+    livemode: row.livemode === 1,
+    currency: row.currency,
+    status: row.status,
+    cents: Number(row.cents),
+  }))
 }

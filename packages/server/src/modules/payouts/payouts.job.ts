@@ -21,8 +21,14 @@ export async function runPayout(services: Deps, payoutId: string): Promise<JobOu
   const payout = await repo.findPayoutById(services.db, payoutId)
   if (!payout || payout.status === 'confirmed' || payout.status === 'failed') return
   const step = await stepTransfer(services.payouts, {
-    reference: payout.id, livemode: payout.livemode === 1, chain: payout.chain, asset: payout.asset, amount: payout.amount,
-    to: payout.destination_address, memo: payout.memo, txHash: payout.tx_hash,
+    reference: payout.id,
+    livemode: payout.livemode === 1,
+    chain: payout.chain,
+    asset: payout.asset,
+    amount: payout.amount,
+    to: payout.destination_address,
+    memo: payout.memo,
+    txHash: payout.tx_hash,
   })
   const now = services.clock.now()
   const again = (error: string) => ({ retryAt: now + services.config.payouts.pollMs, error })
@@ -30,23 +36,49 @@ export async function runPayout(services: Deps, payoutId: string): Promise<JobOu
     case 'wait':
       return again(step.reason)
     case 'broadcast':
-      await record(services, payout, ['queued'], { status: 'broadcast', tx_hash: step.txHash, broadcast_at: now }, 'payout.broadcast', now)
+      await record(
+        services,
+        payout,
+        ['queued'],
+        { status: 'broadcast', tx_hash: step.txHash, broadcast_at: now },
+        'payout.broadcast',
+        now,
+      )
       return again('broadcast, waiting for confirmation')
     case 'confirmed':
       await record(services, payout, ['broadcast'], { status: 'confirmed', confirmed_at: now }, 'payout.confirmed', now)
       return
     case 'failed':
-      await record(services, payout, ['queued', 'broadcast'], { status: 'failed', failure_reason: step.reason.slice(0, 500), failed_at: now }, 'payout.failed', now)
+      await record(
+        services,
+        payout,
+        ['queued', 'broadcast'],
+        { status: 'failed', failure_reason: step.reason.slice(0, 500), failed_at: now },
+        'payout.failed',
+        now,
+      )
       return
   }
 }
 
 /** Moves the payout on (if it is still where this run found it), with its ledger entries and event. */
-async function record(services: Deps, payout: PayoutRow, from: string[], patch: Updateable<PayoutsTable>, event: EventTypeOf<'payout'>, now: number): Promise<void> {
+async function record(
+  services: Deps,
+  payout: PayoutRow,
+  from: string[],
+  patch: Updateable<PayoutsTable>,
+  event: EventTypeOf<'payout'>,
+  now: number,
+): Promise<void> {
   await services.db.transaction().execute(async (trx) => {
     if (!(await repo.transitionPayout(trx, payout.id, from, { ...patch, updated_at: now }))) return
     const scope = { shopId: payout.shop_id, livemode: payout.livemode === 1 }
-    const movement = { currency: payout.currency, sourceId: payout.id, amountCents: Number(payout.amount_cents), at: now }
+    const movement = {
+      currency: payout.currency,
+      sourceId: payout.id,
+      amountCents: Number(payout.amount_cents),
+      at: now,
+    }
     if (patch.status === 'confirmed') await settleFunds(trx, scope, 'payout', movement)
     if (patch.status === 'failed') await releaseFunds(trx, scope, 'payout', movement)
     const updated = (await repo.findPayoutById(trx, payout.id))!

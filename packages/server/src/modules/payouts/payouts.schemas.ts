@@ -13,23 +13,48 @@ const NullableTimestamp = Type.Union([Timestamp, Type.Null()])
 export const CreatePayoutBodySchema = Type.Object(
   {
     chain: StringEnum(CHAINS, { description: 'Network to broadcast on.' }),
-    asset: Type.String({ pattern: '^[A-Z0-9]{2,10}$', description: 'Asset symbol on that chain (USDT, USDC, BTC, ETH, SOL, …).' }),
-    amount_cents: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Amount in fiat cents of `currency`, converted to the asset on the way out; at most the available balance.' }),
-    currency: Type.Optional(CurrencySchema('Which balance pays (default: the balance GET /v1/balance shows at the top, the first currency the shop received money in).')),
-    destination_address: Type.String({ minLength: 1, maxLength: 128, description: 'On-chain address to send to, checked against the chain\'s format.' }),
-    memo: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Optional memo/tag for chains that need one.' })),
+    asset: Type.String({
+      pattern: '^[A-Z0-9]{2,10}$',
+      description: 'Asset symbol on that chain (USDT, USDC, BTC, ETH, SOL, …).',
+    }),
+    amount_cents: Type.Integer({
+      minimum: 1,
+      maximum: Number.MAX_SAFE_INTEGER,
+      description:
+        'Amount in fiat cents of `currency`, converted to the asset on the way out; at most the available balance.',
+    }),
+    currency: Type.Optional(
+      CurrencySchema(
+        'Which balance pays (default: the balance GET /v1/balance shows at the top, the first currency the shop received money in).',
+      ),
+    ),
+    destination_address: Type.String({
+      minLength: 1,
+      maxLength: 128,
+      description: "On-chain address to send to, checked against the chain's format.",
+    }),
+    memo: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, description: 'Optional memo/tag for chains that need one.' }),
+    ),
   },
-  { additionalProperties: false, examples: [{ chain: 'tron', asset: 'USDT', amount_cents: 5000, destination_address: 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t' }] },
+  {
+    additionalProperties: false,
+    examples: [
+      { chain: 'tron', asset: 'USDT', amount_cents: 5000, destination_address: 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t' },
+    ],
+  },
 )
 
 export const PayoutSchema = Type.Object({
   id: Type.String({ examples: ['po_01J2PW01GG4X8Q2ZP6V1H3M9TE'] }),
-  status: StringEnum(PAYOUT_STATUSES, { description: '`queued` → `broadcast` → `confirmed`, or `failed` (the amount is back in the available balance).' }),
+  status: StringEnum(PAYOUT_STATUSES, {
+    description: '`queued` → `broadcast` → `confirmed`, or `failed` (the amount is back in the available balance).',
+  }),
   chain: StringEnum(CHAINS),
   asset: Type.String(),
   amount_cents: Type.Integer(),
   currency: Type.String(),
-  amount: Type.String({ description: 'What is sent, in the asset\'s units, quoted when the payout was created.' }),
+  amount: Type.String({ description: "What is sent, in the asset's units, quoted when the payout was created." }),
   destination_address: Type.String(),
   memo: Type.Union([Type.String(), Type.Null()]),
   tx_hash: Type.Union([Type.String(), Type.Null()], { description: 'Set once broadcast.' }),
@@ -42,7 +67,10 @@ export const PayoutSchema = Type.Object({
 })
 
 export const ListPayoutsQuerySchema = Type.Object(
-  { ...PageQuerySchema, status: Type.Optional(StringEnum(PAYOUT_STATUSES, { description: 'Filter by payout status.' })) },
+  {
+    ...PageQuerySchema,
+    status: Type.Optional(StringEnum(PAYOUT_STATUSES, { description: 'Filter by payout status.' })),
+  },
   { additionalProperties: false },
 )
 

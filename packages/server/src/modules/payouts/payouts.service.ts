@@ -28,7 +28,8 @@ export async function createPayout(services: Deps, ctx: RequestContext, body: Cr
   const asset = findAsset(body.chain, body.asset)
   const errors: FieldErrors = {}
   if (!asset) errors.asset = [`is not available on ${body.chain}`]
-  if (!isValidDestination(body.chain, body.destination_address, ctx.auth.livemode)) errors.destination_address = [`is not a valid ${body.chain} address`]
+  if (!isValidDestination(body.chain, body.destination_address, ctx.auth.livemode))
+    errors.destination_address = [`is not a valid ${body.chain} address`]
   if (Object.keys(errors).length > 0) throw invalidFields(errors)
 
   return ctx.transact(async (trx) => {
@@ -39,9 +40,24 @@ export async function createPayout(services: Deps, ctx: RequestContext, body: Cr
     const id = newId('payout')
     await holdFunds(trx, ctx.auth, 'payout', { currency, sourceId: id, amountCents: body.amount_cents, at: now })
     const row: PayoutsTable = {
-      id, shop_id: ctx.auth.shopId, livemode: ctx.auth.livemode ? 1 : 0, status: 'queued', amount_cents: body.amount_cents, currency,
-      chain: body.chain, asset: body.asset, amount: amount.toString(), destination_address: body.destination_address, memo: body.memo ?? null,
-      tx_hash: null, failure_reason: null, created_at: now, updated_at: now, broadcast_at: null, confirmed_at: null, failed_at: null,
+      id,
+      shop_id: ctx.auth.shopId,
+      livemode: ctx.auth.livemode ? 1 : 0,
+      status: 'queued',
+      amount_cents: body.amount_cents,
+      currency,
+      chain: body.chain,
+      asset: body.asset,
+      amount: amount.toString(),
+      destination_address: body.destination_address,
+      memo: body.memo ?? null,
+      tx_hash: null,
+      failure_reason: null,
+      created_at: now,
+      updated_at: now,
+      broadcast_at: null,
+      confirmed_at: null,
+      failed_at: null,
     }
     await repo.insertPayout(trx, row)
     const payout = toPayout(row)

@@ -14,8 +14,14 @@ export async function runRefund(services: Services, refundId: string): Promise<J
   const refund = await repo.findRefundById(services.db, refundId)
   if (!refund || refund.status !== 'processing') return
   const step = await stepTransfer(services.payouts, {
-    reference: refund.id, livemode: refund.livemode === 1, chain: refund.chain, asset: refund.asset, amount: refund.amount,
-    to: refund.destination_address, memo: null, txHash: refund.destination_tx,
+    reference: refund.id,
+    livemode: refund.livemode === 1,
+    chain: refund.chain,
+    asset: refund.asset,
+    amount: refund.amount,
+    to: refund.destination_address,
+    memo: null,
+    txHash: refund.destination_tx,
   })
   const now = services.clock.now()
   const again = (error: string) => ({ retryAt: now + services.config.payouts.pollMs, error })
@@ -32,13 +38,24 @@ export async function runRefund(services: Services, refundId: string): Promise<J
   }
 }
 
-async function finish(services: Services, refund: RefundRow, outcome: { status: 'succeeded' | 'failed'; destination_tx?: string; failure_reason: string | null }, now: number): Promise<void> {
+async function finish(
+  services: Services,
+  refund: RefundRow,
+  outcome: { status: 'succeeded' | 'failed'; destination_tx?: string; failure_reason: string | null },
+  now: number,
+): Promise<void> {
   await services.db.transaction().execute(async (trx) => {
     // The order's lock first, as when refunds are created: refunds of one order settle one at a time.
     const order = await lockOrderById(trx, refund.order_id)
-    if (!(await repo.transitionRefund(trx, refund.id, 'processing', { ...outcome, settled_at: now, updated_at: now }))) return
+    if (!(await repo.transitionRefund(trx, refund.id, 'processing', { ...outcome, settled_at: now, updated_at: now })))
+      return
     const scope = { shopId: refund.shop_id, livemode: refund.livemode === 1 }
-    const movement = { currency: refund.currency, sourceId: refund.id, amountCents: Number(refund.amount_cents), at: now }
+    const movement = {
+      currency: refund.currency,
+      sourceId: refund.id,
+      amountCents: Number(refund.amount_cents),
+      at: now,
+    }
     if (outcome.status === 'succeeded') {
       await settleFunds(trx, scope, 'refund', movement)
       await markRefundedIfCovered(services, trx, order, await repo.succeededCents(trx, order.id), now)

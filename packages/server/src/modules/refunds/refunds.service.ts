@@ -23,27 +23,56 @@ type Deps = Pick<Services, 'db' | 'clock' | 'payouts'>
 /** Job kind: ref = refund id; send the refund, then follow it until it succeeds or fails. */
 export const REFUND_JOB = 'refund.send' satisfies JobKind
 
-export async function createRefund(services: Deps, ctx: RequestContext, orderId: string, body: CreateRefundBody): Promise<Refund> {
+export async function createRefund(
+  services: Deps,
+  ctx: RequestContext,
+  orderId: string,
+  body: CreateRefundBody,
+): Promise<Refund> {
   return ctx.transact(async (trx) => {
     const now = services.clock.now()
     const order = await lockOwnOrder(trx, ctx.auth, orderId)
     const provider = payoutProviderFor(services.payouts, ctx.auth.livemode)
-    if (!holdsPayment(order)) throw new AppError('conflict', `Order ${orderId} is ${order.status} and was never paid; there is nothing to refund.`)
+    if (!holdsPayment(order))
+      throw new AppError(
+        'conflict',
+        `Order ${orderId} is ${order.status} and was never paid; there is nothing to refund.`,
+      )
     const total = Number(order.total_cents)
     const left = total - Number(order.refunded_cents)
-    if (left <= 0) throw new AppError('conflict', `Order ${orderId} has nothing left to refund: ${order.refunded_cents} of its ${total} cents are refunded or being refunded.`)
+    if (left <= 0)
+      throw new AppError(
+        'conflict',
+        `Order ${orderId} has nothing left to refund: ${order.refunded_cents} of its ${total} cents are refunded or being refunded.`,
+      )
     const amountCents = body.amount_cents ?? left
-    if (amountCents > left) throw invalidFields({ amount_cents: [`must be at most ${left}: what is left to refund of the order's ${total}`] })
+    if (amountCents > left)
+      throw invalidFields({ amount_cents: [`must be at most ${left}: what is left to refund of the order's ${total}`] })
     // The buyer gets back the same share of what they paid, in the asset they paid in.
     const amount = (BigInt(order.amount_due!) * BigInt(amountCents)) / BigInt(total)
     if (amount === 0n) throw invalidFields({ amount_cents: [`is too small to send in ${order.asset}`] })
 
     const id = newId('refund')
     const row: RefundsTable = {
-      id, shop_id: order.shop_id, livemode: order.livemode, order_id: order.id, status: 'processing',
-      amount_cents: amountCents, currency: order.currency, reason: body.reason ?? 'other', note: body.note ?? null,
-      chain: order.chain, asset: order.asset, amount: amount.toString(), destination_address: destination(order, body.destination_address, provider, ctx.auth.livemode),
-      destination_tx: null, failure_reason: null, created_at: now, updated_at: now, broadcast_at: null, settled_at: null,
+      id,
+      shop_id: order.shop_id,
+      livemode: order.livemode,
+      order_id: order.id,
+      status: 'processing',
+      amount_cents: amountCents,
+      currency: order.currency,
+      reason: body.reason ?? 'other',
+      note: body.note ?? null,
+      chain: order.chain,
+      asset: order.asset,
+      amount: amount.toString(),
+      destination_address: destination(order, body.destination_address, provider, ctx.auth.livemode),
+      destination_tx: null,
+      failure_reason: null,
+      created_at: now,
+      updated_at: now,
+      broadcast_at: null,
+      settled_at: null,
     }
     await addRefundedCents(trx, order.id, amountCents, now)
     await holdFunds(trx, ctx.auth, 'refund', { currency: order.currency, sourceId: id, amountCents, at: now })
@@ -60,11 +89,19 @@ export async function listRefunds(services: Deps, ctx: RequestContext, orderId: 
 }
 
 /** Null sends the money back to the address that paid, which only some providers can do. */
-function destination(order: OrderRow, address: string | undefined, provider: PayoutProvider, livemode: boolean): string | null {
+function destination(
+  order: OrderRow,
+  address: string | undefined,
+  provider: PayoutProvider,
+  livemode: boolean,
+): string | null {
   if (address === undefined) {
     if (provider.refundsToPayer) return null
-    throw invalidFields({ destination_address: ['is required: the payout provider cannot send a refund back to the address that paid'] })
+    throw invalidFields({
+      destination_address: ['is required: the payout provider cannot send a refund back to the address that paid'],
+    })
   }
-  if (!isValidDestination(order.chain as Chain, address, livemode)) throw invalidFields({ destination_address: [`is not a valid ${order.chain} address`] })
+  if (!isValidDestination(order.chain as Chain, address, livemode))
+    throw invalidFields({ destination_address: [`is not a valid ${order.chain} address`] })
   return address
 }

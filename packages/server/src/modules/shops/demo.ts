@@ -31,7 +31,10 @@ export async function seedDemoShop(db: Db, box: SecretBox, dataDir: string, now:
   const result = await initShop(db, { name: 'Demo Shop', email: 'demo@sx.local', now })
   await db.transaction().execute(async (trx) => {
     for (const { keys, ...product } of DEMO_PRODUCTS) {
-      const items = Array.from({ length: keys }, (_, i) => `DEMO-${product.name.slice(0, 4).toUpperCase()}-${String(i + 1).padStart(4, '0')}`)
+      const items = Array.from(
+        { length: keys },
+        (_, i) => `DEMO-${product.name.slice(0, 4).toUpperCase()}-${String(i + 1).padStart(4, '0')}`,
+      )
       const file = product.type === 'file_download' ? { name: DEMO_FILE_NAME, ...stored } : undefined
       await seedProduct(trx, box, { shopId: result.shop.id, livemode: false }, { ...product, items, file }, now)
     }

@@ -8,5 +8,7 @@ export async function findShopName(db: DbOrTrx, shopId: string): Promise<string 
 
 /** The shop's first owner's email (notices to the merchant), or undefined. */
 export async function findFirstOwnerEmail(db: DbOrTrx, shopId: string): Promise<string | undefined> {
-  return (await db.selectFrom('owners').select('email').where('shop_id', '=', shopId).orderBy('created_at').executeTakeFirst())?.email
+  return (
+    await db.selectFrom('owners').select('email').where('shop_id', '=', shopId).orderBy('created_at').executeTakeFirst()
+  )?.email
 }

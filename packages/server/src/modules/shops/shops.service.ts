@@ -14,12 +14,16 @@ export type InitResult = {
 export class ShopInitError extends Error {}
 
 /** Creates a shop, its owner, and a live and a test key holding all nine abilities. */
-export async function initShop(db: Db, input: { name: string; email: string; password?: string; now: number }): Promise<InitResult> {
+export async function initShop(
+  db: Db,
+  input: { name: string; email: string; password?: string; now: number },
+): Promise<InitResult> {
   const name = input.name.trim()
   const email = input.email.trim().toLowerCase()
   if (!name) throw new ShopInitError('--shop must not be blank')
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new ShopInitError('--email must be an email address')
-  if (input.password !== undefined && input.password.length < 8) throw new ShopInitError('--password must be at least 8 characters')
+  if (input.password !== undefined && input.password.length < 8)
+    throw new ShopInitError('--password must be at least 8 characters')
   const password = input.password ?? randomBase62(16)
   const passwordHash = await hashPassword(password)
 
@@ -30,9 +34,18 @@ export async function initShop(db: Db, input: { name: string; email: string; pas
     const shopId = newId('shop')
     const ownerId = newId('owner')
     await trx.insertInto('shops').values({ id: shopId, name, created_at: input.now }).execute()
-    await trx.insertInto('owners').values({ id: ownerId, shop_id: shopId, email, password_hash: passwordHash, created_at: input.now }).execute()
+    await trx
+      .insertInto('owners')
+      .values({ id: ownerId, shop_id: shopId, email, password_hash: passwordHash, created_at: input.now })
+      .execute()
     const mint = (livemode: boolean) =>
-      mintApiKey(trx, { shopId, livemode, name: `${livemode ? 'Live' : 'Test'} key (sx init)`, abilities: ABILITIES, now: input.now })
+      mintApiKey(trx, {
+        shopId,
+        livemode,
+        name: `${livemode ? 'Live' : 'Test'} key (sx init)`,
+        abilities: ABILITIES,
+        now: input.now,
+      })
     const live = await mint(true)
     const test = await mint(false)
     return {

@@ -2,7 +2,14 @@
 import QRCode from 'qrcode'
 import { copyButton } from './copy-button.ts'
 import { escapeHtml } from './escape-html.ts'
-import { assetOnNetwork, formatCountdown, formatShortDateTime, isPositiveAmount, networkName, secondsBetween } from './format.ts'
+import {
+  assetOnNetwork,
+  formatCountdown,
+  formatShortDateTime,
+  isPositiveAmount,
+  networkName,
+  secondsBetween,
+} from './format.ts'
 import { walletUriOrNull } from './safe-urls.ts'
 import type { OrderPageView } from './view.ts'
 

@@ -29,7 +29,9 @@ function renderItemBody(item: DeliveredItem, nowIso: string): string {
       return renderShipment(item)
     case 'subscription':
       return [
-        item.periodEnd ? `<p class="item-meta">Active until <time datetime="${escapeHtml(item.periodEnd)}">${escapeHtml(formatDate(item.periodEnd))}</time></p>` : '',
+        item.periodEnd
+          ? `<p class="item-meta">Active until <time datetime="${escapeHtml(item.periodEnd)}">${escapeHtml(formatDate(item.periodEnd))}</time></p>`
+          : '',
         renderValueAndLink(item),
       ].join('')
     default:
@@ -42,7 +44,9 @@ function renderValueAndLink(item: DeliveredItem): string {
   const value = item.value
     ? `<div class="secret"><pre class="mono">${escapeHtml(item.value)}</pre>${copyButton(item.value, itemKindLabel(item.kind).toLowerCase())}</div>`
     : ''
-  const link = href ? `<a class="button" href="${escapeHtml(href)}" rel="noopener noreferrer">Open ${escapeHtml(item.productName)}</a>` : ''
+  const link = href
+    ? `<a class="button" href="${escapeHtml(href)}" rel="noopener noreferrer">Open ${escapeHtml(item.productName)}</a>`
+    : ''
   return value + link
 }
 
@@ -52,11 +56,16 @@ function renderDownload(item: DeliveredItem, nowIso: string): string {
   if (secondsLeft !== null && secondsLeft <= 0) {
     return `<p class="item-meta">This download link expired on ${escapeHtml(formatDateTime(item.expiresAt ?? ''))}. Contact the shop for a new one.</p>`
   }
-  if (item.downloadsLeft === 0) return '<p class="item-meta">No downloads left on this link. Contact the shop for a new one.</p>'
+  if (item.downloadsLeft === 0)
+    return '<p class="item-meta">No downloads left on this link. Contact the shop for a new one.</p>'
   if (!href) return '<p class="item-meta">Your download link is being prepared.</p>'
   const limits = [
-    item.expiresAt ? `expires <time datetime="${escapeHtml(item.expiresAt)}">${escapeHtml(formatDateTime(item.expiresAt))}</time>` : '',
-    item.downloadsLeft !== undefined ? `${item.downloadsLeft} ${item.downloadsLeft === 1 ? 'download' : 'downloads'} left` : '',
+    item.expiresAt
+      ? `expires <time datetime="${escapeHtml(item.expiresAt)}">${escapeHtml(formatDateTime(item.expiresAt))}</time>`
+      : '',
+    item.downloadsLeft !== undefined
+      ? `${item.downloadsLeft} ${item.downloadsLeft === 1 ? 'download' : 'downloads'} left`
+      : '',
   ].filter(Boolean)
   return `<a class="button" href="${escapeHtml(href)}" download>Download ${escapeHtml(item.productName)}</a>
       ${limits.length ? `<p class="item-meta">Link ${limits.join(', ')}</p>` : ''}`
@@ -64,7 +73,8 @@ function renderDownload(item: DeliveredItem, nowIso: string): string {
 
 function renderShipment(item: DeliveredItem): string {
   const href = httpUrlOrNull(item.url)
-  if (!item.carrier && !item.trackingNumber) return '<p class="item-meta">The shop will add tracking details when it ships.</p>'
+  if (!item.carrier && !item.trackingNumber)
+    return '<p class="item-meta">The shop will add tracking details when it ships.</p>'
   return `<dl class="shipment">
         ${item.carrier ? `<div><dt>Carrier</dt><dd>${escapeHtml(item.carrier)}</dd></div>` : ''}
         ${item.trackingNumber ? `<div><dt>Tracking number</dt><dd class="value-row"><span class="mono">${escapeHtml(item.trackingNumber)}</span>${copyButton(item.trackingNumber, 'tracking number')}</dd></div>` : ''}

@@ -11,7 +11,12 @@ export type EmailBlock =
   /** A value the buyer copies (key, password, address): verbatim, monospace. */
   | { type: 'code'; label: string; text: string }
   | { type: 'button'; label: string; href: string }
-  | { type: 'table'; title: string; rows: { label: string; amount: string }[]; total: { label: string; amount: string } }
+  | {
+      type: 'table'
+      title: string
+      rows: { label: string; amount: string }[]
+      total: { label: string; amount: string }
+    }
 
 export function blocksToText(blocks: EmailBlock[]): string {
   return `${blocks.map(blockToText).join('\n\n')}\n`

@@ -12,40 +12,76 @@ export function deliveredItemBlocks(item: DeliveredItem, pageUrl: string, nowIso
     case 'physical':
       if (!item.trackingNumber) {
         const carrier = item.carrier ? ` with ${item.carrier}` : ''
-        return [{ type: 'paragraph', text: `${item.productName}: ships${carrier}; the shop will send tracking details when it does.` }]
+        return [
+          {
+            type: 'paragraph',
+            text: `${item.productName}: ships${carrier}; the shop will send tracking details when it does.`,
+          },
+        ]
       }
       return [
-        { type: 'code', label: `${item.productName} — tracking number${item.carrier ? ` (${item.carrier})` : ''}`, text: item.trackingNumber },
+        {
+          type: 'code',
+          label: `${item.productName} — tracking number${item.carrier ? ` (${item.carrier})` : ''}`,
+          text: item.trackingNumber,
+        },
         ...(href ? [{ type: 'button', label: 'Track shipment', href } as const] : []),
       ]
     case 'subscription':
       return [
-        ...(item.periodEnd ? [{ type: 'paragraph', text: `${item.productName}: subscription active until ${formatDate(item.periodEnd)}.` } as const] : []),
+        ...(item.periodEnd
+          ? [
+              {
+                type: 'paragraph',
+                text: `${item.productName}: subscription active until ${formatDate(item.periodEnd)}.`,
+              } as const,
+            ]
+          : []),
         ...valueAndLinkBlocks(item, href),
       ]
     default: {
       const blocks = valueAndLinkBlocks(item, href)
-      return blocks.length ? blocks : [{ type: 'paragraph', text: `${item.productName}: being prepared — it will appear on your order page.` }]
+      return blocks.length
+        ? blocks
+        : [{ type: 'paragraph', text: `${item.productName}: being prepared — it will appear on your order page.` }]
     }
   }
 }
 
 function valueAndLinkBlocks(item: DeliveredItem, href: string | null): EmailBlock[] {
   const blocks: EmailBlock[] = []
-  if (item.value) blocks.push({ type: 'code', label: `${item.productName} — ${itemKindLabel(item.kind).toLowerCase()}`, text: item.value })
+  if (item.value)
+    blocks.push({
+      type: 'code',
+      label: `${item.productName} — ${itemKindLabel(item.kind).toLowerCase()}`,
+      text: item.value,
+    })
   if (href) blocks.push({ type: 'button', label: `Open ${item.productName}`, href })
   return blocks
 }
 
 function downloadBlocks(item: DeliveredItem, href: string | null, nowIso: string): EmailBlock[] {
   const secondsLeft = item.expiresAt ? secondsBetween(nowIso, item.expiresAt) : null
-  if (!href) return [{ type: 'paragraph', text: `${item.productName}: your download link is being prepared — it will appear on your order page.` }]
+  if (!href)
+    return [
+      {
+        type: 'paragraph',
+        text: `${item.productName}: your download link is being prepared — it will appear on your order page.`,
+      },
+    ]
   if (item.downloadsLeft === 0 || (secondsLeft !== null && secondsLeft <= 0)) {
-    return [{ type: 'paragraph', text: `${item.productName}: this download link is no longer valid. Contact the shop for a new one.` }]
+    return [
+      {
+        type: 'paragraph',
+        text: `${item.productName}: this download link is no longer valid. Contact the shop for a new one.`,
+      },
+    ]
   }
   const limits = [
     item.expiresAt ? `expires ${formatDateTime(item.expiresAt)}` : '',
-    item.downloadsLeft !== undefined ? `${item.downloadsLeft} ${item.downloadsLeft === 1 ? 'download' : 'downloads'} left` : '',
+    item.downloadsLeft !== undefined
+      ? `${item.downloadsLeft} ${item.downloadsLeft === 1 ? 'download' : 'downloads'} left`
+      : '',
   ].filter(Boolean)
   return [
     { type: 'button', label: `Download ${item.productName}`, href },

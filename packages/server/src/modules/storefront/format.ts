@@ -14,7 +14,13 @@ export function formatMoney(cents: number, currency: string): string {
 
 // Emails and server-rendered pages cannot know the buyer's time zone, so dates say UTC out loud.
 const DATE_TIME = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })
-const SHORT_DATE_TIME = new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: 'UTC' })
+const SHORT_DATE_TIME = new Intl.DateTimeFormat('en', {
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  timeZone: 'UTC',
+})
 const DATE_ONLY = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: 'UTC' })
 
 /** "Dec 12, 2026, 2:32 PM UTC"; the input unchanged if it is not a date. */

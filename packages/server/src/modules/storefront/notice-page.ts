@@ -6,33 +6,55 @@ export type Notice = { title: string; message: string; reference?: string }
 
 /** The copy a browser gets for an error answer outside /v1, by status. */
 export function errorNotice(status: number, traceId: string): Notice {
-  if (status === 404) return { title: 'Page not found', message: 'This link does not exist. Check that you opened the whole address from your email.' }
+  if (status === 404)
+    return {
+      title: 'Page not found',
+      message: 'This link does not exist. Check that you opened the whole address from your email.',
+    }
   if (status === 429) return { title: 'Too many requests', message: 'Please wait a moment, then reload this page.' }
-  if (status === 503) return { title: 'Temporarily unavailable', message: 'Please try again in a moment.', reference: traceId }
-  if (status >= 500) return { title: 'Something went wrong', message: 'Please try again in a moment. If it keeps happening, contact the shop and quote this reference.', reference: traceId }
+  if (status === 503)
+    return { title: 'Temporarily unavailable', message: 'Please try again in a moment.', reference: traceId }
+  if (status >= 500)
+    return {
+      title: 'Something went wrong',
+      message: 'Please try again in a moment. If it keeps happening, contact the shop and quote this reference.',
+      reference: traceId,
+    }
   return { title: 'This link is not valid', message: 'Check that you opened the whole address from your email.' }
 }
 
 /** A download link that was real but can no longer be used. */
 export function downloadNotice(reason: 'expired' | 'used_up'): Notice {
   return reason === 'expired'
-    ? { title: 'This download link has expired', message: 'Open your order page from the email to see your items, or ask the shop for a new link.' }
-    : { title: 'No downloads left', message: 'This link has been used as many times as it allows. Ask the shop for a new one.' }
+    ? {
+        title: 'This download link has expired',
+        message: 'Open your order page from the email to see your items, or ask the shop for a new link.',
+      }
+    : {
+        title: 'No downloads left',
+        message: 'This link has been used as many times as it allows. Ask the shop for a new one.',
+      }
 }
 
 export function renderNoticePage(notice: Notice): string {
-  return page(notice.title, `<h1>${escapeHtml(notice.title)}</h1>
+  return page(
+    notice.title,
+    `<h1>${escapeHtml(notice.title)}</h1>
   <p>${escapeHtml(notice.message)}</p>
-  ${notice.reference ? `<p class="muted">Reference <code>${escapeHtml(notice.reference)}</code></p>` : ''}`)
+  ${notice.reference ? `<p class="muted">Reference <code>${escapeHtml(notice.reference)}</code></p>` : ''}`,
+  )
 }
 
 /** `/`: what this server is, and where the API reference lives. */
 export function renderLandingPage(): string {
-  return page('sx', `<h1>sx</h1>
+  return page(
+    'sx',
+    `<h1>sx</h1>
   <p>A self-hosted storefront, checkout and payments API for digital goods paid in crypto.</p>
   <p><a class="button" href="/docs">API reference</a></p>
   <p class="muted">Developers: the reference lets you try every call with a test key; the OpenAPI document is at <a href="/openapi.json">/openapi.json</a>.
-  Buyers: open the link in your order email to see your order.</p>`)
+  Buyers: open the link in your order email to see your order.</p>`,
+  )
 }
 
 function page(title: string, body: string): string {

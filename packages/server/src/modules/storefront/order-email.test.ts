@@ -54,8 +54,13 @@ describe('renderOrderEmail', () => {
   })
 
   it('makes relative item links absolute against the page', () => {
-    const view = completedView({ delivery: { state: 'delivered', items: [{ productName: 'Manual', kind: 'file_download', url: '/d/tok_dl_9' }] } })
-    assert.match(renderOrderEmail(view, PAGE_URL, 'delivery').text, /Download Manual:\nhttps:\/\/pay.example.com\/d\/tok_dl_9\n/)
+    const view = completedView({
+      delivery: { state: 'delivered', items: [{ productName: 'Manual', kind: 'file_download', url: '/d/tok_dl_9' }] },
+    })
+    assert.match(
+      renderOrderEmail(view, PAGE_URL, 'delivery').text,
+      /Download Manual:\nhttps:\/\/pay.example.com\/d\/tok_dl_9\n/,
+    )
   })
 
   it('escapes the html part, keeps values verbatim in the text, and keeps the subject on one line', () => {
@@ -72,6 +77,9 @@ describe('renderOrderEmail', () => {
 
   it('refuses a page link a mail client could not open', () => {
     assert.throws(() => renderOrderEmail(completedView(), '/o/tok_abc', 'delivery'), /absolute http\(s\) page URL/)
-    assert.throws(() => renderOrderEmail(completedView(), 'javascript:alert(1)', 'delivery'), /absolute http\(s\) page URL/)
+    assert.throws(
+      () => renderOrderEmail(completedView(), 'javascript:alert(1)', 'delivery'),
+      /absolute http\(s\) page URL/,
+    )
   })
 })

@@ -42,7 +42,10 @@ function bodyBlocks(view: OrderPageView, pageUrl: string, kind: OrderEmailKind):
     case 'confirmation':
       return [
         { type: 'heading', text: 'Thanks for your order' },
-        { type: 'paragraph', text: `Your order at ${view.shopName} is reserved. It is delivered as soon as your payment arrives.` },
+        {
+          type: 'paragraph',
+          text: `Your order at ${view.shopName} is reserved. It is delivered as soon as your payment arrives.`,
+        },
         ...paymentBlocks(view),
       ]
     case 'renewal':
@@ -65,8 +68,10 @@ function bodyBlocks(view: OrderPageView, pageUrl: string, kind: OrderEmailKind):
 }
 
 function goodsIntro(view: OrderPageView): string {
-  if (view.delivery.items.length > 0) return `Thanks for buying from ${view.shopName}. Your items are below and on your order page.`
-  if (view.delivery.state === 'awaiting_fulfilment') return `Thanks for buying from ${view.shopName}. The shop is preparing your order and will send shipping details.`
+  if (view.delivery.items.length > 0)
+    return `Thanks for buying from ${view.shopName}. Your items are below and on your order page.`
+  if (view.delivery.state === 'awaiting_fulfilment')
+    return `Thanks for buying from ${view.shopName}. The shop is preparing your order and will send shipping details.`
   return `Thanks for buying from ${view.shopName}. Your items will appear on your order page shortly.`
 }
 
@@ -79,7 +84,11 @@ function paymentBlocks(view: OrderPageView): EmailBlock[] {
   const deadline = payment.expiresAt ? ` before ${formatDateTime(payment.expiresAt)}` : ''
   return [
     ...(partial ? [{ type: 'paragraph', text: `We received ${payment.amountPaid} ${asset} so far.` } as const] : []),
-    { type: 'code', label: `${partial ? 'Send the remaining' : 'Send exactly'} (${assetOnNetwork(payment.asset, payment.chain)})`, text: `${payment.amountRemaining} ${asset}` },
+    {
+      type: 'code',
+      label: `${partial ? 'Send the remaining' : 'Send exactly'} (${assetOnNetwork(payment.asset, payment.chain)})`,
+      text: `${payment.amountRemaining} ${asset}`,
+    },
     { type: 'code', label: 'To this address', text: payment.address },
     {
       type: 'paragraph',
@@ -102,7 +111,10 @@ function summaryBlock(view: OrderPageView): EmailBlock {
 
 /** Subjects are mail headers: a shop name with a line break in it must not start a new header. */
 function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim()
+  return text
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
 }
 
 function assertAbsoluteHttpUrl(url: string): void {
@@ -112,5 +124,6 @@ function assertAbsoluteHttpUrl(url: string): void {
   } catch {
     // Falls through to the error below.
   }
-  if (protocol !== 'https:' && protocol !== 'http:') throw new Error(`order email needs an absolute http(s) page URL, got ${JSON.stringify(url)}`)
+  if (protocol !== 'https:' && protocol !== 'http:')
+    throw new Error(`order email needs an absolute http(s) page URL, got ${JSON.stringify(url)}`)
 }

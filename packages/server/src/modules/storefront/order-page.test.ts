@@ -18,7 +18,10 @@ function count(html: string, needle: string): number {
 function testIdText(html: string, id: string): string {
   const match = new RegExp(`<(\\w+)[^>]*data-testid="${id}"[^>]*>([\\s\\S]*?)</\\1>`).exec(html)
   assert.ok(match, `data-testid="${id}" is present`)
-  return (match[2] ?? '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()
+  return (match[2] ?? '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
 }
 
 const VOID_ELEMENTS = new Set(['meta', 'link', 'br', 'img', 'input', 'hr', 'source', 'wbr'])
@@ -43,14 +46,20 @@ function mainOf(html: string): string {
   return match[0]
 }
 
-function withPayment(patch: Partial<NonNullable<OrderPageView['payment']>>, overrides: Partial<OrderPageView> = {}): OrderPageView {
+function withPayment(
+  patch: Partial<NonNullable<OrderPageView['payment']>>,
+  overrides: Partial<OrderPageView> = {},
+): OrderPageView {
   const view = awaitingPaymentView(overrides)
   return { ...view, payment: { ...view.payment!, ...patch } }
 }
 
 describe('escapeHtml', () => {
   it('escapes the five characters that can break out of text or a quoted attribute', () => {
-    assert.equal(escapeHtml(`<a href="x" title='y'>&</a>`), '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;')
+    assert.equal(
+      escapeHtml(`<a href="x" title='y'>&</a>`),
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
+    )
     assert.equal(escapeHtml(42), '42')
   })
 })
@@ -71,7 +80,10 @@ describe('renderOrderPage', () => {
     assert.match(testIdText(html, 'status'), /Awaiting payment/)
     assert.match(html, /data-testid="qr"[^>]*><svg [^>]*viewBox/)
     assert.match(html, /USDT on Tron/)
-    assert.match(html, /href="tron:TXkq7yR5VZ9N8mWqL3cJpH2fB6tDgE4sUa\?amount=49.000000&amp;token=USDT">Open in wallet app/)
+    assert.match(
+      html,
+      /href="tron:TXkq7yR5VZ9N8mWqL3cJpH2fB6tDgE4sUa\?amount=49.000000&amp;token=USDT">Open in wallet app/,
+    )
     assert.match(html, /This page updates by itself/)
     assert.equal(count(html, 'data-copy="49.000000"'), 1)
     assert.equal(count(html, 'data-copy="TXkq7yR5VZ9N8mWqL3cJpH2fB6tDgE4sUa"'), 1)
@@ -85,10 +97,15 @@ describe('renderOrderPage', () => {
   })
 
   it('asks for what is left after a partial payment', async () => {
-    const html = await renderOrderPage(withPayment({ status: 'partially_paid', amountPaid: '20.000000', amountRemaining: '29.000000' }))
+    const html = await renderOrderPage(
+      withPayment({ status: 'partially_paid', amountPaid: '20.000000', amountRemaining: '29.000000' }),
+    )
     assert.equal(testIdText(html, 'amount'), '29.000000 USDT')
     assert.match(testIdText(html, 'status'), /Partially paid/)
-    assert.match(html, /We received <strong class="mono">20.000000 USDT<\/strong> of <span class="mono">49.000000 USDT<\/span>/)
+    assert.match(
+      html,
+      /We received <strong class="mono">20.000000 USDT<\/strong> of <span class="mono">49.000000 USDT<\/span>/,
+    )
   })
 
   it('stops asking for money once a payment is confirming', async () => {
@@ -112,10 +129,19 @@ describe('renderOrderPage', () => {
     assert.equal(count(html, META_REFRESH), 0)
     assert.match(html, /data-final="true"/)
     assert.equal(count(html, 'data-testid="delivered-item"'), 5)
-    assert.match(html, /<pre class="mono">NWND-7H2K-Q9XP-4LMV-8RTE<\/pre><button type="button" class="copy" data-copy="NWND-7H2K-Q9XP-4LMV-8RTE">/)
+    assert.match(
+      html,
+      /<pre class="mono">NWND-7H2K-Q9XP-4LMV-8RTE<\/pre><button type="button" class="copy" data-copy="NWND-7H2K-Q9XP-4LMV-8RTE">/,
+    )
     assert.match(html, /<pre class="mono">login: buyer@example.com\npassword: c0rrect-h0rse-battery<\/pre>/)
-    assert.match(html, /<a class="button" href="https:\/\/shop.example.com\/d\/tok_dl_123" download>Download Installer for macOS<\/a>/)
-    assert.match(html, /Link expires <time datetime="2026-12-19T14:02:51.000Z">Dec 19, 2026, 2:02 PM UTC<\/time>, 5 downloads left/)
+    assert.match(
+      html,
+      /<a class="button" href="https:\/\/shop.example.com\/d\/tok_dl_123" download>Download Installer for macOS<\/a>/,
+    )
+    assert.match(
+      html,
+      /Link expires <time datetime="2026-12-19T14:02:51.000Z">Dec 19, 2026, 2:02 PM UTC<\/time>, 5 downloads left/,
+    )
     assert.match(html, /DHL Express[\s\S]*JD014600006281234567/)
     assert.match(html, /Active until <time datetime="2027-12-12T14:02:51.000Z">Dec 12, 2027<\/time>/)
     assert.match(html, /Total<\/th><td>\$49.00<\/td>/)
@@ -123,16 +149,31 @@ describe('renderOrderPage', () => {
   })
 
   it('explains an expired checkout, and a payment that came too late', async () => {
-    const expired = await renderOrderPage(withPayment({ status: 'expired' }, { status: 'failed', failureReason: 'payment_expired' }))
-    assert.match(testIdText(expired, 'status'), /This checkout expired. No payment was taken. Please start a new order./)
+    const expired = await renderOrderPage(
+      withPayment({ status: 'expired' }, { status: 'failed', failureReason: 'payment_expired' }),
+    )
+    assert.match(
+      testIdText(expired, 'status'),
+      /This checkout expired. No payment was taken. Please start a new order./,
+    )
     assert.equal(count(expired, META_REFRESH), 0)
-    const late = await renderOrderPage(withPayment({ status: 'paid_late', amountPaid: '49.000000' }, { status: 'failed', failureReason: 'payment_expired' }))
-    assert.match(testIdText(late, 'status'), /A payment of 49.000000 USDT arrived after this checkout expired. The shop has been notified and will contact you./)
+    const late = await renderOrderPage(
+      withPayment(
+        { status: 'paid_late', amountPaid: '49.000000' },
+        { status: 'failed', failureReason: 'payment_expired' },
+      ),
+    )
+    assert.match(
+      testIdText(late, 'status'),
+      /A payment of 49.000000 USDT arrived after this checkout expired. The shop has been notified and will contact you./,
+    )
     assert.doesNotMatch(late, /No payment was taken/)
   })
 
   it('reports a failed delivery and a refund', async () => {
-    const failed = await renderOrderPage(completedView({ status: 'failed', failureReason: 'delivery_failed', delivery: { state: 'failed', items: [] } }))
+    const failed = await renderOrderPage(
+      completedView({ status: 'failed', failureReason: 'delivery_failed', delivery: { state: 'failed', items: [] } }),
+    )
     assert.match(testIdText(failed, 'status'), /We could not complete delivery; the shop has been notified./)
     const refunded = await renderOrderPage(completedView({ status: 'refunded' }))
     assert.match(testIdText(refunded, 'status'), /Refunded/)
@@ -156,7 +197,10 @@ describe('renderOrderPage', () => {
       }),
     )
     assert.equal(count(html, '<script>'), 1, 'only the page script')
-    assert.match(html, /<title>Order &quot;&gt;&lt;img src=x onerror=alert\(1\)&gt; · &lt;script&gt;alert\(1\)&lt;\/script&gt;<\/title>/)
+    assert.match(
+      html,
+      /<title>Order &quot;&gt;&lt;img src=x onerror=alert\(1\)&gt; · &lt;script&gt;alert\(1\)&lt;\/script&gt;<\/title>/,
+    )
     assert.match(html, /<pre class="mono">&lt;script&gt;alert\(1\)&lt;\/script&gt;<\/pre>/)
     assert.match(html, /data-copy="&lt;script&gt;alert\(1\)&lt;\/script&gt;"/)
     assert.match(html, /data-version="&quot;onmouseover=&quot;alert\(1\)"/)
@@ -172,7 +216,11 @@ describe('renderOrderPage', () => {
     for (const [name, view] of Object.entries(samples)) {
       const html = await renderOrderPage(view)
       assert.equal(await renderOrderPage(view), html, `${name}: rendering is deterministic`)
-      assert.match(html, /^<!doctype html>\n<html lang="en">[\s\S]*<\/body>\n<\/html>\n$/, `${name}: one whole document`)
+      assert.match(
+        html,
+        /^<!doctype html>\n<html lang="en">[\s\S]*<\/body>\n<\/html>\n$/,
+        `${name}: one whole document`,
+      )
       assert.deepEqual(unclosedElements(html), [], `${name}: every element opened is closed, in order`)
       writeFileSync(`/tmp/sx-page-${name}.html`, html)
     }

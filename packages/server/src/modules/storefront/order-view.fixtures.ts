@@ -37,7 +37,11 @@ export function awaitingPaymentView(overrides: Partial<OrderPageView> = {}): Ord
 
 export const SAMPLE_ITEMS: DeliveredItem[] = [
   { productName: 'Pro license (1 year)', kind: 'license_key', value: 'NWND-7H2K-Q9XP-4LMV-8RTE' },
-  { productName: 'Team workspace', kind: 'account', value: 'login: buyer@example.com\npassword: c0rrect-h0rse-battery' },
+  {
+    productName: 'Team workspace',
+    kind: 'account',
+    value: 'login: buyer@example.com\npassword: c0rrect-h0rse-battery',
+  },
   {
     productName: 'Installer for macOS',
     kind: 'file_download',
@@ -54,7 +58,12 @@ export function completedView(overrides: Partial<OrderPageView> = {}): OrderPage
   return {
     ...base,
     status: 'completed',
-    payment: base.payment && { ...base.payment, status: 'settled', amountPaid: '49.000000', amountRemaining: '0.000000' },
+    payment: base.payment && {
+      ...base.payment,
+      status: 'settled',
+      amountPaid: '49.000000',
+      amountRemaining: '0.000000',
+    },
     delivery: { state: 'delivered', items: SAMPLE_ITEMS },
     version: 'v4',
     ...overrides,

@@ -13,26 +13,66 @@ export function describeStatus(view: OrderPageView): StatusCopy {
     case 'pending':
     case 'awaiting_payment':
       if (!payment) {
-        return { heading: 'Preparing your checkout', label: 'Preparing', tone: 'waiting', message: 'Setting up your payment details. This takes a few seconds.' }
+        return {
+          heading: 'Preparing your checkout',
+          label: 'Preparing',
+          tone: 'waiting',
+          message: 'Setting up your payment details. This takes a few seconds.',
+        }
       }
       if (payment.status === 'processing') {
-        return { heading: 'Payment detected', label: 'Confirming', tone: 'progress', message: 'Your payment is on its way — waiting for network confirmations.' }
+        return {
+          heading: 'Payment detected',
+          label: 'Confirming',
+          tone: 'progress',
+          message: 'Your payment is on its way — waiting for network confirmations.',
+        }
       }
       if (payment.status === 'expired') {
-        return { heading: 'Checkout expired', label: 'Expired', tone: 'danger', message: 'This checkout has expired. Please do not send a payment.' }
+        return {
+          heading: 'Checkout expired',
+          label: 'Expired',
+          tone: 'danger',
+          message: 'This checkout has expired. Please do not send a payment.',
+        }
       }
       if (isPositiveAmount(payment.amountPaid)) {
-        return { heading: 'Complete your payment', label: 'Partially paid', tone: 'waiting', message: 'Part of your payment has arrived. Send the rest to finish your order.' }
+        return {
+          heading: 'Complete your payment',
+          label: 'Partially paid',
+          tone: 'waiting',
+          message: 'Part of your payment has arrived. Send the rest to finish your order.',
+        }
       }
-      return { heading: 'Complete your payment', label: 'Awaiting payment', tone: 'waiting', message: 'Send the amount below to the address shown.' }
+      return {
+        heading: 'Complete your payment',
+        label: 'Awaiting payment',
+        tone: 'waiting',
+        message: 'Send the amount below to the address shown.',
+      }
     case 'paid':
     case 'delivering':
-      return { heading: 'Payment received', label: 'Delivering', tone: 'progress', message: 'Payment received — delivering your order…' }
+      return {
+        heading: 'Payment received',
+        label: 'Delivering',
+        tone: 'progress',
+        message: 'Payment received — delivering your order…',
+      }
     case 'completed':
       if (view.delivery.state === 'awaiting_fulfilment') {
-        return { heading: 'Order confirmed', label: 'Completed', tone: 'success', message: 'Payment received. The shop is preparing your order; shipping details will appear here.' }
+        return {
+          heading: 'Order confirmed',
+          label: 'Completed',
+          tone: 'success',
+          message: 'Payment received. The shop is preparing your order; shipping details will appear here.',
+        }
       }
-      return { heading: 'Your order is ready', label: 'Completed', tone: 'success', message: 'Payment received and your order has been delivered.' }
+      return {
+        heading: 'Your order is ready',
+        label: 'Completed',
+        tone: 'success',
+        message: 'Payment received and your order has been delivered.',
+      }
     case 'failed':
       return describeFailure(view)
     case 'refunded':
@@ -42,7 +82,12 @@ export function describeStatus(view: OrderPageView): StatusCopy {
 
 function describeFailure(view: OrderPageView): StatusCopy {
   if (view.failureReason !== 'payment_expired') {
-    return { heading: 'We could not complete your order', label: 'Failed', tone: 'danger', message: 'We could not complete delivery; the shop has been notified.' }
+    return {
+      heading: 'We could not complete your order',
+      label: 'Failed',
+      tone: 'danger',
+      message: 'We could not complete delivery; the shop has been notified.',
+    }
   }
   const payment = view.payment
   if (payment && isPositiveAmount(payment.amountPaid)) {
@@ -53,5 +98,10 @@ function describeFailure(view: OrderPageView): StatusCopy {
       message: `A payment of ${payment.amountPaid} ${payment.asset.toUpperCase()} arrived after this checkout expired. The shop has been notified and will contact you.`,
     }
   }
-  return { heading: 'Checkout expired', label: 'Expired', tone: 'danger', message: 'This checkout expired. No payment was taken. Please start a new order.' }
+  return {
+    heading: 'Checkout expired',
+    label: 'Expired',
+    tone: 'danger',
+    message: 'This checkout expired. No payment was taken. Please start a new order.',
+  }
 }

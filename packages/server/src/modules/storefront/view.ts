@@ -30,7 +30,10 @@ export type OrderPageView = {
     /** ISO; the countdown counts to it. */
     expiresAt: string | null
   }
-  delivery: { state: 'pending' | 'in_progress' | 'delivered' | 'failed' | 'awaiting_fulfilment'; items: DeliveredItem[] }
+  delivery: {
+    state: 'pending' | 'in_progress' | 'delivered' | 'failed' | 'awaiting_fulfilment'
+    items: DeliveredItem[]
+  }
   /** Server time, so the countdown does not trust the client clock. */
   nowIso: string
   /** JSON endpoint the page polls: returns {"status": ..., "version": "<opaque string>"}. */

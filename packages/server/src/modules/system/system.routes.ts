@@ -11,40 +11,65 @@ const StatusSchema = Type.Object({ status: Type.Literal('ok') }, { description: 
 const tags = ['System']
 
 export const systemRoutes: FastifyPluginAsyncTypebox<{ metrics: Registry }> = async (app, { metrics }) => {
-  app.get('/healthz', {
-    schema: { operationId: 'healthz', tags, summary: 'Process is up', response: { 200: StatusSchema } },
-  }, async () => ({ status: 'ok' as const }))
-
-  app.get('/readyz', {
-    schema: {
-      operationId: 'readyz', tags, summary: 'Database (and Redis, when configured) reachable',
-      description: 'With REDIS_URL set, every /v1 route needs Redis for its rate limits, so an unreachable Redis makes the instance not ready.',
-      response: { 200: StatusSchema, 503: problemResponse(503) },
+  app.get(
+    '/healthz',
+    {
+      schema: { operationId: 'healthz', tags, summary: 'Process is up', response: { 200: StatusSchema } },
     },
-  }, async () => {
-    const { db, redis } = app.services
-    try {
-      await sql`select 1`.execute(db)
-    } catch (error) {
-      throw new AppError('unavailable', 'The database is not reachable.', { headers: { 'retry-after': '5' }, cause: error })
-    }
-    try {
-      // The client's command timeout (500 ms) bounds this during an outage.
-      if (redis) await redis.ping()
-    } catch (error) {
-      throw new AppError('unavailable', 'Redis (REDIS_URL) is not reachable: rate-limited routes answer 503 until it is.', { headers: { 'retry-after': '5' }, cause: error })
-    }
-    return { status: 'ok' as const }
-  })
+    async () => ({ status: 'ok' as const }),
+  )
 
-  app.get('/metrics', {
-    schema: {
-      operationId: 'metrics', tags, summary: 'Prometheus metrics',
-      description: 'Process metrics and `sx_http_request_duration_seconds` by method, route and status, in the Prometheus text format.',
-      response: { 200: { description: 'OK', content: { 'text/plain': { schema: { type: 'string' } } } } },
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        operationId: 'readyz',
+        tags,
+        summary: 'Database (and Redis, when configured) reachable',
+        description:
+          'With REDIS_URL set, every /v1 route needs Redis for its rate limits, so an unreachable Redis makes the instance not ready.',
+        response: { 200: StatusSchema, 503: problemResponse(503) },
+      },
     },
-  }, async (_request, reply) => {
-    reply.type(metrics.contentType)
-    return metrics.metrics()
-  })
+    async () => {
+      const { db, redis } = app.services
+      try {
+        await sql`select 1`.execute(db)
+      } catch (error) {
+        throw new AppError('unavailable', 'The database is not reachable.', {
+          headers: { 'retry-after': '5' },
+          cause: error,
+        })
+      }
+      try {
+        // The client's command timeout (500 ms) bounds this during an outage.
+        if (redis) await redis.ping()
+      } catch (error) {
+        throw new AppError(
+          'unavailable',
+          'Redis (REDIS_URL) is not reachable: rate-limited routes answer 503 until it is.',
+          { headers: { 'retry-after': '5' }, cause: error },
+        )
+      }
+      return { status: 'ok' as const }
+    },
+  )
+
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        operationId: 'metrics',
+        tags,
+        summary: 'Prometheus metrics',
+        description:
+          'Process metrics and `sx_http_request_duration_seconds` by method, route and status, in the Prometheus text format.',
+        response: { 200: { description: 'OK', content: { 'text/plain': { schema: { type: 'string' } } } } },
+      },
+    },
+    async (_request, reply) => {
+      reply.type(metrics.contentType)
+      return metrics.metrics()
+    },
+  )
 }

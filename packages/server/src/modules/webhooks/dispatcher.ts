@@ -7,7 +7,14 @@ import { randomUUID } from 'node:crypto'
 import type { Services } from '../../services.ts'
 import { eventsByIds } from '../../platform/outbox/events.repository.ts'
 import { eventBody, openEvent } from './webhooks.mappers.ts'
-import { cancelRows, claimDue, endpointsWithDueRows, relayEvents, releaseLeases, type ClaimedRow } from './queue.repository.ts'
+import {
+  cancelRows,
+  claimDue,
+  endpointsWithDueRows,
+  relayEvents,
+  releaseLeases,
+  type ClaimedRow,
+} from './queue.repository.ts'
 import { sendEvent, signingSecrets, type OutgoingEvent, type SendTarget } from './send.ts'
 import { settle, type Outcome } from './settle.ts'
 import { createWakeableSleep } from '../../platform/jobs/wakeable-sleep.ts'
@@ -40,11 +47,20 @@ const MAX_DRAIN_TURNS = 10_000
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /** `outage` is shared with the job runner: while the database is down the loop backs off and the outage is one line. */
-export function createWebhookDispatcher(services: Services, onError: (error: unknown) => void, outage?: Outage): Dispatcher {
+export function createWebhookDispatcher(
+  services: Services,
+  onError: (error: unknown) => void,
+  outage?: Outage,
+): Dispatcher {
   const { db, dialect, clock, config } = services
-  const queueState = outage ?? createOutage({
-    baseMs: IDLE_POLL_MAX_MS, maxMs: 10_000, now: () => clock.now(), report: (change) => onError(new Error(describeOutage(change))),
-  })
+  const queueState =
+    outage ??
+    createOutage({
+      baseMs: IDLE_POLL_MAX_MS,
+      maxMs: 10_000,
+      now: () => clock.now(),
+      report: (change) => onError(new Error(describeOutage(change))),
+    })
   const workerId = randomUUID()
   const { concurrency, endpointConcurrency, timeoutMs } = config.webhooks
   const perEndpointBuffer = endpointConcurrency * 4
@@ -101,11 +117,19 @@ export function createWebhookDispatcher(services: Services, onError: (error: unk
     const recordedBefore = recorded
     let taken = 0
     for (let turns = 1; ; turns++) {
-      if (turns > MAX_DRAIN_TURNS) throw new Error(`webhook drain took ${MAX_DRAIN_TURNS} turns without running out of due rows`)
+      if (turns > MAX_DRAIN_TURNS)
+        throw new Error(`webhook drain took ${MAX_DRAIN_TURNS} turns without running out of due rows`)
       const recordedAtLook = recorded
       const took = await takeTurn()
       taken += took
-      if (took === 0 && sends.size === 0 && flushing === null && outcomes.length === 0 && buffered === 0 && recorded === recordedAtLook) {
+      if (
+        took === 0 &&
+        sends.size === 0 &&
+        flushing === null &&
+        outcomes.length === 0 &&
+        buffered === 0 &&
+        recorded === recordedAtLook
+      ) {
         return taken + recorded - recordedBefore
       }
       await Promise.allSettled([...sends])
@@ -125,11 +149,28 @@ export function createWebhookDispatcher(services: Services, onError: (error: unk
       const held = buffers.get(endpointId)?.length ?? 0
       if (held >= perEndpointBuffer / 2) continue
       // The lease covers a whole send (the timeout) plus JOB_LEASE_MS of waiting in the buffer.
-      const rows = await claimDue(db, dialect, { endpointId, now, leaseUntil: now + config.jobs.leaseMs + timeoutMs, workerId, limit: perEndpointBuffer - held })
+      const rows = await claimDue(db, dialect, {
+        endpointId,
+        now,
+        leaseUntil: now + config.jobs.leaseMs + timeoutMs,
+        workerId,
+        limit: perEndpointBuffer - held,
+      })
       if (rows.length === 0) continue
       claimed += rows.length
-      const target = { url: endpoint.url, livemode: endpoint.livemode === 1, secrets: signingSecrets(services, endpoint, now) }
-      const events = new Map((await eventsByIds(db, rows.map((row) => row.event_id))).map((event) => [event.id, event]))
+      const target = {
+        url: endpoint.url,
+        livemode: endpoint.livemode === 1,
+        secrets: signingSecrets(services, endpoint, now),
+      }
+      const events = new Map(
+        (
+          await eventsByIds(
+            db,
+            rows.map((row) => row.event_id),
+          )
+        ).map((event) => [event.id, event]),
+      )
       const items = buffers.get(endpointId) ?? []
       const gone: string[] = []
       for (const row of rows) {

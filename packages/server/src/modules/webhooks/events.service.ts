@@ -21,7 +21,8 @@ export async function listEvents(services: Deps, ctx: RequestContext, query: Lis
   const page = readPage(query, 'events', { type: query.type })
   const readable = readableTypes(ctx.auth.abilities)
   const types = query.type !== undefined ? [query.type] : readable.length === EVENT_TYPES.length ? undefined : readable
-  const rows = types?.length === 0 ? [] : await events.listEvents(services.db, ctx.auth, types, page.afterId, page.limit)
+  const rows =
+    types?.length === 0 ? [] : await events.listEvents(services.db, ctx.auth, types, page.afterId, page.limit)
   return toList(rows, page, (row) => toApiEvent(openEvent(row, services.secretBox)))
 }
 

@@ -14,18 +14,31 @@ const MAX_RESPONSE_BYTES = 65_536
 
 export type SendTarget = { url: string; livemode: boolean; secrets: readonly string[] }
 export type OutgoingEvent = { id: string; type: string; body: string }
-export type SendResult = { ok: boolean; status: number | null; error: string | null; excerpt: string | null; durationMs: number }
+export type SendResult = {
+  ok: boolean
+  status: number | null
+  error: string | null
+  excerpt: string | null
+  durationMs: number
+}
 
 /** The secrets that sign right now: the current one, and the previous one during its overlap. */
 export function signingSecrets(services: Deps, row: EndpointRow, now: number): string[] {
   const secrets = [services.secretBox.open(row.secret_sealed)]
-  if (row.previous_secret_sealed !== null && Number(row.previous_secret_expires_at) > now) secrets.push(services.secretBox.open(row.previous_secret_sealed))
+  if (row.previous_secret_sealed !== null && Number(row.previous_secret_expires_at) > now)
+    secrets.push(services.secretBox.open(row.previous_secret_sealed))
   return secrets
 }
 
 export async function sendEvent(services: Deps, target: SendTarget, event: OutgoingEvent): Promise<SendResult> {
   const headers = {
-    ...signedHeaders({ secrets: target.secrets, id: event.id, timestamp: Math.floor(services.clock.now() / 1000), body: event.body, eventType: event.type }),
+    ...signedHeaders({
+      secrets: target.secrets,
+      id: event.id,
+      timestamp: Math.floor(services.clock.now() / 1000),
+      body: event.body,
+      eventType: event.type,
+    }),
     'content-type': 'application/json',
   }
   const result = await services.outbound.post({

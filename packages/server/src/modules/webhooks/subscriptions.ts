@@ -14,7 +14,10 @@ const FAMILY_ABILITY: Record<EventFamily, Ability> = {
 }
 
 export function subscribes(patterns: readonly string[], type: string): boolean {
-  return patterns.some((pattern) => pattern === '*' || pattern === type || (pattern.endsWith('.*') && type.startsWith(pattern.slice(0, -1))))
+  return patterns.some(
+    (pattern) =>
+      pattern === '*' || pattern === type || (pattern.endsWith('.*') && type.startsWith(pattern.slice(0, -1))),
+  )
 }
 
 /** The read ability an event of this type needs (by its family: `order.paid` → orders:read). */
@@ -38,16 +41,24 @@ export function assertMaySubscribe(abilities: ReadonlySet<Ability>, patterns: re
   const needed = new Set(EVENT_TYPES.filter((type) => subscribes(patterns, type)).map(readAbilityOf))
   const missing = [...needed].filter((ability) => !abilities.has(ability))
   if (missing.length === 0) return
-  throw new AppError('forbidden_scope', `Subscribing to ${patterns.join(', ')} needs ${[...needed].join(', ')}; this API key lacks ${missing.join(', ')}.`, {
-    headers: { 'www-authenticate': `Bearer error="insufficient_scope", scope="${missing.join(' ')}"` },
-  })
+  throw new AppError(
+    'forbidden_scope',
+    `Subscribing to ${patterns.join(', ')} needs ${[...needed].join(', ')}; this API key lacks ${missing.join(', ')}.`,
+    {
+      headers: { 'www-authenticate': `Bearer error="insufficient_scope", scope="${missing.join(' ')}"` },
+    },
+  )
 }
 
 /** Reading one event needs its type's ability (403 naming it, like any route's ability). */
 export function assertMayRead(abilities: ReadonlySet<Ability>, type: string): void {
   const ability = readAbilityOf(type)
   if (abilities.has(ability)) return
-  throw new AppError('forbidden_scope', `Reading ${type} events needs the ability "${ability}", which this API key lacks.`, {
-    headers: { 'www-authenticate': `Bearer error="insufficient_scope", scope="${ability}"` },
-  })
+  throw new AppError(
+    'forbidden_scope',
+    `Reading ${type} events needs the ability "${ability}", which this API key lacks.`,
+    {
+      headers: { 'www-authenticate': `Bearer error="insufficient_scope", scope="${ability}"` },
+    },
+  )
 }

@@ -52,7 +52,13 @@ export function openEvent(row: EventRow, box: Pick<SecretBox, 'open'>): EventRow
 
 /** `row.data` in clear (see openEvent). */
 export function toApiEvent(row: EventRow): ApiEvent {
-  return { id: row.id, type: row.type, created_at: toIso(Number(row.created_at)), livemode: row.livemode === 1, data: JSON.parse(row.data) }
+  return {
+    id: row.id,
+    type: row.type,
+    created_at: toIso(Number(row.created_at)),
+    livemode: row.livemode === 1,
+    data: JSON.parse(row.data),
+  }
 }
 
 /**
@@ -60,6 +66,11 @@ export function toApiEvent(row: EventRow): ApiEvent {
  * is spliced in as it was written, so the body is built without parsing it again.
  */
 export function eventBody(row: EventRow): string {
-  const head = JSON.stringify({ id: row.id, type: row.type, created_at: toIso(Number(row.created_at)), livemode: row.livemode === 1 })
+  const head = JSON.stringify({
+    id: row.id,
+    type: row.type,
+    created_at: toIso(Number(row.created_at)),
+    livemode: row.livemode === 1,
+  })
   return `${head.slice(0, -1)},"data":${row.data}}`
 }

@@ -21,7 +21,10 @@ export async function insertEndpoint(db: DbOrTrx, row: Insertable<WebhookEndpoin
 }
 
 export async function countEndpoints(db: DbOrTrx, scope: Scope): Promise<number> {
-  const row = await endpoints(db, scope).clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  const row = await endpoints(db, scope)
+    .clearSelect()
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
   return Number(row.n)
 }
 
@@ -29,10 +32,18 @@ export function findEndpoint(db: DbOrTrx, scope: Scope, id: string): Promise<End
   return endpoints(db, scope).where('id', '=', id).executeTakeFirst()
 }
 
-export function listEndpoints(db: DbOrTrx, scope: Scope, afterId: string | null, limit: number): Promise<EndpointRow[]> {
+export function listEndpoints(
+  db: DbOrTrx,
+  scope: Scope,
+  afterId: string | null,
+  limit: number,
+): Promise<EndpointRow[]> {
   let query = endpoints(db, scope)
   if (afterId) query = query.where('id', '<', afterId)
-  return query.orderBy('id', 'desc').limit(limit + 1).execute()
+  return query
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute()
 }
 
 export async function updateEndpoint(db: DbOrTrx, id: string, patch: Updateable<WebhookEndpointsTable>): Promise<void> {
@@ -41,34 +52,65 @@ export async function updateEndpoint(db: DbOrTrx, id: string, patch: Updateable<
 
 /** Stops the retry chains still waiting for an endpoint that was disabled or deleted. */
 export async function cancelPending(db: DbOrTrx, endpointId: string): Promise<void> {
-  await db.updateTable('webhook_queue').set({ status: 'cancelled' }).where('endpoint_id', '=', endpointId).where('status', '=', 'pending').execute()
+  await db
+    .updateTable('webhook_queue')
+    .set({ status: 'cancelled' })
+    .where('endpoint_id', '=', endpointId)
+    .where('status', '=', 'pending')
+    .execute()
 }
 
 export async function insertDeliveries(db: DbOrTrx, rows: Insertable<WebhookDeliveriesTable>[]): Promise<void> {
   // Chunked: a multi-row insert has one parameter per column and row.
   for (let start = 0; start < rows.length; start += 200) {
-    await db.insertInto('webhook_deliveries').values(rows.slice(start, start + 200)).execute()
+    await db
+      .insertInto('webhook_deliveries')
+      .values(rows.slice(start, start + 200))
+      .execute()
   }
 }
 
-export function listDeliveries(db: DbOrTrx, endpointId: string, eventId: string | undefined, afterId: string | null, limit: number): Promise<DeliveryRow[]> {
+export function listDeliveries(
+  db: DbOrTrx,
+  endpointId: string,
+  eventId: string | undefined,
+  afterId: string | null,
+  limit: number,
+): Promise<DeliveryRow[]> {
   let query = db.selectFrom('webhook_deliveries').selectAll().where('endpoint_id', '=', endpointId)
   if (eventId !== undefined) query = query.where('event_id', '=', eventId)
   if (afterId) query = query.where('id', '<', afterId)
-  return query.orderBy('id', 'desc').limit(limit + 1).execute()
+  return query
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute()
 }
 
 export function findDelivery(db: DbOrTrx, endpointId: string, id: string): Promise<DeliveryRow | undefined> {
-  return db.selectFrom('webhook_deliveries').selectAll().where('endpoint_id', '=', endpointId).where('id', '=', id).executeTakeFirst()
+  return db
+    .selectFrom('webhook_deliveries')
+    .selectAll()
+    .where('endpoint_id', '=', endpointId)
+    .where('id', '=', id)
+    .executeTakeFirst()
 }
 
 /** How many attempts a chain has had, automatic and manual: the next one's number is this + 1. */
 export async function countAttempts(db: DbOrTrx, queueId: string): Promise<number> {
-  const row = await db.selectFrom('webhook_deliveries').select((eb) => eb.fn.countAll<number>().as('n')).where('queue_id', '=', queueId).executeTakeFirstOrThrow()
+  const row = await db
+    .selectFrom('webhook_deliveries')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('queue_id', '=', queueId)
+    .executeTakeFirstOrThrow()
   return Number(row.n)
 }
 
 /** A manual retry that got through ends the automatic chain (unless it already ended). */
 export async function markDelivered(db: DbOrTrx, queueId: string): Promise<void> {
-  await db.updateTable('webhook_queue').set({ status: 'delivered' }).where('id', '=', queueId).where('status', 'in', ['pending', 'failed']).execute()
+  await db
+    .updateTable('webhook_queue')
+    .set({ status: 'delivered' })
+    .where('id', '=', queueId)
+    .where('status', 'in', ['pending', 'failed'])
+    .execute()
 }

@@ -4,19 +4,31 @@ import { PageQuerySchema } from '../../platform/pagination.ts'
 import { EVENT_TYPES, type EventFamily } from '../../platform/outbox/outbox.ts'
 
 /** What `events` takes: every event type, a family wildcard, or `*`. */
-export const EVENT_PATTERNS = [...EVENT_TYPES, ...(['product.*', 'payout.*', 'order.*'] as const satisfies readonly `${EventFamily}.*`[]), '*'] as const
+export const EVENT_PATTERNS = [
+  ...EVENT_TYPES,
+  ...(['product.*', 'payout.*', 'order.*'] as const satisfies readonly `${EventFamily}.*`[]),
+  '*',
+] as const
 export const WEBHOOK_STATUSES = ['active', 'disabled'] as const
 export const DELIVERY_TRIGGERS = ['scheduled', 'manual', 'test'] as const
 /** Endpoints per shop and mode. */
 export const MAX_ENDPOINTS = 16
 
 const Timestamp = Type.String({ format: 'date-time' })
-const Url = Type.String({ minLength: 1, maxLength: 2048, description: 'Where sx POSTs events: https:// in live mode; test mode also takes http:// and loopback.' })
+const Url = Type.String({
+  minLength: 1,
+  maxLength: 2048,
+  description: 'Where sx POSTs events: https:// in live mode; test mode also takes http:// and loopback.',
+})
 const Events = Type.Array(StringEnum(EVENT_PATTERNS), {
-  minItems: 1, maxItems: 32, uniqueItems: true,
+  minItems: 1,
+  maxItems: 32,
+  uniqueItems: true,
   description: 'Event types to receive; `product.*`, `payout.*`, `order.*` or `*` for families or all.',
 })
-const Description = Type.Union([Type.String({ maxLength: 500 }), Type.Null()], { description: 'Human-readable note. Shown in the dashboard.' })
+const Description = Type.Union([Type.String({ maxLength: 500 }), Type.Null()], {
+  description: 'Human-readable note. Shown in the dashboard.',
+})
 
 export const WebhookSchema = Type.Object({
   id: Type.String({ examples: ['wh_01J2PVT0KZ8Q2ZP6V1H3M9TE4X'] }),
@@ -25,19 +37,32 @@ export const WebhookSchema = Type.Object({
   description: Type.Union([Type.String(), Type.Null()]),
   status: StringEnum(WEBHOOK_STATUSES),
   disabled_reason: Type.Union([Type.String(), Type.Null()], {
-    description: '`gone`: the receiver answered 410; `failing`: every attempt failed for 48 h; null when active or disabled by the merchant.',
+    description:
+      '`gone`: the receiver answered 410; `failing`: every attempt failed for 48 h; null when active or disabled by the merchant.',
   }),
   livemode: Type.Boolean(),
-  signing_secret: Type.Optional(Type.String({ description: '`whsec_…`: returned on create and rotate only, and not on their idempotent replays (`secret_omitted`).' })),
+  signing_secret: Type.Optional(
+    Type.String({
+      description:
+        '`whsec_…`: returned on create and rotate only, and not on their idempotent replays (`secret_omitted`).',
+    }),
+  ),
   secret_omitted: SecretOmittedSchema,
-  previous_secret_expires_at: Type.Union([Timestamp, Type.Null()], { description: 'After a rotation: until when the old secret also signs.' }),
+  previous_secret_expires_at: Type.Union([Timestamp, Type.Null()], {
+    description: 'After a rotation: until when the old secret also signs.',
+  }),
   created_at: Timestamp,
   updated_at: Timestamp,
 })
 
 export const CreateWebhookBodySchema = Type.Object(
   { url: Url, events: Events, description: Type.Optional(Description) },
-  { additionalProperties: false, examples: [{ url: 'https://example.com/webhooks/sx', events: ['order.paid', 'order.delivered'], description: 'Fulfilment' }] },
+  {
+    additionalProperties: false,
+    examples: [
+      { url: 'https://example.com/webhooks/sx', events: ['order.paid', 'order.delivered'], description: 'Fulfilment' },
+    ],
+  },
 )
 
 export const UpdateWebhookBodySchema = Type.Object(
@@ -45,7 +70,9 @@ export const UpdateWebhookBodySchema = Type.Object(
     url: Type.Optional(Url),
     events: Type.Optional(Events),
     description: Type.Optional(Description),
-    status: Type.Optional(StringEnum(WEBHOOK_STATUSES, { description: '`active` re-enables an endpoint sx disabled.' })),
+    status: Type.Optional(
+      StringEnum(WEBHOOK_STATUSES, { description: '`active` re-enables an endpoint sx disabled.' }),
+    ),
   },
   { additionalProperties: false, minProperties: 1, examples: [{ events: ['*'], status: 'active' }] },
 )
@@ -58,13 +85,21 @@ export const WebhookDeliverySchema = Type.Object({
   event_id: Type.String(),
   event_type: Type.String(),
   attempt: Type.Integer({ description: 'Which attempt of this event at this endpoint (1 = first).' }),
-  trigger: StringEnum(DELIVERY_TRIGGERS, { description: '`scheduled` by the retry engine, `manual` retry, or `test` ping.' }),
+  trigger: StringEnum(DELIVERY_TRIGGERS, {
+    description: '`scheduled` by the retry engine, `manual` retry, or `test` ping.',
+  }),
   status: StringEnum(['succeeded', 'failed'] as const),
-  response_code: Type.Union([Type.Integer(), Type.Null()], { description: 'null when no answer came (timeout, refused, DNS).' }),
+  response_code: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'null when no answer came (timeout, refused, DNS).',
+  }),
   error: Type.Union([Type.String(), Type.Null()]),
-  response_excerpt: Type.Union([Type.String(), Type.Null()], { description: 'The first 1,024 characters of the answer.' }),
+  response_excerpt: Type.Union([Type.String(), Type.Null()], {
+    description: 'The first 1,024 characters of the answer.',
+  }),
   duration_ms: Type.Integer(),
-  next_retry_at: Type.Union([Timestamp, Type.Null()], { description: 'When the next automatic attempt is due; null when none will follow.' }),
+  next_retry_at: Type.Union([Timestamp, Type.Null()], {
+    description: 'When the next automatic attempt is due; null when none will follow.',
+  }),
   created_at: Timestamp,
 })
 
@@ -83,7 +118,10 @@ export const DeliveryParamsSchema = Type.Object(
 
 export const ListWebhooksQuerySchema = Type.Object({ ...PageQuerySchema }, { additionalProperties: false })
 export const ListDeliveriesQuerySchema = Type.Object(
-  { ...PageQuerySchema, event_id: Type.Optional(Type.String({ maxLength: 64, description: 'Only the attempts of this event.' })) },
+  {
+    ...PageQuerySchema,
+    event_id: Type.Optional(Type.String({ maxLength: 64, description: 'Only the attempts of this event.' })),
+  },
   { additionalProperties: false },
 )
 

@@ -11,7 +11,13 @@ import * as repo from './webhooks.repository.ts'
 import { findEvent } from '../../platform/outbox/events.repository.ts'
 import { eventBody, openEvent, toDelivery, toWebhook, type DeliveryRow, type EndpointRow } from './webhooks.mappers.ts'
 import { assertMaySubscribe } from './subscriptions.ts'
-import { MAX_ENDPOINTS, type CreateWebhookBody, type ListDeliveriesQuery, type UpdateWebhookBody, type Webhook } from './webhooks.schemas.ts'
+import {
+  MAX_ENDPOINTS,
+  type CreateWebhookBody,
+  type ListDeliveriesQuery,
+  type UpdateWebhookBody,
+  type Webhook,
+} from './webhooks.schemas.ts'
 import { sendEvent, signingSecrets } from './send.ts'
 import { modePolicy } from '../../platform/outbound/address-policy.ts'
 
@@ -27,7 +33,10 @@ export async function createWebhook(services: Deps, ctx: RequestContext, body: C
   const now = services.clock.now()
   return ctx.transact(async (trx) => {
     if ((await repo.countEndpoints(trx, ctx.auth)) >= MAX_ENDPOINTS) {
-      throw new AppError('conflict', `This shop already has ${MAX_ENDPOINTS} webhook endpoints in ${ctx.auth.livemode ? 'live' : 'test'} mode; delete one first.`)
+      throw new AppError(
+        'conflict',
+        `This shop already has ${MAX_ENDPOINTS} webhook endpoints in ${ctx.auth.livemode ? 'live' : 'test'} mode; delete one first.`,
+      )
     }
     const row: EndpointRow = {
       id: newId('webhook'),
@@ -63,13 +72,19 @@ export async function listWebhooks(services: Deps, ctx: RequestContext, query: {
 }
 
 /** New `events`, or a new `url` for the events it has (a new receiver), need the abilities reading them needs. */
-export async function updateWebhook(services: Deps, ctx: RequestContext, id: string, body: UpdateWebhookBody): Promise<Webhook> {
+export async function updateWebhook(
+  services: Deps,
+  ctx: RequestContext,
+  id: string,
+  body: UpdateWebhookBody,
+): Promise<Webhook> {
   if (body.events !== undefined) assertMaySubscribe(ctx.auth.abilities, body.events)
   if (body.url !== undefined) await checkUrl(services, ctx.auth.livemode, body.url)
   const now = services.clock.now()
   return ctx.transact(async (trx) => {
     const current = await loadEndpoint(trx, ctx.auth, id)
-    if (body.url !== undefined && body.events === undefined) assertMaySubscribe(ctx.auth.abilities, JSON.parse(current.events) as string[])
+    if (body.url !== undefined && body.events === undefined)
+      assertMaySubscribe(ctx.auth.abilities, JSON.parse(current.events) as string[])
     const enabling = body.status === 'active' && current.status !== 'active'
     const disabling = body.status === 'disabled' && current.status !== 'disabled'
     await repo.updateEndpoint(trx, id, {
@@ -117,15 +132,44 @@ export async function rotateSecret(services: Deps, ctx: RequestContext, id: stri
 export async function testWebhook(services: Deps, ctx: RequestContext, id: string) {
   const endpoint = await loadEndpoint(services.db, ctx.auth, id)
   const now = services.clock.now()
-  const event = { id: newId('event'), type: 'ping', created_at: now, livemode: endpoint.livemode, data: JSON.stringify({ webhook_id: id, url: endpoint.url }) }
-  const result = await sendEvent(services, target(services, endpoint, now), { id: event.id, type: event.type, body: eventBody(event) })
+  const event = {
+    id: newId('event'),
+    type: 'ping',
+    created_at: now,
+    livemode: endpoint.livemode,
+    data: JSON.stringify({ webhook_id: id, url: endpoint.url }),
+  }
+  const result = await sendEvent(services, target(services, endpoint, now), {
+    id: event.id,
+    type: event.type,
+    body: eventBody(event),
+  })
   const deliveryId = newId('webhookDelivery')
-  await repo.insertDeliveries(services.db, [{
-    id: deliveryId, endpoint_id: id, event_id: event.id, event_type: 'ping', queue_id: null, attempt: 1, trigger: 'test',
-    succeeded: result.ok ? 1 : 0, response_code: result.status, error: result.error, response_excerpt: result.excerpt,
-    duration_ms: result.durationMs, next_retry_at: null, created_at: now,
-  }])
-  return { delivered: result.ok, response_code: result.status, delivery_ms: result.durationMs, error: result.error, delivery_id: deliveryId }
+  await repo.insertDeliveries(services.db, [
+    {
+      id: deliveryId,
+      endpoint_id: id,
+      event_id: event.id,
+      event_type: 'ping',
+      queue_id: null,
+      attempt: 1,
+      trigger: 'test',
+      succeeded: result.ok ? 1 : 0,
+      response_code: result.status,
+      error: result.error,
+      response_excerpt: result.excerpt,
+      duration_ms: result.durationMs,
+      next_retry_at: null,
+      created_at: now,
+    },
+  ])
+  return {
+    delivered: result.ok,
+    response_code: result.status,
+    delivery_ms: result.durationMs,
+    error: result.error,
+    delivery_id: deliveryId,
+  }
 }
 
 /** Every attempt at this endpoint, newest first; `event_id` narrows it to one event's chain. */
@@ -139,19 +183,41 @@ export async function listDeliveries(services: Deps, ctx: RequestContext, id: st
 /** Sends the attempt's event again now; a success ends its automatic chain. Answers the new attempt. */
 export async function retryDelivery(services: Deps, ctx: RequestContext, id: string, deliveryId: string) {
   const endpoint = await loadEndpoint(services.db, ctx.auth, id)
-  const previous = isId('webhookDelivery', deliveryId) ? await repo.findDelivery(services.db, id, deliveryId) : undefined
+  const previous = isId('webhookDelivery', deliveryId)
+    ? await repo.findDelivery(services.db, id, deliveryId)
+    : undefined
   if (!previous) throw notFound('webhook delivery', deliveryId)
-  if (previous.queue_id === null) throw new AppError('conflict', 'A test ping cannot be retried; POST /v1/webhooks/{id}/test sends another.')
+  if (previous.queue_id === null)
+    throw new AppError('conflict', 'A test ping cannot be retried; POST /v1/webhooks/{id}/test sends another.')
   const stored = await findEvent(services.db, ctx.auth, previous.event_id)
-  if (!stored) throw new AppError('conflict', `Event ${previous.event_id} is no longer kept (EVENTS_RETENTION_DAYS); it cannot be sent again.`)
+  if (!stored)
+    throw new AppError(
+      'conflict',
+      `Event ${previous.event_id} is no longer kept (EVENTS_RETENTION_DAYS); it cannot be sent again.`,
+    )
   const event = openEvent(stored, services.secretBox)
   const now = services.clock.now()
-  const result = await sendEvent(services, target(services, endpoint, now), { id: event.id, type: event.type, body: eventBody(event) })
+  const result = await sendEvent(services, target(services, endpoint, now), {
+    id: event.id,
+    type: event.type,
+    body: eventBody(event),
+  })
   const queueId = previous.queue_id
   const row: DeliveryRow = {
-    id: newId('webhookDelivery'), endpoint_id: id, event_id: event.id, event_type: event.type, queue_id: queueId,
-    attempt: 0, trigger: 'manual', succeeded: result.ok ? 1 : 0, response_code: result.status, error: result.error,
-    response_excerpt: result.excerpt, duration_ms: result.durationMs, next_retry_at: null, created_at: now,
+    id: newId('webhookDelivery'),
+    endpoint_id: id,
+    event_id: event.id,
+    event_type: event.type,
+    queue_id: queueId,
+    attempt: 0,
+    trigger: 'manual',
+    succeeded: result.ok ? 1 : 0,
+    response_code: result.status,
+    error: result.error,
+    response_excerpt: result.excerpt,
+    duration_ms: result.durationMs,
+    next_retry_at: null,
+    created_at: now,
   }
   await services.db.transaction().execute(async (trx) => {
     row.attempt = (await repo.countAttempts(trx, queueId)) + 1

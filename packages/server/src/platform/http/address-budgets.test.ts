@@ -11,7 +11,12 @@ describe('addressKey', () => {
 
   it('puts every IPv6 address of one /64 under one key, however it is written', () => {
     const key = '2001:db8:0:1::/64'
-    for (const ip of ['2001:db8:0:1::1', '2001:0db8:0000:0001:ffff:ffff:ffff:ffff', '2001:DB8:0:1:a:b:c:d', '2001:db8:0:1::1%eth0']) {
+    for (const ip of [
+      '2001:db8:0:1::1',
+      '2001:0db8:0000:0001:ffff:ffff:ffff:ffff',
+      '2001:DB8:0:1:a:b:c:d',
+      '2001:db8:0:1::1%eth0',
+    ]) {
       assert.equal(addressKey(ip), key, ip)
     }
     assert.notEqual(addressKey('2001:db8:0:2::1'), key)

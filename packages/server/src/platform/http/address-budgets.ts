@@ -19,7 +19,12 @@ type Limiter = (request: FastifyRequest) => Promise<{ ttlInSeconds: number; isEx
 const MAX_BLOCKED = 100_000
 
 /** Needs @fastify/rate-limit registered on `app` first (registerRateLimits does it). */
-export function createAddressBudget(app: FastifyInstance, name: string, max: number, windowSeconds: number): AddressBudget {
+export function createAddressBudget(
+  app: FastifyInstance,
+  name: string,
+  max: number,
+  windowSeconds: number,
+): AddressBudget {
   const limiter = app.createRateLimit({
     max,
     timeWindow: windowSeconds * 1000,
@@ -69,6 +74,12 @@ export function addressKey(ip: string): string {
   const [head = '', tail] = bare.split('::')
   const headGroups = head ? head.split(':') : []
   const tailGroups = tail ? tail.split(':') : []
-  const groups = tail === undefined ? headGroups : [...headGroups, ...Array(Math.max(0, 8 - headGroups.length - tailGroups.length)).fill('0'), ...tailGroups]
-  return `${groups.slice(0, 4).map((group) => (parseInt(group, 16) || 0).toString(16)).join(':')}::/64`
+  const groups =
+    tail === undefined
+      ? headGroups
+      : [...headGroups, ...Array(Math.max(0, 8 - headGroups.length - tailGroups.length)).fill('0'), ...tailGroups]
+  return `${groups
+    .slice(0, 4)
+    .map((group) => (parseInt(group, 16) || 0).toString(16))
+    .join(':')}::/64`
 }

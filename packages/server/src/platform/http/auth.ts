@@ -5,8 +5,15 @@ import { AppError } from '../errors.ts'
 import { overAddressBudget, type AddressBudget } from './address-budgets.ts'
 
 export const ABILITIES = [
-  'orders:read', 'orders:write', 'products:read', 'products:write', 'customers:read',
-  'payouts:read', 'payouts:write', 'webhooks:read', 'webhooks:write',
+  'orders:read',
+  'orders:write',
+  'products:read',
+  'products:write',
+  'customers:read',
+  'payouts:read',
+  'payouts:write',
+  'webhooks:read',
+  'webhooks:write',
 ] as const
 
 export type Ability = (typeof ABILITIES)[number]
@@ -57,7 +64,10 @@ const RECENT_KEYS = 10_000
  * served) from a blocked address, so a flood from a shared address (NAT, the same host) does not
  * lock out the merchant whose key is in use there; a key it has not seen waits out the window.
  */
-export function createAuthenticator(findActiveKey: KeyLookup, failures: AddressBudget): (request: FastifyRequest) => Promise<Auth> {
+export function createAuthenticator(
+  findActiveKey: KeyLookup,
+  failures: AddressBudget,
+): (request: FastifyRequest) => Promise<Auth> {
   const recentKeys = new Set<string>()
   return async function authenticate(request) {
     const secret = readBearer(request.headers.authorization)
@@ -83,7 +93,10 @@ export function assertAbility(auth: Auth, needed: RouteAbility): void {
   if (needed === 'all') {
     const missing = ABILITIES.filter((a) => !auth.abilities.has(a))
     if (missing.length > 0) {
-      throw new AppError('forbidden_scope', `Managing API keys needs a key holding all nine abilities; this key lacks ${missing.join(', ')}.`)
+      throw new AppError(
+        'forbidden_scope',
+        `Managing API keys needs a key holding all nine abilities; this key lacks ${missing.join(', ')}.`,
+      )
     }
   } else if (!auth.abilities.has(needed)) {
     throw new AppError('forbidden_scope', `This API key lacks the ability "${needed}" that this endpoint needs.`, {

@@ -9,7 +9,10 @@ const parsed = (text: string): unknown => JSON.parse(text)
 
 test('object keys are sorted, at every depth, with no whitespace', () => {
   assert.equal(canonicalJson(parsed('{ "b": 1, "a": 2 }')), '{"a":2,"b":1}')
-  assert.equal(canonicalJson(parsed('{"z":{"y":1,"x":[{"d":1,"c":2}]},"a":null}')), '{"a":null,"z":{"x":[{"c":2,"d":1}],"y":1}}')
+  assert.equal(
+    canonicalJson(parsed('{"z":{"y":1,"x":[{"d":1,"c":2}]},"a":null}')),
+    '{"a":null,"z":{"x":[{"c":2,"d":1}],"y":1}}',
+  )
   assert.equal(canonicalJson(parsed('{}')), '{}')
   assert.equal(canonicalJson(parsed('[]')), '[]')
 })
@@ -26,13 +29,27 @@ test('array order is kept: reordered items are another body', () => {
 })
 
 test('values that differ only in type or depth give different text', () => {
-  const bodies = ['{"qty":1}', '{"qty":"1"}', '{"qty":true}', '{"qty":null}', '{"qty":[1]}', '{"qty":{"qty":1}}', '{}', 'null', '"qty"', '1']
+  const bodies = [
+    '{"qty":1}',
+    '{"qty":"1"}',
+    '{"qty":true}',
+    '{"qty":null}',
+    '{"qty":[1]}',
+    '{"qty":{"qty":1}}',
+    '{}',
+    'null',
+    '"qty"',
+    '1',
+  ]
   const texts = bodies.map((b) => canonicalJson(parsed(b)))
   assert.equal(new Set(texts).size, bodies.length, texts.join(' | '))
 })
 
 test('numbers are written as JSON writes them (1.0 is 1, exponents normalised)', () => {
-  assert.equal(canonicalJson(parsed('{"a":1.0,"b":-0,"c":1e3,"d":0.1,"e":1e21,"f":-12.5}')), '{"a":1,"b":0,"c":1000,"d":0.1,"e":1e+21,"f":-12.5}')
+  assert.equal(
+    canonicalJson(parsed('{"a":1.0,"b":-0,"c":1e3,"d":0.1,"e":1e21,"f":-12.5}')),
+    '{"a":1,"b":0,"c":1000,"d":0.1,"e":1e+21,"f":-12.5}',
+  )
   assert.equal(canonicalJson(parsed('10.00')), canonicalJson(parsed('1e1')))
 })
 

@@ -43,11 +43,28 @@ export function fingerprint(request: FastifyRequest, box: Pick<SecretBox, 'diges
 }
 
 /** Claims the key, or answers with the stored response, or refuses with 409. */
-export async function claimKey(db: Db, box: Pick<SecretBox, 'open'>, scope: Scope, print: string, now: number): Promise<{ replay: Replay } | { claimed: true }> {
+export async function claimKey(
+  db: Db,
+  box: Pick<SecretBox, 'open'>,
+  scope: Scope,
+  print: string,
+  now: number,
+): Promise<{ replay: Replay } | { claimed: true }> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const inserted = await db
       .insertInto('idempotency_keys')
-      .values({ shop_id: scope.shopId, livemode: scope.livemode, idem_key: scope.key, fingerprint: print, state: 'in_progress', status_code: null, response_body: null, response_type: null, created_at: now, locked_at: now })
+      .values({
+        shop_id: scope.shopId,
+        livemode: scope.livemode,
+        idem_key: scope.key,
+        fingerprint: print,
+        state: 'in_progress',
+        status_code: null,
+        response_body: null,
+        response_type: null,
+        created_at: now,
+        locked_at: now,
+      })
       .onConflict((oc) => oc.columns(['shop_id', 'livemode', 'idem_key']).doNothing())
       .executeTakeFirst()
     if (inserted.numInsertedOrUpdatedRows === 1n) return { claimed: true }
@@ -62,7 +79,9 @@ export async function claimKey(db: Db, box: Pick<SecretBox, 'open'>, scope: Scop
       throw new AppError('conflict', 'Idempotency key already used with a different payload.')
     }
     if (row.state === 'completed') {
-      return { replay: { status: row.status_code!, body: box.open(row.response_body!), contentType: row.response_type! } }
+      return {
+        replay: { status: row.status_code!, body: box.open(row.response_body!), contentType: row.response_type! },
+      }
     }
     if (row.locked_at < now - IDEMPOTENCY_LOCK_MS) {
       const taken = await whereScope(db.updateTable('idempotency_keys').set({ locked_at: now }), scope)
@@ -76,13 +95,25 @@ export async function claimKey(db: Db, box: Pick<SecretBox, 'open'>, scope: Scop
       headers: { 'retry-after': '1' },
     })
   }
-  throw new AppError('conflict', 'This Idempotency-Key is contended; retry shortly.', { headers: { 'retry-after': '1' } })
+  throw new AppError('conflict', 'This Idempotency-Key is contended; retry shortly.', {
+    headers: { 'retry-after': '1' },
+  })
 }
 
 /** Stores the response; called inside the service's transaction or, failing that, when the reply is sent. */
-export async function completeKey(trx: DbOrTrx, box: Pick<SecretBox, 'seal'>, scope: Scope, response: Replay): Promise<void> {
+export async function completeKey(
+  trx: DbOrTrx,
+  box: Pick<SecretBox, 'seal'>,
+  scope: Scope,
+  response: Replay,
+): Promise<void> {
   await whereScope(
-    trx.updateTable('idempotency_keys').set({ state: 'completed', status_code: response.status, response_body: box.seal(response.body), response_type: response.contentType }),
+    trx.updateTable('idempotency_keys').set({
+      state: 'completed',
+      status_code: response.status,
+      response_body: box.seal(response.body),
+      response_type: response.contentType,
+    }),
     scope,
   ).execute()
 }
@@ -104,11 +135,18 @@ export function withoutShownOnce<T>(value: T, fields: readonly string[]): T {
 export async function purgeIdempotencyKeys(db: Db, before: number, limit: number): Promise<number> {
   const result = await db
     .deleteFrom('idempotency_keys')
-    .where((eb) => eb(
-      eb.refTuple('shop_id', 'livemode', 'idem_key'),
-      'in',
-      eb.selectFrom('idempotency_keys').select(['shop_id', 'livemode', 'idem_key']).where('created_at', '<', before).limit(limit).$asTuple('shop_id', 'livemode', 'idem_key'),
-    ))
+    .where((eb) =>
+      eb(
+        eb.refTuple('shop_id', 'livemode', 'idem_key'),
+        'in',
+        eb
+          .selectFrom('idempotency_keys')
+          .select(['shop_id', 'livemode', 'idem_key'])
+          .where('created_at', '<', before)
+          .limit(limit)
+          .$asTuple('shop_id', 'livemode', 'idem_key'),
+      ),
+    )
     .executeTakeFirst()
   return Number(result.numDeletedRows)
 }
@@ -121,7 +159,8 @@ export async function releaseKey(db: Db, scope: Scope): Promise<void> {
 export function sendReplay(reply: FastifyReply, replay: Replay, requestId: string): FastifyReply {
   let body = replay.body
   // A replayed problem keeps its content but names this request, so trace_id still equals X-Request-Id.
-  if (replay.contentType.startsWith('application/problem+json')) body = JSON.stringify({ ...JSON.parse(body), trace_id: requestId })
+  if (replay.contentType.startsWith('application/problem+json'))
+    body = JSON.stringify({ ...JSON.parse(body), trace_id: requestId })
   return reply.code(replay.status).header('idempotent-replayed', 'true').type(replay.contentType).send(body)
 }
 
@@ -135,7 +174,9 @@ function whereScope<QB extends { where: (...args: any[]) => any }>(qb: QB, scope
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
   if (value && typeof value === 'object') {
-    const entries = Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+    const entries = Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
     return `{${entries.join(',')}}`
   }
   return JSON.stringify(value) ?? 'null'

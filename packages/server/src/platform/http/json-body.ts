@@ -14,7 +14,10 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const charset = charsetOf(request.headers['content-type'])
     if (charset !== null && !UTF8.test(charset)) {
-      done(new AppError('unsupported_media_type', `Send JSON as UTF-8; charset=${charset.slice(0, 40)} is not read.`), undefined)
+      done(
+        new AppError('unsupported_media_type', `Send JSON as UTF-8; charset=${charset.slice(0, 40)} is not read.`),
+        undefined,
+      )
       return
     }
     if (body.length === 0) {

@@ -20,7 +20,11 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       tags: [
         { name: 'Products', description: 'Products and their stock pools.' },
         { name: 'API keys', description: 'Scoped keys; management needs a key holding all nine abilities.' },
-        { name: 'Webhooks', description: 'Signed event deliveries to your endpoints (X-Signature and Standard Webhooks headers), their attempt log, and the events they carry.' },
+        {
+          name: 'Webhooks',
+          description:
+            'Signed event deliveries to your endpoints (X-Signature and Standard Webhooks headers), their attempt log, and the events they carry.',
+        },
         { name: 'System', description: 'Health, readiness and metrics.' },
       ],
     },
@@ -31,15 +35,29 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       const documented: Record<string, unknown> = { ...schema }
       if (config.ability) documented.security = [{ bearer: [] }]
       // Documentation only: the idempotency hook reads and checks the header (a schema here would validate it twice).
-      if ([route.method].flat().includes('POST')) documented.headers = idempotencyHeader(Boolean(config.idempotencyRequired))
+      if ([route.method].flat().includes('POST'))
+        documented.headers = idempotencyHeader(Boolean(config.idempotencyRequired))
       return { schema: documented, url }
     },
-    transformObject: (document) => markOptionalBodies(withSchemaExamples(('openapiObject' in document ? document.openapiObject : document.swaggerObject) as OpenApiDocument)),
+    transformObject: (document) =>
+      markOptionalBodies(
+        withSchemaExamples(
+          ('openapiObject' in document ? document.openapiObject : document.swaggerObject) as OpenApiDocument,
+        ),
+      ),
   })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 }
 
-type OpenApiDocument = { paths?: Record<string, Record<string, { requestBody?: { content?: Record<string, { example?: unknown; schema?: Record<string, unknown> }> } }>> }
+type OpenApiDocument = {
+  paths?: Record<
+    string,
+    Record<
+      string,
+      { requestBody?: { content?: Record<string, { example?: unknown; schema?: Record<string, unknown> }> } }
+    >
+  >
+}
 
 /**
  * @fastify/swagger moves a body schema's one example up to the media type (`example`); the reference's
@@ -62,8 +80,12 @@ function idempotencyHeader(required: boolean) {
     type: 'object',
     properties: {
       'Idempotency-Key': {
-        type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$',
-        description: (required ? 'Required here. ' : '') +
+        type: 'string',
+        minLength: 1,
+        maxLength: 255,
+        pattern: '^[\\x21-\\x7e]+$',
+        description:
+          (required ? 'Required here. ' : '') +
           'Any unique string per logical request (a UUID, say). Sent again with the same body within 24 h, it replays the stored answer ' +
           '(`Idempotent-Replayed: true`) instead of acting twice; with another body it is a 409. Use a new key for each new request.',
       },
@@ -91,7 +113,12 @@ export async function registerReference(app: FastifyInstance): Promise<void> {
   })
 }
 
-type Operation = { requestBody?: { required?: boolean; content?: Record<string, { schema?: { required?: unknown[]; minProperties?: number } }> } }
+type Operation = {
+  requestBody?: {
+    required?: boolean
+    content?: Record<string, { schema?: { required?: unknown[]; minProperties?: number } }>
+  }
+}
 
 /** The plugin marks every request body required; a body whose fields are all optional may be left
  *  out (the validator takes no body as `{}`), and the document says so. */

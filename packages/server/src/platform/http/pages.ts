@@ -16,7 +16,11 @@ export function prefersHtml(accept: string | undefined): boolean {
   let html = 0
   let json = 0
   for (const range of accept.split(',')) {
-    const [type = '', ...params] = range.trim().toLowerCase().split(';').map((part) => part.trim())
+    const [type = '', ...params] = range
+      .trim()
+      .toLowerCase()
+      .split(';')
+      .map((part) => part.trim())
     const q = params.find((param) => param.startsWith('q='))
     const weight = q === undefined ? 1 : Number(q.slice(2))
     if (!(weight > 0)) continue
@@ -33,7 +37,10 @@ export function sendPage(reply: FastifyReply, status: number, html: string): Fas
     .header('cache-control', 'no-store')
     .header('referrer-policy', 'no-referrer')
     .header('x-frame-options', 'DENY')
-    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+    .header(
+      'content-security-policy',
+      "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    )
     .type('text/html; charset=utf-8')
     .send(html)
 }

@@ -10,7 +10,16 @@ import type { VersionedCache } from '../versioned-cache.ts'
 import { AppError } from '../errors.ts'
 import { createAddressBudget, overAddressBudget } from './address-budgets.ts'
 import { assertAbility, createAuthenticator, type Auth, type KeyLookup, type RouteAbility } from './auth.ts'
-import { claimKey, completeKey, fingerprint, readIdempotencyKey, releaseKey, sendReplay, withoutShownOnce, type IdempotencyClaim } from './idempotency.ts'
+import {
+  claimKey,
+  completeKey,
+  fingerprint,
+  readIdempotencyKey,
+  releaseKey,
+  sendReplay,
+  withoutShownOnce,
+  type IdempotencyClaim,
+} from './idempotency.ts'
 import { registerRateLimits, type KeyBudgets } from './rate-limit.ts'
 import { registerResponseCache } from './response-cache.ts'
 import { addRouteHook } from './route-hooks.ts'
@@ -71,7 +80,10 @@ export async function registerPipeline(app: FastifyInstance, services: PipelineD
   app.decorateRequest('idempotency', null)
   app.decorateRequest('ctx', null as unknown as RequestContext)
   const checkRateLimit = await registerRateLimits(app, limits, services.redis, services.config.redis.keyPrefix)
-  const authenticate = createAuthenticator(services.findKey, createAddressBudget(app, 'anon', limits.anonymousPerWindow, limits.windowSeconds))
+  const authenticate = createAuthenticator(
+    services.findKey,
+    createAddressBudget(app, 'anon', limits.anonymousPerWindow, limits.windowSeconds),
+  )
   const buyerPages = createAddressBudget(app, 'pages', limits.buyerPagesPerWindow, limits.windowSeconds)
   registerResponseCache(app, db, services.readCache)
   registerBodyDeadlines(app, services.config.http)
@@ -123,11 +135,20 @@ export async function registerPipeline(app: FastifyInstance, services: PipelineD
     if (!claim || claim.completed) return payload
     claim.completed = true
     if (reply.statusCode >= 500 || typeof payload !== 'string') await releaseKey(db, claim)
-    else await completeKey(db, secretBox, claim, { status: reply.statusCode, body: payload, contentType: String(reply.getHeader('content-type') ?? JSON_TYPE) })
+    else
+      await completeKey(db, secretBox, claim, {
+        status: reply.statusCode,
+        body: payload,
+        contentType: String(reply.getHeader('content-type') ?? JSON_TYPE),
+      })
     return payload
   }
 
-  async function transact<T>(request: FastifyRequest, reply: FastifyReply, work: Parameters<RequestContext['transact']>[0]): Promise<T> {
+  async function transact<T>(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    work: Parameters<RequestContext['transact']>[0],
+  ): Promise<T> {
     const claim = request.idempotency
     let stored = false
     const result = await db.transaction().execute(async (trx) => {
@@ -135,7 +156,11 @@ export async function registerPipeline(app: FastifyInstance, services: PipelineD
       if (claim && !claim.completed) {
         const shownOnce = request.routeOptions.config.shownOnce
         const answer = shownOnce ? withoutShownOnce(value, shownOnce) : value
-        await completeKey(trx, secretBox, claim, { status: reply.statusCode, body: String(reply.serialize(answer)), contentType: JSON_TYPE })
+        await completeKey(trx, secretBox, claim, {
+          status: reply.statusCode,
+          body: String(reply.serialize(answer)),
+          contentType: JSON_TYPE,
+        })
         stored = true
       }
       return value
@@ -155,7 +180,10 @@ export async function registerPipeline(app: FastifyInstance, services: PipelineD
       try {
         over = await buyerPages.spend(request)
       } catch (error) {
-        throw new AppError('unavailable', 'Rate limiting is unavailable; try again shortly.', { headers: { 'retry-after': '5' }, cause: error })
+        throw new AppError('unavailable', 'Rate limiting is unavailable; try again shortly.', {
+          headers: { 'retry-after': '5' },
+          cause: error,
+        })
       }
       if (over > 0) throw overAddressBudget('buyer page requests', over)
     },

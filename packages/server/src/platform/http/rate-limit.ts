@@ -43,15 +43,22 @@ export async function registerRateLimits(
     try {
       state = await limiters[budget](request)
     } catch (error) {
-      throw new AppError('unavailable', 'Rate limiting is unavailable; try again shortly.', { headers: { 'retry-after': '5' }, cause: error })
+      throw new AppError('unavailable', 'Rate limiting is unavailable; try again shortly.', {
+        headers: { 'retry-after': '5' },
+        cause: error,
+      })
     }
     const resetSeconds = Math.max(0, state.ttlInSeconds)
     reply.header('ratelimit-policy', `"${budget}";q=${quotas[budget]};w=${config.windowSeconds}`)
     reply.header('ratelimit', `"${budget}";r=${state.remaining};t=${resetSeconds}`)
     if (state.isExceeded) {
-      throw new AppError('rate_limited', `Over the ${budget} budget of ${quotas[budget]} requests per ${config.windowSeconds} s for this API key.`, {
-        headers: { 'retry-after': String(Math.max(1, resetSeconds)) },
-      })
+      throw new AppError(
+        'rate_limited',
+        `Over the ${budget} budget of ${quotas[budget]} requests per ${config.windowSeconds} s for this API key.`,
+        {
+          headers: { 'retry-after': String(Math.max(1, resetSeconds)) },
+        },
+      )
     }
   }
 }

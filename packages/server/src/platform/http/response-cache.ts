@@ -34,11 +34,16 @@ export function registerResponseCache(app: FastifyInstance, db: Db, cache: Versi
       if (hit !== undefined) return reply.type('application/json; charset=utf-8').send(hit)
       request.cacheSlot = { key, version }
     })
-    addRouteHook(route, 'onSend', async function storeAnswer(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
-      const slot = request.cacheSlot
-      // HEAD shares this route's hooks but carries no body: only a GET's answer is stored.
-      if (slot && request.method === 'GET' && reply.statusCode === 200 && typeof payload === 'string') cache.set(slot.key, slot.version, payload)
-      return payload
-    })
+    addRouteHook(
+      route,
+      'onSend',
+      async function storeAnswer(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
+        const slot = request.cacheSlot
+        // HEAD shares this route's hooks but carries no body: only a GET's answer is stored.
+        if (slot && request.method === 'GET' && reply.statusCode === 200 && typeof payload === 'string')
+          cache.set(slot.key, slot.version, payload)
+        return payload
+      },
+    )
   })
 }

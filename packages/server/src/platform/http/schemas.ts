@@ -4,13 +4,19 @@ import { ERRORS } from '../errors.ts'
 
 export const ProblemSchema = Type.Object(
   {
-    type: Type.Unsafe<string>({ type: 'string', enum: Object.keys(ERRORS), description: 'The error slug; branch on it.' }),
+    type: Type.Unsafe<string>({
+      type: 'string',
+      enum: Object.keys(ERRORS),
+      description: 'The error slug; branch on it.',
+    }),
     title: Type.String(),
     status: Type.Integer(),
     detail: Type.String(),
     instance: Type.String(),
     trace_id: Type.String({ description: 'Equals the X-Request-Id response header.' }),
-    errors: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String()), { description: 'Field path → messages.' })),
+    errors: Type.Optional(
+      Type.Record(Type.String(), Type.Array(Type.String()), { description: 'Field path → messages.' }),
+    ),
   },
   { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details.' },
 )
@@ -18,9 +24,12 @@ export const ProblemSchema = Type.Object(
 const problemRef = Type.Unsafe({ $ref: 'Problem#' })
 
 /** On objects whose create (or rotate) answer carries a secret shown once: marks an idempotent replay, which leaves it out. */
-export const SecretOmittedSchema = Type.Optional(Type.Literal(true, {
-  description: 'Present only on an idempotent replay (`Idempotent-Replayed: true`): the secret was shown once, in the first answer, and is not stored, so the replay leaves it out.',
-}))
+export const SecretOmittedSchema = Type.Optional(
+  Type.Literal(true, {
+    description:
+      'Present only on an idempotent replay (`Idempotent-Replayed: true`): the secret was shown once, in the first answer, and is not stored, so the replay leaves it out.',
+  }),
+)
 
 const AUTHENTICATED_ERRORS = [400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503] as const
 
@@ -28,14 +37,22 @@ const AUTHENTICATED_ERRORS = [400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 
 export function withProblems<R extends Record<number, TSchema>>(success: R): R & Record<number, TSchema> {
   const problems = Object.fromEntries(AUTHENTICATED_ERRORS.map((status) => [status, problemResponse(status)]))
   const described = Object.fromEntries(
-    Object.entries(success).map(([status, schema]) => [status, (schema as { description?: string }).description ? schema : { ...schema, description: status === '201' ? 'Created' : 'OK' }]),
+    Object.entries(success).map(([status, schema]) => [
+      status,
+      (schema as { description?: string }).description
+        ? schema
+        : { ...schema, description: status === '201' ? 'Created' : 'OK' },
+    ]),
   )
   return { ...problems, ...described } as R & Record<number, TSchema>
 }
 
 /** A problem response as OpenAPI shows it: `application/problem+json` with the shared schema. */
 export function problemResponse(status: number): TSchema {
-  return { description: ERRORS_BY_STATUS[status], content: { 'application/problem+json': { schema: problemRef } } } as unknown as TSchema
+  return {
+    description: ERRORS_BY_STATUS[status],
+    content: { 'application/problem+json': { schema: problemRef } },
+  } as unknown as TSchema
 }
 
 const ERRORS_BY_STATUS: Record<number, string> = Object.fromEntries(

@@ -26,14 +26,22 @@ export function serverTimeouts(http: HttpDeadlines) {
   const longest = Math.max(http.requestTimeoutMs, http.uploadTimeoutMs)
   return {
     requestTimeout: longest,
-    http: { requestTimeout: longest, headersTimeout: http.requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, http.requestTimeoutMs) },
+    http: {
+      requestTimeout: longest,
+      headersTimeout: http.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, http.requestTimeoutMs),
+    },
   }
 }
 
 export function registerBodyDeadlines(app: FastifyInstance, http: HttpDeadlines): void {
   app.addHook('onRoute', (route) => {
     if (![route.method].flat().some((method) => BODY_METHODS.has(method))) return
-    addRouteHook(route, 'onRequest', bodyDeadline(route.config?.largeBody ? http.uploadTimeoutMs : http.requestTimeoutMs))
+    addRouteHook(
+      route,
+      'onRequest',
+      bodyDeadline(route.config?.largeBody ? http.uploadTimeoutMs : http.requestTimeoutMs),
+    )
   })
 }
 
@@ -45,7 +53,13 @@ function bodyDeadline(ms: number) {
     const timer = setTimeout(() => {
       if (raw.complete) return
       request.log.info({ timeout_ms: ms }, 'request body too slow: connection closed')
-      writeSocketProblem(raw.socket, 'request_timeout', `The request body did not arrive within ${ms} ms.`, request.url.split('?')[0]!, request.id)
+      writeSocketProblem(
+        raw.socket,
+        'request_timeout',
+        `The request body did not arrive within ${ms} ms.`,
+        request.url.split('?')[0]!,
+        request.id,
+      )
     }, ms)
     timer.unref()
     const stop = () => clearTimeout(timer)

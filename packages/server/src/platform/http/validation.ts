@@ -21,7 +21,10 @@ const strictAjv = makeAjv(false)
 const coercingAjv = makeAjv('array')
 
 type AjvValidate = ReturnType<Ajv['compile']>
-type Validated = ((data: unknown, context?: { parentData?: Record<string, unknown>; parentDataProperty?: string }) => boolean | { value: unknown }) & {
+type Validated = ((
+  data: unknown,
+  context?: { parentData?: Record<string, unknown>; parentDataProperty?: string },
+) => boolean | { value: unknown }) & {
   errors?: ErrorObject[] | null
   schemaEnv?: unknown
 }
@@ -60,7 +63,8 @@ function isAbsentBody(data: unknown, context: Parameters<Validated>[1]): boolean
 // controls (U+0080–U+009F, usually mis-decoded bytes); and unpaired UTF-16 surrogates, which
 // cannot be stored as UTF-8 and would silently become U+FFFD. Everything else that Unicode
 // assigns or reserves (including noncharacters like U+FFFE, zero-width and bidi marks) is text.
-const REFUSED = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+const REFUSED =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 /** Ajv-shaped errors for every string (and key) holding a refused character, at its JSON pointer. */
 export function controlCharacterErrors(data: unknown): ErrorObject[] {
@@ -88,20 +92,27 @@ export function controlCharacterErrors(data: unknown): ErrorObject[] {
 function refusal(instancePath: string, char: string, inKey = false): ErrorObject {
   const code = `U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`
   const subject = inKey ? 'its name must' : 'must'
-  const message = char >= '\uD800' && char <= '\uDFFF'
-    ? `${subject} be valid Unicode (unpaired surrogate ${code})`
-    : `${subject} not contain control characters (found ${code})`
+  const message =
+    char >= '\uD800' && char <= '\uDFFF'
+      ? `${subject} be valid Unicode (unpaired surrogate ${code})`
+      : `${subject} not contain control characters (found ${code})`
   return { keyword: 'controlCharacter', instancePath, schemaPath: '#', params: { char: code }, message }
 }
 
 /** Field errors from Ajv's; `hasMissing` tells a missing parameter (400) from a bad value (422). */
-export function toFieldErrors(errors: ErrorObject[], part: string | undefined): { fields: FieldErrors; hasMissing: boolean; notAnObject: boolean } {
+export function toFieldErrors(
+  errors: ErrorObject[],
+  part: string | undefined,
+): { fields: FieldErrors; hasMissing: boolean; notAnObject: boolean } {
   // Keys come from the client's body ("constructor", "__proto__"): no prototype to collide with.
   const fields: FieldErrors = Object.create(null)
   let hasMissing = false
   let notAnObject = false
   for (const error of errors) {
-    const path = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    const path = error.instancePath
+      .split('/')
+      .slice(1)
+      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     let message = error.message ?? 'is invalid'
     if (error.keyword === 'required') {
       hasMissing = true
@@ -117,7 +128,7 @@ export function toFieldErrors(errors: ErrorObject[], part: string | undefined): 
     } else if (error.keyword === 'enum') {
       message = `must be one of: ${(error.params.allowedValues as unknown[]).join(', ')}`
     }
-    const key = path.join('.') || (part === 'body' ? 'body' : part ?? 'request')
+    const key = path.join('.') || (part === 'body' ? 'body' : (part ?? 'request'))
     if (!(key in fields) && Object.keys(fields).length >= MAX_REPORTED_FIELDS) continue
     const list = (fields[key] ??= [])
     if (!list.includes(message)) list.push(message)

@@ -10,7 +10,12 @@ export type Outage = {
   succeeded(): void
 }
 
-export function createOutage(options: { baseMs: number; maxMs: number; now: () => number; report: (change: OutageChange) => void }): Outage {
+export function createOutage(options: {
+  baseMs: number
+  maxMs: number
+  now: () => number
+  report: (change: OutageChange) => void
+}): Outage {
   const { baseMs, maxMs, now, report } = options
   let failures = 0
   let since = 0

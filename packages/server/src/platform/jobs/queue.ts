@@ -16,7 +16,16 @@ export type Job = JobsTable
 export async function enqueue(db: DbOrTrx, job: { kind: JobKind; ref: string; runAt: number }): Promise<void> {
   await db
     .insertInto('jobs')
-    .values({ id: newId('job'), kind: job.kind, ref: job.ref, run_at: job.runAt, attempts: 0, locked_until: null, last_error: null, created_at: job.runAt })
+    .values({
+      id: newId('job'),
+      kind: job.kind,
+      ref: job.ref,
+      run_at: job.runAt,
+      attempts: 0,
+      locked_until: null,
+      last_error: null,
+      created_at: job.runAt,
+    })
     .onConflict((oc) =>
       oc.columns(['kind', 'ref']).doUpdateSet({
         run_at: sql`case when jobs.locked_until is null and jobs.run_at < ${job.runAt} then jobs.run_at else ${job.runAt} end`,
@@ -48,19 +57,32 @@ export async function claimNext(db: Db, dialect: Dialect, now: number, leaseMs: 
 
 /** Removes a finished job, unless it was re-enqueued while it ran (then it runs again). */
 export async function finish(db: DbOrTrx, job: Job): Promise<void> {
-  const result = await db.deleteFrom('jobs').where('id', '=', job.id).where('run_at', '=', job.run_at).executeTakeFirst()
-  if (result.numDeletedRows === 0n) await db.updateTable('jobs').set({ locked_until: null, attempts: 0 }).where('id', '=', job.id).execute()
+  const result = await db
+    .deleteFrom('jobs')
+    .where('id', '=', job.id)
+    .where('run_at', '=', job.run_at)
+    .executeTakeFirst()
+  if (result.numDeletedRows === 0n)
+    await db.updateTable('jobs').set({ locked_until: null, attempts: 0 }).where('id', '=', job.id).execute()
 }
 
 export async function retryAt(db: DbOrTrx, job: Job, runAt: number, error: string | null): Promise<void> {
-  await db.updateTable('jobs').set({ run_at: runAt, locked_until: null, last_error: error === null ? null : error.slice(0, 2000) }).where('id', '=', job.id).execute()
+  await db
+    .updateTable('jobs')
+    .set({ run_at: runAt, locked_until: null, last_error: error === null ? null : error.slice(0, 2000) })
+    .where('id', '=', job.id)
+    .execute()
 }
 
 /** When the next job becomes claimable (due, and not held by a live lease), so an idle worker can sleep until then. */
 export async function nextRunAt(db: Db): Promise<number | null> {
   const row = await db
     .selectFrom('jobs')
-    .select(sql<number | null>`min(case when locked_until is not null and locked_until > run_at then locked_until else run_at end)`.as('next'))
+    .select(
+      sql<
+        number | null
+      >`min(case when locked_until is not null and locked_until > run_at then locked_until else run_at end)`.as('next'),
+    )
     .executeTakeFirst()
   return row?.next == null ? null : Number(row.next)
 }

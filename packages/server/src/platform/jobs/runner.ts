@@ -55,10 +55,14 @@ export function createJobRunner(options: RunnerOptions): JobRunner {
   let running = false
   let active = 0
   const { sleep, wake } = options.sleep ?? createWakeableSleep()
-  const outage = options.outage ?? createOutage({
-    baseMs: pollMs, maxMs: MAX_OUTAGE_BACKOFF_MS, now: () => clock.now(),
-    report: (change) => onError(new Error(describeOutage(change)), { kind: 'queue' } as Job),
-  })
+  const outage =
+    options.outage ??
+    createOutage({
+      baseMs: pollMs,
+      maxMs: MAX_OUTAGE_BACKOFF_MS,
+      now: () => clock.now(),
+      report: (change) => onError(new Error(describeOutage(change)), { kind: 'queue' } as Job),
+    })
   const inFlight = new Set<Promise<void>>()
   /** The loop's claim in progress: a job it takes is in neither the table's due set nor `inFlight` until it resolves. */
   let claiming: Promise<unknown> | null = null
@@ -76,7 +80,9 @@ export function createJobRunner(options: RunnerOptions): JobRunner {
     } catch (error) {
       onError(error, job)
       const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(job.attempts, 20))
-      await retryAt(db, job, clock.now() + backoff, error instanceof Error ? error.message : String(error)).catch(() => {})
+      await retryAt(db, job, clock.now() + backoff, error instanceof Error ? error.message : String(error)).catch(
+        () => {},
+      )
     }
   }
 
@@ -116,11 +122,14 @@ export function createJobRunner(options: RunnerOptions): JobRunner {
 
   async function drain(): Promise<number> {
     const finishedBefore = finished
-    for (let claims = 0; ; ) {
+    for (let claims = 0; ;) {
       const finishedAtLook = finished
       const job = await claimNext(db, dialect, clock.now(), leaseMs)
       if (job) {
-        if (++claims > MAX_DRAIN_CLAIMS) throw new Error(`drain claimed ${MAX_DRAIN_CLAIMS} jobs without running out: ${job.kind} ${job.ref} keeps coming due`)
+        if (++claims > MAX_DRAIN_CLAIMS)
+          throw new Error(
+            `drain claimed ${MAX_DRAIN_CLAIMS} jobs without running out: ${job.kind} ${job.ref} keeps coming due`,
+          )
         await track(job)
         continue
       }

@@ -76,7 +76,10 @@ describe('createSmtpMailer', () => {
     assert.equal(result.ok, false)
     assert.ok(!result.ok && !result.retryable)
     assert.match(!result.ok ? result.reason : '', /^550 /)
-    assert.equal(sink.messages.some((m) => m.subject === 'Rejected'), false)
+    assert.equal(
+      sink.messages.some((m) => m.subject === 'Rejected'),
+      false,
+    )
   })
 
   it('answers a closed port with a retryable failure that says why', async () => {
@@ -96,7 +99,13 @@ describe('createLogMailer', () => {
   it('logs recipient, subject and id only (never the body, which holds goods and links) and succeeds', async () => {
     const entries: object[] = []
     const mailer = createLogMailer((entry) => entries.push(entry))
-    const message = { to: 'buyer@example.com', subject: 'Hi', text: 'KEY-SECRET http://x/o/tok', html: '<p>KEY-SECRET</p>', messageId: '<a@sx.test>' }
+    const message = {
+      to: 'buyer@example.com',
+      subject: 'Hi',
+      text: 'KEY-SECRET http://x/o/tok',
+      html: '<p>KEY-SECRET</p>',
+      messageId: '<a@sx.test>',
+    }
     const result = await mailer.send(message)
     assert.deepEqual(result, { ok: true, transport: 'log', messageId: '<a@sx.test>' })
     assert.deepEqual(entries, [{ to: 'buyer@example.com', subject: 'Hi', mail_id: '<a@sx.test>' }])

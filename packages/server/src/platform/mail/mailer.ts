@@ -6,8 +6,7 @@ import nodemailer, { type NodemailerError } from 'nodemailer'
 export type MailMessage = { to: string; subject: string; text: string; html?: string; messageId?: string }
 
 export type SendResult =
-  | { ok: true; transport: 'smtp' | 'log'; messageId: string }
-  | { ok: false; retryable: boolean; reason: string }
+  { ok: true; transport: 'smtp' | 'log'; messageId: string } | { ok: false; retryable: boolean; reason: string }
 
 export interface Mailer {
   send(message: MailMessage): Promise<SendResult>

@@ -20,11 +20,31 @@ export type MailToQueue = {
   notice?: { subject: string; text: string }
 }
 
-export async function queueMail(trx: DbOrTrx, box: Pick<SecretBox, 'seal'>, mail: MailToQueue, now: number): Promise<void> {
+export async function queueMail(
+  trx: DbOrTrx,
+  box: Pick<SecretBox, 'seal'>,
+  mail: MailToQueue,
+  now: number,
+): Promise<void> {
   const id = newId('mail')
-  await trx.insertInto('mails').values({
-    id, shop_id: mail.shopId, livemode: mail.livemode ? 1 : 0, order_id: mail.orderId, kind: mail.kind, recipient: mail.recipient,
-    subject: mail.notice?.subject ?? '', body_text: box.seal(mail.notice?.text ?? ''), body_html: null, status: 'queued', transport: null, error: null, created_at: now, sent_at: null,
-  }).execute()
+  await trx
+    .insertInto('mails')
+    .values({
+      id,
+      shop_id: mail.shopId,
+      livemode: mail.livemode ? 1 : 0,
+      order_id: mail.orderId,
+      kind: mail.kind,
+      recipient: mail.recipient,
+      subject: mail.notice?.subject ?? '',
+      body_text: box.seal(mail.notice?.text ?? ''),
+      body_html: null,
+      status: 'queued',
+      transport: null,
+      error: null,
+      created_at: now,
+      sent_at: null,
+    })
+    .execute()
   await enqueue(trx, { kind: MAIL_JOB, ref: id, runAt: now })
 }

@@ -14,19 +14,39 @@ export type MailDeps = { db: Db; mailer: Mailer; secretBox: SecretBox; clock: Cl
 
 const MAX_MAIL_ATTEMPTS = 8
 
-export async function sendMail(deps: MailDeps, render: OrderMailRenderer, mailId: string, attempt: number): Promise<JobOutcome> {
+export async function sendMail(
+  deps: MailDeps,
+  render: OrderMailRenderer,
+  mailId: string,
+  attempt: number,
+): Promise<JobOutcome> {
   const { db, secretBox: box } = deps
   const mail = await db.selectFrom('mails').selectAll().where('id', '=', mailId).executeTakeFirst()
   if (!mail || mail.status !== 'queued') return
-  const message: RenderedMail = mail.order_id === null ? { subject: mail.subject, text: box.open(mail.body_text) } : await render(mail.order_id, mail.kind)
+  const message: RenderedMail =
+    mail.order_id === null
+      ? { subject: mail.subject, text: box.open(mail.body_text) }
+      : await render(mail.order_id, mail.kind)
   const result = await deps.mailer.send({ to: mail.recipient, ...message, messageId: `<${mail.id}@sx>` })
   const now = deps.clock.now()
-  const rendered = { subject: message.subject, body_text: box.seal(message.text), body_html: message.html === undefined ? null : box.seal(message.html) }
+  const rendered = {
+    subject: message.subject,
+    body_text: box.seal(message.text),
+    body_html: message.html === undefined ? null : box.seal(message.html),
+  }
   if (result.ok) {
-    await db.updateTable('mails').set({ ...rendered, status: 'sent', transport: result.transport, sent_at: now, error: null }).where('id', '=', mailId).execute()
+    await db
+      .updateTable('mails')
+      .set({ ...rendered, status: 'sent', transport: result.transport, sent_at: now, error: null })
+      .where('id', '=', mailId)
+      .execute()
     return
   }
   const giveUp = !result.retryable || attempt >= MAX_MAIL_ATTEMPTS
-  await db.updateTable('mails').set({ ...rendered, status: giveUp ? 'failed' : 'queued', error: result.reason.slice(0, 500) }).where('id', '=', mailId).execute()
+  await db
+    .updateTable('mails')
+    .set({ ...rendered, status: giveUp ? 'failed' : 'queued', error: result.reason.slice(0, 500) })
+    .where('id', '=', mailId)
+    .execute()
   return giveUp ? undefined : { retryAt: now + Math.min(3_600_000, 2 ** attempt * 1000), error: result.reason }
 }

@@ -13,7 +13,9 @@ const STRICT_HTTP: AddressPolicy = { ...STRICT, allowHttp: true }
 const LOOPBACK_HTTP: AddressPolicy = { ...STRICT_HTTP, allowLoopback: true }
 
 const sha256 = (bytes: string | Buffer) => createHash('sha256').update(bytes).digest('hex')
-const resolvesTo = (address: string, family = 4): LookupAll => async () => [{ address, family }]
+const resolvesTo =
+  (address: string, family = 4): LookupAll =>
+  async () => [{ address, family }]
 const verdictOf = (check: UrlCheck) => (check.ok ? 'accepted' : check.reason)
 
 type Receiver = { url: string; port: number; requests: number; connections: number; closedSockets: number }
@@ -240,7 +242,10 @@ test('client: a receiver hanging up mid-body keeps the status, truncated', async
     setTimeout(() => res.socket?.destroy(), 20)
   })
   const result = await newClient(t).post(postTo(receiver.url))
-  assert.deepEqual([result.status, result.error, result.truncated, result.body.toString()], [200, null, 'closed', 'partial'])
+  assert.deepEqual(
+    [result.status, result.error, result.truncated, result.body.toString()],
+    [200, null, 'closed', 'partial'],
+  )
 })
 
 test('client: connection refused', async (t) => {

@@ -15,12 +15,20 @@ const EVENT_COLUMNS = ['id', 'type', 'created_at', 'livemode', 'data'] as const
 
 /** Whether any event waits for the relay (read outside a transaction: an idle relay takes no lock). */
 export async function hasUndispatchedEvents(db: Db): Promise<boolean> {
-  return (await db.selectFrom('events').select('id').where('dispatched_at', 'is', null).limit(1).executeTakeFirst()) !== undefined
+  return (
+    (await db.selectFrom('events').select('id').where('dispatched_at', 'is', null).limit(1).executeTakeFirst()) !==
+    undefined
+  )
 }
 
 /** Up to `batch` events not relayed yet, oldest first; on PostgreSQL locked, skipping rows another relay holds. */
 export function takeUndispatchedEvents(trx: DbOrTrx, dialect: Dialect, batch: number): Promise<UndispatchedEvent[]> {
-  let pending = trx.selectFrom('events').select(['id', 'shop_id', 'livemode', 'type', 'created_at']).where('dispatched_at', 'is', null).orderBy('id').limit(batch)
+  let pending = trx
+    .selectFrom('events')
+    .select(['id', 'shop_id', 'livemode', 'type', 'created_at'])
+    .where('dispatched_at', 'is', null)
+    .orderBy('id')
+    .limit(batch)
   if (dialect === 'postgres') pending = pending.forUpdate().skipLocked()
   return pending.execute()
 }
@@ -40,13 +48,28 @@ export function findEvent(db: DbOrTrx, scope: Scope, id: string): Promise<EventR
 }
 
 /** `types`: only events of these types (undefined: all). */
-export function listEvents(db: DbOrTrx, scope: Scope, types: readonly string[] | undefined, afterId: string | null, limit: number): Promise<EventRow[]> {
-  let query = db.selectFrom('events').select(EVENT_COLUMNS).where('shop_id', '=', scope.shopId).where('livemode', '=', scope.livemode ? 1 : 0)
+export function listEvents(
+  db: DbOrTrx,
+  scope: Scope,
+  types: readonly string[] | undefined,
+  afterId: string | null,
+  limit: number,
+): Promise<EventRow[]> {
+  let query = db
+    .selectFrom('events')
+    .select(EVENT_COLUMNS)
+    .where('shop_id', '=', scope.shopId)
+    .where('livemode', '=', scope.livemode ? 1 : 0)
   if (types !== undefined) query = query.where('type', 'in', types)
   if (afterId) query = query.where('id', '<', afterId)
-  return query.orderBy('id', 'desc').limit(limit + 1).execute()
+  return query
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute()
 }
 
 export function eventsByIds(db: DbOrTrx, ids: readonly string[]): Promise<EventRow[]> {
-  return ids.length === 0 ? Promise.resolve([]) : db.selectFrom('events').select(EVENT_COLUMNS).where('id', 'in', ids).execute()
+  return ids.length === 0
+    ? Promise.resolve([])
+    : db.selectFrom('events').select(EVENT_COLUMNS).where('id', 'in', ids).execute()
 }

@@ -10,9 +10,17 @@ import type { SecretBox } from '../secret-box.ts'
  * filters and the events API take these). A type's payload is in `EventPayloads`.
  */
 export const EVENT_TYPES = [
-  'order.paid', 'order.refunded', 'order.delivered', 'order.failed',
-  'product.created', 'product.updated', 'product.deleted',
-  'payout.queued', 'payout.broadcast', 'payout.confirmed', 'payout.failed',
+  'order.paid',
+  'order.refunded',
+  'order.delivered',
+  'order.failed',
+  'product.created',
+  'product.updated',
+  'product.deleted',
+  'payout.queued',
+  'payout.broadcast',
+  'payout.confirmed',
+  'payout.failed',
   'customer.created',
 ] as const
 
@@ -35,7 +43,13 @@ export interface EventPayloads {}
 export type EventPayload<T extends EventType> = T extends keyof EventPayloads ? EventPayloads[T] : never
 
 /** An event to record; `data` must be the payload of `type` (a wrong payload does not compile). */
-export type NewEvent<T extends EventType = EventType> = { shopId: string; livemode: boolean; type: T; data: EventPayload<T>; at: number }
+export type NewEvent<T extends EventType = EventType> = {
+  shopId: string
+  livemode: boolean
+  type: T
+  data: EventPayload<T>
+  at: number
+}
 
 /**
  * Deletes up to `limit` events created before `before` that the relay has handed to the endpoints
@@ -44,12 +58,23 @@ export type NewEvent<T extends EventType = EventType> = { shopId: string; livemo
 export async function purgeEvents(db: Db, before: number, limit: number): Promise<number> {
   const result = await db
     .deleteFrom('events')
-    .where('id', 'in', (eb) => eb.selectFrom('events').select('id').where('created_at', '<', before).where('dispatched_at', 'is not', null).limit(limit))
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('events')
+        .select('id')
+        .where('created_at', '<', before)
+        .where('dispatched_at', 'is not', null)
+        .limit(limit),
+    )
     .executeTakeFirst()
   return Number(result.numDeletedRows)
 }
 
-export async function recordEvent<T extends EventType>(trx: DbOrTrx, box: Pick<SecretBox, 'seal'>, event: NewEvent<T>): Promise<string> {
+export async function recordEvent<T extends EventType>(
+  trx: DbOrTrx,
+  box: Pick<SecretBox, 'seal'>,
+  event: NewEvent<T>,
+): Promise<string> {
   const id = newId('event')
   await trx
     .insertInto('events')
