@@ -9,7 +9,11 @@ import { toOrder } from './orders.mappers.ts'
 import type { OrderRow } from './orders.table.ts'
 import * as repo from './orders.repository.ts'
 
-export async function buildPageView(services: Services, db: DbOrTrx, row: OrderRow): Promise<OrderPageView> {
+export async function buildPageView(
+  services: Pick<Services, 'clock' | 'config' | 'secretBox'>,
+  db: DbOrTrx,
+  row: OrderRow,
+): Promise<OrderPageView> {
   const lines = await repo.findLines(db, [row.id])
   const order = toOrder(row, lines, services.config.http.publicUrl, services.secretBox)
   const shopName = await findShopName(db, row.shop_id)

@@ -27,6 +27,8 @@ import { loadOrder, releaseReservations } from './order-state.ts'
 import { JOBS } from './jobs.ts'
 import { queueMail, type MailKind } from './mail.ts'
 
+type Deps = Pick<Services, 'clock' | 'config' | 'db' | 'dialect' | 'payments' | 'secretBox'>
+
 type Scope = { shopId: string; livemode: boolean }
 type Line = { product: ProductRow; qty: number; line: number }
 
@@ -34,7 +36,7 @@ type Line = { product: ProductRow; qty: number; line: number }
 type RenewalOptions = { renewsOrderId: string; expiresAt: number }
 
 /** A buyer's order: the final write goes through the request's `transact` (with its idempotent answer). */
-export async function createOrder(services: Services, ctx: RequestContext, body: CreateOrderBody): Promise<Order> {
+export async function createOrder(services: Deps, ctx: RequestContext, body: CreateOrderBody): Promise<Order> {
   return placeOrder(services, ctx.auth, body, ctx.transact)
 }
 
@@ -43,7 +45,7 @@ export async function createOrder(services: Services, ctx: RequestContext, body:
  * transaction, and the worker is nudged after it so the renewal's invoice mail goes out at once.
  */
 export async function createRenewalOrder(
-  services: Services,
+  services: Pick<Services, 'clock' | 'config' | 'db' | 'dialect' | 'jobs' | 'payments' | 'secretBox'>,
   scope: Scope,
   body: CreateOrderBody,
   renewal: RenewalOptions,
@@ -57,7 +59,7 @@ export async function createRenewalOrder(
 }
 
 async function placeOrder(
-  services: Services,
+  services: Deps,
   scope: Scope,
   body: CreateOrderBody,
   commit: Transact,
@@ -151,7 +153,7 @@ async function placeOrder(
 
 /** Steps 2 and 3. Runs the final write through `transact` (which stores an idempotent answer with it). */
 async function attachInvoice(
-  services: Services,
+  services: Pick<Services, 'clock' | 'config' | 'db' | 'secretBox'>,
   provider: PaymentProvider,
   scope: Scope,
   orderId: string,
@@ -209,7 +211,7 @@ function paymentMethod(body: CreateOrderBody): { chain: Chain; asset: string } {
   return method
 }
 
-function providerFor(services: Services, scope: Scope) {
+function providerFor(services: Pick<Services, 'payments'>, scope: Scope) {
   const provider = scope.livemode ? services.payments.live : services.payments.sandbox
   if (!provider)
     throw new AppError(
@@ -263,7 +265,7 @@ async function checkLines(trx: DbOrTrx, scope: Scope, body: CreateOrderBody): Pr
  */
 async function reserve(
   trx: DbOrTrx,
-  services: Services,
+  services: Pick<Services, 'dialect'>,
   scope: Scope,
   product: ProductRow,
   order: { orderId: string; qty: number; at: number },

@@ -10,7 +10,10 @@ import * as repo from './orders.repository.ts'
 import type { OrderLineRow, OrderRow } from './orders.table.ts'
 import { completeIfDelivered, subscriptionPeriodEnd } from './order-state.ts'
 
-export async function runDelivery(services: Services, orderId: string): Promise<JobOutcome> {
+export async function runDelivery(
+  services: Pick<Services, 'clock' | 'config' | 'db' | 'dialect' | 'outbound' | 'secretBox'>,
+  orderId: string,
+): Promise<JobOutcome> {
   const row = await repo.findOrderById(services.db, orderId)
   if (!row || (row.status !== 'paid' && row.status !== 'delivering')) return
   const pending = (await repo.findLines(services.db, [orderId])).filter((line) => line.delivery_state === 'pending')
@@ -69,7 +72,11 @@ export async function runDelivery(services: Services, orderId: string): Promise<
 }
 
 /** Counts a failed attempt; returns when to try again, or null once the line has failed for good. */
-async function recordFailedAttempt(services: Services, line: OrderLineRow, reason: string): Promise<number | null> {
+async function recordFailedAttempt(
+  services: Pick<Services, 'clock' | 'config' | 'db'>,
+  line: OrderLineRow,
+  reason: string,
+): Promise<number | null> {
   const delays = services.config.delivery.dynamicRetryDelaysSeconds
   const attempts = Number(line.attempts) + 1
   const exhausted = attempts > delays.length

@@ -5,7 +5,10 @@ import { recordEvent } from '../../platform/outbox/outbox.ts'
 import * as repo from './orders.repository.ts'
 import { orderById, releaseReservations } from './order-state.ts'
 
-export async function expireOrder(services: Services, orderId: string): Promise<JobOutcome> {
+export async function expireOrder(
+  services: Pick<Services, 'clock' | 'config' | 'db' | 'secretBox'>,
+  orderId: string,
+): Promise<JobOutcome> {
   const now = services.clock.now()
   const row = await repo.findOrderById(services.db, orderId)
   if (!row || (row.status !== 'pending' && row.status !== 'awaiting_payment')) return

@@ -23,7 +23,9 @@ export {
   type CounterLineFigure,
 } from './figures.repository.ts'
 
-export function orderJobHandlers(services: Services): JobHandlers<OrderJobKind> {
+export function orderJobHandlers(
+  services: Pick<Services, 'clock' | 'config' | 'db' | 'dialect' | 'jobs' | 'outbound' | 'payments' | 'secretBox'>,
+): JobHandlers<OrderJobKind> {
   return {
     [JOBS.expire]: (job) => expireOrder(services, job.ref),
     [JOBS.deliver]: (job) => runDelivery(services, job.ref),

@@ -11,6 +11,8 @@ import * as repo from './orders.repository.ts'
 import { buildPageView } from './buyer-view.ts'
 import { pageUrl } from './orders.mappers.ts'
 
+type Deps = Pick<Services, 'clock' | 'config' | 'db' | 'secretBox'>
+
 export type MailKind = 'confirmation' | 'delivery' | 'resend' | 'renewal'
 
 export async function queueMail(
@@ -25,11 +27,11 @@ export async function queueMail(
 }
 
 /** The order mails' renderer that the mail job (platform/mail/send.job.ts) is given. */
-export function orderMailRenderer(services: Services): OrderMailRenderer {
+export function orderMailRenderer(services: Deps): OrderMailRenderer {
   return (orderId, kind) => renderForOrder(services, orderId, kind as MailKind)
 }
 
-async function renderForOrder(services: Services, orderId: string, kind: MailKind) {
+async function renderForOrder(services: Deps, orderId: string, kind: MailKind) {
   const order = (await repo.findOrderById(services.db, orderId))!
   const view = await buildPageView(services, services.db, order)
   return renderOrderEmail(

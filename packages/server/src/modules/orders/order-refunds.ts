@@ -40,7 +40,7 @@ export async function addRefundedCents(trx: DbOrTrx, orderId: string, deltaCents
  * refunded for good, and `order.refunded` is recorded.
  */
 export async function markRefundedIfCovered(
-  services: Services,
+  services: Pick<Services, 'config' | 'secretBox'>,
   trx: DbOrTrx,
   row: OrderRow,
   succeededCents: number,

@@ -14,15 +14,17 @@ import * as repo from './orders.repository.ts'
 import { queueMail } from './mail.ts'
 import type { SecretBox } from '../../platform/secret-box.ts'
 
+type Deps = Pick<Services, 'config' | 'secretBox'>
+
 type Scope = { shopId: string; livemode: boolean }
 
-export async function loadOrder(services: Services, db: DbOrTrx, scope: Scope, id: string): Promise<Order> {
+export async function loadOrder(services: Deps, db: DbOrTrx, scope: Scope, id: string): Promise<Order> {
   const row = await findOwnOrder(db, scope, id)
   return toOrder(row, await repo.findLines(db, [id]), services.config.http.publicUrl, services.secretBox)
 }
 
 /** The order as the API shows it, by id alone (for jobs and events). */
-export async function orderById(services: Services, db: DbOrTrx, id: string): Promise<{ row: OrderRow; order: Order }> {
+export async function orderById(services: Deps, db: DbOrTrx, id: string): Promise<{ row: OrderRow; order: Order }> {
   const row = await repo.findOrderById(db, id)
   if (!row) throw new Error(`order ${id} not found`)
   return {
@@ -32,12 +34,7 @@ export async function orderById(services: Services, db: DbOrTrx, id: string): Pr
 }
 
 /** Moves a paid order on from the state of its lines; emits order.delivered or order.failed. */
-export async function completeIfDelivered(
-  services: Services,
-  trx: DbOrTrx,
-  orderId: string,
-  now: number,
-): Promise<void> {
+export async function completeIfDelivered(services: Deps, trx: DbOrTrx, orderId: string, now: number): Promise<void> {
   const states = (await repo.findLines(trx, [orderId])).map((line) => line.delivery_state)
   let event: 'order.delivered' | 'order.failed' | null = null
   if (states.includes('failed')) {

@@ -12,13 +12,16 @@ import { JOBS } from './jobs.ts'
 import { queueMail } from './mail.ts'
 import { completeIfDelivered, findOwnOrder, loadOrder } from './order-state.ts'
 
+type ReadDeps = Pick<Services, 'config' | 'db' | 'secretBox'>
+type FulfilDeps = Pick<Services, 'clock' | 'config' | 'secretBox'>
+
 const DAY_MS = 86_400_000
 
-export async function getOrder(services: Services, ctx: RequestContext, id: string): Promise<Order> {
+export async function getOrder(services: ReadDeps, ctx: RequestContext, id: string): Promise<Order> {
   return loadOrder(services, services.db, ctx.auth, id)
 }
 
-export async function listOrders(services: Services, ctx: RequestContext, query: ListOrdersQuery) {
+export async function listOrders(services: ReadDeps, ctx: RequestContext, query: ListOrdersQuery) {
   const filters = { status: query.status, from: query.from, to: query.to }
   const page = readPage(query, 'orders', filters)
   const range = { from: parseDay(query.from, 'from', 0), toBefore: parseDay(query.to, 'to', DAY_MS) }
@@ -53,7 +56,7 @@ function parseDay(value: string | undefined, field: string, dayOffset: number): 
   return parsed.dateOnly ? parsed.epochMs + dayOffset : parsed.epochMs + (dayOffset ? 1 : 0)
 }
 
-export async function resendOrder(services: Services, ctx: RequestContext, id: string) {
+export async function resendOrder(services: Pick<Services, 'clock' | 'secretBox'>, ctx: RequestContext, id: string) {
   return ctx.transact(async (trx) => {
     const row = await findOwnOrder(trx, ctx.auth, id)
     if (row.status === 'pending') throw new AppError('conflict', `Order ${id} has no invoice yet; nothing to resend.`)
@@ -69,7 +72,7 @@ export async function resendOrder(services: Services, ctx: RequestContext, id: s
 }
 
 export async function fulfilOrder(
-  services: Services,
+  services: FulfilDeps,
   ctx: RequestContext,
   id: string,
   body: FulfilBody,
@@ -105,7 +108,7 @@ export async function fulfilOrder(
 }
 
 /** Runs a failed delivery again: the failed lines start over with a fresh attempt budget. */
-export async function redeliverOrder(services: Services, ctx: RequestContext, id: string): Promise<Order> {
+export async function redeliverOrder(services: FulfilDeps, ctx: RequestContext, id: string): Promise<Order> {
   return ctx.transact(async (trx) => {
     const row = await findOwnOrder(trx, ctx.auth, id)
     const now = services.clock.now()

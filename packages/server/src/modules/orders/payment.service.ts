@@ -26,9 +26,11 @@ import { findOwnOrder, loadOrder, orderById, sellCounterReservations } from './o
 import type { OrderRow } from './orders.table.ts'
 import { JOBS } from './jobs.ts'
 
+type Deps = Pick<Services, 'clock' | 'config' | 'secretBox'>
+
 /** POST /v1/test_helpers/orders/{id}/pay: the sandbox sees a payment, as a chain watcher would. */
 export async function simulatePayment(
-  services: Services,
+  services: Pick<Services, 'clock' | 'config' | 'db' | 'secretBox'>,
   ctx: RequestContext,
   id: string,
   body: PayBody,
@@ -57,7 +59,7 @@ export async function simulatePayment(
  * through the live test double, which is a sandbox too.
  */
 export async function paySandboxInvoice(
-  services: Services,
+  services: Deps,
   trx: DbOrTrx,
   orderId: string,
   payment: { amount: bigint | null; txHash?: string },
@@ -72,12 +74,7 @@ export async function paySandboxInvoice(
 }
 
 /** Records one payment (once per tx hash) and moves the invoice and the order on. `row` is the order as read under its lock. */
-async function applyPayment(
-  services: Services,
-  trx: DbOrTrx,
-  row: OrderRow,
-  payment: { txHash: string; amount: bigint },
-) {
+async function applyPayment(services: Deps, trx: DbOrTrx, row: OrderRow, payment: { txHash: string; amount: bigint }) {
   const now = services.clock.now()
   const orderId = row.id
   if (

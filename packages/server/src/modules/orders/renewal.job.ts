@@ -8,7 +8,10 @@ import * as repo from './orders.repository.ts'
 import { createRenewalOrder } from './checkout.service.ts'
 import { subscriptionPeriodEnd } from './order-state.ts'
 
-export async function renewSubscription(services: Services, orderId: string): Promise<JobOutcome> {
+export async function renewSubscription(
+  services: Pick<Services, 'clock' | 'config' | 'db' | 'dialect' | 'jobs' | 'payments' | 'secretBox'>,
+  orderId: string,
+): Promise<JobOutcome> {
   const row = await repo.findOrderById(services.db, orderId)
   if (!row || row.status !== 'completed') return
   if (await repo.hasRenewal(services.db, orderId)) return

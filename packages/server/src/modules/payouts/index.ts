@@ -7,6 +7,8 @@ import { PAYOUT_JOB } from './payouts.service.ts'
 export { payoutsRoutes } from './payouts.routes.ts'
 export { payoutFigures } from './figures.repository.ts'
 
-export function payoutJobHandlers(services: Services): JobHandlers<typeof PAYOUT_JOB> {
+export function payoutJobHandlers(
+  services: Pick<Services, 'clock' | 'config' | 'db' | 'payouts' | 'secretBox'>,
+): JobHandlers<typeof PAYOUT_JOB> {
   return { [PAYOUT_JOB]: (job) => runPayout(services, job.ref) }
 }

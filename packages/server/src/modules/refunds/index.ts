@@ -7,6 +7,8 @@ import { REFUND_JOB } from './refunds.service.ts'
 export { refundsRoutes } from './refunds.routes.ts'
 export { refundFigures, refundsPerOrder } from './figures.repository.ts'
 
-export function refundJobHandlers(services: Services): JobHandlers<typeof REFUND_JOB> {
+export function refundJobHandlers(
+  services: Pick<Services, 'clock' | 'config' | 'db' | 'payouts' | 'secretBox'>,
+): JobHandlers<typeof REFUND_JOB> {
   return { [REFUND_JOB]: (job) => runRefund(services, job.ref) }
 }

@@ -10,7 +10,10 @@ import { stepTransfer } from '../payments/index.ts'
 import type { RefundRow } from './refunds.table.ts'
 import * as repo from './refunds.repository.ts'
 
-export async function runRefund(services: Services, refundId: string): Promise<JobOutcome> {
+export async function runRefund(
+  services: Pick<Services, 'clock' | 'config' | 'db' | 'payouts' | 'secretBox'>,
+  refundId: string,
+): Promise<JobOutcome> {
   const refund = await repo.findRefundById(services.db, refundId)
   if (!refund || refund.status !== 'processing') return
   const step = await stepTransfer(services.payouts, {
@@ -39,7 +42,7 @@ export async function runRefund(services: Services, refundId: string): Promise<J
 }
 
 async function finish(
-  services: Services,
+  services: Pick<Services, 'config' | 'db' | 'secretBox'>,
   refund: RefundRow,
   outcome: { status: 'succeeded' | 'failed'; destination_tx?: string; failure_reason: string | null },
   now: number,

@@ -48,7 +48,7 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** `outage` is shared with the job runner: while the database is down the loop backs off and the outage is one line. */
 export function createWebhookDispatcher(
-  services: Services,
+  services: Pick<Services, 'clock' | 'config' | 'db' | 'dialect' | 'jobs' | 'outbound' | 'secretBox'>,
   onError: (error: unknown) => void,
   outage?: Outage,
 ): Dispatcher {

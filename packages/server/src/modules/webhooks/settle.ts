@@ -14,7 +14,11 @@ import type { SendResult } from './send.ts'
 export type Outcome = { row: ClaimedRow; eventType: string; result: SendResult; at: number }
 
 /** Answers the endpoints this batch disabled, so the caller stops sending to them at once. */
-export async function settle(services: Services, workerId: string, outcomes: readonly Outcome[]): Promise<string[]> {
+export async function settle(
+  services: Pick<Services, 'clock' | 'config' | 'db' | 'secretBox'>,
+  workerId: string,
+  outcomes: readonly Outcome[],
+): Promise<string[]> {
   const delays = services.config.webhooks.retryDelaysSeconds
   const now = services.clock.now()
   return services.db.transaction().execute(async (trx) => {
@@ -70,7 +74,7 @@ export async function settle(services: Services, workerId: string, outcomes: rea
 }
 
 async function updateHealth(
-  services: Services,
+  services: Pick<Services, 'config' | 'secretBox'>,
   trx: DbOrTrx,
   outcomes: readonly Outcome[],
   now: number,
@@ -111,7 +115,7 @@ async function updateHealth(
 }
 
 async function disableEndpoint(
-  services: Services,
+  services: Pick<Services, 'secretBox'>,
   trx: DbOrTrx,
   id: string,
   reason: 'gone' | 'failing',
