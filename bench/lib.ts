@@ -17,6 +17,7 @@ import type { Db } from '../packages/server/src/db/database.ts'
 import { migrateToLatest } from '../packages/server/src/db/migrate.ts'
 import { PRODUCT_TYPES, POOL_TYPES } from '../packages/server/src/modules/catalog/catalog.schemas.ts'
 import { slugify } from '../packages/server/src/modules/catalog/slug.ts'
+import { sealedStockItem } from '../packages/server/src/modules/catalog/stock.service.ts'
 import { initShop } from '../packages/server/src/modules/shops/index.ts'
 import { sha256Hex } from '../packages/server/src/platform/crypto.ts'
 import type { SecretBox } from '../packages/server/src/platform/secret-box.ts'
@@ -153,18 +154,7 @@ export async function seedProducts(
         })
         for (let k = 1; pool && k <= itemsPerPool; k++) {
           const value = `SEED-${id.slice(-10)}-${String(k).padStart(4, '0')}`
-          items.push({
-            // Stored as the import stores them: sealed, keyed by an HMAC.
-            id: newId('stockItem'),
-            shop_id: shopId,
-            livemode: 0,
-            product_id: id,
-            value: box.seal(value),
-            value_hash: box.digest(value),
-            status: 'available',
-            order_id: null,
-            created_at: now,
-          })
+          items.push(sealedStockItem(box, { shopId, livemode: false }, id, value, now))
         }
       }
       await trx.insertInto('products').values(products).execute()

@@ -5,6 +5,7 @@ import { newId } from '../../platform/ids.ts'
 import type { ProductType } from './catalog.schemas.ts'
 import * as repo from './catalog.repository.ts'
 import { slugify } from './slug.ts'
+import { sealedStockItem } from './stock.service.ts'
 import { recordOpeningStock } from './counters.ts'
 
 export type SeedProduct = {
@@ -52,17 +53,7 @@ export async function seedProduct(
   await recordOpeningStock(trx, scope, id, product.stock ?? null, now)
   await repo.insertStockItems(
     trx,
-    product.items.map((value) => ({
-      id: newId('stockItem'),
-      shop_id: scope.shopId,
-      livemode,
-      product_id: id,
-      value: box.seal(value),
-      value_hash: box.digest(value),
-      status: 'available',
-      order_id: null,
-      created_at: now,
-    })),
+    product.items.map((value) => sealedStockItem(box, scope, id, value, now)),
   )
   return id
 }

@@ -1,6 +1,7 @@
 // Stock import for pool products. The whole import is one transaction: all items land or none.
 // Items are stored sealed (SX_SECRET) and told apart by a keyed digest, so a copy of the database
 // shows neither the goods nor a hash that guesses could be checked against.
+import type { Insertable } from 'kysely'
 import type { Services } from '../../services.ts'
 import type { RequestContext } from '../../platform/context.ts'
 import type { SecretBox } from '../../platform/secret-box.ts'
@@ -8,6 +9,7 @@ import { invalidFields, type FieldErrors } from '../../platform/errors.ts'
 import { newId } from '../../platform/ids.ts'
 import { POOL_TYPES, type ImportStockBody } from './catalog.schemas.ts'
 import * as repo from './catalog.repository.ts'
+import type { StockItemsTable } from './catalog.table.ts'
 import { emitProductEvent, loadProduct } from './products.service.ts'
 
 /** What this file's functions use of the services (callers pass the whole `Services`). */
@@ -35,17 +37,7 @@ export async function importStock(services: Deps, ctx: RequestContext, productId
     )
     const rows = unique
       .filter(([hash]) => !known.has(hash))
-      .map(([hash, value]) => ({
-        id: newId('stockItem'),
-        shop_id: ctx.auth.shopId,
-        livemode: ctx.auth.livemode ? 1 : 0,
-        product_id: productId,
-        value: services.secretBox.seal(value),
-        value_hash: hash,
-        status: 'available',
-        order_id: null,
-        created_at: now,
-      }))
+      .map(([hash, value]) => sealedStockItem(services.secretBox, ctx.auth, productId, value, now, hash))
     const imported = await repo.insertStockItems(trx, rows)
     const stockAfter = await repo.countAvailableStock(trx, productId)
     if (imported > 0) {
@@ -54,6 +46,28 @@ export async function importStock(services: Deps, ctx: RequestContext, productId
     }
     return { imported, duplicates: body.items.length - imported, stock_after: stockAfter }
   })
+}
+
+/** A new available pool item as every writer stores it (import, demo seed, bench): sealed, keyed by its digest. */
+export function sealedStockItem(
+  box: SecretBox,
+  scope: { shopId: string; livemode: boolean },
+  productId: string,
+  value: string,
+  now: number,
+  digest = box.digest(value),
+): Insertable<StockItemsTable> {
+  return {
+    id: newId('stockItem'),
+    shop_id: scope.shopId,
+    livemode: scope.livemode ? 1 : 0,
+    product_id: productId,
+    value: box.seal(value),
+    value_hash: digest,
+    status: 'available',
+    order_id: null,
+    created_at: now,
+  }
 }
 
 /** Trims items, rejects blank ones, and folds repeats; returns [digest, value] pairs sorted by digest. */
