@@ -18,7 +18,7 @@ import { closeServices, createServices, openSecretBox, type ServiceOverrides, ty
 import { createWorker, type Worker } from '../src/worker.ts'
 import { createLogMailer } from '../src/platform/mail/mailer.ts'
 import { createSandboxPayoutProvider, createSandboxProvider } from '../src/modules/payments/index.ts'
-import { checkDoctor, describeDifference, describeStockDifference } from '../src/doctor/doctor.ts'
+import { checkDoctor, describeDifference } from '../src/doctor/doctor.ts'
 import { systemClock } from '../src/platform/clock.ts'
 
 const PG_URL = process.env.TEST_DATABASE_URL
@@ -171,7 +171,7 @@ export async function startTestEnv(
       if ('error' in report) throw report.error
       const broken = [
         ...report.ledger.differences.map((d) => `ledger: ${describeDifference(d)}`),
-        ...report.stock.differences.map((d) => `stock: ${describeStockDifference(d)}`),
+        ...report.stock.differences.map((d) => `stock: ${describeDifference(d)}`),
       ]
       if (broken.length > 0) throw new Error(`invariant broken (${dialect}):\n${broken.join('\n')}`)
     },

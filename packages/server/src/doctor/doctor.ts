@@ -2,11 +2,13 @@
 // figures read through its door inside ONE snapshot transaction, compared here (a command above the
 // modules, so no module reads another's tables to check it).
 import type { Db, DbOrTrx } from '../db/database.ts'
-import { describeDifference, ledgerReport, type LedgerReport } from './ledger-check.ts'
-import { describeStockDifference, stockReport, type StockReport } from './stock-check.ts'
+import { describeDifference } from './difference.ts'
+import { ledgerReport, type LedgerReport } from './ledger-check.ts'
+import { stockReport, type StockReport } from './stock-check.ts'
 
-export { describeDifference, type LedgerDifference, type LedgerReport } from './ledger-check.ts'
-export { describeStockDifference, type StockDifference, type StockReport } from './stock-check.ts'
+export { describeDifference, type Difference } from './difference.ts'
+export type { LedgerReport } from './ledger-check.ts'
+export type { StockReport } from './stock-check.ts'
 
 export type DoctorReport = { ledger: LedgerReport; stock: StockReport }
 
@@ -37,7 +39,7 @@ export function doctorLines(report: DoctorReport): { lines: string[]; ok: boolea
       : `ledger differences (${ledger.differences.length}):\n${ledger.differences.map((d) => `  ${describeDifference(d)}`).join('\n')}`,
     stock.differences.length === 0
       ? `stock ok: ${stock.counters} counter${stock.counters === 1 ? ' agrees' : 's agree'} with ${stock.counters === 1 ? 'its' : 'their'} movements`
-      : `stock differences (${stock.differences.length}):\n${stock.differences.map((d) => `  ${describeStockDifference(d)}`).join('\n')}`,
+      : `stock differences (${stock.differences.length}):\n${stock.differences.map((d) => `  ${describeDifference(d)}`).join('\n')}`,
   ]
   return { lines, ok: ledger.differences.length === 0 && stock.differences.length === 0 }
 }

@@ -8,22 +8,13 @@
 // and `refunded` status matching its refunds. Each module gives its figures through its door; this
 // file only compares them, inside the caller's snapshot transaction.
 import type { DbOrTrx } from '../db/database.ts'
+import type { Difference } from './difference.ts'
 import { balanceFigures } from '../modules/ledger/index.ts'
 import { paidFigures, refundStateFigures } from '../modules/orders/index.ts'
 import { refundFigures, refundsPerOrder } from '../modules/refunds/index.ts'
 import { payoutFigures } from '../modules/payouts/index.ts'
 
-export type LedgerDifference = {
-  shopId: string
-  livemode: boolean
-  /** The balance (`USD`) or the order (`ord_…`) that disagrees. */
-  subject: string
-  check: string
-  found: number
-  expected: number
-}
-
-export type LedgerReport = { balances: number; differences: LedgerDifference[] }
+export type LedgerReport = { balances: number; differences: Difference[] }
 
 type Totals = {
   available: number
@@ -36,16 +27,12 @@ type Totals = {
 type Account = { shopId: string; livemode: boolean; currency: string }
 
 /** One line per difference, for `sx doctor` and failing tests. */
-export function describeDifference(d: LedgerDifference): string {
-  return `${d.shopId} ${d.livemode ? 'live' : 'test'} ${d.subject}: ${d.check} is ${d.found}, expected ${d.expected}`
-}
-
 export async function ledgerReport(trx: DbOrTrx): Promise<LedgerReport> {
   const balances = await balanceDifferences(trx)
   return { balances: balances.checked, differences: [...balances.differences, ...(await orderDifferences(trx))] }
 }
 
-async function balanceDifferences(trx: DbOrTrx): Promise<{ checked: number; differences: LedgerDifference[] }> {
+async function balanceDifferences(trx: DbOrTrx): Promise<{ checked: number; differences: Difference[] }> {
   const totals = new Map<string, Totals>()
   const at = ({ shopId, livemode, currency }: Account) => {
     const key = `${shopId} ${livemode ? 1 : 0} ${currency}`
@@ -84,7 +71,7 @@ async function balanceDifferences(trx: DbOrTrx): Promise<{ checked: number; diff
       }
     }
   }
-  const differences: LedgerDifference[] = []
+  const differences: Difference[] = []
   for (const [key, t] of totals) {
     const [shopId, livemode, currency] = key.split(' ') as [string, string, string]
     const report = (check: string, found: number, expected: number) => {
@@ -101,10 +88,10 @@ async function balanceDifferences(trx: DbOrTrx): Promise<{ checked: number; diff
 }
 
 /** Each order's refunded_cents is its refunds that have not failed; `refunded` means refunds that succeeded cover it all. */
-async function orderDifferences(trx: DbOrTrx): Promise<LedgerDifference[]> {
+async function orderDifferences(trx: DbOrTrx): Promise<Difference[]> {
   const refunds = await refundsPerOrder(trx)
   const orders = await refundStateFigures(trx, [...refunds.keys()])
-  const differences: LedgerDifference[] = []
+  const differences: Difference[] = []
   for (const order of orders) {
     const report = (check: string, found: number, expected: number) => {
       if (found !== expected)

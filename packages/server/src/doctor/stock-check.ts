@@ -9,30 +9,17 @@
 // Catalog gives the counters and movements, orders the lines' states, through their doors; this
 // file only compares them, inside the caller's snapshot transaction.
 import type { DbOrTrx } from '../db/database.ts'
+import type { Difference } from './difference.ts'
 import { counterFigures, orderMovementFigures } from '../modules/catalog/index.ts'
 import { counterLineFigures, orderCreatedAt, type CounterLineFigure } from '../modules/orders/index.ts'
 
-export type StockDifference = {
-  shopId: string
-  livemode: boolean
-  /** The product (`prod_…`) or the order line (`ord_… prod_…`) that disagrees. */
-  subject: string
-  check: string
-  found: number
-  expected: number
-}
-
-export type StockReport = { counters: number; differences: StockDifference[] }
+export type StockReport = { counters: number; differences: Difference[] }
 
 const UNPAID = new Set(['pending', 'awaiting_payment'])
 /** Failures that give an unpaid order's stock back (orders' releaseReservations). */
 const RELEASED_ON = new Set(['payment_expired', 'provider_unavailable'])
 
 /** One line per difference, for `sx doctor` and failing tests. */
-export function describeStockDifference(d: StockDifference): string {
-  return `${d.shopId} ${d.livemode ? 'live' : 'test'} ${d.subject}: ${d.check} is ${d.found}, expected ${d.expected}`
-}
-
 export async function stockReport(trx: DbOrTrx): Promise<StockReport> {
   const { counters, since, differences } = await counterDifferences(trx)
   return { counters, differences: [...differences, ...(await orderDifferences(trx, since))] }
@@ -40,7 +27,7 @@ export async function stockReport(trx: DbOrTrx): Promise<StockReport> {
 
 async function counterDifferences(trx: DbOrTrx) {
   const figures = await counterFigures(trx)
-  const differences: StockDifference[] = []
+  const differences: Difference[] = []
   /** When each product's movements begin: orders before that predate the audit (an upgraded database). */
   const since = new Map<string, number>()
   for (const f of figures) {
@@ -62,7 +49,7 @@ async function counterDifferences(trx: DbOrTrx) {
 type LineKey = { shopId: string; livemode: boolean; orderId: string; productId: string }
 type Moves = Record<string, { count: number; delta: number }>
 
-async function orderDifferences(trx: DbOrTrx, since: Map<string, number>): Promise<StockDifference[]> {
+async function orderDifferences(trx: DbOrTrx, since: Map<string, number>): Promise<Difference[]> {
   const movements = await orderMovementFigures(trx)
   const movedOrders = [...new Set(movements.map((m) => m.orderId))]
   const createdAt = await orderCreatedAt(trx, movedOrders)
@@ -90,7 +77,7 @@ async function orderDifferences(trx: DbOrTrx, since: Map<string, number>): Promi
       line
   }
 
-  const differences: StockDifference[] = []
+  const differences: Difference[] = []
   for (const { key, moves, line } of byLine.values()) {
     const report = (check: string, found: number, expected: number) => {
       if (found !== expected)
