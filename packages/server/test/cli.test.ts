@@ -162,16 +162,19 @@ for (const dialect of DIALECTS) {
         assert.equal(key.abilities.length, 9)
       }
 
-      const again = runSx(['init', '--shop', 'Acme 2', '--email', 'founder@acme.test'], { DATABASE_URL: env.dbUrl })
+      const again = runSx(['init', '--shop', 'Acme 2', '--email', 'founder@acme.test'], {
+        DATABASE_URL: env.dbUrl,
+        SX_DATA_DIR: env.dataDir,
+      })
       assert.equal(await again.exited, 2)
       assert.match(again.output().stderr, /exists already/)
-      const missing = runSx(['init', '--email', 'x@y.test'], { DATABASE_URL: env.dbUrl })
+      const missing = runSx(['init', '--email', 'x@y.test'], { DATABASE_URL: env.dbUrl, SX_DATA_DIR: env.dataDir })
       assert.equal(await missing.exited, 2)
       assert.match(missing.output().stderr, /--shop and --email are required/)
     })
 
     it('migrate reports an up-to-date schema', async () => {
-      const run = runSx(['migrate'], { DATABASE_URL: env.dbUrl })
+      const run = runSx(['migrate'], { DATABASE_URL: env.dbUrl, SX_DATA_DIR: env.dataDir })
       assert.equal(await run.exited, 0)
       assert.match(run.output().stdout, /up to date/)
     })
@@ -181,9 +184,11 @@ for (const dialect of DIALECTS) {
 for (const dialect of DIALECTS) {
   describe(`${dialect}: sx serve`, () => {
     it('seeds a demo shop once on an empty database, serves it, and shuts down gracefully', async () => {
-      const env = await startTestEnv(dialect)
-      after(() => env.close())
-      const start = () => runSx(['serve'], { DATABASE_URL: env.dbUrl, PORT: '0' })
+      // A database and data folder of its own: a test env's in-process worker would claim the
+      // child's jobs and fail to open what the child sealed under its own master key.
+      const database = await createDatabase(dialect)
+      after(() => database.drop())
+      const start = () => runSx(['serve'], { DATABASE_URL: database.url, SX_DATA_DIR: database.dataDir, PORT: '0' })
       const first = start()
       await waitFor(() => LISTENING.test(first.output().stdout), 'the server to listen')
       const { stdout } = first.output()
@@ -229,7 +234,12 @@ for (const dialect of DIALECTS) {
         { env: { HOST: '192.0.2.1', PORT: '0' }, pattern: /^sx: HOST 192\.0\.2\.1 is not an address of this machine/ },
       ]
       for (const { env: extra, pattern } of cases) {
-        const run = runSx(['serve'], { DATABASE_URL: env.dbUrl, SX_DEMO_SEED: 'false', ...extra })
+        const run = runSx(['serve'], {
+          DATABASE_URL: env.dbUrl,
+          SX_DATA_DIR: env.dataDir,
+          SX_DEMO_SEED: 'false',
+          ...extra,
+        })
         assert.equal(await exitWithin(run, 60_000), 1, run.output().stderr)
         assertOneLine(run.output().stderr, pattern)
         assert.doesNotMatch(run.output().stdout, /Server listening/)
@@ -240,7 +250,9 @@ for (const dialect of DIALECTS) {
     it('two instances starting at once on an empty database migrate and seed it once', async () => {
       const database = await createDatabase(dialect)
       after(() => database.drop())
-      const both = [0, 1].map(() => runSx(['serve'], { DATABASE_URL: database.url, PORT: '0' }))
+      const both = [0, 1].map(() =>
+        runSx(['serve'], { DATABASE_URL: database.url, SX_DATA_DIR: database.dataDir, PORT: '0' }),
+      )
       for (const run of both)
         await waitFor(() => LISTENING.test(run.output().stdout) || run.child.exitCode !== null, 'both servers')
       const outputs = both.map((run) => run.output())

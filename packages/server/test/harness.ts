@@ -31,6 +31,8 @@ export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 export type TestEnv = {
   dialect: Dialect
   dbUrl: string
+  /** The data folder (master key, uploads) the env's instances use: an `sx` child on the same database takes it too. */
+  dataDir: string
   app: FastifyInstance
   services: Services
   /** A fresh shop with a live and a test key holding all nine abilities. */
@@ -136,6 +138,7 @@ export async function startTestEnv(
   return {
     dialect,
     dbUrl: database.url,
+    dataDir: database.dataDir,
     app: first.app,
     services: first.services,
     spawnApp,

@@ -22,7 +22,7 @@ for (const dialect of DIALECTS) {
     after(() => env.close())
 
     const doctor = async () => {
-      const run = runSx(['doctor'], { DATABASE_URL: env.dbUrl, LOG_LEVEL: 'silent' })
+      const run = runSx(['doctor'], { DATABASE_URL: env.dbUrl, SX_DATA_DIR: env.dataDir, LOG_LEVEL: 'silent' })
       return { code: await run.exited, ...run.output() }
     }
 
