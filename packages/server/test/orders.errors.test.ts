@@ -188,6 +188,7 @@ for (const dialect of DIALECTS) {
     let env: TestEnv
     const failing: PaymentProvider = {
       id: 'sandbox',
+      invoicing: 'remote',
       createInvoice: async () => ({ ok: false, retryable: true, reason: 'gateway timeout' }),
     }
     before(async () => {
