@@ -5,7 +5,9 @@ import type { Order } from '../src/modules/orders/orders.schemas.ts'
 import { DIALECTS, client, json, present, problem, startTestEnv, type List, type TestEnv } from './harness.ts'
 import { NO_LIMITS, SHIP_TO, newProduct, order, settle } from './orders-helpers.ts'
 import { startSmtpSink, type SmtpSink } from './smtp-sink.ts'
-import type { PaymentProvider } from '../src/modules/payments/index.ts'
+import { createSandboxProvider, type PaymentProvider } from '../src/modules/payments/index.ts'
+import { connect } from '../src/db/connect.ts'
+import type { Db } from '../src/db/database.ts'
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: order errors and mail`, () => {
@@ -188,6 +190,7 @@ for (const dialect of DIALECTS) {
     let env: TestEnv
     const failing: PaymentProvider = {
       id: 'sandbox',
+      invoicing: 'remote',
       createInvoice: async () => ({ ok: false, retryable: true, reason: 'gateway timeout' }),
     }
     before(async () => {
@@ -210,5 +213,52 @@ for (const dialect of DIALECTS) {
       assert.equal(retry.headers['idempotent-replayed'], undefined, 'a 5xx is not stored: the retry ran')
       assert.equal((await api.get('/v1/orders')).json().data.length, 2)
     })
+  })
+}
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: where the invoice is made`, () => {
+    let env: TestEnv
+    let peek: Db
+    /** What another connection saw of the order while its invoice was being made. */
+    const seen: (string | null)[] = []
+    const sandbox = createSandboxProvider()
+    const probe: { -readonly [K in keyof PaymentProvider]: PaymentProvider[K] } = {
+      ...sandbox,
+      async createInvoice(request) {
+        const row = await peek
+          .selectFrom('orders')
+          .select('status')
+          .where('id', '=', request.orderId)
+          .executeTakeFirst()
+        seen.push(row?.status ?? null)
+        return sandbox.createInvoice(request)
+      },
+    }
+    before(async () => {
+      env = await startTestEnv(dialect, NO_LIMITS, { payments: { sandbox: probe, live: null } })
+      peek = connect(env.dbUrl).db
+    })
+    after(async () => {
+      await peek.destroy()
+      await env.close()
+    })
+
+    for (const kind of ['in_process', 'remote'] as const) {
+      it(`${kind}: the order is ${kind === 'remote' ? 'committed pending first' : 'made in one transaction'}, and ends the same`, async () => {
+        probe.invoicing = kind
+        seen.length = 0
+        const api = client(env.app, (await env.newShop()).keys.test)
+        const product = await newProduct(api, {}, ['INVOICED-1'])
+        const made = await order(api, [{ product_id: product, qty: 1 }], { customer_email: 'kind@example.com' })
+        assert.deepEqual(seen, [kind === 'remote' ? 'pending' : null])
+        assert.equal(made.status, 'awaiting_payment')
+        assert.ok(made.payment.address && made.payment.amount, 'the invoice is attached')
+        assert.equal((await api.get(`/v1/orders/${made.id}`)).json<Order>().status, 'awaiting_payment')
+        const mails = await env.services.db.selectFrom('mails').select('kind').where('order_id', '=', made.id).execute()
+        assert.deepEqual(mails, [{ kind: 'confirmation' }], 'one confirmation mail queued')
+        assert.equal((await api.get(`/v1/products/${product}`)).json().stock, 0)
+      })
+    }
   })
 }

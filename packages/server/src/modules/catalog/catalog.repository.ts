@@ -2,6 +2,8 @@ import type { Insertable, Updateable } from 'kysely'
 import type { Db, DbOrTrx } from '../../db/database.ts'
 import { preparedQuery } from '../../db/prepared.ts'
 import type { ProductRow, ProductsTable, ProductWithStockRow, StockItemsTable } from './catalog.table.ts'
+import { AVAILABLE, availableItems } from './reservations.repository.ts'
+import { noteCatalogChange } from './versions.repository.ts'
 
 type Scope = { shopId: string; livemode: boolean }
 
@@ -16,7 +18,7 @@ function selectProducts(db: DbOrTrx, scope: Scope) {
         .selectFrom('stock_items')
         .select((inner) => inner.fn.countAll<number>().as('n'))
         .whereRef('stock_items.product_id', '=', 'products.id')
-        .where('stock_items.status', '=', 'available')
+        .where('stock_items.status', '=', AVAILABLE)
         .as('pool_stock'),
     )
     .where('products.shop_id', '=', scope.shopId)
@@ -57,8 +59,8 @@ export function listProducts(
 }
 
 export async function insertProduct(db: DbOrTrx, row: Insertable<ProductsTable>): Promise<void> {
-  await bumpCatalogVersion(db, { shopId: row.shop_id, livemode: row.livemode === 1 })
   await db.insertInto('products').values(row).execute()
+  await noteCatalogChange(db, { shopId: row.shop_id, livemode: row.livemode === 1 })
 }
 
 export async function updateProduct(
@@ -67,7 +69,6 @@ export async function updateProduct(
   id: string,
   patch: Updateable<ProductsTable>,
 ): Promise<void> {
-  await bumpCatalogVersion(db, scope)
   await db
     .updateTable('products')
     .set(patch)
@@ -75,6 +76,7 @@ export async function updateProduct(
     .where('livemode', '=', scope.livemode ? 1 : 0)
     .where('id', '=', id)
     .execute()
+  await noteCatalogChange(db, scope)
 }
 
 /** Slugs in use that start with `base`, for picking the next free one. */
@@ -95,8 +97,6 @@ export async function slugsLike(db: DbOrTrx, scope: Scope, base: string): Promis
  * Callers pass items sorted by value_hash so that concurrent imports lock in the same order.
  */
 export async function insertStockItems(db: DbOrTrx, rows: Insertable<StockItemsTable>[]): Promise<number> {
-  const first = rows[0]
-  if (first) await bumpCatalogVersion(db, { shopId: first.shop_id, livemode: first.livemode === 1 })
   let inserted = 0
   for (let start = 0; start < rows.length; start += INSERT_BATCH_ROWS) {
     const result = await db
@@ -106,6 +106,8 @@ export async function insertStockItems(db: DbOrTrx, rows: Insertable<StockItemsT
       .executeTakeFirst()
     inserted += Number(result.numInsertedOrUpdatedRows ?? 0n)
   }
+  const first = rows[0]
+  if (first && inserted > 0) await noteCatalogChange(db, { shopId: first.shop_id, livemode: first.livemode === 1 })
   return inserted
 }
 
@@ -130,29 +132,10 @@ export async function knownStockDigests(db: DbOrTrx, productId: string, digests:
 }
 
 export async function countAvailableStock(db: DbOrTrx, productId: string): Promise<number> {
-  const row = await db
-    .selectFrom('stock_items')
+  const row = await availableItems(db, productId)
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('product_id', '=', productId)
-    .where('status', '=', 'available')
     .executeTakeFirstOrThrow()
   return Number(row.n)
-}
-
-/**
- * Every write to products or stock_items goes through this file (or reservations.repository.ts)
- * and starts here, in its own transaction, so the version moves whenever the catalog a reader
- * could see has changed. Starting with it makes this row the first lock every catalog write takes
- * (on PostgreSQL), so writes of one shop and mode queue in one order and cannot deadlock.
- */
-export async function bumpCatalogVersion(db: DbOrTrx, scope: Scope): Promise<void> {
-  await db
-    .insertInto('catalog_versions')
-    .values({ shop_id: scope.shopId, livemode: scope.livemode ? 1 : 0, version: 1 })
-    .onConflict((oc) =>
-      oc.columns(['shop_id', 'livemode']).doUpdateSet((eb) => ({ version: eb('catalog_versions.version', '+', 1) })),
-    )
-    .execute()
 }
 
 const selectCatalogVersion = preparedQuery((db) =>

@@ -3,12 +3,13 @@
 // transaction, so a counter is always the sum of its movements (`sx doctor`, `src/doctor/stock-check.ts`, checks it).
 // Unlimited (null) counts as 0: no movements while a counter is null; setting it to null records
 // `unlimited` (minus what it held), setting a number records `set` (the change from before).
-// Each write first takes the shop's catalog version row, the lock every catalog write takes first,
-// so on PostgreSQL counter writes of one shop and mode run one at a time and a read after it is
-// current; the conditional UPDATEs keep them right on SQLite (one writer) without it.
+// The product row is the lock: every write is a conditional UPDATE of it (PostgreSQL re-checks the
+// condition on the row as the write before it committed it), and what a refusal reports is read
+// after that UPDATE. A change a reader sees is noted for the catalog version, which moves at the
+// end of the transaction (versions.repository.ts).
 import type { DbOrTrx } from '../../db/database.ts'
 import { newId } from '../../platform/ids.ts'
-import { bumpCatalogVersion } from './catalog.repository.ts'
+import { noteCatalogChange } from './versions.repository.ts'
 
 type Scope = { shopId: string; livemode: boolean }
 export type MovementKind = 'set' | 'unlimited' | 'reserved' | 'released' | 'sold'
@@ -77,7 +78,6 @@ export async function setCounterStock(
   value: number | null,
   at: number,
 ): Promise<void> {
-  await bumpCatalogVersion(db, scope)
   // Compare-and-set on the value read, so the recorded change is exactly the one made.
   for (;;) {
     const before = await readCounter(db, scope, productId)
@@ -94,6 +94,7 @@ export async function setCounterStock(
       orderId: null,
       at,
     })
+    await noteCatalogChange(db, scope)
     return
   }
 }
@@ -104,7 +105,6 @@ export async function setCounterStock(
  * before it), or null when the counter has become unlimited meanwhile (nothing is taken then).
  */
 export async function takeCounterStock(db: DbOrTrx, scope: Scope, change: OrderStockChange): Promise<TakeResult> {
-  await bumpCatalogVersion(db, scope)
   let left: number | null = null
   for (let attempt = 1; attempt <= TAKE_ATTEMPTS; attempt++) {
     const result = await productRow(db, scope, change.productId)
@@ -119,6 +119,7 @@ export async function takeCounterStock(db: DbOrTrx, scope: Scope, change: OrderS
         orderId: change.orderId,
         at: change.at,
       })
+      await noteCatalogChange(db, scope)
       return { taken: true }
     }
     left = await readCounter(db, scope, change.productId)
@@ -129,7 +130,6 @@ export async function takeCounterStock(db: DbOrTrx, scope: Scope, change: OrderS
 
 /** Gives an unpaid order's units back (a counter that became unlimited meanwhile stays so: delta 0). */
 export async function returnCounterStock(db: DbOrTrx, scope: Scope, change: OrderStockChange): Promise<void> {
-  await bumpCatalogVersion(db, scope)
   const result = await productRow(db, scope, change.productId)
     .set((eb) => ({ stock_counter: eb('stock_counter', '+', change.qty) }))
     .where('stock_counter', 'is not', null)
@@ -142,6 +142,7 @@ export async function returnCounterStock(db: DbOrTrx, scope: Scope, change: Orde
     orderId: change.orderId,
     at: change.at,
   })
+  if (delta > 0) await noteCatalogChange(db, scope)
 }
 
 /** The order was paid: its reserved units are sold for good (the counter does not move again). */

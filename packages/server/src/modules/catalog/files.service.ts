@@ -12,6 +12,7 @@ import type { RequestContext } from '../../platform/context.ts'
 import { AppError, invalidFields } from '../../platform/errors.ts'
 import { emitProductEvent, loadProduct } from './products.service.ts'
 import * as repo from './catalog.repository.ts'
+import { publishCatalogChanges } from './versions.repository.ts'
 
 /** What this file's functions use of the services (callers pass the whole `Services`). */
 type Deps = Pick<Services, 'config' | 'db' | 'clock' | 'secretBox'>
@@ -61,7 +62,7 @@ export async function uploadProductFile(
   }
   const sha256 = hash.digest('hex')
   await rename(temp, join(dir, sha256))
-  await ctx.transact(async (trx) => {
+  await publishCatalogChanges(ctx.transact)(async (trx) => {
     const now = services.clock.now()
     await repo.updateProduct(trx, ctx.auth, id, {
       file_name: filename,

@@ -7,6 +7,7 @@ export { findDeliverySettings, findSellableProducts } from './catalog.repository
 export { openProductFile, storeFileBytes } from './files.service.ts'
 export { refundPoolItems, releasePoolItems, reservePoolItems, sellPoolItems } from './reservations.repository.ts'
 export { recordCounterSold, returnCounterStock, takeCounterStock } from './counters.ts'
+export { catalogTransaction, publishCatalogChanges } from './versions.repository.ts'
 export {
   counterFigures,
   orderMovementFigures,

@@ -22,6 +22,7 @@ import type { ProductWithStockRow } from './catalog.table.ts'
 import * as repo from './catalog.repository.ts'
 import { nextFreeSlug, slugify } from './slug.ts'
 import { recordOpeningStock, setCounterStock } from './counters.ts'
+import { publishCatalogChanges } from './versions.repository.ts'
 import { newSigningSecret } from '../../platform/signing.ts'
 import { checkOutboundUrl } from '../../platform/outbound/url-guard.ts'
 import { modePolicy } from '../../platform/outbound/address-policy.ts'
@@ -49,7 +50,7 @@ export async function createProduct(services: Deps, ctx: RequestContext, body: C
   // Two creates with one name may race for a slug; the unique index decides and the loser retries.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ctx.transact(async (trx) => {
+      return await publishCatalogChanges(ctx.transact)(async (trx) => {
         const id = newId('product')
         const stock = POOL_TYPES.has(body.type) ? null : (body.stock ?? null)
         await repo.insertProduct(trx, {
@@ -97,7 +98,7 @@ export async function listProducts(services: Deps, ctx: RequestContext, query: L
 
 export async function updateProduct(services: Deps, ctx: RequestContext, id: string, body: UpdateProductBody) {
   if (body.dynamic_url !== undefined) await checkDynamicUrl(services, ctx.auth.livemode, body.dynamic_url)
-  return ctx.transact(async (trx) => {
+  return publishCatalogChanges(ctx.transact)(async (trx) => {
     const current = await loadProduct(trx, ctx.auth, id)
     const errors: FieldErrors = {}
     if (body.name !== undefined && body.name.trim() === '') errors.name = ['must not be blank']
@@ -134,7 +135,7 @@ export async function updateProduct(services: Deps, ctx: RequestContext, id: str
 
 /** DELETE archives: the product stays readable (orders refer to it) with status `archived`. */
 export async function archiveProduct(services: Deps, ctx: RequestContext, id: string) {
-  return ctx.transact(async (trx) => {
+  return publishCatalogChanges(ctx.transact)(async (trx) => {
     const current = await loadProduct(trx, ctx.auth, id)
     if (current.status === 'archived' && current.archived_at !== null) {
       return { id, deleted: true as const, archived_at: toIso(current.archived_at) }

@@ -11,6 +11,7 @@ import { POOL_TYPES, type ImportStockBody } from './catalog.schemas.ts'
 import * as repo from './catalog.repository.ts'
 import type { StockItemsTable } from './catalog.table.ts'
 import { emitProductEvent, loadProduct } from './products.service.ts'
+import { publishCatalogChanges } from './versions.repository.ts'
 
 /** What this file's functions use of the services (callers pass the whole `Services`). */
 type Deps = Pick<Services, 'clock' | 'secretBox'>
@@ -19,7 +20,7 @@ const MAX_REPORTED = 20
 
 export async function importStock(services: Deps, ctx: RequestContext, productId: string, body: ImportStockBody) {
   const unique = normalizeItems(body.items, services.secretBox)
-  return ctx.transact(async (trx) => {
+  return publishCatalogChanges(ctx.transact)(async (trx) => {
     const product = await loadProduct(trx, ctx.auth, productId)
     if (!POOL_TYPES.has(product.type)) {
       throw invalidFields({

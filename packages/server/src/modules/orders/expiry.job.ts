@@ -2,6 +2,7 @@
 import type { Services } from '../../services.ts'
 import type { JobOutcome } from '../../platform/jobs/runner.ts'
 import { recordEvent } from '../../platform/outbox/outbox.ts'
+import { catalogTransaction } from '../catalog/index.ts'
 import * as repo from './orders.repository.ts'
 import { orderById, releaseReservations } from './order-state.ts'
 
@@ -13,7 +14,7 @@ export async function expireOrder(
   const row = await repo.findOrderById(services.db, orderId)
   if (!row || (row.status !== 'pending' && row.status !== 'awaiting_payment')) return
   if (Number(row.expires_at) > now) return { retryAt: Number(row.expires_at), error: 'not due yet' }
-  await services.db.transaction().execute(async (trx) => {
+  await catalogTransaction(services.db, async (trx) => {
     const expired = await repo.transitionOrder(trx, orderId, ['pending', 'awaiting_payment'], {
       status: 'failed',
       failure_reason: 'payment_expired',

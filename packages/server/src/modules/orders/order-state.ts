@@ -78,10 +78,15 @@ export async function completeIfDelivered(services: Deps, trx: DbOrTrx, orderId:
     )
 }
 
-/** Gives an unpaid order's stock back: pool items to the pool, counters the units its lines took. */
+/**
+ * Gives an unpaid order's stock back: pool items to the pool, counters the units its lines took,
+ * in product-id order like checkout takes them (two transactions never lock two products in
+ * opposite orders). Runs in a transaction that publishes catalog changes (catalogTransaction).
+ */
 export async function releaseReservations(trx: DbOrTrx, scope: Scope, orderId: string, at: number): Promise<void> {
   await releasePoolItems(trx, scope, orderId)
-  for (const line of await repo.findLines(trx, [orderId])) {
+  const lines = await repo.findLines(trx, [orderId])
+  for (const line of lines.sort((a, b) => (a.product_id < b.product_id ? -1 : 1))) {
     if (line.counter_reserved === 1)
       await returnCounterStock(trx, scope, { productId: line.product_id, orderId, qty: Number(line.qty), at })
   }

@@ -21,7 +21,16 @@ export type Invoice = {
 
 export type ProviderResult<T> = { ok: true; value: T } | { ok: false; retryable: boolean; reason: string }
 
+/**
+ * How a provider makes an invoice. `in_process`: computed here without any network call (the
+ * sandbox; a rail that only derives an address), so checkout makes it inside the order's own
+ * transaction and the order commits once. `remote`: it calls out, so checkout reserves in one
+ * transaction, invoices outside any, then attaches the invoice in a second (and compensates a failure).
+ */
+export type InvoicingKind = 'in_process' | 'remote'
+
 export interface PaymentProvider {
   readonly id: string
+  readonly invoicing: InvoicingKind
   createInvoice(request: InvoiceRequest): Promise<ProviderResult<Invoice>>
 }

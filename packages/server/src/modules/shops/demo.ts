@@ -3,7 +3,7 @@
 // file product a small file stored as an upload would be, the physical one a stock counter.
 import type { SecretBox } from '../../platform/secret-box.ts'
 import type { Db } from '../../db/database.ts'
-import { seedProduct, storeFileBytes } from '../catalog/index.ts'
+import { catalogTransaction, seedProduct, storeFileBytes } from '../catalog/index.ts'
 import { initShop, type InitResult } from './shops.service.ts'
 
 const DEMO_PRODUCTS = [
@@ -29,7 +29,7 @@ export async function seedDemoShop(db: Db, box: SecretBox, dataDir: string, now:
   // Written before the transaction; content-addressed, so a losing concurrent seed leaves nothing extra.
   const stored = await storeFileBytes(dataDir, Buffer.from(DEMO_FILE))
   const result = await initShop(db, { name: 'Demo Shop', email: 'demo@sx.local', now })
-  await db.transaction().execute(async (trx) => {
+  await catalogTransaction(db, async (trx) => {
     for (const { keys, ...product } of DEMO_PRODUCTS) {
       const items = Array.from(
         { length: keys },
