@@ -99,7 +99,7 @@ export function createServices(config: Config, connection: Connection, overrides
     mailer:
       overrides.mailer ??
       (config.mail.smtpUrl
-        ? createSmtpMailer(config.mail.smtpUrl, config.mail.from)
+        ? createSmtpMailer(config.mail.smtpUrl, config.mail.from, config.mail.smtpConnections)
         : createLogMailer((entry) =>
             log.info(entry, 'mail not sent: no SMTP_URL set (the body is in the mails table)'),
           )),
