@@ -261,8 +261,8 @@ export function createWebhookDispatcher(
           buffered -= buffers.get(id)?.length ?? 0
           buffers.delete(id)
         }
-        // Retries were scheduled: an idle loop works out its next due time again.
-        wake()
+        // Retries were scheduled: an idle loop sleeping until its next due time (PostgreSQL) works it out again.
+        if (dialect === 'postgres') wake()
       } catch (error) {
         // Not recorded: the rows stay leased and are sent again after the lease (at least once).
         onError(error)
