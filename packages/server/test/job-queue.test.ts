@@ -1,7 +1,8 @@
 // The job queue's cost does not grow with the jobs waiting for later: with ~50k future jobs (an
 // unpaid order's expiry job waits 30 min) claiming and "when is the next job due" are index reads
 // on both dialects (checked on the plans), and they still answer right: the first due job, a held
-// job's lease end, a job re-enqueued while held.
+// job's lease end, a job re-enqueued while held. And an idle worker is woken only by a commit that
+// queued a job due before its next look (statements counted through connect's onQuery).
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { CompiledQuery, sql, type Compilable } from 'kysely'
@@ -9,7 +10,20 @@ import { DIALECTS, createDatabase } from './harness.ts'
 import { connect, type Connection } from '../src/db/connect.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
 import { createSecretBox } from '../src/platform/secret-box.ts'
-import { claimNext, claimQuery, enqueue, finish, nextRunAt, nextRunAtQuery } from '../src/platform/jobs/queue.ts'
+import {
+  claimNext,
+  claimQuery,
+  enqueue,
+  finish,
+  nextRunAt,
+  nextRunAtQuery,
+  type Job,
+} from '../src/platform/jobs/queue.ts'
+import { createJobRunner, type JobHandlers } from '../src/platform/jobs/runner.ts'
+import { JOB_KINDS } from '../src/platform/jobs/kinds.ts'
+import { createWorkSignal } from '../src/platform/jobs/notices.ts'
+import { systemClock } from '../src/platform/clock.ts'
+import { waitFor } from './processes.ts'
 
 const FUTURE_JOBS = 50_000
 const NOW = 1_900_000_000_000
@@ -98,6 +112,63 @@ for (const dialect of DIALECTS) {
       // A job due sooner than the expiries, unheld: the next look is at its time.
       await enqueue(db, { kind: 'mail.send', ref: 'mail_soon', runAt: NOW + 10_000 })
       assert.equal(await nextRunAt(db), NOW + 10_000)
+    })
+  })
+}
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: what wakes an idle worker`, () => {
+    it('a commit that queues a job due later than its next look wakes nobody; one due now does', async () => {
+      const database = await createDatabase(dialect)
+      let statements = 0
+      const connection = connect(database.url, { onQuery: () => statements++ })
+      const ran: string[] = []
+      const runner = createJobRunner({
+        db: connection.db,
+        dialect,
+        clock: systemClock,
+        handlers: Object.fromEntries(
+          JOB_KINDS.map((kind) => [kind, async (job: Job) => void ran.push(job.ref)]),
+        ) as JobHandlers,
+        // Polling alone would not look again during this test.
+        pollMs: 60_000,
+        idleMs: 60_000,
+        leaseMs: LEASE_MS,
+        concurrency: 4,
+        onError: (error) => assert.fail(String(error)),
+      })
+      try {
+        await migrateToLatest(connection.db, createSecretBox('job queue test'))
+        const signal = createWorkSignal({ connection, now: () => systemClock.now(), horizonMs: 60_000 })
+        signal.onNotice((notice) => notice.jobsDueAt !== null && runner.nudge(notice.jobsDueAt))
+        runner.start()
+        await waitFor(async () => {
+          const seen = statements
+          await new Promise((resolve) => setTimeout(resolve, 100))
+          return statements === seen
+        }, 'the runner to go idle')
+
+        // An unpaid order's expiry, 30 min out: the commit is the only statement.
+        const before = statements
+        await connection.db
+          .transaction()
+          .execute((trx) =>
+            enqueue(trx, { kind: 'order.expire', ref: 'ord_later', runAt: systemClock.now() + EXPIRY_MS }),
+          )
+        const committed = statements - before
+        await new Promise((resolve) => setTimeout(resolve, 300))
+        assert.equal(statements - before, committed, 'the runner did not look')
+
+        await connection.db
+          .transaction()
+          .execute((trx) => enqueue(trx, { kind: 'order.deliver', ref: 'ord_now', runAt: systemClock.now() }))
+        await waitFor(() => ran.includes('ord_now'), 'the job due now to run')
+        assert.deepEqual(ran, ['ord_now'])
+      } finally {
+        await runner.stop()
+        await connection.db.destroy()
+        await database.drop()
+      }
     })
   })
 }
