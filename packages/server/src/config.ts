@@ -48,6 +48,11 @@ export type Config = Readonly<{
     /** How long a claimed job is held before another worker may take it over (a crashed worker's jobs resume). */
     leaseMs: number
     concurrency: number
+    /**
+     * PostgreSQL: the worker hears of new jobs and events through LISTEN, so an idle one looks at
+     * the queue only when the next job is due or this long after its last look (a missed notice).
+     */
+    listenPollMs: number
   }>
   delivery: Readonly<{
     /** Waits between attempts at a merchant's dynamic endpoint; attempts = delays + 1. */
@@ -60,7 +65,8 @@ export type Config = Readonly<{
     /** How long before a subscription period ends its renewal invoice is created and emailed. */
     renewalNoticeSeconds: number
   }>
-  mail: Readonly<{ smtpUrl: string | null; from: string }>
+  /** `smtpConnections`: SMTP connections kept open at most, so mail keeps up with the order rate. */
+  mail: Readonly<{ smtpUrl: string | null; from: string; smtpConnections: number }>
   /** Operator's escape hatch: merchant URLs (webhooks, dynamic products) may point at private, link-local and loopback addresses in both modes. */
   allowPrivateUrls: boolean
   webhooks: Readonly<{
@@ -188,7 +194,8 @@ export function loadConfig(env: Env = process.env): Config {
       inProcess: worker === 'in-process',
       pollMs: int('JOB_POLL_MS', 500, 5, 60_000),
       leaseMs: int('JOB_LEASE_MS', 60_000, 100),
-      concurrency: int('JOB_CONCURRENCY', 4, 1, 64),
+      concurrency: int('JOB_CONCURRENCY', 16, 1, 64),
+      listenPollMs: int('JOB_LISTEN_POLL_MS', 30_000, 100, 3_600_000),
     },
     delivery: {
       dynamicRetryDelaysSeconds: seconds('DYNAMIC_RETRY_DELAYS', [60, 300, 600, 900]),
@@ -198,7 +205,11 @@ export function loadConfig(env: Env = process.env): Config {
       fileBodyLimitBytes: int('FILE_BODY_LIMIT_BYTES', 512 * 1024 * 1024, 1024),
       renewalNoticeSeconds: int('RENEWAL_NOTICE_SECONDS', 3 * 86_400, 0),
     },
-    mail: { smtpUrl, from: str('MAIL_FROM', 'sx <no-reply@localhost>') },
+    mail: {
+      smtpUrl,
+      from: str('MAIL_FROM', 'sx <no-reply@localhost>'),
+      smtpConnections: int('SMTP_CONNECTIONS', 10, 1, 100),
+    },
     allowPrivateUrls: bool('ALLOW_PRIVATE_URLS', false),
     webhooks: {
       retryDelaysSeconds: seconds('WEBHOOK_RETRY_DELAYS', [60, 120, 300, 900, 3600, 21_600, 86_400]),

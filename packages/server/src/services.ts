@@ -13,6 +13,7 @@ import { createLogMailer, createSmtpMailer, type Mailer } from './platform/mail/
 import { createSecretBox, loadOrCreateMasterKey, type SecretBox } from './platform/secret-box.ts'
 import { createOutboundClient, type OutboundClient } from './platform/outbound/client.ts'
 import { createLogger, type Logger } from './platform/log.ts'
+import { createWorkSignal, type WorkSignal } from './platform/jobs/notices.ts'
 import {
   createSandboxPayoutProvider,
   createSandboxProvider,
@@ -41,21 +42,11 @@ export type Services = Readonly<{
   mailer: Mailer
   /** Seals what is stored but must not be readable from a copy of the database (signing secrets, goods, stored answers). */
   secretBox: SecretBox
-  /** Wakes this process's job worker and webhook dispatcher; request transactions call it after every commit. */
-  jobs: JobSignal
+  /** New jobs and events, as commits queue them: heard by this process's worker, and by others' through NOTIFY on PostgreSQL. */
+  jobs: WorkSignal
   /** POSTs to merchant URLs (webhooks), refusing addresses their mode's policy forbids. */
   outbound: OutboundClient
 }>
-
-export type JobSignal = { nudge(): void; onNudge(listener: () => void): void }
-
-function createJobSignal(): JobSignal {
-  const listeners: (() => void)[] = []
-  return {
-    nudge: () => listeners.forEach((listener) => listener()),
-    onNudge: (listener) => void listeners.push(listener),
-  }
-}
 
 /** The secret box under the operator's master key (SX_SECRET, or the data folder's key file). Migrations need it too. */
 export function openSecretBox(config: Config): SecretBox {
@@ -99,12 +90,12 @@ export function createServices(config: Config, connection: Connection, overrides
     mailer:
       overrides.mailer ??
       (config.mail.smtpUrl
-        ? createSmtpMailer(config.mail.smtpUrl, config.mail.from)
+        ? createSmtpMailer(config.mail.smtpUrl, config.mail.from, config.mail.smtpConnections)
         : createLogMailer((entry) =>
             log.info(entry, 'mail not sent: no SMTP_URL set (the body is in the mails table)'),
           )),
     secretBox: openSecretBox(config),
-    jobs: createJobSignal(),
+    jobs: createWorkSignal({ connection, now: () => clock.now(), horizonMs: config.jobs.listenPollMs }),
     outbound: createOutboundClient({ maxSocketsPerHost: config.webhooks.endpointConcurrency }),
   }
 }

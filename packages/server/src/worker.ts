@@ -11,6 +11,8 @@ import { createWebhookDispatcher } from './modules/webhooks/index.ts'
 import { refundJobHandlers } from './modules/refunds/index.ts'
 import { payoutJobHandlers } from './modules/payouts/index.ts'
 import { HOUSEKEEPING_JOB, housekeepingHandlers, scheduleHousekeeping } from './housekeeping.ts'
+import { listen, type Listener } from './db/listen.ts'
+import { decodeNotice, WORK_CHANNEL, type WorkNotice } from './platform/jobs/notices.ts'
 
 export type Worker = {
   start(): void
@@ -45,12 +47,15 @@ export function createWorker(
     now: () => services.clock.now(),
     report: (change) => notice(describeOutage(change)),
   })
+  const { config } = services
   const runner = createJobRunner({
     db: services.db,
     dialect: services.dialect,
     clock: services.clock,
     handlers: jobHandlers(services),
-    pollMs: services.config.jobs.pollMs,
+    pollMs: config.jobs.pollMs,
+    // On PostgreSQL new jobs arrive by NOTIFY; on SQLite (no LISTEN) other processes' jobs are found by polling.
+    idleMs: services.dialect === 'postgres' ? config.jobs.listenPollMs : config.jobs.pollMs,
     leaseMs: services.config.jobs.leaseMs,
     concurrency: services.config.jobs.concurrency,
     onError: (error, job) => log(error, { job: job.kind, ref: job.ref }),
@@ -58,18 +63,31 @@ export function createWorker(
   })
   const dispatcher = createWebhookDispatcher(services, (error) => log(error, { job: 'webhooks' }), outage)
   let scheduled: Promise<unknown> = Promise.resolve()
-  services.jobs.onNudge(() => {
-    runner.nudge()
-    dispatcher.nudge()
-  })
+  let listener: Listener | null = null
+  const hear = (notice: WorkNotice) => {
+    if (notice.jobsDueAt !== null) runner.nudge(notice.jobsDueAt)
+    if (notice.events) dispatcher.nudge()
+  }
+  services.jobs.onNotice(hear)
   return {
     start() {
       runner.start()
       dispatcher.start()
       scheduled = scheduleHousekeeping(services).catch((error) => log(error, { job: HOUSEKEEPING_JOB }))
+      // Other processes' commits, on one dedicated connection; after a reconnect, look at once
+      // (notices sent while it was away are lost).
+      if (services.dialect === 'postgres' && !listener)
+        listener = listen(config.db.url, WORK_CHANNEL, {
+          onNotice: (payload) => {
+            const notice = decodeNotice(payload, services.jobs.sender)
+            if (notice) hear(notice)
+          },
+          onConnected: () => hear({ jobsDueAt: 0, events: true }),
+        })
     },
     async stop() {
-      await Promise.all([runner.stop(), dispatcher.stop(), scheduled])
+      await Promise.all([runner.stop(), dispatcher.stop(), scheduled, listener?.close()])
+      listener = null
     },
     async drain() {
       let total = 0

@@ -16,8 +16,24 @@ import {
 } from 'kysely'
 import type { Database, Db, Dialect } from './database.ts'
 import { isDatabaseUnavailable } from './errors.ts'
+import { WatchedDialect } from './watched-dialect.ts'
 
-export type Connection = { db: Db; dialect: Dialect }
+export type Connection = {
+  db: Db
+  dialect: Dialect
+  /** What it was opened with (a PostgreSQL listener opens its own connection to it). */
+  url: string
+  /**
+   * Hears the inserts of each transaction once it committed (of a statement outside one, once it
+   * ran): how new jobs and events are announced to workers (platform/jobs/notices.ts).
+   */
+  onCommitted(listener: (inserts: readonly CompiledQuery[]) => void): void
+}
+
+export type ConnectOptions = {
+  /** Hears every statement sent, transaction control included (tests count an idle process's). */
+  onQuery?: (sql: string) => void
+}
 
 // Timestamps are epoch-ms BIGINTs; they fit a JS number, so parse them as numbers, not strings.
 const PG_INT8 = 20
@@ -26,13 +42,23 @@ const pgTypes = {
     oid === PG_INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format),
 }
 
-export function connect(url: string): Connection {
-  if (url.startsWith('sqlite:')) return { db: connectSqlite(url.slice('sqlite:'.length)), dialect: 'sqlite' }
+export function connect(url: string, options: ConnectOptions = {}): Connection {
+  const listeners: ((inserts: readonly CompiledQuery[]) => void)[] = []
+  const watch = {
+    onQuery: options.onQuery,
+    onCommitted: (inserts: readonly CompiledQuery[]) => listeners.forEach((listener) => listener(inserts)),
+  }
+  const onCommitted = (listener: (inserts: readonly CompiledQuery[]) => void) => void listeners.push(listener)
+  if (url.startsWith('sqlite:')) {
+    const dialect = new WatchedDialect(sqliteDialect(url.slice('sqlite:'.length)), watch)
+    return { db: new Kysely<Database>({ dialect }), dialect: 'sqlite', url, onCommitted }
+  }
   const pool = new pg.Pool({ connectionString: url, max: 10, types: pgTypes })
   // An idle connection the server closes (restart, failover, admin kill) is reported here; pg drops
   // it from the pool and the next query opens a new one. Without a listener the process would crash.
   pool.on('error', () => {})
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' }
+  const dialect = new WatchedDialect(new PostgresDialect({ pool }), watch)
+  return { db: new Kysely<Database>({ dialect }), dialect: 'postgres', url, onCommitted }
 }
 
 /** The commands could not open or reach their database; the CLI prints the message as one line. */
@@ -94,7 +120,7 @@ function reasonOf(error: unknown): string {
   return String(message ?? '').split('\n')[0] || String(code ?? error)
 }
 
-function connectSqlite(path: string): Db {
+function sqliteDialect(path: string): SqliteDialect {
   const isMemory = path === ':memory:' || path === ''
   if (!isMemory) mkdirSync(dirname(resolve(path)), { recursive: true })
   const database = new SqliteDatabase(isMemory ? ':memory:' : path)
@@ -103,7 +129,7 @@ function connectSqlite(path: string): Db {
   switchToWal(database)
   database.pragma('synchronous = NORMAL')
   database.pragma('foreign_keys = ON')
-  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }) })
+  return new ImmediateSqliteDialect({ database: withStatementCache(database) })
 }
 
 /**

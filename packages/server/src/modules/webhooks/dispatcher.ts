@@ -11,6 +11,7 @@ import {
   cancelRows,
   claimDue,
   endpointsWithDueRows,
+  nextAttemptAt,
   relayEvents,
   releaseLeases,
   type ClaimedRow,
@@ -38,8 +39,10 @@ const RELAY_BATCH = 500
 /** When busy, loop turns are at least this far apart, so relays and claims batch up. */
 const BUSY_GAP_MS = 5
 const FLUSH_GAP_MS = 10
-/** An idle look for new events is two indexed reads; a worker in another process (which no nudge
- *  reaches) looks this often, so events wait at most this long for their first attempt. */
+/** SQLite: an idle look for new events is two indexed reads; a worker in another process (which no
+ *  nudge reaches) looks this often, so events wait at most this long for their first attempt.
+ *  PostgreSQL: new events arrive by NOTIFY, so an idle dispatcher sleeps until its next retry is
+ *  due, or JOB_LISTEN_POLL_MS at most. */
 const IDLE_POLL_MAX_MS = 100
 /** A drain that takes this many turns has met rows that keep coming due at the current time. */
 const MAX_DRAIN_TURNS = 10_000
@@ -48,7 +51,7 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** `outage` is shared with the job runner: while the database is down the loop backs off and the outage is one line. */
 export function createWebhookDispatcher(
-  services: Pick<Services, 'clock' | 'config' | 'db' | 'dialect' | 'jobs' | 'outbound' | 'secretBox'>,
+  services: Pick<Services, 'clock' | 'config' | 'db' | 'dialect' | 'outbound' | 'secretBox'>,
   onError: (error: unknown) => void,
   outage?: Outage,
 ): Dispatcher {
@@ -80,7 +83,7 @@ export function createWebhookDispatcher(
   /** Turns (relay, lease, start sends) of the loop and of drains run one at a time, so a drain that
    *  finds nothing knows no turn of the loop is halfway through leasing rows. */
   let turnLock: Promise<unknown> = Promise.resolve()
-  const { sleep, wake } = createWakeableSleep()
+  const { sleep, wake } = createWakeableSleep(() => clock.now())
   let loopDone: Promise<void> = Promise.resolve()
 
   /** One turn: relays new events, leases due rows, starts sends. Answers how many events and rows it took. */
@@ -109,7 +112,20 @@ export function createWebhookDispatcher(
       }
       // A busy gap is not cut short by nudges: that is what lets relays and claims batch up.
       if (busy) await delay(BUSY_GAP_MS)
-      else await sleep(Math.min(config.jobs.pollMs, IDLE_POLL_MAX_MS))
+      else await sleep(await idleDelay())
+    }
+  }
+
+  async function idleDelay(): Promise<number> {
+    const poll = Math.min(config.jobs.pollMs, IDLE_POLL_MAX_MS)
+    if (dialect !== 'postgres') return poll
+    // Sends in flight settle into retries this look cannot see yet; the flush wakes the loop.
+    try {
+      const next = await nextAttemptAt(db, clock.now())
+      const wait = next === null ? config.jobs.listenPollMs : next - clock.now()
+      return Math.max(BUSY_GAP_MS, Math.min(config.jobs.listenPollMs, wait))
+    } catch {
+      return poll
     }
   }
 
@@ -244,8 +260,9 @@ export function createWebhookDispatcher(
           // cancelled those rows). Rows claimed later carry the endpoint's status as read then.
           buffered -= buffers.get(id)?.length ?? 0
           buffers.delete(id)
-          services.jobs.nudge() // its owner's notice mail
         }
+        // Retries were scheduled: an idle loop sleeping until its next due time (PostgreSQL) works it out again.
+        if (dialect === 'postgres') wake()
       } catch (error) {
         // Not recorded: the rows stay leased and are sent again after the lease (at least once).
         onError(error)
@@ -260,7 +277,7 @@ export function createWebhookDispatcher(
       running = true
       loopDone = loop()
     },
-    nudge: wake,
+    nudge: () => wake(),
     drain,
     async stop() {
       running = false

@@ -99,6 +99,39 @@ export function endpointsWithDueRows(db: Db, now: number): Promise<EndpointRow[]
 }
 
 /**
+ * When the next row not leased by a live worker comes due (a retry), so an idle dispatcher can
+ * sleep until then: per active endpoint, the first row of its `webhook_queue_pending` range.
+ */
+export async function nextAttemptAt(db: Db, now: number): Promise<number | null> {
+  const row = await db
+    .selectFrom('webhook_endpoints')
+    .select((eb) =>
+      eb.fn
+        .min(
+          eb
+            .selectFrom('webhook_queue')
+            .select('webhook_queue.next_attempt_at')
+            .whereRef('webhook_queue.endpoint_id', '=', 'webhook_endpoints.id')
+            .where('webhook_queue.status', '=', 'pending')
+            .where((inner) =>
+              inner.or([
+                inner('webhook_queue.locked_until', 'is', null),
+                inner('webhook_queue.locked_until', '<', now),
+              ]),
+            )
+            .orderBy('webhook_queue.next_attempt_at')
+            .limit(1)
+            .$asScalar(),
+        )
+        .as('next'),
+    )
+    .where('status', '=', 'active')
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
+  return row?.next == null ? null : Number(row.next)
+}
+
+/**
  * Leases up to `limit` of one endpoint's due rows to this worker, oldest first (an index range
  * read). The conditional UPDATE decides races between workers: a row another worker leased since
  * the SELECT saw it no longer matches and is left out; on PostgreSQL SKIP LOCKED passes over rows

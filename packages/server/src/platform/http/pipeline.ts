@@ -64,8 +64,6 @@ export type PipelineDeps = Readonly<{
   keyUsage: { touch(keyId: string, at: number): void }
   /** Finds the active key for a secret's hash (implemented by the keys module). */
   findKey: KeyLookup
-  /** Wakes this process's worker after a request transaction commits. */
-  jobs: { nudge(): void }
   config: Readonly<{
     rateLimit: KeyBudgets & Readonly<{ anonymousPerWindow: number; buyerPagesPerWindow: number }>
     redis: Readonly<{ keyPrefix: string }>
@@ -166,9 +164,6 @@ export async function registerPipeline(app: FastifyInstance, services: PipelineD
       return value
     })
     if (claim && stored) claim.completed = true
-    // Whatever the transaction queued (jobs, events for webhooks) can start now in this process,
-    // rather than at its worker's next poll.
-    services.jobs.nudge()
     return result as T
   }
 

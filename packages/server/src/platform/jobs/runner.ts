@@ -7,7 +7,7 @@ import type { Clock } from '../clock.ts'
 import type { JobKind } from './kinds.ts'
 import { createOutage, describeOutage, type Outage } from './outage.ts'
 import { claimNext, finish, nextRunAt, retryAt, type Job } from './queue.ts'
-import { createWakeableSleep } from './wakeable-sleep.ts'
+import { createWakeableSleep, type WakeableSleep } from './wakeable-sleep.ts'
 
 /** Nothing: done. `retryAt`: run again then (`error` says why; a periodic job that reschedules itself gives none). */
 export type JobOutcome = void | { retryAt: number; error?: string }
@@ -17,8 +17,8 @@ export type JobHandlers<K extends JobKind = JobKind> = Record<K, JobHandler>
 
 export type JobRunner = {
   start(): void
-  /** Wakes an idle worker now (after this process enqueued something). */
-  nudge(): void
+  /** A job comes due at `dueAt` (default now): an idle worker sleeping past then looks at that time instead. */
+  nudge(dueAt?: number): void
   /** Stops claiming and waits for running jobs to finish. */
   stop(): Promise<void>
   /**
@@ -35,13 +35,15 @@ type RunnerOptions = {
   clock: Clock
   handlers: JobHandlers
   pollMs: number
+  /** Longest idle wait when nothing is due sooner (default pollMs; PostgreSQL workers hear new jobs by LISTEN and wait longer). */
+  idleMs?: number
   leaseMs: number
   concurrency: number
   onError: (error: unknown, job: Job) => void
   /** Shared with the webhook dispatcher, so one outage is one line; default: reported through onError. */
   outage?: Outage
   /** Tests pass their own sleep to count turns without waiting. */
-  sleep?: { sleep(ms: number): Promise<void>; wake(): void }
+  sleep?: WakeableSleep
 }
 
 const MAX_BACKOFF_MS = 3_600_000
@@ -52,9 +54,10 @@ const MAX_DRAIN_CLAIMS = 10_000
 
 export function createJobRunner(options: RunnerOptions): JobRunner {
   const { db, dialect, clock, handlers, pollMs, leaseMs, concurrency, onError } = options
+  const idleMs = options.idleMs ?? pollMs
   let running = false
   let active = 0
-  const { sleep, wake } = options.sleep ?? createWakeableSleep()
+  const { sleep, wake } = options.sleep ?? createWakeableSleep(() => clock.now())
   const outage =
     options.outage ??
     createOutage({
@@ -140,10 +143,16 @@ export function createJobRunner(options: RunnerOptions): JobRunner {
     }
   }
 
+  /** Until the next job is due (an index read, whatever the table holds), at most idleMs. */
   async function idleDelay(): Promise<number> {
-    const next = await nextRunAt(db).catch(() => null)
-    if (next === null) return pollMs
-    return Math.max(5, Math.min(pollMs, next - clock.now()))
+    let next: number | null
+    try {
+      next = await nextRunAt(db)
+    } catch {
+      return pollMs
+    }
+    if (next === null) return idleMs
+    return Math.max(5, Math.min(idleMs, next - clock.now()))
   }
 
   let loopDone: Promise<void> = Promise.resolve()
@@ -153,7 +162,7 @@ export function createJobRunner(options: RunnerOptions): JobRunner {
       running = true
       loopDone = loop()
     },
-    nudge: wake,
+    nudge: (dueAt) => wake(dueAt),
     async stop() {
       running = false
       wake()

@@ -20,13 +20,18 @@ const TIMEOUT_MS = 10_000
 // Failures of the connection itself; the next attempt may find the server up again.
 const CONNECTION_ERROR_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS'])
 
-/** `url` is smtp:// or smtps:// with user:pass in it, e.g. `smtps://user:pass@mail.example.com:465`. */
-export function createSmtpMailer(url: string, from: string): Mailer {
-  // One connection per message: mail is occasional, and a pooled connection the server dropped
-  // while idle would only turn into a failed send.
+/**
+ * `url` is smtp:// or smtps:// with user:pass in it, e.g. `smtps://user:pass@mail.example.com:465`;
+ * `connections` is how many SMTP connections it keeps open at most (SMTP_CONNECTIONS).
+ */
+export function createSmtpMailer(url: string, from: string, connections = 1): Mailer {
+  // Pooled: a connection (TLS, greeting, login) per message cannot keep up with a busy shop's
+  // orders (each sends mail). An idle pooled connection closes after the socket timeout; one the
+  // server dropped fails its send as a connection error, which the mail job retries.
   const transport = nodemailer.createTransport({
     url,
-    pool: false,
+    pool: true,
+    maxConnections: connections,
     connectionTimeout: TIMEOUT_MS,
     greetingTimeout: TIMEOUT_MS,
     socketTimeout: TIMEOUT_MS,
