@@ -16,27 +16,34 @@ export async function serve(config: Config): Promise<void> {
   const connection = await openMigrated(config)
   const services = createServices(config, connection)
   const app = await buildApp(services)
+  // Signals are handled from before the port opens: a SIGTERM that arrives as soon as "Server
+  // listening" is printed must shut down gracefully, not kill the process with the default action.
+  let worker: Worker | null = null
+  let stopping = false
+  onSignal(async () => {
+    stopping = true
+    app.log.info('shutting down')
+    await app.close()
+    await stopAll(services, worker)
+  })
   try {
     if (config.demoSeed) await seedDemoIfEmpty(services, config.http.publicUrl)
     await app.listen({ host: config.http.host, port: config.http.port })
   } catch (error) {
+    if (stopping) return
     await app.close()
     await closeServices(services)
     throw listenFailure(error, config.http) ?? error
   }
   // Only once the server listens: a start that fails leaves no worker running jobs behind.
-  const worker = config.jobs.inProcess
+  if (stopping) return
+  worker = config.jobs.inProcess
     ? startWorker(
         services,
         (error, context) => app.log.error({ err: error, ...context }, 'job failed'),
         (message) => app.log.warn(message),
       )
     : null
-  onSignal(async () => {
-    app.log.info('shutting down')
-    await app.close()
-    await stopAll(services, worker)
-  })
 }
 
 export async function work(config: Config): Promise<void> {
