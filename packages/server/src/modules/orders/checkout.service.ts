@@ -57,19 +57,15 @@ export async function createOrder(services: Deps, ctx: RequestContext, body: Cre
 
 /**
  * A subscription's renewal order, for the renewal job: no request, so the final write is a plain
- * transaction, and the worker is nudged after it so the renewal's invoice mail goes out at once.
+ * transaction (its commit announces the invoice mail's job, which wakes the worker).
  */
 export async function createRenewalOrder(
-  services: Pick<Services, 'clock' | 'config' | 'db' | 'dialect' | 'jobs' | 'payments' | 'secretBox'>,
+  services: Pick<Services, 'clock' | 'config' | 'db' | 'dialect' | 'payments' | 'secretBox'>,
   scope: Scope,
   body: CreateOrderBody,
   renewal: RenewalOptions,
 ): Promise<Order> {
-  const commit: Transact = async (work) => {
-    const result = await services.db.transaction().execute(work)
-    services.jobs.nudge()
-    return result
-  }
+  const commit: Transact = (work) => services.db.transaction().execute(work)
   return placeOrder(services, scope, body, commit, renewal)
 }
 
