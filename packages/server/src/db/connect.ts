@@ -16,6 +16,7 @@ import {
 } from 'kysely'
 import type { Database, Db, Dialect } from './database.ts'
 import { isDatabaseUnavailable } from './errors.ts'
+import { nameHotStatements } from './named-statements.ts'
 
 export type Connection = { db: Db; dialect: Dialect }
 
@@ -28,7 +29,9 @@ const pgTypes = {
 
 export function connect(url: string): Connection {
   if (url.startsWith('sqlite:')) return { db: connectSqlite(url.slice('sqlite:'.length)), dialect: 'sqlite' }
-  const pool = new pg.Pool({ connectionString: url, max: 10, types: pgTypes })
+  // maxUses recycles a connection now and then, which also drops the statements it has named.
+  const pool = new pg.Pool({ connectionString: url, max: 10, maxUses: 10_000, types: pgTypes })
+  pool.on('connect', nameHotStatements)
   // An idle connection the server closes (restart, failover, admin kill) is reported here; pg drops
   // it from the pool and the next query opens a new one. Without a listener the process would crash.
   pool.on('error', () => {})

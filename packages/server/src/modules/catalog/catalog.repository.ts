@@ -1,6 +1,7 @@
-import type { Insertable, Updateable } from 'kysely'
-import type { Db, DbOrTrx } from '../../db/database.ts'
-import { preparedQuery } from '../../db/prepared.ts'
+import { expressionBuilder, type Insertable, type Updateable } from 'kysely'
+import type { Database, DbOrTrx } from '../../db/database.ts'
+import { readQuery } from '../../db/prepared.ts'
+import type { VersionOfKeyScope } from '../../platform/http/response-cache.ts'
 import type { ProductRow, ProductsTable, ProductWithStockRow, StockItemsTable } from './catalog.table.ts'
 
 type Scope = { shopId: string; livemode: boolean }
@@ -50,10 +51,8 @@ export function listProducts(
   if (filters.status) query = query.where('products.status', '=', filters.status)
   if (filters.type) query = query.where('products.type', '=', filters.type)
   if (afterId) query = query.where('products.id', '<', afterId)
-  return query
-    .orderBy('products.id', 'desc')
-    .limit(limit + 1)
-    .execute()
+  // Hot (every uncached list): a few shapes, one per set of filters, sent as named statements.
+  return readQuery(db, query.orderBy('products.id', 'desc').limit(limit + 1))
 }
 
 export async function insertProduct(db: DbOrTrx, row: Insertable<ProductsTable>): Promise<void> {
@@ -155,15 +154,21 @@ export async function bumpCatalogVersion(db: DbOrTrx, scope: Scope): Promise<voi
     .execute()
 }
 
-const selectCatalogVersion = preparedQuery((db) =>
-  db.selectFrom('catalog_versions').select('version').where('shop_id', '=', '?').where('livemode', '=', 0),
-)
-
-/** The catalog's version for a shop and mode (0 before its first write); read on every list request. */
-export async function readCatalogVersion(db: Db, scope: Scope): Promise<number> {
-  const [row] = await selectCatalogVersion(db, scope.shopId, scope.livemode ? 1 : 0)
-  return row ? Number(row.version) : 0
-}
+/**
+ * The catalog's version for a key's shop and mode, read in the key lookup's statement (null before
+ * the first write, read as 0): the cached list and product routes name it as `versionedBy`.
+ */
+export const catalogVersionOfKey: VersionOfKeyScope = (key) =>
+  expressionBuilder<Database>()
+    .selectFrom('catalog_versions')
+    .select('version')
+    .where((eb) =>
+      eb.and([
+        eb(eb.ref('catalog_versions.shop_id'), '=', key.shopId),
+        eb(eb.ref('catalog_versions.livemode'), '=', key.livemode),
+      ]),
+    )
+    .$asScalar()
 
 /** What delivery needs to know of a product (its door into the catalog): endpoint, interval, file. */
 export function findDeliverySettings(db: DbOrTrx, productId: string) {
