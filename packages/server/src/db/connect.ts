@@ -31,10 +31,15 @@ export function connect(url: string): Connection {
   if (url.startsWith('sqlite:')) return { db: connectSqlite(url.slice('sqlite:'.length)), dialect: 'sqlite' }
   // maxUses recycles a connection now and then, which also drops the statements it has named.
   const pool = new pg.Pool({ connectionString: url, max: 10, maxUses: 10_000, types: pgTypes })
-  pool.on('connect', nameHotStatements)
   // An idle connection the server closes (restart, failover, admin kill) is reported here; pg drops
   // it from the pool and the next query opens a new one. Without a listener the process would crash.
   pool.on('error', () => {})
+  pool.on('connect', (client) => {
+    // The same for a connection lost while checked out: its query fails with the error, and the
+    // pool drops it when it is handed back.
+    client.on('error', () => {})
+    nameHotStatements(client)
+  })
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' }
 }
 
