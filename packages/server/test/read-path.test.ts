@@ -26,14 +26,15 @@ for (const dialect of DIALECTS) {
       await proxy?.close()
     })
 
-    it('shares a key lookup among requests that arrive before it is sent, and only those', async () => {
+    it('shares a key lookup among requests that arrive before it is sent (PostgreSQL), and only those', async () => {
       const shop = await env.newShop()
       const owner = client(env.app, shop.keys.test)
       const key: Minted = (await owner.post('/v1/api-keys', { name: 'reader', abilities: ['products:read'] })).json()
       const hash = sha256Hex(key.secret)
-      // Ten lookups in one tick: none has its connection yet, so they are one lookup.
+      // Ten lookups in one tick: none has its connection yet, so on PostgreSQL they are one lookup.
       const together = await Promise.all(Array.from({ length: 10 }, () => env.services.findKey(hash)))
-      assert.ok(together.every((match) => match === together[0] && match?.auth.keyId === key.id))
+      assert.ok(together.every((match) => match?.auth.keyId === key.id))
+      assert.equal(new Set(together).size, dialect === 'postgres' ? 1 : 10)
       // Once a lookup is done, the next one is a new lookup: a revocation in between shows.
       assert.equal((await owner.delete(`/v1/api-keys/${key.id}`)).statusCode, 200)
       assert.equal(await env.services.findKey(hash), null)

@@ -35,5 +35,5 @@ const LOST_CODES = new Set(['ECONNRESET', 'EPIPE', '57P01', '57P02', '08003', '0
 /** A read that failed this way can run again on another connection (prepared.ts); a write never does. */
 export function isLostConnection(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown }
-  return LOST_CODES.has(String(code)) || /Connection terminated|connection is not open/i.test(String(message ?? ''))
+  return LOST_CODES.has(String(code)) || /Connection terminated unexpectedly/i.test(String(message ?? ''))
 }
