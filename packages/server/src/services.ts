@@ -75,7 +75,7 @@ export function createServices(config: Config, connection: Connection, overrides
     db: connection.db,
     clock,
     log,
-    findKey: createKeyLookup(connection.db),
+    findKey: createKeyLookup(connection.db, connection.dialect),
     keyUsage: createKeyUsage(connection.db, config.keys.lastUsedFlushMs, (error) =>
       log.error({ err: error }, 'last_used_at flush failed'),
     ),

@@ -16,6 +16,7 @@ import {
 } from 'kysely'
 import type { Database, Db, Dialect } from './database.ts'
 import { isDatabaseUnavailable } from './errors.ts'
+import { nameHotStatements } from './named-statements.ts'
 import { WatchedDialect } from './watched-dialect.ts'
 
 export type Connection = {
@@ -53,10 +54,17 @@ export function connect(url: string, options: ConnectOptions = {}): Connection {
     const dialect = new WatchedDialect(sqliteDialect(url.slice('sqlite:'.length)), watch)
     return { db: new Kysely<Database>({ dialect }), dialect: 'sqlite', url, onCommitted }
   }
-  const pool = new pg.Pool({ connectionString: url, max: 10, types: pgTypes })
+  // maxUses recycles a connection now and then, which also drops the statements it has named.
+  const pool = new pg.Pool({ connectionString: url, max: 10, maxUses: 10_000, types: pgTypes })
   // An idle connection the server closes (restart, failover, admin kill) is reported here; pg drops
   // it from the pool and the next query opens a new one. Without a listener the process would crash.
   pool.on('error', () => {})
+  pool.on('connect', (client) => {
+    // The same for a connection lost while checked out: its query fails with the error, and the
+    // pool drops it when it is handed back.
+    client.on('error', () => {})
+    nameHotStatements(client)
+  })
   const dialect = new WatchedDialect(new PostgresDialect({ pool }), watch)
   return { db: new Kysely<Database>({ dialect }), dialect: 'postgres', url, onCommitted }
 }

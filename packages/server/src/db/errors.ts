@@ -27,3 +27,13 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown }
   return UNAVAILABLE_CODES.has(String(code)) || UNAVAILABLE_MESSAGES.test(String(message ?? ''))
 }
+
+// The connection a statement was sent on is gone (the server closed it, or a dropped socket was
+// found out by this write); the database may well be up. Refused or never-opened connections are not this.
+const LOST_CODES = new Set(['ECONNRESET', 'EPIPE', '57P01', '57P02', '08003', '08006'])
+
+/** A read that failed this way can run again on another connection (prepared.ts); a write never does. */
+export function isLostConnection(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown }
+  return LOST_CODES.has(String(code)) || /Connection terminated unexpectedly/i.test(String(message ?? ''))
+}

@@ -3,6 +3,8 @@
 // anywhere (any instance) bumps the version in its own transaction, so the next read misses.
 
 export type VersionedCache = {
+  /** False when made with no room (READ_CACHE_ENTRIES=0): callers then skip reading versions at all. */
+  readonly enabled: boolean
   get<T>(key: string, version: number): T | undefined
   set(key: string, version: number, value: unknown): void
 }
@@ -11,6 +13,7 @@ export type VersionedCache = {
 export function createVersionedCache(maxEntries: number): VersionedCache {
   const entries = new Map<string, { version: number; value: unknown }>()
   return {
+    enabled: maxEntries > 0,
     get<T>(key: string, version: number) {
       const entry = entries.get(key)
       if (!entry || entry.version !== version) return undefined

@@ -1,6 +1,6 @@
 import type { Insertable, Updateable } from 'kysely'
-import type { Db, DbOrTrx } from '../../db/database.ts'
-import { preparedQuery } from '../../db/prepared.ts'
+import type { DbOrTrx } from '../../db/database.ts'
+import { readQuery } from '../../db/prepared.ts'
 import type { ProductRow, ProductsTable, ProductWithStockRow, StockItemsTable } from './catalog.table.ts'
 import { AVAILABLE, availableItems } from './reservations.repository.ts'
 import { noteCatalogChange } from './versions.repository.ts'
@@ -52,10 +52,8 @@ export function listProducts(
   if (filters.status) query = query.where('products.status', '=', filters.status)
   if (filters.type) query = query.where('products.type', '=', filters.type)
   if (afterId) query = query.where('products.id', '<', afterId)
-  return query
-    .orderBy('products.id', 'desc')
-    .limit(limit + 1)
-    .execute()
+  // Hot (every uncached list): a few shapes, one per set of filters, sent as named statements.
+  return readQuery(db, query.orderBy('products.id', 'desc').limit(limit + 1))
 }
 
 export async function insertProduct(db: DbOrTrx, row: Insertable<ProductsTable>): Promise<void> {
@@ -136,16 +134,6 @@ export async function countAvailableStock(db: DbOrTrx, productId: string): Promi
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow()
   return Number(row.n)
-}
-
-const selectCatalogVersion = preparedQuery((db) =>
-  db.selectFrom('catalog_versions').select('version').where('shop_id', '=', '?').where('livemode', '=', 0),
-)
-
-/** The catalog's version for a shop and mode (0 before its first write); read on every list request. */
-export async function readCatalogVersion(db: Db, scope: Scope): Promise<number> {
-  const [row] = await selectCatalogVersion(db, scope.shopId, scope.livemode ? 1 : 0)
-  return row ? Number(row.version) : 0
 }
 
 /** What delivery needs to know of a product (its door into the catalog): endpoint, interval, file. */

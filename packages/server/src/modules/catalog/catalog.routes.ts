@@ -12,7 +12,7 @@ import {
 } from './catalog.schemas.ts'
 import { archiveProduct, createProduct, getProduct, listProducts, updateProduct } from './products.service.ts'
 import { importStock } from './stock.service.ts'
-import { readCatalogVersion } from './catalog.repository.ts'
+import { catalogVersionOfKey } from './versions.repository.ts'
 import { uploadProductFile } from './files.service.ts'
 import { Type } from 'typebox'
 import type { Readable } from 'node:stream'
@@ -26,7 +26,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ http: { importBodyLimitB
   app.get(
     '/products',
     {
-      config: { ability: 'products:read', versionedBy: readCatalogVersion },
+      config: { ability: 'products:read', versionedBy: catalogVersionOfKey },
       schema: {
         operationId: 'listProducts',
         tags,
@@ -59,7 +59,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ http: { importBodyLimitB
   app.get(
     '/products/:id',
     {
-      config: { ability: 'products:read', versionedBy: readCatalogVersion },
+      config: { ability: 'products:read', versionedBy: catalogVersionOfKey },
       schema: {
         operationId: 'getProduct',
         tags,

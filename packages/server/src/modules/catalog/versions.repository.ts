@@ -9,9 +9,10 @@
 // (`publishCatalogChanges`, `catalogTransaction`): the row is held only through COMMIT, and a
 // transaction holding it waits on no other lock, so it can be in no deadlock (the locks before it
 // are taken in product-id order, see orders/checkout.service.ts and orders/order-state.ts).
-import type { Transaction } from 'kysely'
+import { expressionBuilder, type Transaction } from 'kysely'
 import type { Database, Db, DbOrTrx } from '../../db/database.ts'
 import type { Transact } from '../../platform/context.ts'
+import type { VersionOfKeyScope } from '../../platform/http/response-cache.ts'
 
 type Scope = { shopId: string; livemode: boolean }
 
@@ -69,3 +70,19 @@ async function bumpCatalogVersion(db: DbOrTrx, scope: Scope): Promise<void> {
     )
     .execute()
 }
+
+/**
+ * The catalog's version for a key's shop and mode, read in the key lookup's statement (null before
+ * the first write, read as 0): the cached list and product routes name it as `versionedBy`.
+ */
+export const catalogVersionOfKey: VersionOfKeyScope = (key) =>
+  expressionBuilder<Database>()
+    .selectFrom('catalog_versions')
+    .select('version')
+    .where((eb) =>
+      eb.and([
+        eb(eb.ref('catalog_versions.shop_id'), '=', key.shopId),
+        eb(eb.ref('catalog_versions.livemode'), '=', key.livemode),
+      ]),
+    )
+    .$asScalar()

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify'
 import { sha256Hex } from '../crypto.ts'
 import { AppError } from '../errors.ts'
 import { overAddressBudget, type AddressBudget } from './address-budgets.ts'
+import type { VersionOfKeyScope } from './response-cache.ts'
 
 export const ABILITIES = [
   'orders:read',
@@ -27,12 +28,17 @@ export type Auth = Readonly<{ keyId: string; shopId: string; livemode: boolean; 
 export const SECRET_LENGTH = 32
 const SECRET_PATTERN = new RegExp(`^sx_(live|test)_[0-9A-Za-z]{${SECRET_LENGTH}}$`)
 
+/** A key found, and the version `versionOf` named for its shop and mode (null when none was asked). */
+export type KeyMatch = Readonly<{ auth: Auth; version: number | null }>
+
 /**
  * The port keys are looked up through: the active key whose secret hashes to `secretHash`, or null
- * (unknown or revoked). The keys module implements it (it owns `api_keys`); the composition root
- * passes it in. Runs on every authenticated request; revocation must hold at once (no cache).
+ * (unknown or revoked), with the version `versionOf` gives for the key's scope read in the same
+ * statement. The keys module implements it (it owns `api_keys`); the composition root passes it
+ * in. Runs on every authenticated request; revocation must hold at once (no cache): lookups may
+ * be shared only by requests that all arrived before the statement was sent.
  */
-export type KeyLookup = (secretHash: string) => Promise<Auth | null>
+export type KeyLookup = (secretHash: string, versionOf?: VersionOfKeyScope) => Promise<KeyMatch | null>
 
 // A refused client may be a flood: closing the connection makes it pay a new handshake for its
 // next try, and keeps the server from holding thousands of idle refused connections.
@@ -67,20 +73,20 @@ const RECENT_KEYS = 10_000
 export function createAuthenticator(
   findActiveKey: KeyLookup,
   failures: AddressBudget,
-): (request: FastifyRequest) => Promise<Auth> {
+): (request: FastifyRequest, versionOf?: VersionOfKeyScope) => Promise<KeyMatch> {
   const recentKeys = new Set<string>()
-  return async function authenticate(request) {
+  return async function authenticate(request, versionOf) {
     const secret = readBearer(request.headers.authorization)
     const hash = typeof secret === 'string' ? sha256Hex(secret) : null
     const wait = failures.blockedFor(request)
     if (wait > 0 && !(hash && recentKeys.has(hash))) throw overAddressBudget('requests without a valid API key', wait)
-    const auth = hash ? await findActiveKey(hash) : null
-    if (auth) {
+    const found = hash ? await findActiveKey(hash, versionOf) : null
+    if (found) {
       if (!recentKeys.has(hash!)) {
         if (recentKeys.size >= RECENT_KEYS) recentKeys.delete(recentKeys.values().next().value!)
         recentKeys.add(hash!)
       }
-      return auth
+      return found
     }
     // The answer is a refusal either way: a counter store outage must not turn it into a 503.
     const over = await failures.spend(request).catch(() => 0)

@@ -83,15 +83,18 @@ export async function registerPipeline(app: FastifyInstance, services: PipelineD
     createAddressBudget(app, 'anon', limits.anonymousPerWindow, limits.windowSeconds),
   )
   const buyerPages = createAddressBudget(app, 'pages', limits.buyerPagesPerWindow, limits.windowSeconds)
-  registerResponseCache(app, db, services.readCache)
+  registerResponseCache(app, services.readCache)
+  const cacheOn = services.readCache.enabled
   registerBodyDeadlines(app, services.config.http)
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
     const ability = request.routeOptions.config.ability
     if (!ability) return
-    const auth = await authenticate(request)
+    const versionOf = cacheOn ? request.routeOptions.config.versionedBy : undefined
+    const { auth, version } = await authenticate(request, versionOf)
     request.auth = auth
+    request.dataVersion = version
     services.keyUsage.touch(auth.keyId, clock.now())
     assertAbility(auth, ability)
     await checkRateLimit(request, reply, auth.keyId)

@@ -1,34 +1,47 @@
-// Cached answers for hot GET routes, never stale: a route names how to read the version of the
-// data it shows (`config.versionedBy`); the version is read before the handler runs, the answer's
-// bytes are stored under it, and a later request with the same version gets those bytes. Any
-// write bumps the version in its own transaction, on whichever instance it ran.
+// Cached answers for hot GET routes, never stale: a route names the version of the data it shows
+// (`config.versionedBy`); the key lookup reads that version in its own statement, before the
+// handler runs; the answer's bytes are stored under it, and a later request with the same version
+// gets those bytes. Any write bumps the version in its own transaction, on whichever instance it ran.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { Db } from '../../db/database.ts'
+import type { Expression } from 'kysely'
 import type { VersionedCache } from '../versioned-cache.ts'
 import { addRouteHook } from './route-hooks.ts'
 
-export type VersionReader = (db: Db, scope: { shopId: string; livemode: boolean }) => Promise<number>
+/**
+ * The version of what a route shows, as an expression over the API key row's shop and mode: the
+ * key lookup selects it next to the key, so a cached answer costs one statement (one round trip,
+ * one snapshot). Null when the data has no version row yet (read as 0).
+ */
+export type VersionOfKeyScope = (key: {
+  shopId: Expression<string>
+  livemode: Expression<number>
+}) => Expression<number | null>
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Cache this GET's answers per shop, mode and URL, valid while this version holds. */
-    versionedBy?: VersionReader
+    versionedBy?: VersionOfKeyScope
   }
   interface FastifyRequest {
+    /** The route's version, read with the caller's key (null when the route has none or the cache is off). */
+    dataVersion: number | null
     cacheSlot: { key: string; version: number } | null
   }
 }
 
-export function registerResponseCache(app: FastifyInstance, db: Db, cache: VersionedCache): void {
+/** With the cache off (no entries) no hook is added, and the pipeline reads no version at all. */
+export function registerResponseCache(app: FastifyInstance, cache: VersionedCache): void {
+  app.decorateRequest('dataVersion', null)
   app.decorateRequest('cacheSlot', null)
+  if (!cache.enabled) return
   app.addHook('onRoute', (route) => {
-    const readVersion = route.config?.versionedBy
-    if (!readVersion || route.method !== 'GET') return
+    if (!route.config?.versionedBy || route.method !== 'GET') return
 
     addRouteHook(route, 'preHandler', async function serveCached(request: FastifyRequest, reply: FastifyReply) {
       const auth = request.auth!
-      // Read before the handler queries: what it reads is then at least as new as this version.
-      const version = await readVersion(db, auth)
+      // Read with the key, before the handler queries: what it reads is then at least as new.
+      const version = request.dataVersion
+      if (version === null) return
       const key = `${auth.shopId}:${auth.livemode}:${request.url}`
       const hit = cache.get<string>(key, version)
       if (hit !== undefined) return reply.type('application/json; charset=utf-8').send(hit)
