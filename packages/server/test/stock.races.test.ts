@@ -159,6 +159,9 @@ for (const dialect of DIALECTS) {
         SX_DATA_DIR: dataDir,
         SX_DEMO_SEED: 'false',
         JOB_POLL_MS: '50',
+        // The test moves the expiry jobs by a direct UPDATE, which announces nothing: on PostgreSQL
+        // idle workers see it at their fallback look (30 s by default), so look often here.
+        JOB_LISTEN_POLL_MS: '500',
         ...NO_LIMITS,
         ORDER_TTL_SECONDS: String(TTL_SECONDS),
       }
