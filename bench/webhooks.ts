@@ -1,25 +1,15 @@
 // The webhook runs: 10,000 `product.updated` events (PATCH /v1/products/{id}) delivered to a
 // receiver in its own process (receiver.ts). `webhook_delivery` is the live stream: sx's in-process
 // worker sends while the events are being written. `webhook_drain` is a backlog written with no
-// worker running, then drained by a separate `sx worker`. Each run fresh sx on its own SQLite file.
+// worker running, then drained by a separate `sx worker`. Each run a fresh sx on a database of its own.
 // They throw on a non-200 PATCH, a lost event, a duplicate, a bad signature or a database that
 // disagrees with the receiver; the rate target is only reported (run.ts).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import {
-  forkHelper,
-  postJson,
-  race,
-  round,
-  seedProducts,
-  startSx,
-  warmUp,
-  type Figures,
-  type LoadRequest,
-  type RaceResult,
-  type Run,
-  type Sx,
-} from './lib.ts'
+import { startSx, type Figures, type Run, type Sx } from './lib/boot.ts'
+import type { Dialect } from './lib/databases.ts'
+import { forkHelper, postJson, race, round, warmUp, type LoadRequest, type RaceResult } from './lib/drive.ts'
+import { seedProducts } from './lib/seed.ts'
 import type { ReceiverReport } from './receiver.ts'
 
 const EVENTS = 10_000
@@ -34,25 +24,26 @@ export const WEBHOOK_RUNS: Run[] = [
     name: 'webhook_delivery',
     what:
       `${EVENTS.toLocaleString('en')} PATCH /v1/products/{id} (${CONNECTIONS} connections) on sx with its worker in process, ` +
-      'each product.updated event POSTed to a receiver in another process (live stream; SQLite)',
-    run: () => liveStream('in-process'),
+      'each product.updated event POSTed to a receiver in another process (live stream)',
+    run: ({ dialect }) => liveStream(dialect, 'in-process'),
   },
   {
     name: 'webhook_delivery_worker',
     what: `the same live stream with the sending in a separate \`sx worker\` process (SX_WORKER=off on the API), as an operator scales it`,
-    run: () => liveStream('separate'),
+    run: ({ dialect }) => liveStream(dialect, 'separate'),
   },
   {
     name: 'webhook_drain',
     what: `${EVENTS.toLocaleString('en')} product.updated events written with no worker running, then drained by a separate \`sx worker\``,
-    run: drain,
+    run: ({ dialect }) => drain(dialect),
   },
 ]
 
 /** `in-process`: the API's own worker sends (sx serve's default); `separate`: an `sx worker` process does. */
-async function liveStream(worker: 'in-process' | 'separate'): Promise<Figures> {
+async function liveStream(dialect: Dialect, worker: 'in-process' | 'separate'): Promise<Figures> {
   const workerErrors: string[] = []
   const sx = await startSx(
+    dialect,
     worker === 'in-process' ? { worker: { onError: (error) => void workerErrors.push(String(error)) } } : {},
   )
   const receiver = await startReceiver()
@@ -104,8 +95,8 @@ async function liveStream(worker: 'in-process' | 'separate'): Promise<Figures> {
   }
 }
 
-async function drain(): Promise<Figures> {
-  const sx = await startSx() // no worker in process: SX_WORKER=off
+async function drain(dialect: Dialect): Promise<Figures> {
+  const sx = await startSx(dialect) // no worker in process: SX_WORKER=off
   const receiver = await startReceiver()
   let worker: SxWorker | null = null
   try {
