@@ -2,6 +2,7 @@
 // completed) by BUYERS buyers at once, on a fresh sx with its worker in process as `sx serve` runs
 // it; completed orders/s against the order-creation rate (50 connections, create only) of the same sx.
 import type { BuyersReport, BuyersRequest } from './buyers.ts'
+import { quiet } from './lib/audit.ts'
 import { startSx, workerErrors, type Run, type Sx } from './lib/boot.ts'
 import { forkHelper, load, round, warmUp } from './lib/drive.ts'
 import { firstOrder, orderRequest, unlimitedProduct } from './writes.ts'
@@ -24,6 +25,7 @@ export const BUYER_FLOW: Run = {
       const flow = await buyers(sx, productId, seconds)
       const { url, headers, request } = orderRequest(sx, productId)
       await warmUp(url, headers, request)
+      await quiet(sx.services.db)
       const create = await load(url, seconds, headers, 50, request)
       errors.check()
       const completedPerS = round(flow.completed / (flow.window_ms / 1000))

@@ -72,3 +72,16 @@ export function expectImport(
   if (wrong.length > 0)
     throw new Error(`stock import answered ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`)
 }
+
+/**
+ * Waits (up to 60 s) until no order has been stored for 500 ms. autocannon abandons the requests
+ * still in flight when a phase ends, but sx still serves them: when an order takes long, the next
+ * phase would otherwise start behind the last one's queue.
+ */
+export async function quiet(db: Db): Promise<void> {
+  const deadline = Date.now() + 60_000
+  for (let last = -1, now = await countRows(db, 'orders'); now !== last && Date.now() < deadline;) {
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    ;[last, now] = [now, await countRows(db, 'orders')]
+  }
+}

@@ -22,6 +22,8 @@ export type LoadRequest = {
   body?: string
   /** Default: any 2xx. */
   expectStatus?: number
+  /** Seconds an answer may take before it counts as a timeout (autocannon's default: 10). */
+  timeoutSeconds?: number
 }
 
 /**
@@ -134,8 +136,12 @@ export async function race(
   }
 }
 
-function requestOptions({ method, body }: LoadRequest): Partial<Options> {
-  return body === undefined ? { method } : { method, body }
+function requestOptions({ method, body, timeoutSeconds }: LoadRequest): Partial<Options> {
+  return {
+    method,
+    ...(body === undefined ? {} : { body }),
+    ...(timeoutSeconds === undefined ? {} : { timeout: timeoutSeconds }),
+  }
 }
 
 /** A bench/ helper process (`./load.ts`, `./receiver.ts`: relative to bench/) with an IPC channel. */

@@ -1,6 +1,7 @@
 // Planting state fast, by direct inserts with the values sx's own writers store: the catalog,
 // a large key pool (some of it sold), and pending jobs.
-import type { Db } from '../../packages/server/src/db/database.ts'
+import { sql } from 'kysely'
+import type { Db, Dialect } from '../../packages/server/src/db/database.ts'
 import { PRODUCT_TYPES, POOL_TYPES } from '../../packages/server/src/modules/catalog/catalog.schemas.ts'
 import { slugify } from '../../packages/server/src/modules/catalog/slug.ts'
 import { sealedStockItem } from '../../packages/server/src/modules/catalog/stock.service.ts'
@@ -115,6 +116,16 @@ export async function plantJobs(db: Db, count: number, dueInMs: number): Promise
       await trx.insertInto('jobs').values(jobs).execute()
     }
   })
+}
+
+/**
+ * PostgreSQL: refreshes the planner's statistics of tables a plant just filled, as autovacuum would
+ * within a minute on a live database (the plans of a table it has not analysed yet are not the
+ * ones a shop runs). SQLite keeps no statistics unless asked (sx never runs ANALYZE): nothing.
+ */
+export async function analyze(db: Db, dialect: Dialect, tables: ('stock_items' | 'jobs')[]): Promise<void> {
+  if (dialect !== 'postgres') return
+  for (const table of tables) await sql`analyze ${sql.table(table)}`.execute(db)
 }
 
 /** n distinct ~30-character strings shaped like license keys (random per run, so no two runs collide). */
