@@ -100,12 +100,13 @@ async function main(): Promise<void> {
       `${seconds} s per load run, 50 connections, dialects ${dialects.join(', ')}`,
   )
 
+  // Each dialect's figures print as soon as its rows are done: a failure on the next keeps them.
   const results = new Map<Dialect, Results>()
-  for (const dialect of dialects) results.set(dialect, await runDialect(dialect, runs, seconds))
-
   const targets = new Map<Dialect, Target[]>()
-  for (const [dialect, figures] of results) {
+  for (const dialect of dialects) {
+    const figures = await runDialect(dialect, runs, seconds)
     printDialect(dialect, figures, SUMMARY)
+    results.set(dialect, figures)
     targets.set(dialect, ran(TARGETS, figures, dialect))
   }
   printTargets(targets)

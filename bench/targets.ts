@@ -163,7 +163,7 @@ export const SUMMARY: Needs<string>[] = [
   {
     needs: ['key_checkout_sold'],
     make: ({ key_checkout_sold: k }) =>
-      `key checkout, ${k!.phase_seconds} s each: none sold ${k!.none_orders_per_s} orders/s (p99 ${k!.none_p99_ms} ms, ${k!.none_cpu_us_per_order} µs CPU) → ` +
+      `key checkout, ${k!.orders} orders each: none sold ${k!.none_orders_per_s} orders/s (p99 ${k!.none_p99_ms} ms, ${k!.none_cpu_us_per_order} µs CPU) → ` +
       `90% sold ${k!.sold_orders_per_s} orders/s (p99 ${k!.sold_p99_ms} ms, ${k!.sold_cpu_us_per_order} µs): ratio ${k!.ratio} (by CPU ${k!.ratio_by_cpu}); ` +
       `pools planted in ${k!.plant_ms} ms`,
   },
