@@ -24,6 +24,8 @@ export type LoadRequest = {
   expectStatus?: number
   /** Seconds an answer may take before it counts as a timeout (autocannon's default: 10). */
   timeoutSeconds?: number
+  /** A warm-up on a busy machine may see no answer within its 2 s (a slow path's queue): not an error there. */
+  allowNoAnswers?: boolean
 }
 
 /**
@@ -55,14 +57,14 @@ export async function load(
         `${result.errors} errors, ${result.timeouts} timeouts (status codes ${JSON.stringify(result.statusCodeStats)})`,
     )
   }
-  if (result['2xx'] === 0) throw new Error(`load on ${url}: no answers at all`)
+  if (result['2xx'] === 0 && !request.allowNoAnswers) throw new Error(`load on ${url}: no answers at all`)
   return {
     req_per_s: round(result.requests.average),
     p50_ms: round(result.latency.p50),
     p99_ms: round(result.latency.p99),
     requests: result['2xx'],
     non2xx: result.non2xx,
-    server_cpu_us_per_req: round((cpu.user + cpu.system) / result['2xx'], 1),
+    server_cpu_us_per_req: round((cpu.user + cpu.system) / Math.max(1, result['2xx']), 1),
   }
 }
 
@@ -173,7 +175,7 @@ export async function warmUp(
   headers: Record<string, string> = {},
   request: LoadRequest = {},
 ): Promise<void> {
-  await load(url, 2, headers, 50, request)
+  await load(url, 2, headers, 50, { ...request, allowNoAnswers: true })
 }
 
 export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
