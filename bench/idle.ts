@@ -2,10 +2,8 @@
 // PostgreSQL (judged): the server's own count for the bench database — pg_stat_statements calls if
 // the extension is loaded, else pg_stat_database's xact_commit + xact_rollback — read from a
 // connection to the admin database, so the measuring queries are not in it. Both dialects: the
-// statements sx's driver sent, counted by wrapping the driver in this process (src has no query
-// hook): better-sqlite3's Statement run/get/all/iterate on sx's file, pg's Client#query on its database.
-import SqliteDatabase from 'better-sqlite3'
-import pg from 'pg'
+// statements sx sent through its database connection (connect's onQuery hook; on PostgreSQL the
+// worker's LISTEN connection is apart, and only in the server's count).
 import { startSx, workerErrors, type Run } from './lib/boot.ts'
 import { admin, type BenchDatabase } from './lib/databases.ts'
 import { round } from './lib/drive.ts'
@@ -22,17 +20,19 @@ export const IDLE_QUERIES: Run = {
   what: `a fresh sx with its worker in process and no traffic: statements per second over ${IDLE_SECONDS} s`,
   run: async ({ dialect }) => {
     const errors = workerErrors('idle_queries')
-    const sx = await startSx(dialect, { worker: errors })
+    let counting = false
+    let sent = 0
+    const sx = await startSx(dialect, { worker: errors, onQuery: () => void (counting && sent++) })
     try {
       await sleep(SETTLE_MS[dialect])
-      const count = countStatements(sx.database)
+      counting = true
       const server = dialect === 'postgres' ? await serverCounter(sx.database.name) : null
       const before = await server?.read()
       const started = performance.now()
       await sleep(IDLE_SECONDS * 1000)
       const seconds = (performance.now() - started) / 1000
       const after = await server?.read()
-      const sent = count.stop()
+      counting = false
       errors.check()
       return {
         seconds: round(seconds),
@@ -46,42 +46,6 @@ export const IDLE_QUERIES: Run = {
       await sx.close()
     }
   },
-}
-
-/** Counts what sx's driver sends to `database` from now until stop() (which unwraps the driver). */
-function countStatements(database: BenchDatabase): { stop(): number } {
-  let count = 0
-  if (database.dialect === 'sqlite') {
-    const probe = new SqliteDatabase(':memory:')
-    const proto = Object.getPrototypeOf(probe.prepare('select 1')) as Record<string, unknown>
-    probe.close()
-    const names = ['run', 'get', 'all', 'iterate']
-    const originals = names.map((name) => proto[name] as (...args: unknown[]) => unknown)
-    names.forEach((name, i) => {
-      proto[name] = function (this: { database: { name: string } }, ...args: unknown[]) {
-        if (this.database.name === database.name) count++
-        return originals[i]!.apply(this, args)
-      }
-    })
-    return {
-      stop: () => {
-        names.forEach((name, i) => (proto[name] = originals[i]))
-        return count
-      },
-    }
-  }
-  const proto = pg.Client.prototype as unknown as Record<string, unknown>
-  const original = proto.query as (...args: unknown[]) => unknown
-  proto.query = function (this: { database?: string }, ...args: unknown[]) {
-    if (this.database === database.name) count++
-    return original.apply(this, args)
-  }
-  return {
-    stop: () => {
-      proto.query = original
-      return count
-    },
-  }
 }
 
 /** The server's statement (or transaction) count for one database, read from the admin database. */

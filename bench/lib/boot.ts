@@ -42,12 +42,15 @@ export type WorkerErrors = { onError(error: unknown, context: object): void }
  * close()); rate limits out of the way. The data folder (the master key) is a temp dir, so an
  * `sx worker` started on it can open the stored secrets. The job worker runs in process only when
  * `worker` is given (with somewhere to report its errors, which the silent log would swallow):
- * other runs measure requests alone.
+ * other runs measure requests alone. `onQuery` hears every statement sx sends.
  */
-export async function startSx(dialect: Dialect, options: { worker?: WorkerErrors } = {}): Promise<Sx> {
+export async function startSx(
+  dialect: Dialect,
+  options: { worker?: WorkerErrors; onQuery?: (sql: string) => void } = {},
+): Promise<Sx> {
   const database = await createBenchDatabase(dialect)
   const config = loadConfig({ ...BENCH_ENV, DATABASE_URL: database.url, SX_DATA_DIR: database.dataDir })
-  const connection = connect(config.db.url)
+  const connection = connect(config.db.url, { onQuery: options.onQuery })
   await migrateToLatest(connection.db, openSecretBox(config))
   const services = createServices(config, connection)
   const app = await buildApp(services)
