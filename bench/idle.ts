@@ -5,7 +5,7 @@
 // statements sx sent through its database connection (connect's onQuery hook; on PostgreSQL the
 // worker's LISTEN connection is apart, and only in the server's count).
 import { startSx, workerErrors, type Run } from './lib/boot.ts'
-import { admin, type BenchDatabase } from './lib/databases.ts'
+import { admin } from './lib/databases.ts'
 import { round } from './lib/drive.ts'
 
 const IDLE_SECONDS = 10
