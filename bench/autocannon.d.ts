@@ -28,6 +28,8 @@ declare module 'autocannon' {
     duration?: number
     /** A fixed number of requests, shared among the connections; overrides duration. */
     amount?: number
+    /** Seconds before a request without an answer counts as a timeout (default 10). */
+    timeout?: number
     method?: string
     body?: string
     headers?: Record<string, string>

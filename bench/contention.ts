@@ -1,6 +1,9 @@
 // `checkout_contention`: 1,000 buyers racing for 100 license keys over 100 connections, every
-// answer collected, then the API and the SQLite file are audited. Twelve checks; any failure throws.
-import { auditPool, BUYER_EMAIL, expectImport, licenseKeys, postJson, race, round, send, type Run } from './lib.ts'
+// answer collected, then the API and the database are audited. Twelve checks; any failure throws.
+import { auditPool, expectImport } from './lib/audit.ts'
+import type { Run } from './lib/boot.ts'
+import { BUYER_EMAIL, postJson, race, round, send } from './lib/drive.ts'
+import { licenseKeys } from './lib/seed.ts'
 
 const RACE_KEYS = 100
 const RACE_BUYERS = 1_000
@@ -10,7 +13,7 @@ export const CHECKOUT_CONTENTION: Run = {
   name: 'checkout_contention',
   what:
     `${RACE_BUYERS.toLocaleString('en')} POST /v1/orders (qty 1, ${RACE_CONNECTIONS} connections, one new customer each) ` +
-    `racing for a license_key product with ${RACE_KEYS} keys; then the SQLite file is audited`,
+    `racing for a license_key product with ${RACE_KEYS} keys; then the database is audited`,
   run: async ({ sx, auth }) => {
     const product = (await postJson(`${sx.url}/v1/products`, sx.testKey, {
       name: 'Bench Contended Keys',
@@ -36,7 +39,7 @@ export const CHECKOUT_CONTENTION: Run = {
       },
     )
     const { status: productStatus, body: after } = await send(`${sx.url}/v1/products/${product.id}`, sx.testKey, 'GET')
-    const audit = auditPool(sx.services.config.db.url.slice('sqlite:'.length), product.id)
+    const audit = await auditPool(sx.services.config.db.url, product.id)
 
     const created = new Set<string>()
     const answerProblems: string[] = []

@@ -5,7 +5,8 @@
 // from 127.0.0.1, so the flood and the real key share one address: the harder case for per-address
 // budgets. The real key's answers must all be 2xx (load() throws otherwise); the flood's are counted.
 import { randomBytes } from 'node:crypto'
-import { flood, load, round, startSxReplica, warmUp, type FloodFigures, type Run } from './lib.ts'
+import { startSxReplica, type Run } from './lib/boot.ts'
+import { flood, load, round, warmUp, type FloodFigures } from './lib/drive.ts'
 
 const LIST_PATH = '/v1/products?limit=25'
 const REAL_CONNECTIONS = 10

@@ -6,7 +6,10 @@ import { writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { load, postJson, seedProducts, startSx, warmUp, type LoadRequest } from './lib.ts'
+import { startSx } from './lib/boot.ts'
+import { benchDialects, usePostgresServer } from './lib/databases.ts'
+import { load, postJson, warmUp, type LoadRequest } from './lib/drive.ts'
+import { seedProducts } from './lib/seed.ts'
 
 type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
 type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[] }
@@ -14,7 +17,10 @@ type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[] }
 const path = process.argv[2] ?? '/v1/products?limit=25'
 const seconds = Number(process.env.BENCH_SECONDS ?? 8)
 
-const sx = await startSx()
+// The first of BENCH_DIALECTS (default: SQLite).
+const { dialects, adminUrl } = benchDialects()
+usePostgresServer(adminUrl)
+const sx = await startSx(dialects[0]!)
 try {
   await seedProducts(sx.services.db, sx.services.secretBox, sx.shopId, 10_000, 5)
   const auth: Record<string, string> = { authorization: `Bearer ${sx.testKey}` }

@@ -1,25 +1,14 @@
 // The webhook runs: 10,000 `product.updated` events (PATCH /v1/products/{id}) delivered to a
 // receiver in its own process (receiver.ts). `webhook_delivery` is the live stream: sx's in-process
 // worker sends while the events are being written. `webhook_drain` is a backlog written with no
-// worker running, then drained by a separate `sx worker`. Each run fresh sx on its own SQLite file.
+// worker running, then drained by a separate `sx worker`. Each run a fresh sx on a database of its own.
 // They throw on a non-200 PATCH, a lost event, a duplicate, a bad signature or a database that
 // disagrees with the receiver; the rate target is only reported (run.ts).
-import { spawn, type ChildProcess } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
-import {
-  forkHelper,
-  postJson,
-  race,
-  round,
-  seedProducts,
-  startSx,
-  warmUp,
-  type Figures,
-  type LoadRequest,
-  type RaceResult,
-  type Run,
-  type Sx,
-} from './lib.ts'
+import { startSx, type Figures, type Run, type Sx } from './lib/boot.ts'
+import type { Dialect } from './lib/databases.ts'
+import { postJson, race, round, warmUp, type LoadRequest, type RaceResult } from './lib/drive.ts'
+import { startReceiver, startSxWorker, type Receiver, type SxWorker } from './lib/processes.ts'
+import { seedProducts } from './lib/seed.ts'
 import type { ReceiverReport } from './receiver.ts'
 
 const EVENTS = 10_000
@@ -27,32 +16,32 @@ const CONNECTIONS = 50
 const ARRIVAL_TIMEOUT_MS = 120_000
 /** The receiver checks every 100th request with `standardwebhooks` (receiver.ts). */
 const STANDARD_SAMPLE_EVERY = 100
-const SX_CLI = fileURLToPath(new URL('../packages/server/test/sx.ts', import.meta.url))
 
 export const WEBHOOK_RUNS: Run[] = [
   {
     name: 'webhook_delivery',
     what:
       `${EVENTS.toLocaleString('en')} PATCH /v1/products/{id} (${CONNECTIONS} connections) on sx with its worker in process, ` +
-      'each product.updated event POSTed to a receiver in another process (live stream; SQLite)',
-    run: () => liveStream('in-process'),
+      'each product.updated event POSTed to a receiver in another process (live stream)',
+    run: ({ dialect }) => liveStream(dialect, 'in-process'),
   },
   {
     name: 'webhook_delivery_worker',
     what: `the same live stream with the sending in a separate \`sx worker\` process (SX_WORKER=off on the API), as an operator scales it`,
-    run: () => liveStream('separate'),
+    run: ({ dialect }) => liveStream(dialect, 'separate'),
   },
   {
     name: 'webhook_drain',
     what: `${EVENTS.toLocaleString('en')} product.updated events written with no worker running, then drained by a separate \`sx worker\``,
-    run: drain,
+    run: ({ dialect }) => drain(dialect),
   },
 ]
 
 /** `in-process`: the API's own worker sends (sx serve's default); `separate`: an `sx worker` process does. */
-async function liveStream(worker: 'in-process' | 'separate'): Promise<Figures> {
+async function liveStream(dialect: Dialect, worker: 'in-process' | 'separate'): Promise<Figures> {
   const workerErrors: string[] = []
   const sx = await startSx(
+    dialect,
     worker === 'in-process' ? { worker: { onError: (error) => void workerErrors.push(String(error)) } } : {},
   )
   const receiver = await startReceiver()
@@ -104,8 +93,8 @@ async function liveStream(worker: 'in-process' | 'separate'): Promise<Figures> {
   }
 }
 
-async function drain(): Promise<Figures> {
-  const sx = await startSx() // no worker in process: SX_WORKER=off
+async function drain(dialect: Dialect): Promise<Figures> {
+  const sx = await startSx(dialect) // no worker in process: SX_WORKER=off
   const receiver = await startReceiver()
   let worker: SxWorker | null = null
   try {
@@ -168,31 +157,6 @@ async function subscribe(sx: Sx, receiver: Receiver): Promise<number> {
   return Date.now()
 }
 
-type Receiver = { url: string; ask<T>(message: object): Promise<T>; close(): Promise<void> }
-
-async function startReceiver(): Promise<Receiver> {
-  const child = forkHelper('./receiver.ts')
-  const reply = <T>() =>
-    new Promise<T>((resolve, reject) => {
-      const died = (code: number | null) => reject(new Error(`the webhook receiver exited with ${code}`))
-      child.once('exit', died)
-      child.once('message', (message) => {
-        child.off('exit', died)
-        resolve(message as T)
-      })
-    })
-  const { url } = await reply<{ url: string }>()
-  return {
-    url,
-    ask<T>(message: object) {
-      const answer = reply<T>()
-      child.send(message)
-      return answer
-    },
-    close: () => stopChild(child),
-  }
-}
-
 /** Until the receiver has every event, or ARRIVAL_TIMEOUT_MS; what is missing then is reported as lost. */
 async function waitForArrivals(receiver: Receiver): Promise<void> {
   await waitFor(
@@ -200,54 +164,6 @@ async function waitForArrivals(receiver: Receiver): Promise<void> {
     'deliveries',
     ARRIVAL_TIMEOUT_MS,
   ).catch(() => {})
-}
-
-type SxWorker = { spawnedAt: number; readyAt: number; errors(): string; stop(): Promise<void> }
-
-/**
- * `sx worker` as an operator starts it (from sources, through tsx), on the bench sx's database and
- * data folder, at LOG_LEVEL=info: it is ready at its "sx worker running" log line, and its errors
- * are its log lines at warn or above (and anything on stderr).
- */
-async function startSxWorker(sx: Sx): Promise<SxWorker> {
-  const spawnedAt = Date.now()
-  const child = spawn(process.execPath, ['--import', 'tsx', SX_CLI, 'worker'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: sx.services.config.db.url,
-      SX_DATA_DIR: sx.services.config.dataDir,
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stderr = ''
-  let stdout = ''
-  child.stderr.on('data', (chunk) => (stderr += chunk))
-  const readyAt = await new Promise<number>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk
-      if (/"msg":"sx worker running"/.test(stdout)) resolve(Date.now())
-    })
-    child.once('exit', (code) =>
-      reject(new Error(`sx worker exited with ${code} before running: ${stderr.slice(-1000)}`)),
-    )
-  })
-  const logErrors = () => stdout.split('\n').filter((line) => /^\{"level":([4-9]\d)/.test(line))
-  return {
-    spawnedAt,
-    readyAt,
-    errors: () => [stderr.trim(), ...logErrors()].filter(Boolean).join('\n'),
-    stop: () => stopChild(child),
-  }
-}
-
-/** SIGTERM (a graceful stop), and the exit awaited. */
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve())
-    child.kill('SIGTERM')
-  })
 }
 
 type Audit = { queue: Record<string, number>; attempts: number; succeeded: number; attempted_events: number }

@@ -1,0 +1,65 @@
+// `buyer_flow`: the whole buyer flow (create → pay through the sandbox test helper → wait until
+// completed) by BUYERS buyers at once, on a fresh sx with its worker in process as `sx serve` runs
+// it; completed orders/s against the order-creation rate (50 connections, create only) of the same sx.
+import type { BuyersReport, BuyersRequest } from './buyers.ts'
+import { quiet } from './lib/audit.ts'
+import { startSx, workerErrors, type Run, type Sx } from './lib/boot.ts'
+import { forkHelper, load, round, warmUp } from './lib/drive.ts'
+import { firstOrder, orderRequest, unlimitedProduct } from './writes.ts'
+
+const BUYERS = 10
+const WARM_SECONDS = 2
+
+export const BUYER_FLOW: Run = {
+  name: 'buyer_flow',
+  what:
+    `${BUYERS} buyers, each in a loop: POST /v1/orders → POST /v1/test_helpers/orders/{id}/pay → GET until completed ` +
+    '(unlimited subscription product, worker in process); then POST /v1/orders alone on 50 connections',
+  run: async ({ dialect, seconds }) => {
+    const errors = workerErrors('buyer_flow')
+    const sx = await startSx(dialect, { worker: errors })
+    try {
+      const productId = await unlimitedProduct(sx, 'Bench Buyer Flow Subscription')
+      await firstOrder(sx, productId)
+      await buyers(sx, productId, WARM_SECONDS)
+      const flow = await buyers(sx, productId, seconds)
+      const { url, headers, request } = orderRequest(sx, productId)
+      await warmUp(url, headers, request)
+      await quiet(sx.services.db)
+      const create = await load(url, seconds, headers, 50, request)
+      errors.check()
+      const completedPerS = round(flow.completed / (flow.window_ms / 1000))
+      return {
+        buyers: BUYERS,
+        completed: flow.completed,
+        completed_per_s: completedPerS,
+        create_req_per_s: create.req_per_s,
+        ratio: round(completedPerS / create.req_per_s, 3),
+        flow_p50_ms: percentile(flow.flow_ms, 0.5),
+        flow_p99_ms: percentile(flow.flow_ms, 0.99),
+        flow_create_p50_ms: percentile(flow.create_ms, 0.5),
+        flow_pay_p50_ms: percentile(flow.pay_ms, 0.5),
+        polls_per_flow: round(flow.polls / Math.max(1, flow.completed), 1),
+      }
+    } finally {
+      await sx.close()
+    }
+  },
+}
+
+function buyers(sx: Sx, productId: string, seconds: number): Promise<BuyersReport> {
+  const child = forkHelper('./buyers.ts')
+  const request: BuyersRequest = { url: sx.url, key: sx.testKey, productId, buyers: BUYERS, seconds }
+  return new Promise((resolve, reject) => {
+    child.once('message', (message: BuyersReport | { error: string }) =>
+      'error' in message ? reject(new Error(`buyer_flow: ${message.error}`)) : resolve(message),
+    )
+    child.once('exit', (code) => reject(new Error(`the buyers' process exited with ${code} before answering`)))
+    child.send(request)
+  })
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0)
+}
