@@ -4,7 +4,6 @@
 // `fault(call)`; the proxy counts what it was asked and what it did, so tests assert exact retries.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { after } from 'node:test'
 
 export type Fault =
   | 'pass'
@@ -30,6 +29,8 @@ export type FaultyRpc = {
   /** Every call in arrival order, with what the proxy did. */
   log: { method: string; params: unknown; fault: Fault }[]
   count(method: string, fault?: Fault): number
+  /** Ends hanging answers and stops listening. */
+  close(): Promise<void>
 }
 
 /** Fails every other call of `methods` with `fault`, starting with the first: half of them fail. */
@@ -49,6 +50,12 @@ export async function startFaultyRpc(upstream: string): Promise<FaultyRpc> {
     fault: () => 'pass',
     log: [],
     count: (method, fault) => proxy.log.filter((c) => c.method === method && (!fault || c.fault === fault)).length,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of hanging) res.socket?.destroy()
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
   }
   const server = createServer(async (req, res) => {
     const body = await readBody(req)
@@ -90,14 +97,6 @@ export async function startFaultyRpc(upstream: string): Promise<FaultyRpc> {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   server.unref()
-  after(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const res of hanging) res.socket?.destroy()
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  )
   proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return proxy
 }

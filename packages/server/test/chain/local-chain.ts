@@ -5,13 +5,13 @@
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createRequire } from 'node:module'
-import { after } from 'node:test'
 import {
   createPublicClient,
   createTestClient,
   createWalletClient,
   custom,
   defineChain,
+  getAddress,
   type Abi,
   type Address,
   type Hash,
@@ -89,8 +89,10 @@ async function startLocalChain(): Promise<LocalChain> {
     }
   }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  // Unref'd, not closed in an `after`: a hook of the first test that asked would close it for the rest
+  // of the file. The process ends with the file's tests; its connections are loopback keep-alives.
   server.unref()
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  server.on('connection', (socket) => socket.unref())
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
   const chain = defineChain({
@@ -126,7 +128,7 @@ async function startLocalChain(): Promise<LocalChain> {
       })
       const receipt = await pub.waitForTransactionReceipt({ hash, pollingInterval: 20 })
       if (!receipt.contractAddress) throw new Error(`deploying ${symbol} made no contract`)
-      return receipt.contractAddress
+      return getAddress(receipt.contractAddress)
     },
     transferToken: async (token, to, amount, from = 0) =>
       mined(

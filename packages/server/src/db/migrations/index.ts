@@ -8,6 +8,7 @@ import * as webhooks from './2026_11_27_0004_webhooks.ts'
 import * as money from './2026_11_27_0005_money.ts'
 import * as stockMovements from './2026_11_29_0006_stock_movements.ts'
 import { secretsAtRest, type AtRest } from './2026_11_29_0007_secrets_at_rest.ts'
+import * as wallet from './2026_11_29_0010_wallet.ts'
 
 export type { AtRest }
 
@@ -20,5 +21,6 @@ export function migrations(atRest: AtRest): Record<string, Migration> {
     '2026_11_27_0005_money': money,
     '2026_11_29_0006_stock_movements': stockMovements,
     '2026_11_29_0007_secrets_at_rest': secretsAtRest(atRest),
+    '2026_11_29_0010_wallet': wallet,
   }
 }

@@ -36,6 +36,8 @@ export class ChainConfigError extends Error {
   constructor(
     readonly setting: string,
     message: string,
+    /** The node did not answer (exit 1, like an unreachable database) rather than answered wrong (exit 2). */
+    readonly unreachable = false,
   ) {
     super(message.replace(/\s*\n\s*/g, ' '))
   }

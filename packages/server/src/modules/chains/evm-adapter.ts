@@ -45,6 +45,7 @@ export function createEvmAdapter(settings: EvmChainSettings, options: EvmAdapter
       throw new ChainConfigError(
         settings.settings.rpc,
         `${settings.settings.rpc}: the node at ${origin} cannot be used (${reason}); set it to a reachable ${chain} JSON-RPC URL`,
+        true,
       )
     }
     if (chainId !== settings.chainId)
