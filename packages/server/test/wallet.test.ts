@@ -139,10 +139,19 @@ for (const dialect of DIALECTS) {
       // Nowhere in clear: not in any table, not in what sx wallet or a chatty sx serve prints.
       const serve = runSx(['serve'], { ...base, ...chainEnv(chain, tokens), PORT: '0', LOG_LEVEL: 'trace' })
       await waitFor(() => LISTENING.test(serve.output().stdout), 'sx serve to listen')
-      await waitFor(() => serve.output().stdout.includes('chain ready'), 'the chain check to be logged')
+      assert.match(serve.output().stdout, /"msg":"chain ready"/, 'the chain check is logged before listening')
+      // One request answered: the server is past its start (its signal handlers are installed).
+      assert.equal((await fetch(`${LISTENING.exec(serve.output().stdout)![1]}/healthz`)).status, 200)
       serve.child.kill('SIGTERM')
       assert.equal(await exitWithin(serve, 30_000), 0)
-      const secrets = [phrase, ...phrase.split(' ').slice(0, 3).map((_, i, w) => w.slice(i).join(' ')), privateKey]
+      const secrets = [
+        phrase,
+        ...phrase
+          .split(' ')
+          .slice(0, 3)
+          .map((_, i, w) => w.slice(i).join(' ')),
+        privateKey,
+      ]
       const printed = [shown.stdout, shown.stderr, again.stderr, serve.output().stdout, serve.output().stderr]
       for (const secret of secrets) {
         for (const text of printed) assert.ok(!text.includes(secret), `printed: ${secret.slice(0, 12)}…`)
@@ -169,7 +178,10 @@ for (const dialect of DIALECTS) {
         const shown = await sx(['wallet', '--json'], { ...env, DATABASE_URL: fresh.url, SX_DATA_DIR: fresh.dataDir })
         assert.equal(shown.code, 0, shown.stderr)
         const report = JSON.parse(shown.stdout) as WalletReport
-        assert.deepEqual([report.source, report.treasury.evm, report.chains], ['SX_WALLET_MNEMONIC', ABANDON_ADDRESS_0, []])
+        assert.deepEqual(
+          [report.source, report.treasury.evm, report.chains],
+          ['SX_WALLET_MNEMONIC', ABANDON_ADDRESS_0, []],
+        )
         assert.ok(!shown.stdout.includes('abandon'))
         const none = await sx(['wallet'], { DATABASE_URL: fresh.url, SX_DATA_DIR: fresh.dataDir })
         assert.equal(none.code, 2)

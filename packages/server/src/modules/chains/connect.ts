@@ -3,7 +3,7 @@
 import type { LiveConfig } from '../../config-live.ts'
 import { createEvmAdapter, type EvmAdapter, type EvmAdapterOptions } from './evm-adapter.ts'
 import type { ChainStatus } from './chain-adapter.ts'
-import { STARTUP_RETRY } from './rpc.ts'
+import { STARTUP_RETRY, type RetryPolicy } from './rpc.ts'
 
 export type ConnectedChains = Readonly<{ evm: readonly EvmAdapter[]; status: readonly ChainStatus[] }>
 
@@ -12,8 +12,13 @@ export type ConnectedChains = Readonly<{ evm: readonly EvmAdapter[]; status: rea
  * others); the first failure in chain order is thrown (ChainConfigError), so the message is stable.
  * The checks run with the short start-up retry policy; the adapters returned keep `options.retry`.
  */
-export async function connectChains(live: LiveConfig, options: EvmAdapterOptions = {}): Promise<ConnectedChains> {
-  const checks = live.evm.map((settings) => createEvmAdapter(settings, { ...options, retry: STARTUP_RETRY }).check())
+export async function connectChains(
+  live: LiveConfig,
+  options: EvmAdapterOptions & { startupRetry?: RetryPolicy } = {},
+): Promise<ConnectedChains> {
+  const checks = live.evm.map((settings) =>
+    createEvmAdapter(settings, { ...options, retry: options.startupRetry ?? STARTUP_RETRY }).check(),
+  )
   const results = await Promise.allSettled(checks)
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
   if (failed) throw failed.reason
