@@ -85,8 +85,9 @@ export function transientReason(error: unknown): string | null {
     if (e.status === 429 || e.code === 429 || e.code === -32005 || e.code === -32007) return 'rate limited'
     if (typeof e.status === 'number' && e.status >= 500) return `HTTP ${e.status}`
   }
-  // A range the provider refuses is not transient: the log reader splits it (logs.ts).
-  if (isRangeTooLarge(error)) return null
+  // A range the provider refuses is not transient: the log reader splits it (logs.ts). Nor is a revert,
+  // which some nodes (hardhat, erigon) report as -32603 "internal error" with the revert reason.
+  if (isRangeTooLarge(error) || facts.some((e) => /revert/i.test(e.message ?? ''))) return null
   for (const e of facts) {
     if (e.code === -32603 || e.code === -1) return 'internal error'
     // fetch failed: refused, reset, DNS; viem's HttpRequestError without a status.
