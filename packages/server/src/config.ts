@@ -1,6 +1,7 @@
 // The only reader of the environment. Everything else receives a frozen Config.
 import { isIP } from 'node:net'
 import { resolve } from 'node:path'
+import { loadLiveConfig, type LiveConfig } from './config-live.ts'
 
 export type Config = Readonly<{
   http: Readonly<{
@@ -96,6 +97,8 @@ export type Config = Readonly<{
     /** Sandbox: a pause between making a transfer and answering (crash tests aim at it). */
     sandboxSendDelayMs: number
   }>
+  /** Live payments: the operator's wallet phrase and the chains they configured (config-live.ts). */
+  live: LiveConfig
 }>
 
 export class ConfigError extends Error {
@@ -228,6 +231,7 @@ export function loadConfig(env: Env = process.env): Config {
       sandboxConfirmMs: int('SANDBOX_PAYOUT_CONFIRM_MS', 3000, 0, 3_600_000),
       sandboxSendDelayMs: int('SANDBOX_PAYOUT_SEND_DELAY_MS', 0, 0, 600_000),
     },
+    live: loadLiveConfig(env, problems),
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return deepFreeze(config)
