@@ -97,6 +97,13 @@ export type Config = Readonly<{
     /** Sandbox: a pause between making a transfer and answering (crash tests aim at it). */
     sandboxSendDelayMs: number
   }>
+  /** The live treasury (modules/treasury): sweeping deposits into it, and a test hook in its sender. */
+  treasury: Readonly<{
+    /** How often received money is swept from deposit addresses into the treasury. */
+    sweepIntervalMs: number
+    /** A pause between recording a signed transaction and broadcasting it (crash tests aim at it). */
+    broadcastDelayMs: number
+  }>
   /** Live payments: the operator's wallet phrase and the chains they configured (config-live.ts). */
   live: LiveConfig
 }>
@@ -230,6 +237,10 @@ export function loadConfig(env: Env = process.env): Config {
       pollMs: int('PAYOUT_POLL_MS', 2000, 10, 3_600_000),
       sandboxConfirmMs: int('SANDBOX_PAYOUT_CONFIRM_MS', 3000, 0, 3_600_000),
       sandboxSendDelayMs: int('SANDBOX_PAYOUT_SEND_DELAY_MS', 0, 0, 600_000),
+    },
+    treasury: {
+      sweepIntervalMs: int('SX_SWEEP_INTERVAL_SECONDS', 3600, 1, 31_536_000) * 1000,
+      broadcastDelayMs: int('SX_BROADCAST_DELAY_MS', 0, 0, 600_000),
     },
     live: loadLiveConfig(env, problems),
   }

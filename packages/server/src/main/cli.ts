@@ -9,7 +9,10 @@ import { initShop, ShopInitError } from '../modules/shops/index.ts'
 import { checkDoctor, doctorLines } from '../doctor/doctor.ts'
 import { openSecretBox } from '../services.ts'
 import { serve, StartupError, work } from './serve.ts'
-import { checkLiveChains, walletInit, walletShow } from './live.ts'
+import { checkLiveChains, openLiveRails, walletInit, walletShow } from './live.ts'
+import { checkChain, chainLines } from '../doctor/chain-check.ts'
+import { createTreasury } from '../modules/treasury/index.ts'
+import { systemClock } from '../platform/clock.ts'
 import { ChainConfigError } from '../modules/chains/index.ts'
 import { WalletError } from '../modules/wallet/index.ts'
 
@@ -183,6 +186,15 @@ async function doctor(config: Config): Promise<void> {
     const { lines, ok } = doctorLines(await checkDoctor(db))
     for (const line of lines) console.log(line)
     if (!ok) process.exitCode = 1
+    // With live chains: the chain must hold what the ledger owes (treasury plus unswept deposits).
+    const rails = await openLiveRails(config, db)
+    if (rails) {
+      const chain = chainLines(
+        await checkChain(db, createTreasury({ db, clock: systemClock, ...rails, broadcastDelayMs: 0 })),
+      )
+      for (const line of chain.lines) console.log(line)
+      if (!chain.ok) process.exitCode = 1
+    }
   } finally {
     await db.destroy()
   }

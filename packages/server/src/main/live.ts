@@ -4,10 +4,18 @@
 import type { Config } from '../config.ts'
 import { openDatabase } from '../db/connect.ts'
 import { migrateToLatest } from '../db/migrate.ts'
-import { connectChains, rpcOrigin } from '../modules/chains/index.ts'
-import { getWallet, initWallet, issuedAddresses, walletReport, walletReportLines } from '../modules/wallet/index.ts'
+import type { Db } from '../db/database.ts'
+import { connectChains, createEvmAdapter, rpcOrigin } from '../modules/chains/index.ts'
+import {
+  findWallet,
+  getWallet,
+  initWallet,
+  issuedAddresses,
+  walletReport,
+  walletReportLines,
+} from '../modules/wallet/index.ts'
 import { createLogger } from '../platform/log.ts'
-import { openSecretBox } from '../services.ts'
+import { openSecretBox, type LiveRails } from '../services.ts'
 
 /** Checks every configured chain; logs one line per chain that is ready. Nothing configured: nothing to do. */
 export async function checkLiveChains(config: Config): Promise<void> {
@@ -71,4 +79,15 @@ export async function walletShow(config: Config, json: boolean): Promise<void> {
   } finally {
     await db.destroy()
   }
+}
+
+/**
+ * The live rails services need (the chains' adapters, the wallet), once the start check passed; null
+ * when no chain is configured or there is no wallet (live money is then not offered: 409).
+ */
+export async function openLiveRails(config: Config, db: Db): Promise<LiveRails | null> {
+  if (config.live.evm.length === 0) return null
+  const wallet = await findWallet({ db, secretBox: openSecretBox(config), live: config.live })
+  if (!wallet) return null
+  return { evm: config.live.evm.map((settings) => createEvmAdapter(settings)), wallet }
 }

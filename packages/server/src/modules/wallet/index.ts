@@ -2,6 +2,7 @@
 // deposit addresses from a persisted counter, and the treasury report `sx wallet` prints.
 export {
   allocateDepositAddress,
+  depositAddresses,
   findWallet,
   getWallet,
   initWallet,

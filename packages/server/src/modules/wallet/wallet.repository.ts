@@ -54,3 +54,14 @@ export async function countIssued(db: DbOrTrx): Promise<Record<string, number>> 
   const rows = await db.selectFrom('wallet_counters').select(['family', 'next_index']).execute()
   return Object.fromEntries(rows.map((row) => [row.family, Number(row.next_index) - 1]))
 }
+
+/** Every deposit address of `family` handed out so far (index ≥ 1), in index order. */
+export async function listAddresses(db: DbOrTrx, family: string): Promise<{ index: number; address: string }[]> {
+  const rows = await db
+    .selectFrom('wallet_addresses')
+    .select(['address_index', 'address'])
+    .where('family', '=', family)
+    .orderBy('address_index')
+    .execute()
+  return rows.map((row) => ({ index: Number(row.address_index), address: row.address }))
+}

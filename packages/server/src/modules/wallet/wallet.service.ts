@@ -8,7 +8,14 @@ import type { Db, DbOrTrx } from '../../db/database.ts'
 import { isUniqueViolation } from '../../db/errors.ts'
 import type { SecretBox } from '../../platform/secret-box.ts'
 import { newPhrase, openKeyRing, type WalletFamily } from './hd.ts'
-import { countIssued, findSealedPhrase, insertAddress, insertSealedPhrase, takeIndex } from './wallet.repository.ts'
+import {
+  countIssued,
+  findSealedPhrase,
+  insertAddress,
+  insertSealedPhrase,
+  listAddresses,
+  takeIndex,
+} from './wallet.repository.ts'
 import type { PrivateKeyAccount } from 'viem/accounts'
 
 /** A wallet problem the operator fixes (no phrase, two different phrases, a second init): one line. */
@@ -90,6 +97,11 @@ export async function allocateDepositAddress(
     return { index, address }
   }
   return db.isTransaction ? take(db) : (db as Db).transaction().execute(take)
+}
+
+/** The deposit addresses of `family` handed out so far (what the treasury sweeps and `sx doctor` counts). */
+export function depositAddresses(db: DbOrTrx, family: WalletFamily): Promise<{ index: number; address: string }[]> {
+  return listAddresses(db, family)
 }
 
 /** Deposit addresses handed out so far, per family. */
