@@ -1,6 +1,7 @@
 // The only reader of the environment. Everything else receives a frozen Config.
 import { isIP } from 'node:net'
 import { resolve } from 'node:path'
+import { loadLiveConfig, type LiveConfig } from './config-live.ts'
 
 export type Config = Readonly<{
   http: Readonly<{
@@ -96,6 +97,15 @@ export type Config = Readonly<{
     /** Sandbox: a pause between making a transfer and answering (crash tests aim at it). */
     sandboxSendDelayMs: number
   }>
+  /** The live treasury (modules/treasury): sweeping deposits into it, and a test hook in its sender. */
+  treasury: Readonly<{
+    /** How often received money is swept from deposit addresses into the treasury. */
+    sweepIntervalMs: number
+    /** A pause between recording a signed transaction and broadcasting it (crash tests aim at it). */
+    broadcastDelayMs: number
+  }>
+  /** Live payments: the operator's wallet phrase and the chains they configured (config-live.ts). */
+  live: LiveConfig
 }>
 
 export class ConfigError extends Error {
@@ -228,6 +238,11 @@ export function loadConfig(env: Env = process.env): Config {
       sandboxConfirmMs: int('SANDBOX_PAYOUT_CONFIRM_MS', 3000, 0, 3_600_000),
       sandboxSendDelayMs: int('SANDBOX_PAYOUT_SEND_DELAY_MS', 0, 0, 600_000),
     },
+    treasury: {
+      sweepIntervalMs: int('SX_SWEEP_INTERVAL_SECONDS', 3600, 1, 31_536_000) * 1000,
+      broadcastDelayMs: int('SX_BROADCAST_DELAY_MS', 0, 0, 600_000),
+    },
+    live: loadLiveConfig(env, problems),
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return deepFreeze(config)

@@ -20,6 +20,12 @@ import {
   type PaymentProvider,
   type PayoutProviders,
 } from './modules/payments/index.ts'
+import type { EvmAdapter } from './modules/chains/index.ts'
+import type { Wallet } from './modules/wallet/index.ts'
+import { createTreasury, type Treasury } from './modules/treasury/index.ts'
+
+/** What live money needs: the configured chains' adapters and the operator's wallet (main/live.ts opens them). */
+export type LiveRails = Readonly<{ evm: readonly EvmAdapter[]; wallet: Wallet }>
 
 export type Services = Readonly<{
   config: Config
@@ -39,6 +45,8 @@ export type Services = Readonly<{
   payments: Readonly<{ sandbox: PaymentProvider; live: PaymentProvider | null }>
   /** Money out (payouts, refunds): the sandbox for test keys; live needs a configured provider (none ships yet). */
   payouts: PayoutProviders
+  /** The live treasury (sender, sweeps, holdings); null without configured chains and a wallet. */
+  treasury: Treasury | null
   mailer: Mailer
   /** Seals what is stored but must not be readable from a copy of the database (signing secrets, goods, stored answers). */
   secretBox: SecretBox
@@ -53,7 +61,9 @@ export function openSecretBox(config: Config): SecretBox {
   return createSecretBox(loadOrCreateMasterKey(config.dataDir, config.secret))
 }
 
-export type ServiceOverrides = Partial<Pick<Services, 'clock' | 'mailer' | 'payments' | 'payouts'>>
+export type ServiceOverrides = Partial<Pick<Services, 'clock' | 'mailer' | 'payments' | 'payouts'>> & {
+  rails?: LiveRails | null
+}
 
 export function createServices(config: Config, connection: Connection, overrides: ServiceOverrides = {}): Services {
   // commandTimeout bounds each limiter check during an outage: without it a request waits for the
@@ -70,6 +80,14 @@ export function createServices(config: Config, connection: Connection, overrides
   redis?.on('error', () => {})
   const clock = overrides.clock ?? systemClock
   const log = createLogger(config.log)
+  const treasury = overrides.rails
+    ? createTreasury({
+        db: connection.db,
+        clock,
+        ...overrides.rails,
+        broadcastDelayMs: config.treasury.broadcastDelayMs,
+      })
+    : null
   return {
     config,
     db: connection.db,
@@ -85,8 +103,9 @@ export function createServices(config: Config, connection: Connection, overrides
     payments: overrides.payments ?? { sandbox: createSandboxProvider(), live: null },
     payouts: overrides.payouts ?? {
       sandbox: createSandboxPayoutProvider({ db: connection.db, clock, ...config.payouts }),
-      live: null,
+      live: treasury?.payouts ?? null,
     },
+    treasury,
     mailer:
       overrides.mailer ??
       (config.mail.smtpUrl

@@ -10,6 +10,7 @@ import { sendMail } from './platform/mail/send.job.ts'
 import { createWebhookDispatcher } from './modules/webhooks/index.ts'
 import { refundJobHandlers } from './modules/refunds/index.ts'
 import { payoutJobHandlers } from './modules/payouts/index.ts'
+import { scheduleSweeps, SWEEP_JOB, sweepJobHandlers } from './modules/treasury/index.ts'
 import { HOUSEKEEPING_JOB, housekeepingHandlers, scheduleHousekeeping } from './housekeeping.ts'
 import { listen, type Listener } from './db/listen.ts'
 import { decodeNotice, WORK_CHANNEL, type WorkNotice } from './platform/jobs/notices.ts'
@@ -73,7 +74,10 @@ export function createWorker(
     start() {
       runner.start()
       dispatcher.start()
-      scheduled = scheduleHousekeeping(services).catch((error) => log(error, { job: HOUSEKEEPING_JOB }))
+      scheduled = Promise.all([
+        scheduleHousekeeping(services).catch((error) => log(error, { job: HOUSEKEEPING_JOB })),
+        scheduleSweeps(services).catch((error) => log(error, { job: SWEEP_JOB })),
+      ])
       // Other processes' commits, on one dedicated connection; after a reconnect, look at once
       // (notices sent while it was away are lost).
       if (services.dialect === 'postgres' && !listener)
@@ -112,6 +116,7 @@ export function jobHandlers(services: Services): JobHandlers {
     [MAIL_JOB]: (job) => sendMail(services, orderMailRenderer(services), job.ref, job.attempts),
     ...refundJobHandlers(services),
     ...payoutJobHandlers(services),
+    ...sweepJobHandlers(services),
     ...housekeepingHandlers(services),
   }
 }

@@ -24,6 +24,8 @@ import type { LedgerAccountsTable, LedgerEntriesTable } from '../modules/ledger/
 import type { RefundsTable } from '../modules/refunds/refunds.table.ts'
 import type { PayoutsTable } from '../modules/payouts/payouts.table.ts'
 import type { SandboxTransfersTable } from '../modules/payments/sandbox-transfers.table.ts'
+import type { WalletAddressesTable, WalletCountersTable, WalletTable } from '../modules/wallet/wallet.table.ts'
+import type { ChainNoncesTable, ChainTransactionsTable } from '../modules/treasury/treasury.table.ts'
 
 export interface Database {
   shops: ShopsTable
@@ -50,6 +52,11 @@ export interface Database {
   refunds: RefundsTable
   payouts: PayoutsTable
   sandbox_transfers: SandboxTransfersTable
+  wallet: WalletTable
+  wallet_counters: WalletCountersTable
+  wallet_addresses: WalletAddressesTable
+  chain_nonces: ChainNoncesTable
+  chain_transactions: ChainTransactionsTable
 }
 
 export type Db = Kysely<Database>

@@ -1,4 +1,4 @@
-// `sx serve | worker | init | migrate | doctor`: parse the command line, load the config, run the command.
+// `sx serve | worker | init | migrate | doctor | wallet`: parse the command line, load the config, run the command.
 // Every command takes --help (-h). A mistake on the command line is one line plus the usage, exit 2;
 // a failure the operator can fix (config, database, port) is one line, exit 1 (2 for config).
 import { parseArgs, type ParseArgsConfig } from 'node:util'
@@ -9,6 +9,12 @@ import { initShop, ShopInitError } from '../modules/shops/index.ts'
 import { checkDoctor, doctorLines } from '../doctor/doctor.ts'
 import { openSecretBox } from '../services.ts'
 import { serve, StartupError, work } from './serve.ts'
+import { checkLiveChains, openLiveRails, walletInit, walletShow } from './live.ts'
+import { checkChain, chainLines } from '../doctor/chain-check.ts'
+import { createTreasury } from '../modules/treasury/index.ts'
+import { systemClock } from '../platform/clock.ts'
+import { ChainConfigError } from '../modules/chains/index.ts'
+import { WalletError } from '../modules/wallet/index.ts'
 
 type Options = NonNullable<ParseArgsConfig['options']>
 type Values = Record<string, string | boolean | undefined>
@@ -17,7 +23,9 @@ type Command = {
   summary: string
   options?: Options
   optionHelp?: string
-  run(config: Config, values: Values): Promise<void>
+  /** The words a command takes after its name (`sx wallet init`); none when absent. */
+  subcommands?: string[]
+  run(config: Config, values: Values, positionals: string[]): Promise<void>
 }
 
 const SETTINGS =
@@ -27,12 +35,18 @@ const COMMANDS: Record<string, Command> = {
   serve: {
     synopsis: 'sx serve',
     summary: 'run the HTTP server and the job worker (migrates first; seeds a demo shop on an empty database)',
-    run: (config) => serve(config),
+    run: async (config) => {
+      await checkLiveChains(config)
+      await serve(config)
+    },
   },
   worker: {
     synopsis: 'sx worker',
     summary: 'run the job worker alone (delivery, expiry, mail, refunds, payouts); any number may share a database',
-    run: (config) => work(config),
+    run: async (config) => {
+      await checkLiveChains(config)
+      await work(config)
+    },
   },
   init: {
     synopsis: 'sx init --shop NAME --email EMAIL [--password P] [--json]',
@@ -58,6 +72,16 @@ const COMMANDS: Record<string, Command> = {
       'recompute every balance from the ledger and from the orders, refunds and payouts, and every stock counter from its movements and the orders; exit 1 with a report on any difference',
     run: (config) => doctor(config),
   },
+  wallet: {
+    synopsis: 'sx wallet [init] [--json]',
+    summary:
+      "show each configured chain's treasury address and balances (never the phrase); `sx wallet init` creates the wallet phrase, prints it once and stores it sealed",
+    options: { json: { type: 'boolean' } },
+    optionHelp:
+      '  init              create the phrase (refused when SX_WALLET_MNEMONIC is set or one is stored)\n  --json            print JSON instead of text',
+    subcommands: ['init'],
+    run: (config, values, positionals) => wallet(config, values, positionals),
+  },
 }
 
 const USAGE = `Usage:\n${Object.values(COMMANDS)
@@ -82,9 +106,9 @@ export async function main(argv: string[]): Promise<void> {
     const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name]! : null
     if (!command)
       throw new UsageError(name.startsWith('-') ? `unknown option ${name}` : `unknown command "${name}"`, USAGE)
-    const values = parseOptions(name, command, rest)
+    const { values, positionals } = parseOptions(name, command, rest)
     if (values.help) return void console.log(commandUsage(command))
-    await command.run(loadConfig(), values)
+    await command.run(loadConfig(), values, positionals)
   } catch (error) {
     process.exitCode = report(error)
   }
@@ -94,14 +118,15 @@ function commandUsage(command: Command): string {
   return `Usage: ${command.synopsis}\n\n${command.summary[0]!.toUpperCase()}${command.summary.slice(1)}.\n${command.optionHelp ? `\nOptions:\n${command.optionHelp}\n` : ''}  --help, -h        show this help\n\n${SETTINGS}`
 }
 
-function parseOptions(name: string, command: Command, args: string[]): Values {
+function parseOptions(name: string, command: Command, args: string[]): { values: Values; positionals: string[] } {
+  let parsed
   try {
-    return parseArgs({
+    parsed = parseArgs({
       args,
       options: { ...command.options, help: { type: 'boolean', short: 'h' } },
       strict: true,
-      allowPositionals: false,
-    }).values as Values
+      allowPositionals: command.subcommands !== undefined,
+    })
   } catch (error) {
     // node:util explains its errors at length; say which argument is wrong in a few words.
     const { code, message } = error as { code?: string; message: string }
@@ -116,6 +141,10 @@ function parseOptions(name: string, command: Command, args: string[]): Values {
             : message.split('\n')[0]!
     throw new UsageError(`sx ${name}: ${reason}`, commandUsage(command))
   }
+  const [first, second] = parsed.positionals
+  if (second !== undefined || (first !== undefined && !command.subcommands!.includes(first)))
+    throw new UsageError(`sx ${name}: unexpected argument "${second ?? first}"`, commandUsage(command))
+  return { values: parsed.values as Values, positionals: parsed.positionals }
 }
 
 /** Prints a failure as one line (a stack only for what looks like a bug) and returns the exit code. */
@@ -124,7 +153,11 @@ function report(error: unknown): number {
     console.error(`${error.message.startsWith('sx ') ? '' : 'sx: '}${error.message}\n\n${error.usage}`)
     return 2
   }
-  if (error instanceof ConfigError || error instanceof ShopInitError) {
+  if (error instanceof ChainConfigError) {
+    console.error(`sx: ${error.message}`)
+    return error.unreachable ? 1 : 2
+  }
+  if (error instanceof ConfigError || error instanceof ShopInitError || error instanceof WalletError) {
     console.error(`sx: ${error.message}`)
     return 2
   }
@@ -153,6 +186,15 @@ async function doctor(config: Config): Promise<void> {
     const { lines, ok } = doctorLines(await checkDoctor(db))
     for (const line of lines) console.log(line)
     if (!ok) process.exitCode = 1
+    // With live chains: the chain must hold what the ledger owes (treasury plus unswept deposits).
+    const rails = await openLiveRails(config, db)
+    if (rails) {
+      const chain = chainLines(
+        await checkChain(db, createTreasury({ db, clock: systemClock, ...rails, broadcastDelayMs: 0 })),
+      )
+      for (const line of chain.lines) console.log(line)
+      if (!chain.ok) process.exitCode = 1
+    }
   } finally {
     await db.destroy()
   }
@@ -188,4 +230,9 @@ async function init(config: Config, values: Values): Promise<void> {
   } finally {
     await db.destroy()
   }
+}
+
+async function wallet(config: Config, values: Values, positionals: string[]): Promise<void> {
+  const json = values.json === true
+  await (positionals[0] === 'init' ? walletInit(config, json) : walletShow(config, json))
 }

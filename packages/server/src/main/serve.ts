@@ -8,13 +8,14 @@ import { migrateToLatest } from '../db/migrate.ts'
 import { hasAnyShop, seedDemoShop } from '../modules/shops/index.ts'
 import { closeServices, createServices, openSecretBox, type Services } from '../services.ts'
 import { startWorker, type Worker } from '../worker.ts'
+import { openLiveRails } from './live.ts'
 
 /** A start that failed for a reason the operator can fix; the CLI prints the message alone. */
 export class StartupError extends Error {}
 
 export async function serve(config: Config): Promise<void> {
   const connection = await openMigrated(config)
-  const services = createServices(config, connection)
+  const services = createServices(config, connection, { rails: await openLiveRails(config, connection.db) })
   const app = await buildApp(services)
   // Signals are handled from before the port opens: a SIGTERM that arrives as soon as "Server
   // listening" is printed must shut down gracefully, not kill the process with the default action.
@@ -48,7 +49,7 @@ export async function serve(config: Config): Promise<void> {
 
 export async function work(config: Config): Promise<void> {
   const connection = await openMigrated(config)
-  const services = createServices(config, connection)
+  const services = createServices(config, connection, { rails: await openLiveRails(config, connection.db) })
   const worker = startWorker(
     services,
     (error, context) => services.log.error({ err: error, ...context }, 'job failed'),

@@ -20,6 +20,8 @@ export const ID_PREFIXES = {
   job: 'job',
   mail: 'mail',
   ledgerEntry: 'le',
+  chainTransaction: 'ctx',
+  sweep: 'sw',
 } as const
 
 export type IdKind = keyof typeof ID_PREFIXES

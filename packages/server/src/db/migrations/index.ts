@@ -10,6 +10,8 @@ import * as stockMovements from './2026_11_29_0006_stock_movements.ts'
 import { secretsAtRest, type AtRest } from './2026_11_29_0007_secrets_at_rest.ts'
 import * as poolIndex from './2026_11_29_0008_pool_index.ts'
 import * as jobsIndex from './2026_11_29_0009_jobs_index.ts'
+import * as wallet from './2026_11_29_0010_wallet.ts'
+import * as treasury from './2026_11_29_0012_treasury.ts'
 
 export type { AtRest }
 
@@ -24,5 +26,7 @@ export function migrations(atRest: AtRest): Record<string, Migration> {
     '2026_11_29_0007_secrets_at_rest': secretsAtRest(atRest),
     '2026_11_29_0008_pool_index': poolIndex,
     '2026_11_29_0009_jobs_index': jobsIndex,
+    '2026_11_29_0010_wallet': wallet,
+    '2026_11_29_0012_treasury': treasury,
   }
 }

@@ -32,3 +32,4 @@ export function orderJobHandlers(
     [JOBS.renew]: (job) => renewSubscription(services, job.ref),
   }
 }
+export { addressesAwaitingPayment } from './open-invoices.ts'

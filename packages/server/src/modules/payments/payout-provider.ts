@@ -23,6 +23,8 @@ export interface PayoutProvider {
   readonly id: string
   /** Whether a refund may leave out its destination: the provider sends it back to the address that paid. */
   readonly refundsToPayer: boolean
+  /** Why this provider cannot send on `chain` (the setting to set), or null when it can; absent: every chain. */
+  unavailable?(chain: Chain): string | null
   /** Broadcasts the transfer, or answers the one already made for this reference. */
   send(request: TransferRequest): Promise<ProviderResult<{ txHash: string }>>
   /** Where the transfer made for `reference` stands. */

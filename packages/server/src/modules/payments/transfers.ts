@@ -18,13 +18,17 @@ export type TransferStep =
   | { kind: 'wait'; reason: string }
 
 /** Test keys always pay out through the sandbox; live mode needs a configured provider (409 until then). */
-export function payoutProviderFor(providers: PayoutProviders, livemode: boolean): PayoutProvider {
+export function payoutProviderFor(providers: PayoutProviders, livemode: boolean, chain?: string): PayoutProvider {
   const provider = livemode ? providers.live : providers.sandbox
   if (!provider)
     throw new AppError(
       'conflict',
       'No live payout provider is configured on this server, so live money cannot be sent; use a test key to try payouts and refunds in the sandbox.',
     )
+  // A live provider serves the chains the operator configured; another is a 409 naming its setting.
+  const missing = chain === undefined ? null : (provider.unavailable?.(chain as Chain) ?? null)
+  if (missing)
+    throw new AppError('conflict', `Live transfers on ${chain} are not configured on this server: ${missing}.`)
   return provider
 }
 

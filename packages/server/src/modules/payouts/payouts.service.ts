@@ -24,7 +24,7 @@ type Deps = Pick<Services, 'db' | 'clock' | 'payouts' | 'secretBox'>
 export const PAYOUT_JOB = 'payout.send' satisfies JobKind
 
 export async function createPayout(services: Deps, ctx: RequestContext, body: CreatePayoutBody): Promise<Payout> {
-  payoutProviderFor(services.payouts, ctx.auth.livemode)
+  payoutProviderFor(services.payouts, ctx.auth.livemode, body.chain)
   const asset = findAsset(body.chain, body.asset)
   const errors: FieldErrors = {}
   if (!asset) errors.asset = [`is not available on ${body.chain}`]

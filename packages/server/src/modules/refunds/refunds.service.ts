@@ -32,7 +32,7 @@ export async function createRefund(
   return ctx.transact(async (trx) => {
     const now = services.clock.now()
     const order = await lockOwnOrder(trx, ctx.auth, orderId)
-    const provider = payoutProviderFor(services.payouts, ctx.auth.livemode)
+    const provider = payoutProviderFor(services.payouts, ctx.auth.livemode, order.chain)
     if (!holdsPayment(order))
       throw new AppError(
         'conflict',

@@ -15,6 +15,8 @@ export const JOB_KINDS = [
   'refund.send',
   /** ref = payout id; send a payout and follow it to an outcome (payouts). */
   'payout.send',
+  /** ref = chain; sweep deposit addresses into the treasury, keeps itself scheduled (treasury). */
+  'treasury.sweep',
   /** ref = 'retention'; the periodic purge that keeps itself scheduled (src/housekeeping.ts). */
   'housekeeping',
 ] as const

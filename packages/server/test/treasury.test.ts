@@ -1,0 +1,215 @@
+// Live payouts and refunds as real signed transfers from the treasury, against a local EVM node,
+// through HTTP with a live key: the exact amount lands (read from the chain), `confirmed` only after
+// SX_CONFIRMATIONS_ETHEREUM blocks, a revert is `failed` and credited back, a treasury that cannot
+// pay is a clear failure (nothing signed), a chain that is not configured is a 409 naming the
+// setting; sweeping moves deposit money into the treasury; the doctor's chain check finds a shortfall.
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { createWalletClient, defineChain, http, type Address } from 'viem'
+import { mnemonicToAccount } from 'viem/accounts'
+import { DIALECTS, client, problem, startTestEnv, type TestEnv } from './harness.ts'
+import { balanceOf, idempotent, settledPayout, settledRefund } from './money-helpers.ts'
+import { chainEnv, freshAddress, fund, paidLiveOrder, setBlocked, treasuryRig, type Rig } from './treasury-helpers.ts'
+import { runSweep, SWEEP_JOB } from '../src/modules/treasury/index.ts'
+import { allocateDepositAddress } from '../src/modules/wallet/index.ts'
+import { checkChain } from '../src/doctor/chain-check.ts'
+import { LOCAL_CHAIN_ID } from './chain/local-chain.ts'
+import { runSx } from './processes.ts'
+
+const amounts = (b: { balances: { available_cents: number; pending_cents: number }[] }) => [
+  b.balances[0]!.available_cents,
+  b.balances[0]!.pending_cents,
+]
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: the live treasury on a local node`, () => {
+    let env: TestEnv
+    let r: Rig
+    let treasury: Address
+    let phrase: string
+    let settings: Record<string, string>
+    before(async () => {
+      r = await treasuryRig()
+      const made = chainEnv(r)
+      settings = made.settings
+      phrase = settings.SX_WALLET_MNEMONIC!
+      treasury = made.treasury
+      env = await startTestEnv(dialect, settings)
+      await fund(r, treasury, { usdt: 100n, eth: '1' })
+    })
+    after(() => env.close())
+
+    const payoutTo = (live: ReturnType<typeof client>, to: string, cents: number, chain = 'ethereum') =>
+      live.post('/v1/payouts', { chain, asset: 'USDT', amount_cents: cents, destination_address: to }, idempotent())
+    const chainRow = (reference: string) =>
+      env.services.db.selectFrom('chain_transactions').selectAll().where('reference', '=', reference).executeTakeFirst()
+
+    it('a payout lands on chain with the exact amount, and is confirmed only after the confirmations', async () => {
+      const shop = await env.newShop()
+      const { live } = await paidLiveOrder(env, shop.keys.live, 12900)
+      const to = freshAddress()
+      const created = await payoutTo(live, to, 4000)
+      assert.equal(created.statusCode, 201, created.body)
+      const broadcast = await settledPayout(live, created.json().id, ['broadcast', 'confirmed', 'failed'])
+      assert.equal(broadcast.status, 'broadcast', 'mined in one block, SX_CONFIRMATIONS_ETHEREUM is 2')
+      assert.equal(await r.chain.tokenBalance(r.usdt, to), 40_000_000n, 'exactly 40 USDT (6 decimals)')
+      const row = (await chainRow(created.json().id))!
+      assert.deepEqual([row.status, row.tx_hash, row.from_address], ['broadcast', broadcast.tx_hash, treasury])
+      assert.equal(Number(row.broadcasts), 1)
+      await r.chain.mine(1)
+      const confirmed = await settledPayout(live, created.json().id)
+      assert.deepEqual([confirmed.status, confirmed.tx_hash], ['confirmed', broadcast.tx_hash])
+      const receipt = await r.chain.pub.getTransactionReceipt({ hash: confirmed.tx_hash as `0x${string}` })
+      assert.equal(receipt.from.toLowerCase(), treasury.toLowerCase())
+      assert.deepEqual(amounts(await balanceOf(live)), [8900, 0])
+    })
+
+    it('a refund goes back on chain to destination_address, exactly the share of what was paid', async () => {
+      const shop = await env.newShop()
+      const { live, order } = await paidLiveOrder(env, shop.keys.live, 2000)
+      const to = freshAddress()
+      const res = await live.post(
+        `/v1/orders/${order.id}/refunds`,
+        { amount_cents: 500, destination_address: to },
+        idempotent(),
+      )
+      assert.equal(res.statusCode, 200, res.body)
+      await waitForChainRow(res.json().id)
+      await r.chain.mine(1)
+      const done = await settledRefund(live, order.id, res.json().id)
+      assert.equal(done.status, 'succeeded', JSON.stringify(done))
+      assert.equal(await r.chain.tokenBalance(r.usdt, to), 5_000_000n, '5 USDT of the 20 paid')
+      assert.deepEqual(amounts(await balanceOf(live)), [1500, 0])
+    })
+
+    it('a payout whose transfer reverts on chain is failed and credited back', async () => {
+      const shop = await env.newShop()
+      const { live } = await paidLiveOrder(env, shop.keys.live, 3000)
+      const to = freshAddress()
+      await setBlocked(r, to, true)
+      const created = await payoutTo(live, to, 1000)
+      assert.equal(created.statusCode, 201, created.body)
+      const failed = await settledPayout(live, created.json().id)
+      assert.equal(failed.status, 'failed')
+      assert.match(failed.failure_reason ?? '', /reverted on ethereum in block \d+/)
+      const receipt = await r.chain.pub.getTransactionReceipt({ hash: failed.tx_hash as `0x${string}` })
+      assert.equal(receipt.status, 'reverted', 'the transaction was mined, and reverted')
+      assert.equal(await r.chain.tokenBalance(r.usdt, to), 0n)
+      assert.deepEqual(amounts(await balanceOf(live)), [3000, 0])
+    })
+
+    it('a treasury without enough tokens is a clear failure, nothing signed, the money back', async () => {
+      const shop = await env.newShop()
+      const { live } = await paidLiveOrder(env, shop.keys.live, 50000)
+      const created = await payoutTo(live, freshAddress(), 40000)
+      const failed = await settledPayout(live, created.json().id)
+      assert.equal(failed.status, 'failed')
+      assert.match(
+        failed.failure_reason ?? '',
+        new RegExp(`the treasury ${treasury} on ethereum holds [\\d.]+ USDT, but this payout needs 400\\.000000`),
+      )
+      assert.equal(failed.tx_hash, null)
+      assert.equal(await chainRow(created.json().id), undefined, 'nothing signed')
+      assert.deepEqual(amounts(await balanceOf(live)), [50000, 0])
+    })
+
+    it('a live payout on a chain that is not configured is a 409 naming the setting', async () => {
+      const shop = await env.newShop()
+      const { live } = await paidLiveOrder(env, shop.keys.live, 1000)
+      const polygon = problem(await payoutTo(live, freshAddress(), 100, 'polygon'), 409, 'conflict')
+      assert.match(polygon.detail, /SX_RPC_POLYGON/)
+      problem(await payoutTo(live, 'TLa2f6VPqDgRE67v1736s7bJ8Ray5wYjU7', 100, 'tron'), 409, 'conflict')
+      assert.deepEqual(amounts(await balanceOf(live)), [1000, 0])
+    })
+
+    it('the sweep tops up gas, then moves a deposit address’s tokens into the treasury', async () => {
+      const wallet = env.services.treasury!.wallet
+      const deposit = await allocateDepositAddress(env.services.db, wallet, 'evm', Date.now())
+      await fund(r, deposit.address as Address, { usdt: 25n })
+      const before = await r.chain.tokenBalance(r.usdt, treasury)
+      const steps: string[] = []
+      for (let round = 0; round < 6; round++) {
+        const outcome = await runSweep(env.services, 'ethereum')
+        steps.push(String((outcome as { retryAt: number }).retryAt - Date.now() > 60_000 ? 'idle' : 'busy'))
+        if (steps.at(-1) === 'idle') break
+        await r.chain.mine(1)
+      }
+      assert.equal(await r.chain.tokenBalance(r.usdt, deposit.address as Address), 0n)
+      assert.equal((await r.chain.tokenBalance(r.usdt, treasury)) - before, 25_000_000n, 'all 25 USDT swept')
+      const rows = await env.services.db
+        .selectFrom('chain_transactions')
+        .select(['purpose', 'status', 'from_address', 'to_address', 'amount'])
+        .where('purpose', 'in', ['gas', 'sweep'])
+        .orderBy('id')
+        .execute()
+      assert.deepEqual(
+        rows.map((row) => [row.purpose, row.status]),
+        [
+          ['gas', 'confirmed'],
+          ['sweep', 'confirmed'],
+        ],
+      )
+      assert.equal(rows[1]!.from_address, deposit.address)
+      assert.equal(steps.at(-1), 'idle', 'once nothing is left it waits SX_SWEEP_INTERVAL_SECONDS')
+      const job = await env.services.db.selectFrom('jobs').select('ref').where('kind', '=', SWEEP_JOB).execute()
+      assert.deepEqual(
+        job.map((j) => j.ref),
+        ['ethereum'],
+        'the worker keeps one sweep job per chain',
+      )
+    })
+
+    it('the doctor compares the ledger with the chain and reports a shortfall (sx doctor exits 1)', async () => {
+      // The live balances of this file's shops were paid through the test double, not on chain: cover them first.
+      const first = await checkChain(env.services.db, env.services.treasury!)
+      await fund(r, treasury, { usdt: BigInt(Math.ceil(first.shortfallCents / 100)) })
+      const ok = await checkChain(env.services.db, env.services.treasury!)
+      assert.equal(
+        ok.shortfallCents,
+        0,
+        JSON.stringify(ok, (_, v) => (typeof v === 'bigint' ? String(v) : v)),
+      )
+      assert.ok(ok.owedCents > 0)
+      // Money leaves the treasury behind sx's back: the ledger still owes it.
+      const chain = defineChain({
+        id: LOCAL_CHAIN_ID,
+        name: 'local',
+        nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+        rpcUrls: { default: { http: [r.chain.url] } },
+      })
+      const thief = createWalletClient({
+        account: mnemonicToAccount(phrase, { addressIndex: 0 }),
+        chain,
+        transport: http(r.chain.url),
+      })
+      const held = await r.chain.tokenBalance(r.usdt, treasury)
+      const { TOKEN_ABI } = await import('./chain/local-chain.ts')
+      const hash = await thief.writeContract({
+        address: r.usdt,
+        abi: TOKEN_ABI,
+        functionName: 'transfer',
+        args: [freshAddress(), held],
+      })
+      await r.chain.pub.waitForTransactionReceipt({ hash, pollingInterval: 20 })
+      const short = await checkChain(env.services.db, env.services.treasury!)
+      assert.equal(short.heldCents, ok.heldCents - Number(held / 10_000n))
+      assert.equal(short.owedCents, ok.owedCents)
+      assert.equal(short.shortfallCents, short.owedCents - short.heldCents)
+      assert.ok(short.shortfallCents > 0)
+      const run = runSx(['doctor'], {
+        ...settings,
+        DATABASE_URL: env.dbUrl,
+        SX_DATA_DIR: env.dataDir,
+        LOG_LEVEL: 'warn',
+      })
+      assert.equal(await run.exited, 1, run.output().stderr)
+      assert.match(run.output().stdout, /chain shortfall: .* missing/)
+      // Put it back, so the environment's teardown (the ledger checks) ends on a healthy treasury.
+      await fund(r, treasury, { usdt: held / 1_000_000n + 1n })
+    })
+
+    async function waitForChainRow(reference: string) {
+      for (let i = 0; i < 400 && !(await chainRow(reference)); i++) await new Promise((res) => setTimeout(res, 50))
+    }
+  })
+}
