@@ -25,6 +25,7 @@ import type { RefundsTable } from '../modules/refunds/refunds.table.ts'
 import type { PayoutsTable } from '../modules/payouts/payouts.table.ts'
 import type { SandboxTransfersTable } from '../modules/payments/sandbox-transfers.table.ts'
 import type { WalletAddressesTable, WalletCountersTable, WalletTable } from '../modules/wallet/wallet.table.ts'
+import type { ChainPaymentsTable, WatchAddressesTable, WatchCursorsTable } from '../modules/watcher/watcher.table.ts'
 
 export interface Database {
   shops: ShopsTable
@@ -54,6 +55,9 @@ export interface Database {
   wallet: WalletTable
   wallet_counters: WalletCountersTable
   wallet_addresses: WalletAddressesTable
+  watch_cursors: WatchCursorsTable
+  watch_addresses: WatchAddressesTable
+  chain_payments: ChainPaymentsTable
 }
 
 export type Db = Kysely<Database>
