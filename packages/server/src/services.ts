@@ -20,6 +20,8 @@ import {
   type PaymentProvider,
   type PayoutProviders,
 } from './modules/payments/index.ts'
+import { createEvmAdapter, type EvmAdapter } from './modules/chains/index.ts'
+import { createHttpRateSource, createLiveProvider, type RateSource } from './modules/watcher/index.ts'
 
 export type Services = Readonly<{
   config: Config
@@ -35,7 +37,7 @@ export type Services = Readonly<{
   /** Computed list pages, valid for the catalog version they were computed at. */
   readCache: VersionedCache
   dialect: Dialect
-  /** Test keys always pay through the sandbox; live needs a configured provider (none ships yet). */
+  /** Test keys always pay through the sandbox; live orders through the EVM provider (modules/watcher). */
   payments: Readonly<{ sandbox: PaymentProvider; live: PaymentProvider | null }>
   /** Money out (payouts, refunds): the sandbox for test keys; live needs a configured provider (none ships yet). */
   payouts: PayoutProviders
@@ -44,6 +46,10 @@ export type Services = Readonly<{
   secretBox: SecretBox
   /** New jobs and events, as commits queue them: heard by this process's worker, and by others' through NOTIFY on PostgreSQL. */
   jobs: WorkSignal
+  /** The configured EVM chains (SX_RPC_<CHAIN>), checked at start by `sx serve`/`sx worker`; the watcher scans each. */
+  chains: readonly EvmAdapter[]
+  /** RATES_URL: prices for live quotes that are not 1:1. */
+  rates: RateSource
   /** POSTs to merchant URLs (webhooks), refusing addresses their mode's policy forbids. */
   outbound: OutboundClient
 }>
@@ -70,6 +76,8 @@ export function createServices(config: Config, connection: Connection, overrides
   redis?.on('error', () => {})
   const clock = overrides.clock ?? systemClock
   const log = createLogger(config.log)
+  const secretBox = openSecretBox(config)
+  const rates = createHttpRateSource(config.live.ratesUrl)
   return {
     config,
     db: connection.db,
@@ -82,7 +90,10 @@ export function createServices(config: Config, connection: Connection, overrides
     redis,
     readCache: createVersionedCache(config.readCacheEntries),
     dialect: connection.dialect,
-    payments: overrides.payments ?? { sandbox: createSandboxProvider(), live: null },
+    payments: overrides.payments ?? {
+      sandbox: createSandboxProvider(),
+      live: createLiveProvider({ db: connection.db, clock, secretBox, live: config.live, rates }),
+    },
     payouts: overrides.payouts ?? {
       sandbox: createSandboxPayoutProvider({ db: connection.db, clock, ...config.payouts }),
       live: null,
@@ -94,7 +105,9 @@ export function createServices(config: Config, connection: Connection, overrides
         : createLogMailer((entry) =>
             log.info(entry, 'mail not sent: no SMTP_URL set (the body is in the mails table)'),
           )),
-    secretBox: openSecretBox(config),
+    secretBox,
+    chains: config.live.evm.map((settings) => createEvmAdapter(settings)),
+    rates,
     jobs: createWorkSignal({ connection, now: () => clock.now(), horizonMs: config.jobs.listenPollMs }),
     outbound: createOutboundClient({ maxSocketsPerHost: config.webhooks.endpointConcurrency }),
   }

@@ -11,6 +11,7 @@ import { createWebhookDispatcher } from './modules/webhooks/index.ts'
 import { refundJobHandlers } from './modules/refunds/index.ts'
 import { payoutJobHandlers } from './modules/payouts/index.ts'
 import { HOUSEKEEPING_JOB, housekeepingHandlers, scheduleHousekeeping } from './housekeeping.ts'
+import { scheduleWatchers, watchJobHandlers } from './modules/watcher/index.ts'
 import { listen, type Listener } from './db/listen.ts'
 import { decodeNotice, WORK_CHANNEL, type WorkNotice } from './platform/jobs/notices.ts'
 
@@ -73,7 +74,10 @@ export function createWorker(
     start() {
       runner.start()
       dispatcher.start()
-      scheduled = scheduleHousekeeping(services).catch((error) => log(error, { job: HOUSEKEEPING_JOB }))
+      scheduled = Promise.all([
+        scheduleHousekeeping(services).catch((error) => log(error, { job: HOUSEKEEPING_JOB })),
+        scheduleWatchers(services).catch((error) => log(error, { job: 'chain.watch' })),
+      ])
       // Other processes' commits, on one dedicated connection; after a reconnect, look at once
       // (notices sent while it was away are lost).
       if (services.dialect === 'postgres' && !listener)
@@ -113,6 +117,7 @@ export function jobHandlers(services: Services): JobHandlers {
     ...refundJobHandlers(services),
     ...payoutJobHandlers(services),
     ...housekeepingHandlers(services),
+    ...watchJobHandlers(services),
   }
 }
 

@@ -15,6 +15,8 @@ export const JOB_KINDS = [
   'refund.send',
   /** ref = payout id; send a payout and follow it to an outcome (payouts). */
   'payout.send',
+  /** ref = chain name; scan the chain for payments to live invoices and reschedule itself (watcher). */
+  'chain.watch',
   /** ref = 'retention'; the periodic purge that keeps itself scheduled (src/housekeeping.ts). */
   'housekeeping',
 ] as const
