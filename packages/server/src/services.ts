@@ -2,7 +2,7 @@
 // Tests pass overrides (a fixed clock) instead of reaching into modules.
 import { Redis } from 'ioredis'
 import type { Config } from './config.ts'
-import type { Db } from './db/database.ts'
+import type { Db, DbOrTrx } from './db/database.ts'
 import type { Connection } from './db/connect.ts'
 import { systemClock, type Clock } from './platform/clock.ts'
 import { createKeyLookup, createKeyUsage, type KeyUsage } from './modules/keys/index.ts'
@@ -21,7 +21,13 @@ import {
   type PayoutProviders,
 } from './modules/payments/index.ts'
 import { createEvmAdapter, type EvmAdapter } from './modules/chains/index.ts'
-import { createHttpRateSource, createLiveProvider, type RateSource } from './modules/watcher/index.ts'
+import {
+  createHttpRateSource,
+  createLiveProvider,
+  paymentProgress,
+  type PaymentProgress,
+  type RateSource,
+} from './modules/watcher/index.ts'
 
 export type Services = Readonly<{
   config: Config
@@ -50,6 +56,8 @@ export type Services = Readonly<{
   chains: readonly EvmAdapter[]
   /** RATES_URL: prices for live quotes that are not 1:1. */
   rates: RateSource
+  /** A live payment still confirming on an order (the buyer's page shows "seen, N of M confirmations"). */
+  paymentProgress: (db: DbOrTrx, orderId: string) => Promise<PaymentProgress | null>
   /** POSTs to merchant URLs (webhooks), refusing addresses their mode's policy forbids. */
   outbound: OutboundClient
 }>
@@ -108,6 +116,8 @@ export function createServices(config: Config, connection: Connection, overrides
     secretBox,
     chains: config.live.evm.map((settings) => createEvmAdapter(settings)),
     rates,
+    paymentProgress: (db, orderId) =>
+      paymentProgress(db, orderId, (chain) => config.live.evm.find((c) => c.chain === chain)?.confirmations),
     jobs: createWorkSignal({ connection, now: () => clock.now(), horizonMs: config.jobs.listenPollMs }),
     outbound: createOutboundClient({ maxSocketsPerHost: config.webhooks.endpointConcurrency }),
   }

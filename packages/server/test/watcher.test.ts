@@ -114,7 +114,7 @@ for (const dialect of DIALECTS) {
       let seen = await get(order.id)
       assert.equal(seen.status, 'awaiting_payment')
       assert.equal(seen.payment.status, 'processing')
-      const page = await env.app.inject({ url: new URL(order.page_url).pathname })
+      const page = await env.app.inject({ url: new URL(order.checkout_url).pathname })
       assert.match(page.body, /seen, 1 of 3 confirmations/)
 
       await chain.mine(1)
