@@ -59,6 +59,8 @@ export type LiveConfig = Readonly<{
   ratesUrl: string
   /** SX_WATCH_INTERVAL_MS: how often each chain's watcher scans for new blocks. */
   watchIntervalMs: number
+  /** SX_WATCH_RANGE_BLOCKS: blocks per committed scan range (the cursor moves range by range). */
+  watchRangeBlocks: number
 }>
 
 /** The public Coinbase exchange-rates endpoint: RATES_URL's default (API.md "Live payments"). */
@@ -75,6 +77,7 @@ export function loadLiveConfig(env: Env, problems: string[]): LiveConfig {
     evm: parseEvmChains(env, problems),
     ratesUrl,
     watchIntervalMs: integer(env, 'SX_WATCH_INTERVAL_MS', 4000, 10, 3_600_000, problems),
+    watchRangeBlocks: integer(env, 'SX_WATCH_RANGE_BLOCKS', 2000, 1, 100_000, problems),
   }
 }
 

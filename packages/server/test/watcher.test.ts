@@ -204,6 +204,7 @@ for (const dialect of DIALECTS) {
 
     it('native coin: priced by RATES_URL and locked; a stale rate is a 503; paid in ETH', async () => {
       rates.state.failing = false
+      rates.state.eth = '0.0004'
       const order = await place('ETH')
       // 12.90 USD × 0.0004 ETH/USD = 0.00516 ETH.
       assert.equal(order.payment.amount, '0.005160000000000000')

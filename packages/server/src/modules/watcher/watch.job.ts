@@ -12,7 +12,10 @@ export const WATCH_JOB = 'chain.watch' satisfies JobKind
 
 type Deps = Pick<Services, 'db' | 'clock' | 'config' | 'secretBox' | 'log'> & { chains: readonly EvmAdapter[] }
 
-export function watchJobHandlers(deps: Deps, tuning: ScanTuning = DEFAULT_TUNING): JobHandlers<typeof WATCH_JOB> {
+export function watchJobHandlers(
+  deps: Deps,
+  tuning: ScanTuning = { ...DEFAULT_TUNING, rangeBlocks: deps.config.live.watchRangeBlocks },
+): JobHandlers<typeof WATCH_JOB> {
   return { [WATCH_JOB]: (job) => runWatch(deps, job.ref, tuning) }
 }
 
