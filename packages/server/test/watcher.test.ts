@@ -76,7 +76,11 @@ for (const dialect of DIALECTS) {
       )
       const shop = await env.newShop()
       live = client(env.app, shop.keys.live)
-      productId = await newProduct(live, { price_cents: 1290, currency: 'USD' }, Array.from({ length: 20 }, (_, i) => `KEY-${dialect}-${i}`))
+      productId = await newProduct(
+        live,
+        { price_cents: 1290, currency: 'USD' },
+        Array.from({ length: 20 }, (_, i) => `KEY-${dialect}-${i}`),
+      )
     })
     after(() => env.close())
 

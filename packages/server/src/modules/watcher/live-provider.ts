@@ -9,12 +9,24 @@ import type { LiveConfig } from '../../config-live.ts'
 import type { Db, DbOrTrx } from '../../db/database.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { SecretBox } from '../../platform/secret-box.ts'
-import { findAsset, type InvoiceRequest, type PaymentProvider, type ProviderResult, type Invoice } from '../payments/index.ts'
+import {
+  findAsset,
+  type InvoiceRequest,
+  type PaymentProvider,
+  type ProviderResult,
+  type Invoice,
+} from '../payments/index.ts'
 import { allocateDepositAddress, findWallet, type Wallet } from '../wallet/index.ts'
 import { quoteAtRate, type Rate, type RateSource } from './rates.ts'
 import { insertWatchAddress } from './watcher.repository.ts'
 
-export type LiveProviderDeps = Readonly<{ db: Db; clock: Clock; secretBox: SecretBox; live: LiveConfig; rates: RateSource }>
+export type LiveProviderDeps = Readonly<{
+  db: Db
+  clock: Clock
+  secretBox: SecretBox
+  live: LiveConfig
+  rates: RateSource
+}>
 
 export const LIVE_PROVIDER_ID = 'evm'
 
@@ -36,8 +48,7 @@ export function createLiveProvider(deps: LiveProviderDeps): PaymentProvider {
       return `Live payments on ${chain} are not available on this server yet; choose ethereum, base, polygon or bsc.`
     const settings = settingsOf(chain)
     const upper = chain.toUpperCase()
-    if (!settings)
-      return `Live payments on ${chain} are not configured on this server: SX_RPC_${upper} is not set.`
+    if (!settings) return `Live payments on ${chain} are not configured on this server: SX_RPC_${upper} is not set.`
     if (asset !== NATIVE[chain] && !settings.tokens.some((t) => t.asset === asset))
       return `Live payments in ${asset} on ${chain} are not configured: SX_TOKEN_${upper}_${asset} is not set.`
     if (!(await openWallet()))
@@ -48,7 +59,8 @@ export function createLiveProvider(deps: LiveProviderDeps): PaymentProvider {
   async function createInvoice(request: InvoiceRequest): Promise<ProviderResult<Invoice>> {
     const asset = findAsset(request.chain, request.asset)
     const settings = settingsOf(request.chain)
-    if (!asset || !settings) return { ok: false, retryable: false, reason: `${request.asset} is not available on ${request.chain}` }
+    if (!asset || !settings)
+      return { ok: false, retryable: false, reason: `${request.asset} is not available on ${request.chain}` }
     const now = deps.clock.now()
     const currency = request.currency.toUpperCase()
     let rate: Rate | null = null
@@ -67,7 +79,8 @@ export function createLiveProvider(deps: LiveProviderDeps): PaymentProvider {
     const open = await openWallet()
     if (!open) return { ok: false, retryable: false, reason: 'no operator wallet' }
     const token = asset.asset === NATIVE[request.chain] ? null : settings.tokens.find((t) => t.asset === asset.asset)
-    if (token === undefined) return { ok: false, retryable: false, reason: `${asset.asset} is not configured on ${request.chain}` }
+    if (token === undefined)
+      return { ok: false, retryable: false, reason: `${asset.asset} is not configured on ${request.chain}` }
     const record = async (trx: DbOrTrx) => {
       const { index, address } = await allocateDepositAddress(trx, open, 'evm', now)
       await insertWatchAddress(trx, {
@@ -78,7 +91,9 @@ export function createLiveProvider(deps: LiveProviderDeps): PaymentProvider {
         token: token ? token.contract.toLowerCase() : null,
         address_index: index,
         amount_due: amount.toString(),
-        quote: rate ? JSON.stringify({ currency, asset: rate.asset, rate: rate.rate, at: new Date(rate.at).toISOString() }) : null,
+        quote: rate
+          ? JSON.stringify({ currency, asset: rate.asset, rate: rate.rate, at: new Date(rate.at).toISOString() })
+          : null,
         created_at: now,
       })
       return address

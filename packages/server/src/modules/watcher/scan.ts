@@ -31,7 +31,11 @@ export type StepReport = { head: number; from: number; seen: number; counted: nu
 
 type Seen = Omit<TokenTransfer, 'token'> & { token: string | null }
 
-export async function watchStep(deps: Deps, adapter: EvmAdapter, tuning: ScanTuning = DEFAULT_TUNING): Promise<StepReport> {
+export async function watchStep(
+  deps: Deps,
+  adapter: EvmAdapter,
+  tuning: ScanTuning = DEFAULT_TUNING,
+): Promise<StepReport> {
   const { db, clock } = deps
   const chain = adapter.chain
   const head = Number(await adapter.head())
@@ -42,7 +46,7 @@ export async function watchStep(deps: Deps, adapter: EvmAdapter, tuning: ScanTun
   const from = Math.max(0, next - window)
   const report: StepReport = { head, from, seen: 0, counted: 0, dropped: 0 }
   const native = await repo.hasNativeWatches(db, chain)
-  for (let start = from; start <= head; ) {
+  for (let start = from; start <= head;) {
     const end = Math.min(head, start + tuning.rangeBlocks - 1)
     const transfers: Seen[] = await adapter.transfers({ fromBlock: BigInt(start), toBlock: BigInt(end) })
     if (native) transfers.push(...(await nativeTransfers(adapter, start, end)))
@@ -119,8 +123,9 @@ async function settle(deps: Deps, adapter: EvmAdapter, head: number, report: Ste
       canonical.set(height, null)
       continue
     }
-    const block = await adapter.rpc
-      .call(`eth_getBlockByNumber ${height}`, (client) => client.getBlock({ blockNumber: BigInt(height) }))
+    const block = await adapter.rpc.call(`eth_getBlockByNumber ${height}`, (client) =>
+      client.getBlock({ blockNumber: BigInt(height) }),
+    )
     canonical.set(height, block.hash.toLowerCase())
   }
   const byOrder = new Map<string, repo.ChainPayment[]>()

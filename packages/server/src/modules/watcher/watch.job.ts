@@ -21,7 +21,8 @@ export function watchJobHandlers(
 
 /** Makes every configured chain's watcher due now (a worker starting up scans at once); each keeps itself scheduled. */
 export async function scheduleWatchers(deps: Pick<Deps, 'db' | 'clock' | 'chains'>): Promise<void> {
-  for (const adapter of deps.chains) await enqueue(deps.db, { kind: WATCH_JOB, ref: adapter.chain, runAt: deps.clock.now() })
+  for (const adapter of deps.chains)
+    await enqueue(deps.db, { kind: WATCH_JOB, ref: adapter.chain, runAt: deps.clock.now() })
 }
 
 async function runWatch(deps: Deps, chain: string, tuning: ScanTuning): Promise<JobOutcome> {
