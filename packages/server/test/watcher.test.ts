@@ -193,6 +193,20 @@ for (const dialect of DIALECTS) {
       assert.equal(after.payment.amount_paid, '0.000000')
     })
 
+    it('a payment seen before expiry holds the expiry while it confirms', async () => {
+      const order = await place()
+      await chain.transferToken(usdt, getAddress(order.payment.address!), 12_900_000n)
+      await step()
+      clock.advance(31 * 60_000)
+      await env.drain()
+      assert.equal((await get(order.id)).status, 'awaiting_payment', 'not expired while confirming')
+      await confirm()
+      await env.drain()
+      const paid = await get(order.id)
+      assert.equal(paid.status, 'completed')
+      assert.equal(paid.payment.status, 'settled')
+    })
+
     it('late: a payment in full after expiry is paid_late (credited, order stays failed)', async () => {
       const order = await place()
       clock.advance(31 * 60_000)
