@@ -79,7 +79,7 @@ for (const dialect of DIALECTS) {
       productId = await newProduct(
         live,
         { price_cents: 1290, currency: 'USD' },
-        Array.from({ length: 20 }, (_, i) => `KEY-${dialect}-${i}`),
+        Array.from({ length: 40 }, (_, i) => `KEY-${dialect}-${i}`),
       )
     })
     after(() => env.close())
@@ -137,6 +137,19 @@ for (const dialect of DIALECTS) {
       // Scanning again (a restart, a re-scan of the window) counts nothing twice.
       assert.equal((await step()).counted, 0)
       assert.equal((await get(order.id)).payment.amount_paid, '12.900000')
+    })
+
+    it('one eth_getLogs per step for all tokens and invoices, however many invoices are open', async () => {
+      const logsCalls = () => chain.calls.get('eth_getLogs') ?? 0
+      await step()
+      const before = logsCalls()
+      await step()
+      const withFew = logsCalls() - before
+      for (let i = 0; i < 10; i++) await place(i % 2 ? 'USDT' : 'USDC')
+      const mid = logsCalls()
+      await step()
+      assert.equal(withFew, 1)
+      assert.equal(logsCalls() - mid, 1, 'ten more open invoices, still one eth_getLogs')
     })
 
     it('partial then a top-up to the same address; over; two transfers in one transaction counted apart', async () => {
