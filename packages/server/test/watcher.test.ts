@@ -14,7 +14,7 @@ import { getAddress, parseEther, type Address } from 'viem'
 import { mnemonicToAccount } from 'viem/accounts'
 import { createManualClock } from '../src/platform/clock.ts'
 import { createEvmAdapter } from '../src/modules/chains/index.ts'
-import { watchStep } from '../src/modules/watcher/index.ts'
+import { fundedDeposits, payerOf, watchStep } from '../src/modules/watcher/index.ts'
 import type { Order } from '../src/modules/orders/orders.schemas.ts'
 import { DIALECTS, client, json, startTestEnv, type Client, type TestEnv } from './harness.ts'
 import { NO_LIMITS, newProduct } from './orders-helpers.ts'
@@ -131,6 +131,11 @@ for (const dialect of DIALECTS) {
       await env.drain()
       const done = await get(order.id)
       assert.equal(done.status, 'completed')
+      // Who paid (hardhat's account 0 sends the tokens): a refund's default destination.
+      assert.equal(await payerOf(env.services.db, order.id), chain.funded(0).address.toLowerCase())
+      const funded = await fundedDeposits(env.services.db, 'ethereum')
+      assert.ok(funded.some((d) => d.order_id === order.id && d.address === order.payment.address!.toLowerCase()))
+      assert.ok(!funded.some((d) => d.order_id === other.id), 'an unpaid deposit has nothing to sweep')
       assert.equal(done.payment.status, 'settled')
       assert.equal(done.payment.amount_paid, '12.900000')
       assert.match(JSON.stringify(done.delivery), /KEY-/)

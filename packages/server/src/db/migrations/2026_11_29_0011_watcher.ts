@@ -38,6 +38,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('log_index', 'integer', (c) => c.notNull())
     .addColumn('order_id', 'text', (c) => c.notNull())
     .addColumn('address', 'text', (c) => c.notNull())
+    // Who sent it (lower case): where a refund goes when the buyer gave no destination address.
+    .addColumn('from_address', 'text', (c) => c.notNull())
     .addColumn('amount', 'text', (c) => c.notNull())
     .addColumn('block_number', 'bigint', (c) => c.notNull())
     .addColumn('block_hash', 'text', (c) => c.notNull())

@@ -6,3 +6,5 @@ export { createHttpRateSource, MAX_RATE_AGE_MS, type Rate, type RateSource } fro
 export { watchStep, DEFAULT_TUNING, type ScanTuning, type StepReport } from './scan.ts'
 export { scheduleWatchers, watchJobHandlers, WATCH_JOB } from './watch.job.ts'
 export { paymentProgress, type PaymentProgress } from './progress.ts'
+/** For the treasury: the refund address of an order paid on chain, and the deposits holding money to sweep. */
+export { fundedDeposits, payerOf } from './watcher.repository.ts'

@@ -70,6 +70,7 @@ export async function watchStep(
           log_index: transfer.logIndex,
           order_id: watch.order_id,
           address: watch.address,
+          from_address: transfer.from.toLowerCase(),
           amount: transfer.value.toString(),
           block_number: Number(transfer.blockNumber),
           block_hash: transfer.blockHash.toLowerCase(),

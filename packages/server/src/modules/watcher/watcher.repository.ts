@@ -103,6 +103,42 @@ export async function moveSeen(
   return Number(result.numUpdatedRows) === 1
 }
 
+/** Who sent an order's first counted payment (lower case), or null: the default refund address. */
+export async function payerOf(db: DbOrTrx, orderId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('chain_payments')
+    .select('from_address')
+    .where('order_id', '=', orderId)
+    .where('state', '=', 'counted')
+    .orderBy('block_number')
+    .orderBy('log_index')
+    .executeTakeFirst()
+  return row?.from_address ?? null
+}
+
+/** Deposit addresses with counted money on a chain (what sweeping moves to the treasury), with their wallet index. */
+export function fundedDeposits(
+  db: DbOrTrx,
+  chain: string,
+): Promise<{ address: string; address_index: number; token: string | null; order_id: string }[]> {
+  return db
+    .selectFrom('watch_addresses')
+    .select(['address', 'address_index', 'token', 'order_id'])
+    .where('chain', '=', chain)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('chain_payments')
+          .select('chain_payments.order_id')
+          .whereRef('chain_payments.chain', '=', 'watch_addresses.chain')
+          .whereRef('chain_payments.address', '=', 'watch_addresses.address')
+          .where('chain_payments.state', '=', 'counted'),
+      ),
+    )
+    .orderBy('address_index')
+    .execute()
+}
+
 /** An order's payments on chain, oldest first (the buyer's page shows those still confirming). */
 export function paymentsOfOrder(db: DbOrTrx, orderId: string): Promise<ChainPayment[]> {
   return db

@@ -26,6 +26,7 @@ export interface ChainPaymentsTable {
   log_index: number
   order_id: string
   address: string
+  from_address: string
   amount: string
   block_number: number
   block_hash: string
