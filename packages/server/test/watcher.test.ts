@@ -157,6 +157,24 @@ for (const dialect of DIALECTS) {
       assert.equal(logsCalls() - mid, 1, 'ten more open invoices, still one eth_getLogs')
     })
 
+    it('a step far behind stops after maxScanMs and the next resumes from its cursor', async () => {
+      await step()
+      await chain.mine(5)
+      const cursor = async () =>
+        Number(
+          (await env.services.db.selectFrom('watch_cursors').select('next_block').executeTakeFirstOrThrow()).next_block,
+        )
+      const before = await cursor()
+      const hurried = { reorgMargin: 12, rangeBlocks: 1, maxScanMs: 0 }
+      const first = await watchStep(env.services, adapter(), hurried)
+      assert.equal(first.behind, true)
+      // Each hurried step re-reads the window, then one new block, and stops.
+      let steps = 1
+      while ((await watchStep(env.services, adapter(), hurried)).behind) steps++
+      assert.equal(await cursor(), before + 5)
+      assert.equal(steps, 4)
+    })
+
     it('partial then a top-up to the same address; over; two transfers in one transaction counted apart', async () => {
       const partial = await place()
       const to = getAddress(partial.payment.address!)

@@ -21,13 +21,26 @@ export type ScanTuning = Readonly<{
   reorgMargin: number
   /** Blocks per committed range: the cursor moves (and a kill -9 resumes) range by range. */
   rangeBlocks: number
+  /**
+   * A step far behind (a new chain, a long outage) stops scanning after this long and the job runs again
+   * at once: one step stays well within the job's lease (60 s), so no second worker takes it over meanwhile.
+   */
+  maxScanMs?: number
   /** Called after each range commits (tests stop a step there). */
   afterRange?: (range: { from: number; to: number }) => void | Promise<void>
 }>
 
-export const DEFAULT_TUNING: ScanTuning = { reorgMargin: 12, rangeBlocks: 2_000 }
+export const DEFAULT_TUNING: ScanTuning = { reorgMargin: 12, rangeBlocks: 2_000, maxScanMs: 20_000 }
 
-export type StepReport = { head: number; from: number; seen: number; counted: number; dropped: number }
+export type StepReport = {
+  head: number
+  from: number
+  seen: number
+  counted: number
+  dropped: number
+  /** The step stopped before the head (maxScanMs): run the next one at once. */
+  behind: boolean
+}
 
 type Seen = Omit<TokenTransfer, 'token'> & { token: string | null }
 
@@ -43,8 +56,12 @@ export async function watchStep(
   const cursor = await repo.findCursor(db, chain)
   // First run: a window behind the head. After a reorg to a shorter chain the cursor comes back to the head.
   let next = cursor ? Math.min(cursor.next, head + 1) : Math.max(0, head + 1 - window)
-  const from = Math.max(0, next - window)
-  const report: StepReport = { head, from, seen: 0, counted: 0, dropped: 0 }
+  // Re-read the blocks a reorg may still replace (the window below the head), or from the cursor when it
+  // is further behind than that (the blocks below it are final).
+  const from = Math.max(0, Math.min(next, head + 1 - window))
+  const resumeAt = next
+  const report: StepReport = { head, from, seen: 0, counted: 0, dropped: 0, behind: false }
+  const startedAt = performance.now()
   const native = await repo.hasNativeWatches(db, chain)
   for (let start = from; start <= head;) {
     const end = Math.min(head, start + tuning.rangeBlocks - 1)
@@ -84,6 +101,12 @@ export async function watchStep(
     })
     await tuning.afterRange?.({ from: start, to: end })
     start = end + 1
+    // Out of time (and past where it resumed, so each step makes progress): the job runs again at once.
+    const late = tuning.maxScanMs !== undefined && performance.now() - startedAt > tuning.maxScanMs
+    if (late && start <= head && start > resumeAt) {
+      report.behind = true
+      break
+    }
   }
   await settle(deps, adapter, head, report)
   return report

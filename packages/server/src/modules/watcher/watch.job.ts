@@ -30,11 +30,12 @@ async function runWatch(deps: Deps, chain: string, tuning: ScanTuning): Promise<
   // A chain no longer configured: its job ends (a restart with its settings schedules it again).
   if (!adapter) return
   const every = deps.config.live.watchIntervalMs
+  let behind = false
   try {
-    await watchStep(deps, adapter, tuning)
+    behind = (await watchStep(deps, adapter, tuning)).behind
   } catch (error) {
     deps.log.warn({ err: error, chain }, 'chain watcher step failed; resuming from the cursor')
     return { retryAt: deps.clock.now() + every, error: error instanceof Error ? error.message : String(error) }
   }
-  return { retryAt: deps.clock.now() + every }
+  return { retryAt: behind ? deps.clock.now() : deps.clock.now() + every }
 }
