@@ -30,12 +30,19 @@ async function runWatch(deps: Deps, chain: string, tuning: ScanTuning): Promise<
   // A chain no longer configured: its job ends (a restart with its settings schedules it again).
   if (!adapter) return
   const every = deps.config.live.watchIntervalMs
-  let behind = false
-  try {
-    behind = (await watchStep(deps, adapter, tuning)).behind
-  } catch (error) {
-    deps.log.warn({ err: error, chain }, 'chain watcher step failed; resuming from the cursor')
-    return { retryAt: deps.clock.now() + every, error: error instanceof Error ? error.message : String(error) }
+  const step = await watchStep(deps, adapter, tuning).catch((error: unknown) => new Error(firstLine(error)))
+  if (step instanceof Error) {
+    deps.log.warn({ chain, reason: step.message }, 'chain watcher step failed; resuming from the cursor')
+    return { retryAt: deps.clock.now() + every, error: step.message }
   }
-  return { retryAt: behind ? deps.clock.now() : deps.clock.now() + every }
+  return { retryAt: step.behind ? deps.clock.now() : deps.clock.now() + every }
+}
+
+/**
+ * The first line of the error only: viem's messages and causes go on to name the request URL, where
+ * providers put API keys (the RPC client's own RpcUnavailableError is one clean line).
+ */
+function firstLine(error: unknown): string {
+  const e = error as { shortMessage?: string; message?: string }
+  return (e.shortMessage ?? e.message ?? String(error)).split('\n')[0]!.slice(0, 200)
 }
