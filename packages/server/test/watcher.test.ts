@@ -121,10 +121,17 @@ for (const dialect of DIALECTS) {
       const page = await env.app.inject({ url: new URL(order.checkout_url).pathname })
       assert.match(page.body, /seen, 1 of 3 confirmations/)
 
+      const statusUrl = `${new URL(order.checkout_url).pathname}/status`
+      const versionAt1 = (await env.app.inject({ url: statusUrl })).json().version
+      clock.advance(12_000) // a block later
       await chain.mine(1)
       await step()
       seen = await get(order.id)
       assert.equal(seen.payment.status, 'processing', '2 of 3: not yet')
+      // The open page polls its version: a new confirmation moves it, and the page says so.
+      assert.notEqual((await env.app.inject({ url: statusUrl })).json().version, versionAt1)
+      const page2 = await env.app.inject({ url: new URL(order.checkout_url).pathname })
+      assert.match(page2.body, /seen, 2 of 3 confirmations/)
       await chain.mine(1)
       const counted = await step()
       assert.equal(counted.counted, 1)

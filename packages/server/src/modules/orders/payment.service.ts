@@ -92,9 +92,16 @@ export async function applyChainPayment(
 /**
  * A chain watcher sees `pending` base units not yet confirmed (0 once a reorg took them away): an
  * open invoice shows `processing` while what is counted plus what is pending covers it, and goes
- * back when a payment is dropped. Nothing is counted or credited here.
+ * back when a payment is dropped. Nothing is counted or credited here. `progressed`: a payment gained
+ * confirmations, so the order's page version moves and the buyer's open page shows the new count.
  */
-export async function noteUnconfirmed(services: Deps, trx: DbOrTrx, orderId: string, pending: bigint): Promise<void> {
+export async function noteUnconfirmed(
+  services: Deps,
+  trx: DbOrTrx,
+  orderId: string,
+  pending: bigint,
+  progressed = false,
+): Promise<void> {
   const order = await repo.lockOrder(trx, orderId)
   if (order?.amount_due == null) return
   const before = order.invoice_status as InvoiceStatus
@@ -110,7 +117,7 @@ export async function noteUnconfirmed(services: Deps, trx: DbOrTrx, orderId: str
   })
   // What is counted decides partially_paid vs new; pending money alone only ever shows as processing.
   const shown = after === 'processing' ? after : BigInt(order.amount_received) > 0n ? 'partially_paid' : 'new'
-  if (shown !== before)
+  if (shown !== before || progressed)
     await repo.updateOrder(trx, orderId, { invoice_status: shown, updated_at: services.clock.now() })
 }
 

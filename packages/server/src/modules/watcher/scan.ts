@@ -156,6 +156,7 @@ async function settle(deps: Deps, adapter: EvmAdapter, head: number, report: Ste
   for (const payment of seen) byOrder.set(payment.order_id, [...(byOrder.get(payment.order_id) ?? []), payment])
   for (const [orderId, payments] of byOrder) {
     await deps.db.transaction().execute(async (trx) => {
+      let progressed = false
       for (const payment of payments) {
         const key = { chain: payment.chain, tx_hash: payment.tx_hash, log_index: payment.log_index }
         const height = Number(payment.block_number)
@@ -171,11 +172,12 @@ async function settle(deps: Deps, adapter: EvmAdapter, head: number, report: Ste
               amount: BigInt(payment.amount),
             })
           }
-        } else {
+        } else if (confirmations !== payment.confirmations) {
+          progressed = true
           await repo.moveSeen(trx, key, { state: 'seen', confirmations })
         }
       }
-      await noteUnconfirmed(deps, trx, orderId, await pendingOf(trx, orderId))
+      await noteUnconfirmed(deps, trx, orderId, await pendingOf(trx, orderId), progressed)
     })
   }
 }
