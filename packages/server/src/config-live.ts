@@ -55,13 +55,30 @@ export type LiveConfig = Readonly<{
   walletMnemonic: string | null
   /** The EVM chains whose SX_RPC_<CHAIN> is set, in EVM_CHAINS order. */
   evm: readonly EvmChainSettings[]
+  /** RATES_URL: `GET RATES_URL?currency=USD` → units of each asset per unit of the currency (Coinbase's shape). */
+  ratesUrl: string
+  /** SX_WATCH_INTERVAL_MS: how often each chain's watcher scans for new blocks. */
+  watchIntervalMs: number
+  /** SX_WATCH_RANGE_BLOCKS: blocks per committed scan range (the cursor moves range by range). */
+  watchRangeBlocks: number
 }>
+
+/** The public Coinbase exchange-rates endpoint: RATES_URL's default (API.md "Live payments"). */
+export const DEFAULT_RATES_URL = 'https://api.coinbase.com/v2/exchange-rates'
 
 type Env = Record<string, string | undefined>
 
 /** Parses the live settings, pushing one line per problem (never echoing the phrase). */
 export function loadLiveConfig(env: Env, problems: string[]): LiveConfig {
-  return { walletMnemonic: parseMnemonic(env.SX_WALLET_MNEMONIC, problems), evm: parseEvmChains(env, problems) }
+  const ratesUrl = env.RATES_URL?.trim() || DEFAULT_RATES_URL
+  if (!isHttpUrl(ratesUrl)) problems.push('RATES_URL must be an http:// or https:// URL')
+  return {
+    walletMnemonic: parseMnemonic(env.SX_WALLET_MNEMONIC, problems),
+    evm: parseEvmChains(env, problems),
+    ratesUrl,
+    watchIntervalMs: integer(env, 'SX_WATCH_INTERVAL_MS', 4000, 10, 3_600_000, problems),
+    watchRangeBlocks: integer(env, 'SX_WATCH_RANGE_BLOCKS', 2000, 1, 100_000, problems),
+  }
 }
 
 function parseMnemonic(raw: string | undefined, problems: string[]): string | null {

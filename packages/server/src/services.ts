@@ -2,7 +2,7 @@
 // Tests pass overrides (a fixed clock) instead of reaching into modules.
 import { Redis } from 'ioredis'
 import type { Config } from './config.ts'
-import type { Db } from './db/database.ts'
+import type { Db, DbOrTrx } from './db/database.ts'
 import type { Connection } from './db/connect.ts'
 import { systemClock, type Clock } from './platform/clock.ts'
 import { createKeyLookup, createKeyUsage, type KeyUsage } from './modules/keys/index.ts'
@@ -20,9 +20,16 @@ import {
   type PaymentProvider,
   type PayoutProviders,
 } from './modules/payments/index.ts'
-import type { EvmAdapter } from './modules/chains/index.ts'
+import { createEvmAdapter, type EvmAdapter } from './modules/chains/index.ts'
 import type { Wallet } from './modules/wallet/index.ts'
 import { createTreasury, type Treasury } from './modules/treasury/index.ts'
+import {
+  createHttpRateSource,
+  createLiveProvider,
+  paymentProgress,
+  type PaymentProgress,
+  type RateSource,
+} from './modules/watcher/index.ts'
 
 /** What live money needs: the configured chains' adapters and the operator's wallet (main/live.ts opens them). */
 export type LiveRails = Readonly<{ evm: readonly EvmAdapter[]; wallet: Wallet }>
@@ -41,7 +48,7 @@ export type Services = Readonly<{
   /** Computed list pages, valid for the catalog version they were computed at. */
   readCache: VersionedCache
   dialect: Dialect
-  /** Test keys always pay through the sandbox; live needs a configured provider (none ships yet). */
+  /** Test keys always pay through the sandbox; live orders through the EVM provider (modules/watcher). */
   payments: Readonly<{ sandbox: PaymentProvider; live: PaymentProvider | null }>
   /** Money out (payouts, refunds): the sandbox for test keys; live needs a configured provider (none ships yet). */
   payouts: PayoutProviders
@@ -52,6 +59,12 @@ export type Services = Readonly<{
   secretBox: SecretBox
   /** New jobs and events, as commits queue them: heard by this process's worker, and by others' through NOTIFY on PostgreSQL. */
   jobs: WorkSignal
+  /** The configured EVM chains (SX_RPC_<CHAIN>), checked at start by `sx serve`/`sx worker`; the watcher scans each. */
+  chains: readonly EvmAdapter[]
+  /** RATES_URL: prices for live quotes that are not 1:1. */
+  rates: RateSource
+  /** A live payment still confirming on an order (the buyer's page shows "seen, N of M confirmations"). */
+  paymentProgress: (db: DbOrTrx, orderId: string) => Promise<PaymentProgress | null>
   /** POSTs to merchant URLs (webhooks), refusing addresses their mode's policy forbids. */
   outbound: OutboundClient
 }>
@@ -88,6 +101,8 @@ export function createServices(config: Config, connection: Connection, overrides
         broadcastDelayMs: config.treasury.broadcastDelayMs,
       })
     : null
+  const secretBox = openSecretBox(config)
+  const rates = createHttpRateSource(config.live.ratesUrl)
   return {
     config,
     db: connection.db,
@@ -100,7 +115,10 @@ export function createServices(config: Config, connection: Connection, overrides
     redis,
     readCache: createVersionedCache(config.readCacheEntries),
     dialect: connection.dialect,
-    payments: overrides.payments ?? { sandbox: createSandboxProvider(), live: null },
+    payments: overrides.payments ?? {
+      sandbox: createSandboxProvider(),
+      live: createLiveProvider({ db: connection.db, clock, secretBox, live: config.live, rates }),
+    },
     payouts: overrides.payouts ?? {
       sandbox: createSandboxPayoutProvider({ db: connection.db, clock, ...config.payouts }),
       live: treasury?.payouts ?? null,
@@ -113,7 +131,11 @@ export function createServices(config: Config, connection: Connection, overrides
         : createLogMailer((entry) =>
             log.info(entry, 'mail not sent: no SMTP_URL set (the body is in the mails table)'),
           )),
-    secretBox: openSecretBox(config),
+    secretBox,
+    chains: config.live.evm.map((settings) => createEvmAdapter(settings)),
+    rates,
+    paymentProgress: (db, orderId) =>
+      paymentProgress(db, orderId, (chain) => config.live.evm.find((c) => c.chain === chain)?.confirmations),
     jobs: createWorkSignal({ connection, now: () => clock.now(), horizonMs: config.jobs.listenPollMs }),
     outbound: createOutboundClient({ maxSocketsPerHost: config.webhooks.endpointConcurrency }),
   }

@@ -12,6 +12,7 @@ import { refundJobHandlers } from './modules/refunds/index.ts'
 import { payoutJobHandlers } from './modules/payouts/index.ts'
 import { scheduleSweeps, SWEEP_JOB, sweepJobHandlers } from './modules/treasury/index.ts'
 import { HOUSEKEEPING_JOB, housekeepingHandlers, scheduleHousekeeping } from './housekeeping.ts'
+import { scheduleWatchers, watchJobHandlers } from './modules/watcher/index.ts'
 import { listen, type Listener } from './db/listen.ts'
 import { decodeNotice, WORK_CHANNEL, type WorkNotice } from './platform/jobs/notices.ts'
 
@@ -77,6 +78,7 @@ export function createWorker(
       scheduled = Promise.all([
         scheduleHousekeeping(services).catch((error) => log(error, { job: HOUSEKEEPING_JOB })),
         scheduleSweeps(services).catch((error) => log(error, { job: SWEEP_JOB })),
+        scheduleWatchers(services).catch((error) => log(error, { job: 'chain.watch' })),
       ])
       // Other processes' commits, on one dedicated connection; after a reconnect, look at once
       // (notices sent while it was away are lost).
@@ -118,6 +120,7 @@ export function jobHandlers(services: Services): JobHandlers {
     ...payoutJobHandlers(services),
     ...sweepJobHandlers(services),
     ...housekeepingHandlers(services),
+    ...watchJobHandlers(services),
   }
 }
 

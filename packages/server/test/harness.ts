@@ -117,7 +117,9 @@ export async function startTestEnv(
     })
     const connection = connect(config.db.url)
     if (instances.length === 0) await migrateToLatest(connection.db, openSecretBox(config))
-    const doubles = config.mail.smtpUrl ? { payments: TEST_DOUBLES.payments } : TEST_DOUBLES
+    const mailDoubles = config.mail.smtpUrl ? { payments: TEST_DOUBLES.payments } : TEST_DOUBLES
+    // A local chain configured (SX_RPC_<CHAIN>): live orders go through the real EVM provider.
+    const doubles = config.live.evm.length > 0 ? { ...mailDoubles, payments: undefined } : mailDoubles
     const sandboxPayouts = createSandboxPayoutProvider({
       db: connection.db,
       clock: overrides.clock ?? systemClock,

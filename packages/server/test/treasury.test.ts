@@ -14,7 +14,7 @@ import { runSweep, SWEEP_JOB } from '../src/modules/treasury/index.ts'
 import { allocateDepositAddress } from '../src/modules/wallet/index.ts'
 import { checkChain } from '../src/doctor/chain-check.ts'
 import { LOCAL_CHAIN_ID } from './chain/local-chain.ts'
-import { runSx } from './processes.ts'
+import { runSx, waitFor } from './processes.ts'
 
 const amounts = (b: { balances: { available_cents: number; pending_cents: number }[] }) => [
   b.balances[0]!.available_cents,
@@ -208,8 +208,12 @@ for (const dialect of DIALECTS) {
       await fund(r, treasury, { usdt: held / 1_000_000n + 1n })
     })
 
+    /** Until the transaction is on the node (broadcast): a block mined before that would not confirm it. */
     async function waitForChainRow(reference: string) {
-      for (let i = 0; i < 400 && !(await chainRow(reference)); i++) await new Promise((res) => setTimeout(res, 50))
+      await waitFor(async () => {
+        const row = await chainRow(reference)
+        return row !== undefined && row.status !== 'signed'
+      }, `the transaction for ${reference} to be broadcast`)
     }
   })
 }

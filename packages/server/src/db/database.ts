@@ -26,6 +26,7 @@ import type { PayoutsTable } from '../modules/payouts/payouts.table.ts'
 import type { SandboxTransfersTable } from '../modules/payments/sandbox-transfers.table.ts'
 import type { WalletAddressesTable, WalletCountersTable, WalletTable } from '../modules/wallet/wallet.table.ts'
 import type { ChainNoncesTable, ChainTransactionsTable } from '../modules/treasury/treasury.table.ts'
+import type { ChainPaymentsTable, WatchAddressesTable, WatchCursorsTable } from '../modules/watcher/watcher.table.ts'
 
 export interface Database {
   shops: ShopsTable
@@ -57,6 +58,9 @@ export interface Database {
   wallet_addresses: WalletAddressesTable
   chain_nonces: ChainNoncesTable
   chain_transactions: ChainTransactionsTable
+  watch_cursors: WatchCursorsTable
+  watch_addresses: WatchAddressesTable
+  chain_payments: ChainPaymentsTable
 }
 
 export type Db = Kysely<Database>

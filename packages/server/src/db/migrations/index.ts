@@ -11,6 +11,7 @@ import { secretsAtRest, type AtRest } from './2026_11_29_0007_secrets_at_rest.ts
 import * as poolIndex from './2026_11_29_0008_pool_index.ts'
 import * as jobsIndex from './2026_11_29_0009_jobs_index.ts'
 import * as wallet from './2026_11_29_0010_wallet.ts'
+import * as watcher from './2026_11_29_0011_watcher.ts'
 import * as treasury from './2026_11_29_0012_treasury.ts'
 
 export type { AtRest }
@@ -27,6 +28,7 @@ export function migrations(atRest: AtRest): Record<string, Migration> {
     '2026_11_29_0008_pool_index': poolIndex,
     '2026_11_29_0009_jobs_index': jobsIndex,
     '2026_11_29_0010_wallet': wallet,
+    '2026_11_29_0011_watcher': watcher,
     '2026_11_29_0012_treasury': treasury,
   }
 }

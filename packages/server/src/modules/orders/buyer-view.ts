@@ -10,7 +10,7 @@ import type { OrderRow } from './orders.table.ts'
 import * as repo from './orders.repository.ts'
 
 export async function buildPageView(
-  services: Pick<Services, 'clock' | 'config' | 'secretBox'>,
+  services: Pick<Services, 'clock' | 'config' | 'secretBox'> & Partial<Pick<Services, 'paymentProgress'>>,
   db: DbOrTrx,
   row: OrderRow,
 ): Promise<OrderPageView> {
@@ -51,6 +51,7 @@ export async function buildPageView(
               payment.amount_remaining ?? payment.amount,
             ),
             expiresAt: payment.expires_at,
+            confirming: row.livemode === 1 ? await services.paymentProgress?.(db, row.id) : null,
           },
     delivery: {
       state: order.delivery.state,

@@ -78,6 +78,8 @@ async function placeOrder(
 ): Promise<Order> {
   const method = paymentMethod(body)
   const provider = providerFor(services, scope)
+  const refused = await provider.refusal?.(method)
+  if (refused) throw new AppError('conflict', refused)
   const now = services.clock.now()
   const placement: Placement = {
     scope,
@@ -124,7 +126,7 @@ async function recordOrder(
   const currency = lines[0]!.product.currency
   let invoice: Invoice | null = null
   if (invoiceHere) {
-    const result = await requestInvoice(provider, placement, { priceCents: total, currency })
+    const result = await requestInvoice(provider, placement, { priceCents: total, currency }, trx)
     if (!result.ok) throw new InvoiceRefused(result.reason)
     invoice = result.value
   }
@@ -245,9 +247,10 @@ function requestInvoice(
   provider: PaymentProvider,
   placement: Placement,
   price: { priceCents: number; currency: string },
+  trx?: DbOrTrx,
 ): Promise<ProviderResult<Invoice>> {
   return provider
-    .createInvoice({ orderId: placement.orderId, ...price, ...placement.method, expiresAt: placement.expiresAt })
+    .createInvoice({ orderId: placement.orderId, ...price, ...placement.method, expiresAt: placement.expiresAt, trx })
     .catch((error: unknown) => ({ ok: false as const, retryable: true, reason: String(error) }))
 }
 

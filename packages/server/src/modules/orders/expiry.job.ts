@@ -6,6 +6,8 @@ import { catalogTransaction } from '../catalog/index.ts'
 import * as repo from './orders.repository.ts'
 import { orderById, releaseReservations } from './order-state.ts'
 
+const HOLD_WHILE_CONFIRMING_MS = 60_000
+
 export async function expireOrder(
   services: Pick<Services, 'clock' | 'config' | 'db' | 'secretBox'>,
   orderId: string,
@@ -14,6 +16,10 @@ export async function expireOrder(
   const row = await repo.findOrderById(services.db, orderId)
   if (!row || (row.status !== 'pending' && row.status !== 'awaiting_payment')) return
   if (Number(row.expires_at) > now) return { retryAt: Number(row.expires_at), error: 'not due yet' }
+  // A payment that covers the invoice was seen on chain before expiry and is confirming: the buyer paid
+  // in time, so wait for it (a reorg that drops it sets the invoice back to new, and the order expires then).
+  if (row.invoice_status === 'processing')
+    return { retryAt: now + HOLD_WHILE_CONFIRMING_MS, error: 'payment confirming' }
   await catalogTransaction(services.db, async (trx) => {
     const expired = await repo.transitionOrder(trx, orderId, ['pending', 'awaiting_payment'], {
       status: 'failed',

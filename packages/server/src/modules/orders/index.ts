@@ -13,7 +13,7 @@ export type { OrderRow } from './orders.table.ts'
 export { addRefundedCents, holdsPayment, lockOrderById, lockOwnOrder, markRefundedIfCovered } from './order-refunds.ts'
 export { orderMailRenderer } from './mail.ts'
 export { findOwnOrder } from './order-state.ts'
-export { paySandboxInvoice } from './payment.service.ts'
+export { applyChainPayment, noteUnconfirmed, paySandboxInvoice } from './payment.service.ts'
 export { customerOrders } from './customer-orders.repository.ts'
 export {
   counterLineFigures,

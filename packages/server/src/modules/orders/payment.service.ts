@@ -73,14 +73,67 @@ export async function paySandboxInvoice(
   await applyPayment(services, trx, order, { txHash, amount: paying })
 }
 
-/** Records one payment (once per tx hash) and moves the invoice and the order on. `row` is the order as read under its lock. */
-async function applyPayment(services: Deps, trx: DbOrTrx, row: OrderRow, payment: { txHash: string; amount: bigint }) {
+/**
+ * A chain watcher counts a confirmed payment (its block still canonical): the same state machine
+ * as the sandbox's. `key` identifies it among the order's payments ("<tx>:<log index>", so two
+ * transfers in one transaction count apart); counted once per key.
+ */
+export async function applyChainPayment(
+  services: Deps,
+  trx: DbOrTrx,
+  orderId: string,
+  payment: { key: string; txHash: string; amount: bigint },
+): Promise<void> {
+  const order = await repo.lockOrder(trx, orderId)
+  if (order?.amount_due == null) return
+  await applyPayment(services, trx, order, payment)
+}
+
+/**
+ * A chain watcher sees `pending` base units not yet confirmed (0 once a reorg took them away): an
+ * open invoice shows `processing` while what is counted plus what is pending covers it, and goes
+ * back when a payment is dropped. Nothing is counted or credited here. `progressed`: a payment gained
+ * confirmations, so the order's page version moves and the buyer's open page shows the new count.
+ */
+export async function noteUnconfirmed(
+  services: Deps,
+  trx: DbOrTrx,
+  orderId: string,
+  pending: bigint,
+  progressed = false,
+): Promise<void> {
+  const order = await repo.lockOrder(trx, orderId)
+  if (order?.amount_due == null) return
+  const before = order.invoice_status as InvoiceStatus
+  if (before !== 'new' && before !== 'partially_paid' && before !== 'processing') return
+  const due = BigInt(order.amount_due)
+  const asset = findAsset(order.chain as Chain, order.asset)!
+  const after = afterPayment({
+    status: before,
+    due,
+    received: BigInt(order.amount_received) + pending,
+    tolerance: tolerance(asset, due),
+    confirmed: false,
+  })
+  // What is counted decides partially_paid vs new; pending money alone only ever shows as processing.
+  const shown = after === 'processing' ? after : BigInt(order.amount_received) > 0n ? 'partially_paid' : 'new'
+  if (shown !== before || progressed)
+    await repo.updateOrder(trx, orderId, { invoice_status: shown, updated_at: services.clock.now() })
+}
+
+/** Records one payment (once per tx hash, or `key`) and moves the invoice and the order on. `row` is the order as read under its lock. */
+async function applyPayment(
+  services: Deps,
+  trx: DbOrTrx,
+  row: OrderRow,
+  payment: { txHash: string; amount: bigint; key?: string },
+) {
   const now = services.clock.now()
   const orderId = row.id
   if (
     !(await repo.insertPayment(trx, {
       order_id: orderId,
-      tx_hash: payment.txHash,
+      tx_hash: payment.key ?? payment.txHash,
       amount: payment.amount.toString(),
       seen_at: now,
     }))

@@ -1,6 +1,7 @@
 // The payment provider port. A provider turns an order into an invoice (where to pay, how much,
 // until when). Payments it sees are applied by the invoice state machine (invoice-state.ts).
 // Test keys always use the sandbox; live providers (EVM watcher, hosted gateways) plug in here.
+import type { DbOrTrx } from '../../db/database.ts'
 import type { Chain } from './chains.ts'
 
 export type InvoiceRequest = {
@@ -10,6 +11,8 @@ export type InvoiceRequest = {
   chain: Chain
   asset: string
   expiresAt: number
+  /** The order's own transaction, given to an `in_process` provider (what it records commits with the order). */
+  trx?: DbOrTrx
 }
 
 export type Invoice = {
@@ -33,4 +36,9 @@ export interface PaymentProvider {
   readonly id: string
   readonly invoicing: InvoicingKind
   createInvoice(request: InvoiceRequest): Promise<ProviderResult<Invoice>>
+  /**
+   * Why this provider cannot take a payment on `chain` in `asset` at all (a chain the operator has not
+   * configured: the message names the setting), or null. Checked before any stock is taken; a 409.
+   */
+  refusal?(method: { chain: Chain; asset: string }): Promise<string | null>
 }

@@ -25,7 +25,9 @@ export function describeStatus(view: OrderPageView): StatusCopy {
           heading: 'Payment detected',
           label: 'Confirming',
           tone: 'progress',
-          message: 'Your payment is on its way — waiting for network confirmations.',
+          message: payment.confirming
+            ? `Your payment is on its way — seen, ${payment.confirming.confirmations} of ${payment.confirming.required} confirmations.`
+            : 'Your payment is on its way — waiting for network confirmations.',
         }
       }
       if (payment.status === 'expired') {

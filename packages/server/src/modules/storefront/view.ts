@@ -29,6 +29,8 @@ export type OrderPageView = {
     paymentUri: string
     /** ISO; the countdown counts to it. */
     expiresAt: string | null
+    /** A live payment seen on chain and still confirming: "seen, N of M confirmations". */
+    confirming?: { confirmations: number; required: number } | null
   }
   delivery: {
     state: 'pending' | 'in_progress' | 'delivered' | 'failed' | 'awaiting_fulfilment'

@@ -17,6 +17,8 @@ export const JOB_KINDS = [
   'payout.send',
   /** ref = chain; sweep deposit addresses into the treasury, keeps itself scheduled (treasury). */
   'treasury.sweep',
+  /** ref = chain name; scan the chain for payments to live invoices and reschedule itself (watcher). */
+  'chain.watch',
   /** ref = 'retention'; the periodic purge that keeps itself scheduled (src/housekeeping.ts). */
   'housekeeping',
 ] as const
