@@ -48,6 +48,17 @@ export async function serve(config: Config): Promise<void> {
 }
 
 export async function work(config: Config): Promise<void> {
+  // Signals are handled from the first instant, as in serve: a SIGTERM that arrives while the
+  // worker is still migrating or connecting waits for the start, then stops what it opened.
+  const started = startWorking(config)
+  onSignal(async () => {
+    const running = await started.catch(() => null)
+    if (running) await stopAll(running.services, running.worker)
+  })
+  await started
+}
+
+async function startWorking(config: Config): Promise<{ services: Services; worker: Worker }> {
   const connection = await openMigrated(config)
   const services = createServices(config, connection, { rails: await openLiveRails(config, connection.db) })
   const worker = startWorker(
@@ -56,7 +67,7 @@ export async function work(config: Config): Promise<void> {
     (message) => services.log.warn(message),
   )
   services.log.info('sx worker running')
-  onSignal(() => stopAll(services, worker))
+  return { services, worker }
 }
 
 async function openMigrated(config: Config): Promise<Connection> {
