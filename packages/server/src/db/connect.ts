@@ -17,7 +17,7 @@ import {
 import type { Database, Db, Dialect } from './database.ts'
 import { isDatabaseUnavailable } from './errors.ts'
 import { nameHotStatements } from './named-statements.ts'
-import { WatchedDialect } from './watched-dialect.ts'
+import { WatchedDialect, type CommittedInserts } from './watched-dialect.ts'
 
 export type Connection = {
   db: Db
@@ -25,10 +25,10 @@ export type Connection = {
   /** What it was opened with (a PostgreSQL listener opens its own connection to it). */
   url: string
   /**
-   * Hears the inserts of each transaction once it committed (of a statement outside one, once it
-   * ran): how new jobs and events are announced to workers (platform/jobs/notices.ts).
+   * Hears which tables each transaction inserted into once it committed (of a statement outside
+   * one, once it ran): how new jobs and events are announced to workers (platform/jobs/notices.ts).
    */
-  onCommitted(listener: (inserts: readonly CompiledQuery[]) => void): void
+  onCommitted(listener: (inserts: CommittedInserts) => void): void
 }
 
 export type ConnectOptions = {
@@ -44,12 +44,12 @@ const pgTypes = {
 }
 
 export function connect(url: string, options: ConnectOptions = {}): Connection {
-  const listeners: ((inserts: readonly CompiledQuery[]) => void)[] = []
+  const listeners: ((inserts: CommittedInserts) => void)[] = []
   const watch = {
     onQuery: options.onQuery,
-    onCommitted: (inserts: readonly CompiledQuery[]) => listeners.forEach((listener) => listener(inserts)),
+    onCommitted: (inserts: CommittedInserts) => listeners.forEach((listener) => listener(inserts)),
   }
-  const onCommitted = (listener: (inserts: readonly CompiledQuery[]) => void) => void listeners.push(listener)
+  const onCommitted = (listener: (inserts: CommittedInserts) => void) => void listeners.push(listener)
   if (url.startsWith('sqlite:')) {
     const dialect = new WatchedDialect(sqliteDialect(url.slice('sqlite:'.length)), watch)
     return { db: new Kysely<Database>({ dialect }), dialect: 'sqlite', url, onCommitted }

@@ -5,7 +5,8 @@
 // to the workers of other processes, which LISTEN on one connection and otherwise sleep until
 // their next due time. A job due after every worker's next look anyway (an unpaid order's expiry,
 // 30 min out) wakes nobody.
-import { sql, type CompiledQuery, type InsertQueryNode, type OperationNode } from 'kysely'
+import { sql } from 'kysely'
+import type { CommittedInserts } from '../../db/watched-dialect.ts'
 import type { Db, Dialect } from '../../db/database.ts'
 
 /** `jobsDueAt`: the earliest run_at of the jobs queued (null: none); `events`: events were recorded. */
@@ -29,7 +30,7 @@ export type WorkSignal = {
  * sends far fewer than it commits.
  */
 export function createWorkSignal(options: {
-  connection: { db: Db; dialect: Dialect; onCommitted(listener: (inserts: readonly CompiledQuery[]) => void): void }
+  connection: { db: Db; dialect: Dialect; onCommitted(listener: (inserts: CommittedInserts) => void): void }
   now: () => number
   horizonMs: number
 }): WorkSignal {
@@ -71,28 +72,11 @@ export function createWorkSignal(options: {
 }
 
 /** What a commit's inserts queued for the worker, or null when nothing (most commits of a busy shop). */
-export function noticeOf(inserts: readonly CompiledQuery[]): WorkNotice | null {
-  let notice: WorkNotice | null = null
-  for (const { query } of inserts) {
-    const insert = query as InsertQueryNode
-    const table = insert.into?.table.identifier.name
-    if (table === 'events') notice = mergeNotices(notice, { jobsDueAt: null, events: true })
-    else if (table === 'jobs') notice = mergeNotices(notice, { jobsDueAt: earliestRunAt(insert), events: false })
-  }
-  return notice
-}
-
-/** The smallest run_at among the inserted rows; 0 (due now, the safe side) when a value is not a plain one. */
-function earliestRunAt(insert: InsertQueryNode): number {
-  const column = insert.columns?.findIndex((node) => node.column.name === 'run_at') ?? -1
-  const rows = (insert.values as { values?: readonly OperationNode[] } | undefined)?.values ?? []
-  let earliest = Infinity
-  for (const row of rows as readonly { kind: string; values: readonly unknown[] }[]) {
-    const value = row.values[column]
-    const plain = row.kind === 'PrimitiveValueListNode' ? value : (value as { value?: unknown } | undefined)?.value
-    earliest = Math.min(earliest, typeof plain === 'number' ? plain : 0)
-  }
-  return earliest === Infinity ? 0 : earliest
+export function noticeOf(inserts: CommittedInserts): WorkNotice | null {
+  const jobs = inserts.has('jobs')
+  const events = inserts.has('events')
+  if (!jobs && !events) return null
+  return { jobsDueAt: jobs ? (inserts.get('jobs') ?? 0) : null, events }
 }
 
 export function mergeNotices(a: WorkNotice | null, b: WorkNotice): WorkNotice {
