@@ -150,9 +150,8 @@ for (const dialect of DIALECTS) {
       })
       assert.equal(refund.status, 200, JSON.stringify(refund.body))
       const refundState = async () =>
-        (await api<{ data: Refund[] }>(`/v1/orders/${order.id}/refunds`)).body.data.find(
-          (x) => x.id === refund.body.id,
-        )?.status
+        (await api<{ data: Refund[] }>(`/v1/orders/${order.id}/refunds`)).body.data.find((x) => x.id === refund.body.id)
+          ?.status
       await mineUntil(async () => (await refundState()) === 'succeeded', 'the refund to land')
       assert.equal(await r.chain.tokenBalance(r.usdt, buyer), buyerBefore - USDT(25) + USDT(5))
       assert.equal(await r.chain.tokenBalance(r.usdt, treasury), USDT(10))
