@@ -3,7 +3,8 @@
 // server, dropped afterwards). The rows: the product list against bare-fastify floors, a 100,000-item
 // stock import, order creation, 1,000 buyers racing for 100 keys (audited), webhook deliveries
 // live and from a backlog, a real key under floods, and the growth rows (orders with 50k pending
-// jobs, key checkout with 90% of the pool sold, the full buyer flow, an idle process's queries).
+// jobs, key checkout with 90% of the pool sold, the full buyer flow, an idle process's queries), and the
+// chain watcher's cost with 1k and 10k open invoices on a local EVM node.
 // BENCH_ONLY=name,name runs only those. Prints figures, then one table of every target per dialect
 // (and one JSON line with --json); it throws when a request fails or an answer or the stored state
 // is wrong, but a missed target is only reported.
@@ -20,6 +21,7 @@ import { printDialect, printTargets, ran, type Results, type Target } from './li
 import { seedProducts } from './lib/seed.ts'
 import { LIST_PATH, READ_RUNS } from './reads.ts'
 import { SUMMARY, TARGETS } from './targets.ts'
+import { WATCHER_SCAN } from './watcher.ts'
 import { WEBHOOK_RUNS } from './webhooks.ts'
 import { WRITE_RUNS } from './writes.ts'
 
@@ -36,6 +38,7 @@ const RUNS: Run[] = [
   ...GROWTH_RUNS,
   BUYER_FLOW,
   IDLE_QUERIES,
+  WATCHER_SCAN,
 ]
 
 /** BENCH_ONLY=sx_list,webhook_drain: those runs alone, in RUNS order (the shared sx is still seeded). */

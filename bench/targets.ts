@@ -96,6 +96,16 @@ export const TARGETS: Needs<Target>[] = [
       }
     },
   },
+  // Issue 13: the watcher's reads must not grow with the open invoices (one eth_getLogs per range).
+  {
+    needs: ['watcher_scan'],
+    make: ({ watcher_scan: w }) => ({
+      row: 'watcher_scan',
+      target: '1 eth_getLogs per step at 1k and 10k open invoices',
+      figure: `${w!.get_logs_per_step_1000} / ${w!.get_logs_per_step_10000} (ms per block ×${w!.ms_per_block_ratio})`,
+      met: Number(w!.get_logs_per_step_1000) === 1 && Number(w!.get_logs_per_step_10000) === 1,
+    }),
+  },
 ]
 
 export const SUMMARY: Needs<string>[] = [
@@ -181,5 +191,18 @@ export const SUMMARY: Needs<string>[] = [
     make: ({ idle_queries: i }) =>
       `idle sx over ${i!.seconds} s: ${i!.driver_statements} statements sent by the driver (${i!.driver_statements_per_s}/s); ` +
       `server: ${i!.server_source === 'n/a' ? 'n/a' : `${i!.server_count} (${i!.server_per_s}/s, ${i!.server_source})`}`,
+  },
+  {
+    needs: ['watcher_scan'],
+    make: ({ watcher_scan: w }) =>
+      [1000, 10000]
+        .map(
+          (n) =>
+            `watcher, ${n.toLocaleString('en')} open invoices: a step over 20 new blocks ${w![`step_ms_${n}`]} ms, ` +
+            `${w![`ms_per_block_${n}`]} ms per block, ${w![`rpc_calls_per_step_${n}`]} RPC calls (${w![`get_logs_per_step_${n}`]} eth_getLogs); ` +
+            `over 1 new block (${w![`one_block_blocks_read_${n}`]} read) ${w![`one_block_step_ms_${n}`]} ms, ${w![`one_block_rpc_calls_${n}`]} RPC calls`,
+        )
+        .join('; ') +
+      `; 10k/1k: time per block ×${w!.ms_per_block_ratio}, one-block step ×${w!.one_block_ratio}; confirming block → order.paid p50 ${w!.confirm_to_paid_ms_p50} ms (max ${w!.confirm_to_paid_ms_max} ms)`,
   },
 ]

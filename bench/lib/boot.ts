@@ -7,6 +7,7 @@ import { loadConfig } from '../../packages/server/src/config.ts'
 import { connect } from '../../packages/server/src/db/connect.ts'
 import { migrateToLatest } from '../../packages/server/src/db/migrate.ts'
 import { initShop } from '../../packages/server/src/modules/shops/index.ts'
+import { openLiveRails } from '../../packages/server/src/main/live.ts'
 import { closeServices, createServices, openSecretBox, type Services } from '../../packages/server/src/services.ts'
 import { startWorker } from '../../packages/server/src/worker.ts'
 import { createBenchDatabase, type BenchDatabase, type Dialect } from './databases.ts'
@@ -18,6 +19,7 @@ export type Sx = {
   url: string
   shopId: string
   testKey: string
+  liveKey: string
   close(): Promise<void>
 }
 
@@ -42,17 +44,18 @@ export type WorkerErrors = { onError(error: unknown, context: object): void }
  * close()); rate limits out of the way. The data folder (the master key) is a temp dir, so an
  * `sx worker` started on it can open the stored secrets. The job worker runs in process only when
  * `worker` is given (with somewhere to report its errors, which the silent log would swallow):
- * other runs measure requests alone. `onQuery` hears every statement sx sends.
+ * other runs measure requests alone. `onQuery` hears every statement sx sends. `env` adds settings
+ * (a chain: SX_RPC_<CHAIN> and a phrase open the live rails, as `sx serve` does).
  */
 export async function startSx(
   dialect: Dialect,
-  options: { worker?: WorkerErrors; onQuery?: (sql: string) => void } = {},
+  options: { worker?: WorkerErrors; onQuery?: (sql: string) => void; env?: Record<string, string> } = {},
 ): Promise<Sx> {
   const database = await createBenchDatabase(dialect)
-  const config = loadConfig({ ...BENCH_ENV, DATABASE_URL: database.url, SX_DATA_DIR: database.dataDir })
+  const config = loadConfig({ ...BENCH_ENV, DATABASE_URL: database.url, SX_DATA_DIR: database.dataDir, ...options.env })
   const connection = connect(config.db.url, { onQuery: options.onQuery })
   await migrateToLatest(connection.db, openSecretBox(config))
-  const services = createServices(config, connection)
+  const services = createServices(config, connection, { rails: await openLiveRails(config, connection.db) })
   const app = await buildApp(services)
   const url = await listen(app)
   const worker = options.worker ? startWorker(services, options.worker.onError) : null
@@ -69,6 +72,7 @@ export async function startSx(
     url,
     shopId: shop.shop.id,
     testKey: shop.keys.test,
+    liveKey: shop.keys.live,
     close: async () => {
       await app.close()
       await worker?.stop()
