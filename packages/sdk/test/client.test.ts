@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { createClient, SxError, type SxClient } from '../src/index.ts'
-import { DIALECTS, startProxy, startSx } from './servers.ts'
+import { DIALECTS, startProxy, startSx, type Fault } from './servers.ts'
 
 /** Quick retries: the proxy's refusals say `Retry-After: 0` or nothing. */
 const RETRIES = { max: 2, baseDelayMs: 10 }
@@ -83,15 +83,26 @@ for (const dialect of DIALECTS) {
       const first = await viaProxy.POST('/v1/products', { body, headers: { 'Idempotency-Key': 'caller-key-1' } })
       const again = await viaProxy.POST('/v1/products', { body, headers: { 'Idempotency-Key': 'caller-key-1' } })
       assert.equal(again.id, first.id)
+      // The same key with another body is the caller's mistake: a 409 at once, not retried.
+      await assert.rejects(
+        viaProxy.POST('/v1/products', {
+          body: { ...body, price_cents: 1 },
+          headers: { 'Idempotency-Key': 'caller-key-1' },
+        }),
+        { name: 'SxError', type: 'conflict', status: 409 },
+      )
       await viaProxy.POST('/v1/products', { body: { ...body, name: unique() } })
       await viaProxy.GET('/v1/products', { params: { query: { limit: 1 } } })
       const keys = proxy.seen.map((request) => request.idempotencyKey)
-      assert.deepEqual(keys.slice(0, 2), ['caller-key-1', 'caller-key-1'])
-      assert.match(keys[2]!, /^sdk_[0-9a-f]{32}$/)
-      assert.equal(keys[3], undefined, 'a GET carries no key')
+      assert.deepEqual(keys.slice(0, 3), ['caller-key-1', 'caller-key-1', 'caller-key-1'])
+      assert.match(keys[3]!, /^sdk_[0-9a-f]{32}$/)
+      assert.equal(keys[4], undefined, 'a GET carries no key')
+      assert.equal(keys.length, 5)
     })
 
-    for (const fault of [{ status: 503 }, { status: 429, retryAfter: '0' }, 'lose-answer'] as const) {
+    // 409 with Retry-After is the server's answer while the same key is still running.
+    const faults = [{ status: 503 }, { status: 429, retryAfter: '0' }, { status: 409, retryAfter: '0' }, 'lose-answer']
+    for (const fault of faults as Fault[]) {
       it(`retries a POST after ${JSON.stringify(fault)} with the same key, and creates one object`, async () => {
         const proxy = await startProxy(server.baseUrl)
         const viaProxy = createClient({ baseUrl: proxy.url, apiKey: server.apiKey, retries: RETRIES })

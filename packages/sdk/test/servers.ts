@@ -51,7 +51,7 @@ async function listen(server: Server): Promise<string> {
 }
 
 /** What the proxy does with the next request: pass it on, answer a status itself, or pass it on and hang up before the answer. */
-export type Fault = { status: 429 | 503; retryAfter?: string } | 'lose-answer'
+export type Fault = { status: 409 | 429 | 503; retryAfter?: string } | 'lose-answer'
 
 /** A proxy in front of sx that applies `faults` to the next requests, in order, and records every request. */
 export async function startProxy(target: string) {
