@@ -7,23 +7,20 @@ export type Problem = components['schemas']['Problem']
 export type ProblemType = Problem['type']
 
 /** What a status means when the body is not problem+json (a proxy's HTML page, an empty 502). */
-function typeForStatus(status: number): ProblemType {
-  const byStatus: Record<number, ProblemType> = {
-    400: 'invalid_request',
-    401: 'unauthenticated',
-    403: 'forbidden_scope',
-    404: 'not_found',
-    405: 'method_not_allowed',
-    408: 'request_timeout',
-    409: 'conflict',
-    413: 'payload_too_large',
-    415: 'unsupported_media_type',
-    422: 'unprocessable',
-    429: 'rate_limited',
-    431: 'headers_too_large',
-    503: 'unavailable',
-  }
-  return byStatus[status] ?? (status >= 500 ? 'server_error' : 'invalid_request')
+const TYPE_BY_STATUS: Partial<Record<number, ProblemType>> = {
+  400: 'invalid_request',
+  401: 'unauthenticated',
+  403: 'forbidden_scope',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  408: 'request_timeout',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable',
+  429: 'rate_limited',
+  431: 'headers_too_large',
+  503: 'unavailable',
 }
 
 function isProblem(body: unknown): body is Problem {
@@ -63,7 +60,7 @@ export class SxError extends Error {
     const text = typeof body === 'string' ? body.slice(0, 500) : ''
     return new SxError(
       {
-        type: typeForStatus(response.status),
+        type: TYPE_BY_STATUS[response.status] ?? (response.status >= 500 ? 'server_error' : 'invalid_request'),
         title: response.statusText || `HTTP ${response.status}`,
         status: response.status,
         detail: text || `The server answered ${response.status} without a problem+json body.`,
