@@ -12,6 +12,7 @@ import { ProblemSchema } from './platform/http/schemas.ts'
 import { validatorCompiler } from './platform/http/validation.ts'
 import { catalogRoutes } from './modules/catalog/index.ts'
 import { keysRoutes } from './modules/keys/index.ts'
+import { sessionsRoutes } from './modules/sessions/index.ts'
 import { customersRoutes } from './modules/customers/index.ts'
 import { buyerPageRoutes, customerOrders, OrderSchema, ordersRoutes, testHelperRoutes } from './modules/orders/index.ts'
 import { registerMetrics, systemRoutes } from './modules/system/index.ts'
@@ -80,6 +81,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
 
   // Every route, in one list.
   await app.register(systemRoutes, { metrics })
+  await app.register(sessionsRoutes)
   await app.register(
     async (v1) => {
       await v1.register(keysRoutes)
