@@ -13,6 +13,7 @@ import { validatorCompiler } from './platform/http/validation.ts'
 import { catalogRoutes } from './modules/catalog/index.ts'
 import { keysRoutes } from './modules/keys/index.ts'
 import { sessionsRoutes } from './modules/sessions/index.ts'
+import { shopRoutes } from './modules/shops/index.ts'
 import { customersRoutes } from './modules/customers/index.ts'
 import { buyerPageRoutes, customerOrders, OrderSchema, ordersRoutes, testHelperRoutes } from './modules/orders/index.ts'
 import { registerMetrics, systemRoutes } from './modules/system/index.ts'
@@ -85,6 +86,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(
     async (v1) => {
       await v1.register(keysRoutes)
+      await v1.register(shopRoutes)
       await v1.register(catalogRoutes, { http: services.config.http })
       await v1.register(ordersRoutes)
       await v1.register(customersRoutes, { orders: customerOrders })
