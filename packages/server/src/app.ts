@@ -15,7 +15,14 @@ import { keysRoutes } from './modules/keys/index.ts'
 import { sessionsRoutes } from './modules/sessions/index.ts'
 import { shopRoutes } from './modules/shops/index.ts'
 import { customersRoutes } from './modules/customers/index.ts'
-import { buyerPageRoutes, customerOrders, OrderSchema, ordersRoutes, testHelperRoutes } from './modules/orders/index.ts'
+import {
+  buyerPageRoutes,
+  customerOrders,
+  OrderSchema,
+  ordersRoutes,
+  reportsRoutes,
+  testHelperRoutes,
+} from './modules/orders/index.ts'
 import { registerMetrics, systemRoutes } from './modules/system/index.ts'
 import { webhooksRoutes } from './modules/webhooks/index.ts'
 import { balanceRoutes } from './modules/ledger/index.ts'
@@ -89,6 +96,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       await v1.register(shopRoutes)
       await v1.register(catalogRoutes, { http: services.config.http })
       await v1.register(ordersRoutes)
+      await v1.register(reportsRoutes)
       await v1.register(customersRoutes, { orders: customerOrders })
       await v1.register(webhooksRoutes)
       await v1.register(testHelperRoutes)

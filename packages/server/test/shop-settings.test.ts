@@ -31,7 +31,7 @@ for (const dialect of DIALECTS) {
       const api = client(env.app, shop.keys.test)
       const initial = (await api.get('/v1/shop')).json()
       assert.deepEqual(
-        { ...initial, created_at: undefined },
+        { ...(initial as object), created_at: undefined },
         {
           id: shop.shop.id,
           name: 'Test Shop',
@@ -61,7 +61,7 @@ for (const dialect of DIALECTS) {
       const updated = await client(env.app, shop.keys.live).patch('/v1/shop', BRAND)
       assert.equal(updated.statusCode, 200, updated.body)
       assert.deepEqual(
-        { ...updated.json(), id: undefined, created_at: undefined },
+        { ...(updated.json() as object), id: undefined, created_at: undefined },
         {
           ...BRAND,
           id: undefined,
