@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { createManualClock } from '../src/platform/clock.ts'
+import { runHousekeeping } from '../src/housekeeping.ts'
 import { DIALECTS, client, problem, sampleProduct, startTestEnv, type TestEnv } from './harness.ts'
 import { sessionOf, signIn, signInRequest, withSession, OWNER_PASSWORD } from './session-helpers.ts'
 
@@ -79,6 +80,17 @@ for (const dialect of DIALECTS) {
       problem(await withSession(env.app, idle, 'GET', '/v1/products'), 401, 'unauthenticated')
       clock.advance(25 * MINUTE) // 125 min since sign-in, 25 since last use: past the 2 h limit
       problem(await withSession(env.app, busy, 'GET', '/v1/products'), 401, 'unauthenticated')
+      // Housekeeping deletes the sessions that can no longer be used.
+      const ownerSessions = () =>
+        env.services.db
+          .selectFrom('owner_sessions')
+          .innerJoin('owners', 'owners.id', 'owner_sessions.owner_id')
+          .select('owner_sessions.id')
+          .where('owners.email', '=', shop.owner.email)
+          .execute()
+      assert.equal((await ownerSessions()).length, 2)
+      await runHousekeeping(env.services)
+      assert.equal((await ownerSessions()).length, 0)
     })
 
     it('refuses a write without the CSRF token, with a wrong one, or from another Origin; a key is unaffected', async () => {

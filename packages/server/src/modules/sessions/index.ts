@@ -2,3 +2,4 @@
 // the operator's password reset (`sx owner reset-password`).
 export { sessionsRoutes } from './sessions.routes.ts'
 export { createSessionLookup, resetOwnerPassword, OwnerResetError } from './sessions.service.ts'
+export { purgeEndedSessions, purgeExpiredResets } from './sessions.repository.ts'

@@ -79,3 +79,23 @@ export async function takePasswordReset(db: DbOrTrx, tokenHash: string, now: num
     .executeTakeFirst()
   return spent.numUpdatedRows === 1n ? row.owner_id : null
 }
+
+/** Deletes up to `limit` sessions signed in before `before` (all past their absolute lifetime, so over); answers how many. */
+export async function purgeEndedSessions(db: DbOrTrx, before: number, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('owner_sessions')
+    .where('id', 'in', (eb) =>
+      eb.selectFrom('owner_sessions').select('id').where('created_at', '<', before).limit(limit),
+    )
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
+/** Deletes up to `limit` reset tokens expired before `now` (used or not); answers how many. */
+export async function purgeExpiredResets(db: DbOrTrx, now: number, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('password_resets')
+    .where('id', 'in', (eb) => eb.selectFrom('password_resets').select('id').where('expires_at', '<', now).limit(limit))
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
