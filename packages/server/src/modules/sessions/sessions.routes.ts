@@ -137,6 +137,8 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/auth/password',
     {
+      // Guessing the current password with a stolen session costs the address's sign-in budget.
+      preHandler: throttle,
       schema: {
         operationId: 'changePassword',
         tags,

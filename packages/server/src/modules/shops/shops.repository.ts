@@ -9,24 +9,20 @@ export async function findFirstOwnerEmail(db: DbOrTrx, shopId: string): Promise<
   )?.email
 }
 
-/** The owner signing in with `email` (stored lower-case), with the shop's name, or undefined. */
-export function findOwnerByEmail(db: DbOrTrx, email: string) {
-  return db
+/** An owner with what sign-in needs (hash, shop and its name). */
+const ownerWithShop = (db: DbOrTrx) =>
+  db
     .selectFrom('owners')
     .innerJoin('shops', 'shops.id', 'owners.shop_id')
     .select(['owners.id', 'owners.shop_id', 'owners.email', 'owners.password_hash', 'shops.name as shop_name'])
-    .where('owners.email', '=', email.trim().toLowerCase())
-    .executeTakeFirst()
+
+/** The owner signing in with `email` (stored lower-case), or undefined. */
+export function findOwnerByEmail(db: DbOrTrx, email: string) {
+  return ownerWithShop(db).where('owners.email', '=', email.trim().toLowerCase()).executeTakeFirst()
 }
 
-/** The owner `ownerId`, with the shop's name, or undefined. */
 export function findOwnerById(db: DbOrTrx, ownerId: string) {
-  return db
-    .selectFrom('owners')
-    .innerJoin('shops', 'shops.id', 'owners.shop_id')
-    .select(['owners.id', 'owners.shop_id', 'owners.email', 'owners.password_hash', 'shops.name as shop_name'])
-    .where('owners.id', '=', ownerId)
-    .executeTakeFirst()
+  return ownerWithShop(db).where('owners.id', '=', ownerId).executeTakeFirst()
 }
 
 export async function setOwnerPasswordHash(db: DbOrTrx, ownerId: string, passwordHash: string): Promise<void> {
