@@ -12,8 +12,17 @@ import { ProblemSchema } from './platform/http/schemas.ts'
 import { validatorCompiler } from './platform/http/validation.ts'
 import { catalogRoutes } from './modules/catalog/index.ts'
 import { keysRoutes } from './modules/keys/index.ts'
+import { sessionsRoutes } from './modules/sessions/index.ts'
+import { shopRoutes } from './modules/shops/index.ts'
 import { customersRoutes } from './modules/customers/index.ts'
-import { buyerPageRoutes, customerOrders, OrderSchema, ordersRoutes, testHelperRoutes } from './modules/orders/index.ts'
+import {
+  buyerPageRoutes,
+  customerOrders,
+  OrderSchema,
+  ordersRoutes,
+  reportsRoutes,
+  testHelperRoutes,
+} from './modules/orders/index.ts'
 import { registerMetrics, systemRoutes } from './modules/system/index.ts'
 import { webhooksRoutes } from './modules/webhooks/index.ts'
 import { balanceRoutes } from './modules/ledger/index.ts'
@@ -80,11 +89,14 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
 
   // Every route, in one list.
   await app.register(systemRoutes, { metrics })
+  await app.register(sessionsRoutes)
   await app.register(
     async (v1) => {
       await v1.register(keysRoutes)
+      await v1.register(shopRoutes)
       await v1.register(catalogRoutes, { http: services.config.http })
       await v1.register(ordersRoutes)
+      await v1.register(reportsRoutes)
       await v1.register(customersRoutes, { orders: customerOrders })
       await v1.register(webhooksRoutes)
       await v1.register(testHelperRoutes)

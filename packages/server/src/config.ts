@@ -33,6 +33,19 @@ export type Config = Readonly<{
     /** Per client address: buyer page requests (/o/…, /dl/…). */
     buyerPagesPerWindow: number
   }>
+  /** Owners signed in to the dashboard (modules/sessions). */
+  sessions: Readonly<{
+    /** A session unused this long is over (requests move its last use forward at most once a minute). */
+    idleMs: number
+    /** A session is over this long after sign-in, however busy. */
+    absoluteMs: number
+    /** Sign-in and reset attempts per client address, and per account (email), per window. */
+    signInPerAddress: number
+    signInPerAccount: number
+    signInWindowSeconds: number
+    /** How long an emailed password-reset link works (once). */
+    resetTtlMs: number
+  }>
   keys: Readonly<{ lastUsedFlushMs: number; /** Active keys per shop and mode. */ maxActive: number }>
   /** Entries of the in-process cache of hot GET answers (0 turns it off). */
   readCacheEntries: number
@@ -193,6 +206,14 @@ export function loadConfig(env: Env = process.env): Config {
       windowSeconds: int('RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
       anonymousPerWindow: int('RATE_LIMIT_ANON', 60, 1),
       buyerPagesPerWindow: int('RATE_LIMIT_BUYER', 300, 1),
+    },
+    sessions: {
+      idleMs: int('SESSION_IDLE_MINUTES', 120, 1, 525_600) * 60_000,
+      absoluteMs: int('SESSION_MAX_HOURS', 24, 1, 8760) * 3_600_000,
+      signInPerAddress: int('SIGN_IN_PER_ADDRESS', 20, 1),
+      signInPerAccount: int('SIGN_IN_PER_ACCOUNT', 5, 1),
+      signInWindowSeconds: int('SIGN_IN_WINDOW_SECONDS', 900, 1, 86_400),
+      resetTtlMs: int('PASSWORD_RESET_TTL_MINUTES', 30, 1, 1440) * 60_000,
     },
     keys: { lastUsedFlushMs: int('KEY_LAST_USED_FLUSH_MS', 10_000, 10), maxActive: int('MAX_ACTIVE_KEYS', 100, 1) },
     readCacheEntries: int('READ_CACHE_ENTRIES', 2000, 0),

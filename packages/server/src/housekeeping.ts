@@ -1,4 +1,5 @@
 // The housekeeping job: deletes what sx keeps for a limited time — idempotency records after 24 h,
+// dashboard sessions past their absolute lifetime and expired password-reset tokens,
 // events after EVENTS_RETENTION_DAYS, the webhook attempt log and finished send-queue rows after
 // WEBHOOK_DELIVERIES_RETENTION_DAYS (0 keeps them for ever). One job (kind, ref unique) that
 // reschedules itself: hourly, or at once while a purge still has more than a run may delete. Each
@@ -10,6 +11,7 @@ import type { JobHandlers, JobOutcome } from './platform/jobs/runner.ts'
 import { IDEMPOTENCY_TTL_MS, purgeIdempotencyKeys } from './platform/http/idempotency.ts'
 import { purgeEvents } from './platform/outbox/outbox.ts'
 import { purgeWebhookHistory } from './modules/webhooks/index.ts'
+import { purgeEndedSessions, purgeExpiredResets } from './modules/sessions/index.ts'
 
 /** What this file's functions use of the services (callers pass the whole `Services`). */
 type Deps = Pick<Services, 'config' | 'db' | 'clock'>
@@ -39,6 +41,8 @@ export async function runHousekeeping(services: Deps, limits: HousekeepingLimits
   const now = clock.now()
   const purges: ((limit: number) => Promise<number>)[] = [
     (limit) => purgeIdempotencyKeys(db, now - IDEMPOTENCY_TTL_MS, limit),
+    (limit) => purgeEndedSessions(db, now - config.sessions.absoluteMs, limit),
+    (limit) => purgeExpiredResets(db, now, limit),
   ]
   if (config.retention.eventsDays > 0)
     purges.push((limit) => purgeEvents(db, now - config.retention.eventsDays * DAY_MS, limit))

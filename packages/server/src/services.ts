@@ -7,6 +7,8 @@ import type { Connection } from './db/connect.ts'
 import { systemClock, type Clock } from './platform/clock.ts'
 import { createKeyLookup, createKeyUsage, type KeyUsage } from './modules/keys/index.ts'
 import type { KeyLookup } from './platform/http/auth.ts'
+import type { SessionLookup } from './platform/http/session-auth.ts'
+import { createSessionLookup } from './modules/sessions/index.ts'
 import { createVersionedCache, type VersionedCache } from './platform/versioned-cache.ts'
 import type { Dialect } from './db/database.ts'
 import { createLogMailer, createSmtpMailer, type Mailer } from './platform/mail/mailer.ts'
@@ -43,6 +45,8 @@ export type Services = Readonly<{
   keyUsage: KeyUsage
   /** Platform's key-lookup port (http/auth.ts), implemented by the keys module over `api_keys`. */
   findKey: KeyLookup
+  /** Platform's session-lookup port (http/session-auth.ts): dashboard cookies on /v1, implemented by the sessions module. */
+  findSession: SessionLookup
   /** Shared rate-limit budgets across instances; null = in-process budgets. */
   redis: Redis | null
   /** Computed list pages, valid for the catalog version they were computed at. */
@@ -109,6 +113,7 @@ export function createServices(config: Config, connection: Connection, overrides
     clock,
     log,
     findKey: createKeyLookup(connection.db, connection.dialect),
+    findSession: createSessionLookup({ db: connection.db, clock, config }),
     keyUsage: createKeyUsage(connection.db, config.keys.lastUsedFlushMs, (error) =>
       log.error({ err: error }, 'last_used_at flush failed'),
     ),

@@ -189,7 +189,7 @@ for (const dialect of DIALECTS) {
       // The service's own check, behind the route's, refuses before any write.
       const ctx = {
         auth: {
-          keyId: partial.id,
+          actor: { type: 'api_key' as const, id: partial.id },
           shopId: shop.shop.id,
           livemode: false,
           abilities: new Set<Ability>(ABILITIES.filter((a) => a !== 'webhooks:write')),

@@ -40,7 +40,7 @@ describe('openapi.json', () => {
     assert.equal(result.valid, true, JSON.stringify(result.errors, null, 2))
   })
 
-  it('documents every /v1 operation with bearer auth, an operationId and every problem response', () => {
+  it('documents every /v1 operation with bearer or session auth, an operationId and every problem response', () => {
     const document = readDocument()
     const operations = Object.entries(document.paths)
       .filter(([path]) => path.startsWith('/v1/'))
@@ -49,7 +49,7 @@ describe('openapi.json', () => {
       )
     assert.ok(operations.length >= 9)
     for (const { name, op } of operations) {
-      assert.deepEqual(op.security, [{ bearer: [] }], name)
+      assert.deepEqual(op.security, [{ bearer: [] }, { session: [] }], name)
       assert.ok(op.operationId, `${name} has an operationId`)
       for (const status of ['400', '401', '403', '404', '409', '413', '415', '422', '429', '500', '503']) {
         assert.ok(op.responses[status], `${name} documents ${status}`)

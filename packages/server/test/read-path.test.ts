@@ -33,7 +33,7 @@ for (const dialect of DIALECTS) {
       const hash = sha256Hex(key.secret)
       // Ten lookups in one tick: none has its connection yet, so on PostgreSQL they are one lookup.
       const together = await Promise.all(Array.from({ length: 10 }, () => env.services.findKey(hash)))
-      assert.ok(together.every((match) => match?.auth.keyId === key.id))
+      assert.ok(together.every((match) => match?.auth.actor.id === key.id))
       assert.equal(new Set(together).size, dialect === 'postgres' ? 1 : 10)
       // Once a lookup is done, the next one is a new lookup: a revocation in between shows.
       assert.equal((await owner.delete(`/v1/api-keys/${key.id}`)).statusCode, 200)

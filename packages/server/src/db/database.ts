@@ -2,6 +2,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { ShopsTable, OwnersTable } from '../modules/shops/shops.table.ts'
 import type { ApiKeysTable } from '../modules/keys/keys.table.ts'
+import type { OwnerSessionsTable, PasswordResetsTable } from '../modules/sessions/sessions.table.ts'
 import type {
   CatalogVersionsTable,
   ProductsTable,
@@ -32,6 +33,8 @@ export interface Database {
   shops: ShopsTable
   owners: OwnersTable
   api_keys: ApiKeysTable
+  owner_sessions: OwnerSessionsTable
+  password_resets: PasswordResetsTable
   products: ProductsTable
   stock_items: StockItemsTable
   stock_movements: StockMovementsTable

@@ -1,4 +1,4 @@
-// `sx serve | worker | init | migrate | doctor | wallet`: parse the command line, load the config, run the command.
+// `sx serve | worker | init | owner | migrate | doctor | wallet`: parse the command line, load the config, run the command.
 // Every command takes --help (-h). A mistake on the command line is one line plus the usage, exit 2;
 // a failure the operator can fix (config, database, port) is one line, exit 1 (2 for config).
 import { parseArgs, type ParseArgsConfig } from 'node:util'
@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type Config } from '../config.ts'
 import { DatabaseUnreachableError, openDatabase } from '../db/connect.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import { initShop, ShopInitError } from '../modules/shops/index.ts'
+import { OwnerResetError, resetOwnerPassword } from '../modules/sessions/index.ts'
 import { checkDoctor, doctorLines } from '../doctor/doctor.ts'
 import { openSecretBox } from '../services.ts'
 import { serve, StartupError, work } from './serve.ts'
@@ -60,6 +61,15 @@ const COMMANDS: Record<string, Command> = {
     optionHelp:
       '  --shop NAME       the shop\'s name\n  --email EMAIL     the owner\'s login\n  --password P      the owner\'s password (at least 8 characters; generated and printed when absent)\n  --json            print {"shop":…,"owner":…,"keys":{"live":…,"test":…}} instead of text',
     run: (config, values) => init(config, values),
+  },
+  owner: {
+    synopsis: 'sx owner reset-password --email EMAIL [--password P]',
+    summary: "set a shop owner's dashboard password and sign them out everywhere (for an operator without SMTP)",
+    options: { email: { type: 'string' }, password: { type: 'string' } },
+    optionHelp:
+      "  reset-password    the only subcommand\n  --email EMAIL     the owner's login\n  --password P      the new password (at least 8 characters; generated and printed when absent)",
+    subcommands: ['reset-password'],
+    run: (config, values, positionals) => ownerResetPassword(config, values, positionals),
   },
   migrate: {
     synopsis: 'sx migrate',
@@ -157,7 +167,12 @@ function report(error: unknown): number {
     console.error(`sx: ${error.message}`)
     return error.unreachable ? 1 : 2
   }
-  if (error instanceof ConfigError || error instanceof ShopInitError || error instanceof WalletError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof ShopInitError ||
+    error instanceof WalletError ||
+    error instanceof OwnerResetError
+  ) {
     console.error(`sx: ${error.message}`)
     return 2
   }
@@ -227,6 +242,22 @@ async function init(config: Config, values: Values): Promise<void> {
         `Live key: ${result.keys.live}\nTest key: ${result.keys.test}\nThese keys are shown once; store them now.`,
       )
     }
+  } finally {
+    await db.destroy()
+  }
+}
+
+async function ownerResetPassword(config: Config, values: Values, positionals: string[]): Promise<void> {
+  const { email, password } = values as { email?: string; password?: string }
+  if (positionals[0] !== 'reset-password' || !email)
+    throw new UsageError('sx owner: reset-password and --email are required', commandUsage(COMMANDS.owner!))
+  const { db } = await openDatabase(config.db.url)
+  try {
+    await migrateToLatest(db, openSecretBox(config))
+    const result = await resetOwnerPassword(db, { email, password, now: Date.now() })
+    console.log(
+      `Password of ${result.email} reset${result.generated ? `: ${result.password}` : ''}. Every session of this owner is signed out.`,
+    )
   } finally {
     await db.destroy()
   }

@@ -6,6 +6,8 @@ export const ID_PREFIXES = {
   shop: 'shop',
   owner: 'own',
   apiKey: 'apik',
+  session: 'ses',
+  passwordReset: 'pwr',
   product: 'prod',
   stockItem: 'stk',
   stockMovement: 'sm',

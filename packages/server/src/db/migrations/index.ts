@@ -13,6 +13,9 @@ import * as jobsIndex from './2026_11_29_0009_jobs_index.ts'
 import * as wallet from './2026_11_29_0010_wallet.ts'
 import * as watcher from './2026_11_29_0011_watcher.ts'
 import * as treasury from './2026_11_29_0012_treasury.ts'
+import * as ownerSessions from './2026_11_30_0013_owner_sessions.ts'
+import * as shopSettings from './2026_11_30_0014_shop_settings.ts'
+import * as ordersPaidIndex from './2026_11_30_0015_orders_paid_index.ts'
 
 export type { AtRest }
 
@@ -30,5 +33,8 @@ export function migrations(atRest: AtRest): Record<string, Migration> {
     '2026_11_29_0010_wallet': wallet,
     '2026_11_29_0011_watcher': watcher,
     '2026_11_29_0012_treasury': treasury,
+    '2026_11_30_0013_owner_sessions': ownerSessions,
+    '2026_11_30_0014_shop_settings': shopSettings,
+    '2026_11_30_0015_orders_paid_index': ordersPaidIndex,
   }
 }

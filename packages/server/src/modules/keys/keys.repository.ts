@@ -126,7 +126,7 @@ function toKeyMatch(
 ): KeyMatch | null {
   if (!row) return null
   const auth = {
-    keyId: row.id,
+    actor: { type: 'api_key' as const, id: row.id },
     shopId: row.shop_id,
     livemode: row.livemode === 1,
     abilities: new Set(JSON.parse(row.abilities) as Ability[]),

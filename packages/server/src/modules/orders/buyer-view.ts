@@ -4,7 +4,7 @@ import type { DbOrTrx } from '../../db/database.ts'
 import { paymentUri, type Chain } from '../payments/index.ts'
 import { downloadsLeft } from '../delivery/index.ts'
 import type { OrderPageView } from '../storefront/index.ts'
-import { findShopName } from '../shops/index.ts'
+import { findShopBranding } from '../shops/index.ts'
 import { toOrder } from './orders.mappers.ts'
 import type { OrderRow } from './orders.table.ts'
 import * as repo from './orders.repository.ts'
@@ -16,7 +16,7 @@ export async function buildPageView(
 ): Promise<OrderPageView> {
   const lines = await repo.findLines(db, [row.id])
   const order = toOrder(row, lines, services.config.http.publicUrl, services.secretBox)
-  const shopName = await findShopName(db, row.shop_id)
+  const shop = await findShopBranding(db, row.shop_id)
   const names = new Map(lines.map((line) => [line.product_id, line.product_name]))
   const { payment } = order
   // Download links show what is left of their allowance, not the limit they started with.
@@ -25,7 +25,12 @@ export async function buildPageView(
     order.delivery.items.flatMap((item) => (item.kind === 'file_download' && item.url ? [item.url] : [])),
   )
   return {
-    shopName: shopName ?? 'Shop',
+    shopName: shop?.name ?? 'Shop',
+    brand: {
+      color: shop?.brand_color ?? null,
+      logoUrl: shop?.logo_url ?? null,
+      supportEmail: shop?.support_email ?? null,
+    },
     livemode: order.livemode,
     orderId: order.id,
     status: order.status,

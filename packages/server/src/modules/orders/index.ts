@@ -7,6 +7,7 @@ import { expireOrder } from './expiry.job.ts'
 import { renewSubscription } from './renewal.job.ts'
 
 export { ordersRoutes, testHelperRoutes } from './orders.routes.ts'
+export { reportsRoutes } from './reports.routes.ts'
 export { buyerPageRoutes } from './pages.routes.ts'
 export { OrderSchema } from './orders.schemas.ts'
 export type { OrderRow } from './orders.table.ts'

@@ -14,7 +14,7 @@ import {
   renderLandingPage,
   renderNoticePage,
   renderOrderPage,
-  ORDER_PAGE_CSP,
+  orderPageCsp,
 } from '../storefront/index.ts'
 import { buildPageView, pageVersion } from './buyer-view.ts'
 import * as repo from './orders.repository.ts'
@@ -36,13 +36,14 @@ export const buyerPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/o/:token', { schema: { ...hide, params: TokenParams } }, async (request, reply) => {
     const row = await repo.findOrderByPageToken(services.db, request.params.token)
     if (!row) throw gone()
-    const html = await renderOrderPage(await buildPageView(services, services.db, row))
+    const view = await buildPageView(services, services.db, row)
+    const html = await renderOrderPage(view)
     // The page shows secrets (keys, links): never cached, never sent as a Referer.
     return reply
       .header('cache-control', 'no-store')
       .header('referrer-policy', 'no-referrer')
       .header('x-frame-options', 'DENY')
-      .header('content-security-policy', ORDER_PAGE_CSP)
+      .header('content-security-policy', orderPageCsp(view))
       .type('text/html; charset=utf-8')
       .send(html)
   })

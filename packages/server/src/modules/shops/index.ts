@@ -1,4 +1,11 @@
-// Shops and owners: created by `sx init` and the demo seed, not through the API.
+// Shops and owners: created by `sx init` and the demo seed; the settings are edited through /v1/shop.
+export { shopRoutes } from './shops.routes.ts'
 export { initShop, hasAnyShop, ShopInitError, type InitResult } from './shops.service.ts'
 export { seedDemoShop } from './demo.ts'
-export { findFirstOwnerEmail, findShopName } from './shops.repository.ts'
+export {
+  findFirstOwnerEmail,
+  findShopBranding,
+  findOwnerByEmail,
+  findOwnerById,
+  setOwnerPasswordHash,
+} from './shops.repository.ts'

@@ -33,7 +33,10 @@ export async function initShop(
     }
     const shopId = newId('shop')
     const ownerId = newId('owner')
-    await trx.insertInto('shops').values({ id: shopId, name, created_at: input.now }).execute()
+    await trx
+      .insertInto('shops')
+      .values({ id: shopId, name, support_email: null, logo_url: null, brand_color: null, created_at: input.now })
+      .execute()
     await trx
       .insertInto('owners')
       .values({ id: ownerId, shop_id: shopId, email, password_hash: passwordHash, created_at: input.now })

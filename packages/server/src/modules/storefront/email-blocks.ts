@@ -1,6 +1,8 @@
 // Emails are written once as a list of blocks, then laid out twice: as plain text and as simple HTML.
 // That keeps the two parts saying the same thing, and puts all HTML escaping in one place.
 import { escapeHtml } from './escape-html.ts'
+import { brandAccent, logoImg } from './brand.ts'
+import type { Brand } from './view.ts'
 
 export type EmailBlock =
   | { type: 'banner'; text: string }
@@ -44,7 +46,9 @@ const FONT = `font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Ar
 const MONO = `font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,'Liberation Mono',monospace`
 
 /** A complete HTML email: one centred 520px card, inline styles only, since mail clients drop <style>. */
-export function blocksToHtml(blocks: EmailBlock[], title: string, footer: string): string {
+export function blocksToHtml(blocks: EmailBlock[], title: string, footer: string, brand?: Brand): string {
+  const accent = brandAccent(brand) ?? { background: '#3451d1', text: '#ffffff' }
+  const logo = logoImg(brand, 'display:block;height:40px;width:auto;max-width:200px;margin:0 0 16px;border:0')
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head>
@@ -53,7 +57,7 @@ export function blocksToHtml(blocks: EmailBlock[], title: string, footer: string
 <tr><td align="center">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:520px;background:#ffffff;border:1px solid #e2e5ea;border-radius:12px">
 <tr><td style="padding:24px;font-size:15px;line-height:1.55">
-${blocks.map(blockToHtml).join('\n')}
+${logo}${blocks.map((block) => blockToHtml(block, accent)).join('\n')}
 </td></tr>
 </table>
 <p style="margin:16px 0 0;color:#596070;font-size:12px;${FONT}">${escapeHtml(footer)}</p>
@@ -64,7 +68,7 @@ ${blocks.map(blockToHtml).join('\n')}
 `
 }
 
-function blockToHtml(block: EmailBlock): string {
+function blockToHtml(block: EmailBlock, accent: { background: string; text: string }): string {
   switch (block.type) {
     case 'banner':
       return `<p style="margin:0 0 16px;padding:8px 12px;background:#fff4d6;color:#7a4a00;border-radius:8px;font-weight:600;text-align:center">${escapeHtml(block.text)}</p>`
@@ -78,7 +82,7 @@ function blockToHtml(block: EmailBlock): string {
       return `<p style="margin:0 0 4px;color:#596070;font-size:13px">${escapeHtml(block.label)}</p>
 <pre style="margin:0 0 16px;padding:10px 12px;background:#f6f7f9;border:1px solid #e2e5ea;border-radius:8px;white-space:pre-wrap;word-break:break-all;font-size:14px;${MONO}">${escapeHtml(block.text)}</pre>`
     case 'button':
-      return `<p style="margin:8px 0 20px"><a href="${escapeHtml(block.href)}" style="display:inline-block;padding:11px 18px;background:#3451d1;color:#ffffff;border-radius:8px;text-decoration:none;font-weight:600">${escapeHtml(block.label)}</a></p>`
+      return `<p style="margin:8px 0 20px"><a href="${escapeHtml(block.href)}" style="display:inline-block;padding:11px 18px;background:${accent.background};color:${accent.text};border-radius:8px;text-decoration:none;font-weight:600">${escapeHtml(block.label)}</a></p>`
     case 'table':
       return `<h2 style="margin:24px 0 4px;font-size:15px">${escapeHtml(block.title)}</h2>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="margin:0 0 16px;border-collapse:collapse;font-size:14px">

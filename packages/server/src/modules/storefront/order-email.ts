@@ -18,8 +18,13 @@ export function renderOrderEmail(view: OrderPageView, pageUrl: string, kind: Ord
     { type: 'button', label: PAGE_LINK_LABELS[kind], href: pageUrl },
   ]
   const subject = oneLine(`${view.livemode ? '' : '[TEST] '}${SUBJECTS[kind](view)}`)
-  const footer = `${view.shopName} · Order ${view.orderId}`
-  return { subject, text: `${blocksToText(blocks)}\n— ${footer}\n`, html: blocksToHtml(blocks, subject, footer) }
+  const support = view.brand?.supportEmail ? ` · Questions? ${view.brand.supportEmail}` : ''
+  const footer = `${view.shopName} · Order ${view.orderId}${support}`
+  return {
+    subject,
+    text: `${blocksToText(blocks)}\n— ${footer}\n`,
+    html: blocksToHtml(blocks, subject, footer, view.brand),
+  }
 }
 
 const SUBJECTS: Record<OrderEmailKind, (view: OrderPageView) => string> = {

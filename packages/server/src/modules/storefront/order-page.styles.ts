@@ -37,7 +37,8 @@ a { color: var(--accent); }
 .test-banner { margin: 0; padding: .55rem 1rem; background: var(--waiting-bg); color: var(--waiting-text); border-bottom: 1px solid var(--warning-border); text-align: center; font-size: .875rem; font-weight: 600; }
 .shop-header { display: flex; align-items: center; justify-content: space-between; gap: .75rem; max-width: 520px; margin: 0 auto; padding: 1.25rem 1rem .9rem; }
 .page { max-width: 520px; margin: 0 auto; padding: 0 .75rem 2.5rem; }
-.shop-name { margin: 0; font-size: 1.0625rem; font-weight: 650; letter-spacing: -.01em; overflow-wrap: anywhere; }
+.shop-logo { height: 2.5rem; width: auto; max-width: 10rem; object-fit: contain; }
+.shop-name { display: inline-flex; align-items: center; gap: .6rem; margin: 0; font-size: 1.0625rem; font-weight: 650; letter-spacing: -.01em; overflow-wrap: anywhere; }
 .shop-tagline { margin: 0; color: var(--muted); font-size: .8125rem; white-space: nowrap; display: inline-flex; align-items: center; gap: .35rem; }
 .shop-tagline svg { width: .85rem; height: .85rem; }
 

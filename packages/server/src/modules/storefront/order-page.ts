@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto'
 import { acceptsPayment, renderCheckout } from './checkout-section.ts'
 import { renderDeliveredGoods } from './delivered-goods.ts'
+import { brandCss, logoImg, logoOrigin } from './brand.ts'
 import { escapeHtml } from './escape-html.ts'
 import { renderOrderSummary } from './order-summary.ts'
 import { ORDER_PAGE_SCRIPT } from './order-page.script.ts'
@@ -9,21 +10,27 @@ import { ORDER_PAGE_CSS } from './order-page.styles.ts'
 import { describeStatus } from './status-copy.ts'
 import { isFinalStatus, type OrderPageView } from './view.ts'
 
+const SCRIPT_HASH = `'sha256-${createHash('sha256').update(ORDER_PAGE_SCRIPT).digest('base64')}'`
+
 /**
  * The page's Content-Security-Policy. Its one script is a constant, so the policy names it by
  * hash (computed here from the very string the page inlines) instead of allowing inline scripts:
- * markup injected into the page could never run. Styles stay inline (one static <style>).
+ * markup injected into the page could never run. Styles stay inline (one static <style>). Images
+ * are data: URLs (the QR code), plus the origin of the merchant's logo when they set one.
  */
-export const ORDER_PAGE_CSP = [
-  "default-src 'none'",
-  "style-src 'unsafe-inline'",
-  `script-src 'sha256-${createHash('sha256').update(ORDER_PAGE_SCRIPT).digest('base64')}'`,
-  'img-src data:',
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ')
+export function orderPageCsp(view: Pick<OrderPageView, 'brand'>): string {
+  const logo = logoOrigin(view.brand)
+  return [
+    "default-src 'none'",
+    "style-src 'unsafe-inline'",
+    `script-src ${SCRIPT_HASH}`,
+    `img-src data:${logo ? ` ${logo}` : ''}`,
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ')
+}
 
 /** Async because the QR code renders asynchronously. */
 export async function renderOrderPage(view: OrderPageView): Promise<string> {
@@ -37,13 +44,13 @@ export async function renderOrderPage(view: OrderPageView): Promise<string> {
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(`Order ${view.orderId} · ${view.shopName}`)}</title>
 ${final ? '' : '<noscript><meta http-equiv="refresh" content="15"></noscript>'}
-<style>${ORDER_PAGE_CSS}</style>
+<style>${ORDER_PAGE_CSS}${brandCss(view.brand)}</style>
 </head>
 <body>
 <header>
   ${view.livemode ? '' : '<p class="test-banner" role="note">Test mode — do not send real funds</p>'}
   <div class="shop-header">
-    <p class="shop-name">${escapeHtml(view.shopName)}</p>
+    <p class="shop-name">${logoImg(view.brand)}${escapeHtml(view.shopName)}</p>
     <p class="shop-tagline">${LOCK_ICON}Secure checkout</p>
   </div>
 </header>
@@ -52,6 +59,7 @@ ${final ? '' : '<noscript><meta http-equiv="refresh" content="15"></noscript>'}
   ${await renderOrderMain(view)}
   <footer class="page-footer">
     <p>Keep this page’s link: it is your receipt and where your order is delivered.</p>
+    ${supportLine(view)}
   </footer>
 </div>
 <div id="announcer" class="visually-hidden" aria-live="polite"></div>
@@ -59,6 +67,12 @@ ${final ? '' : '<noscript><meta http-equiv="refresh" content="15"></noscript>'}
 </body>
 </html>
 `
+}
+
+function supportLine(view: OrderPageView): string {
+  const email = view.brand?.supportEmail
+  if (!email) return ''
+  return `<p>Questions? Write to <a href="mailto:${escapeHtml(email)}">${escapeHtml(email)}</a>.</p>`
 }
 
 /** `<main id="order">`: the part the page script replaces when the status endpoint reports a new version. */

@@ -6,6 +6,8 @@ export type PaymentStatus = 'new' | 'partially_paid' | 'processing' | 'settled' 
 
 export type OrderPageView = {
   shopName: string
+  /** The merchant's settings (PATCH /v1/shop); absent or null parts fall back to sx's look. */
+  brand?: Brand
   /** false → the page and emails carry a "Test mode — do not send real funds" banner. */
   livemode: boolean
   orderId: string
@@ -42,6 +44,14 @@ export type OrderPageView = {
   statusUrl: string
   /** The opaque version the page was rendered at. */
   version: string
+}
+
+export type Brand = {
+  /** `#rrggbb`, checked by the API. */
+  color: string | null
+  /** An https URL, checked by the API. */
+  logoUrl: string | null
+  supportEmail: string | null
 }
 
 export type DeliveredItem = {

@@ -22,7 +22,13 @@ export type Ability = (typeof ABILITIES)[number]
 /** What a route needs: one ability, or `all` (key management needs a key holding all nine). */
 export type RouteAbility = Ability | 'all'
 
-export type Auth = Readonly<{ keyId: string; shopId: string; livemode: boolean; abilities: ReadonlySet<Ability> }>
+/** Who acts: an API key, or an owner signed in to the dashboard (what events and budgets name). */
+export type Actor = Readonly<{ type: 'api_key' | 'owner_session'; id: string }>
+
+export type Auth = Readonly<{ actor: Actor; shopId: string; livemode: boolean; abilities: ReadonlySet<Ability> }>
+
+/** What an owner's session holds: all nine abilities, like the keys `sx init` mints. */
+export const OWNER_ABILITIES: ReadonlySet<Ability> = new Set(ABILITIES)
 
 /** Random base62 characters after `sx_live_` / `sx_test_`: every key is minted with exactly this many. */
 export const SECRET_LENGTH = 32

@@ -16,7 +16,18 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       openapi: '3.1.0',
       info: OPENAPI_INFO,
       servers: [{ url: '/', description: 'This server' }],
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An sx API key.' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An sx API key.' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'sx_session',
+            description:
+              "The dashboard's owner session (POST /auth/sign-in): all nine abilities, in the mode switched to by POST /auth/mode. Writes also need the X-CSRF-Token header.",
+          },
+        },
+      },
       tags: [
         { name: 'Products', description: 'Products and their stock pools.' },
         { name: 'API keys', description: 'Scoped keys; management needs a key holding all nine abilities.' },
@@ -26,6 +37,11 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
             'Signed event deliveries to your endpoints (X-Signature and Standard Webhooks headers), their attempt log, and the events they carry.',
         },
         { name: 'System', description: 'Health, readiness and metrics.' },
+        {
+          name: 'Dashboard sign-in',
+          description:
+            "The owner's session for the dashboard (outside /v1): an HttpOnly cookie that /v1 accepts in place of an API key.",
+        },
       ],
     },
     // Shared schemas keep their $id as their component name (Problem, Product, …).
@@ -33,7 +49,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     transform: ({ schema, url, route }) => {
       const config = (route.config ?? {}) as { ability?: string; idempotencyRequired?: boolean }
       const documented: Record<string, unknown> = { ...schema }
-      if (config.ability) documented.security = [{ bearer: [] }]
+      if (config.ability) documented.security = [{ bearer: [] }, { session: [] }]
       // Documentation only: the idempotency hook reads and checks the header (a schema here would validate it twice).
       if ([route.method].flat().includes('POST'))
         documented.headers = idempotencyHeader(Boolean(config.idempotencyRequired))

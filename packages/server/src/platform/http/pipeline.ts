@@ -1,4 +1,4 @@
-// The request pipeline every /v1 route runs: request id → auth → ability → rate limit → (body
+// The request pipeline every /v1 route runs: request id → auth (API key or owner session) → ability → rate limit → (body
 // parsing and validation) → idempotency → handler. Routes opt in through their `config`.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Redis } from 'ioredis'
@@ -21,6 +21,7 @@ import {
   type IdempotencyClaim,
 } from './idempotency.ts'
 import { registerRateLimits, type KeyBudgets } from './rate-limit.ts'
+import { createSessionAuthenticator, readCookie, SESSION_COOKIE, type SessionLookup } from './session-auth.ts'
 import { registerResponseCache } from './response-cache.ts'
 import { addRouteHook } from './route-hooks.ts'
 import { registerBodyDeadlines, type HttpDeadlines } from './timeouts.ts'
@@ -64,10 +65,12 @@ export type PipelineDeps = Readonly<{
   keyUsage: { touch(keyId: string, at: number): void }
   /** Finds the active key for a secret's hash (implemented by the keys module). */
   findKey: KeyLookup
+  /** Finds the live owner session for a cookie token's hash (implemented by the sessions module). */
+  findSession: SessionLookup
   config: Readonly<{
     rateLimit: KeyBudgets & Readonly<{ anonymousPerWindow: number; buyerPagesPerWindow: number }>
     redis: Readonly<{ keyPrefix: string }>
-    http: HttpDeadlines
+    http: HttpDeadlines & Readonly<{ publicUrl: string }>
   }>
 }>
 
@@ -78,9 +81,12 @@ export async function registerPipeline(app: FastifyInstance, services: PipelineD
   app.decorateRequest('idempotency', null)
   app.decorateRequest('ctx', null as unknown as RequestContext)
   const checkRateLimit = await registerRateLimits(app, limits, services.redis, services.config.redis.keyPrefix)
-  const authenticate = createAuthenticator(
-    services.findKey,
-    createAddressBudget(app, 'anon', limits.anonymousPerWindow, limits.windowSeconds),
+  const anonymous = createAddressBudget(app, 'anon', limits.anonymousPerWindow, limits.windowSeconds)
+  const authenticate = createAuthenticator(services.findKey, anonymous)
+  const authenticateSession = createSessionAuthenticator(
+    services.findSession,
+    anonymous,
+    services.config.http.publicUrl,
   )
   const buyerPages = createAddressBudget(app, 'pages', limits.buyerPagesPerWindow, limits.windowSeconds)
   registerResponseCache(app, services.readCache)
@@ -91,13 +97,21 @@ export async function registerPipeline(app: FastifyInstance, services: PipelineD
     reply.header('x-request-id', request.id)
     const ability = request.routeOptions.config.ability
     if (!ability) return
-    const versionOf = cacheOn ? request.routeOptions.config.versionedBy : undefined
-    const { auth, version } = await authenticate(request, versionOf)
-    request.auth = auth
-    request.dataVersion = version
-    services.keyUsage.touch(auth.keyId, clock.now())
+    // An Authorization header wins; without one, the dashboard's session cookie is the credential
+    // (its answers are not cached: no version is read with it).
+    const sessionToken = request.headers.authorization ? null : readCookie(request.headers.cookie, SESSION_COOKIE)
+    if (sessionToken !== null) {
+      request.auth = await authenticateSession(request, sessionToken)
+    } else {
+      const versionOf = cacheOn ? request.routeOptions.config.versionedBy : undefined
+      const { auth, version } = await authenticate(request, versionOf)
+      request.auth = auth
+      request.dataVersion = version
+      services.keyUsage.touch(auth.actor.id, clock.now())
+    }
+    const auth = request.auth
     assertAbility(auth, ability)
-    await checkRateLimit(request, reply, auth.keyId)
+    await checkRateLimit(request, reply)
     request.ctx = { auth, transact: (work) => transact(request, reply, work) }
   })
 

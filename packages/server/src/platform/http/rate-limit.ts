@@ -1,4 +1,4 @@
-// Per-key budgets, reads (GET/HEAD) and writes (everything else) counted apart, in fixed windows.
+// Per-key (and per-session) budgets, reads (GET/HEAD) and writes (everything else) counted apart, in fixed windows.
 // Counting is @fastify/rate-limit's (its Redis store shares budgets across instances); this file
 // only chooses the budget and writes the IETF draft headers (RateLimit-Policy / RateLimit).
 import rateLimitPlugin from '@fastify/rate-limit'
@@ -12,7 +12,7 @@ type Limiter = (request: FastifyRequest) => Promise<{ remaining: number; ttlInSe
 /** The per-key budgets (config.ts's `rateLimit` group carries these and more). */
 export type KeyBudgets = Readonly<{ readsPerWindow: number; writesPerWindow: number; windowSeconds: number }>
 
-export type RateLimitCheck = (request: FastifyRequest, reply: FastifyReply, keyId: string) => Promise<void>
+export type RateLimitCheck = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
 
 export async function registerRateLimits(
   app: FastifyInstance,
@@ -32,7 +32,7 @@ export async function registerRateLimits(
       app.createRateLimit({
         max: quotas[budget],
         timeWindow: config.windowSeconds * 1000,
-        keyGenerator: (request) => `${request.auth!.keyId}:${budget}`,
+        keyGenerator: (request) => `${request.auth!.actor.id}:${budget}`,
       }) as Limiter,
     ]),
   ) as Record<Budget, Limiter>
@@ -54,7 +54,7 @@ export async function registerRateLimits(
     if (state.isExceeded) {
       throw new AppError(
         'rate_limited',
-        `Over the ${budget} budget of ${quotas[budget]} requests per ${config.windowSeconds} s for this API key.`,
+        `Over the ${budget} budget of ${quotas[budget]} requests per ${config.windowSeconds} s for this ${request.auth!.actor.type === 'api_key' ? 'API key' : 'session'}.`,
         {
           headers: { 'retry-after': String(Math.max(1, resetSeconds)) },
         },
