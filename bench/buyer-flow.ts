@@ -47,7 +47,8 @@ export const BUYER_FLOW: Run = {
   },
 }
 
-function buyers(sx: Sx, productId: string, seconds: number): Promise<BuyersReport> {
+/** BUYERS buyers in their own process for `seconds` (profile.ts drives it too). */
+export function buyers(sx: Sx, productId: string, seconds: number): Promise<BuyersReport> {
   const child = forkHelper('./buyers.ts')
   const request: BuyersRequest = { url: sx.url, key: sx.testKey, productId, buyers: BUYERS, seconds }
   return new Promise((resolve, reject) => {

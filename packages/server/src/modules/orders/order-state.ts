@@ -9,7 +9,7 @@ import { recordEvent } from '../../platform/outbox/outbox.ts'
 import { recordCounterSold, releasePoolItems, returnCounterStock } from '../catalog/index.ts'
 import type { Order } from './orders.schemas.ts'
 import { toOrder } from './orders.mappers.ts'
-import type { OrderRow } from './orders.table.ts'
+import type { OrderLineRow, OrderRow } from './orders.table.ts'
 import * as repo from './orders.repository.ts'
 import { queueMail } from './mail.ts'
 import type { SecretBox } from '../../platform/secret-box.ts'
@@ -24,13 +24,15 @@ export async function loadOrder(services: Deps, db: DbOrTrx, scope: Scope, id: s
 }
 
 /** The order as the API shows it, by id alone (for jobs and events). */
-export async function orderById(services: Deps, db: DbOrTrx, id: string): Promise<{ row: OrderRow; order: Order }> {
+export async function orderById(
+  services: Deps,
+  db: DbOrTrx,
+  id: string,
+): Promise<{ row: OrderRow; lines: OrderLineRow[]; order: Order }> {
   const row = await repo.findOrderById(db, id)
   if (!row) throw new Error(`order ${id} not found`)
-  return {
-    row,
-    order: toOrder(row, await repo.findLines(db, [id]), services.config.http.publicUrl, services.secretBox),
-  }
+  const lines = await repo.findLines(db, [id])
+  return { row, lines, order: toOrder(row, lines, services.config.http.publicUrl, services.secretBox) }
 }
 
 /** Moves a paid order on from the state of its lines; emits order.delivered or order.failed. */
@@ -93,9 +95,10 @@ export async function releaseReservations(trx: DbOrTrx, scope: Scope, orderId: s
 }
 
 /** The order is paid: the units its lines took off counters are sold, recorded as such. */
-export async function sellCounterReservations(trx: DbOrTrx, scope: Scope, orderId: string, at: number): Promise<void> {
-  for (const line of await repo.findLines(trx, [orderId])) {
-    if (line.counter_reserved === 1) await recordCounterSold(trx, scope, { productId: line.product_id, orderId, at })
+export async function sellCounterReservations(trx: DbOrTrx, scope: Scope, lines: OrderLineRow[], at: number): Promise<void> {
+  for (const line of lines) {
+    if (line.counter_reserved === 1)
+      await recordCounterSold(trx, scope, { productId: line.product_id, orderId: line.order_id, at })
   }
 }
 
