@@ -32,12 +32,19 @@ export async function deliverWithPayment(
     ? await subscriptionPeriodEnd(trx, services.secretBox, paid.renews_order_id)
     : null
   const now = services.clock.now()
-  for (const line of pending) {
+  const settledLines = []
+  for (const line of lines) {
+    if (line.delivery_state !== 'pending') {
+      settledLines.push(line)
+      continue
+    }
     const target = toDeliver(paid, line, renewedPeriodEnd)
     const settled = await STRATEGIES[line.product_type as ProductType].settle(trx, services, target, undefined)
-    await repo.updateLine(trx, paid.id, target.line, { ...settledPatch(services, settled, now), attempts: 1 })
+    const patch = { ...settledPatch(services, settled, now), attempts: 1 }
+    await repo.updateLine(trx, paid.id, target.line, patch)
+    settledLines.push({ ...line, ...patch })
   }
-  await completeIfDelivered(services, trx, paid.id, now)
+  await completeIfDelivered(services, trx, paid.id, now, { row: paid, lines: settledLines })
   return true
 }
 
