@@ -77,7 +77,8 @@ try {
   console.log(`profile: ${file}`)
   summarize(profile)
   console.log(`--- statements (${[...statements.values()].reduce((a, b) => a + b, 0)} in the window)`)
-  for (const [head, n] of [...statements].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`${String(n).padStart(7)}  ${head}`)
+  for (const [head, n] of [...statements].sort((a, b) => b[1] - a[1]).slice(0, 40))
+    console.log(`${String(n).padStart(7)}  ${head}`)
 } finally {
   await sx.close()
 }

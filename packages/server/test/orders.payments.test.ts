@@ -84,7 +84,12 @@ for (const dialect of DIALECTS) {
         [['license_key', 'K-1']],
       )
       const deliverJobs = () =>
-        env.services.db.selectFrom('jobs').select('id').where('kind', '=', 'order.deliver').where('ref', '=', o.id).execute()
+        env.services.db
+          .selectFrom('jobs')
+          .select('id')
+          .where('kind', '=', 'order.deliver')
+          .where('ref', '=', o.id)
+          .execute()
       assert.deepEqual(await deliverJobs(), [])
       const shipped = await api.post(`/v1/orders/${o.id}/fulfil`, { carrier: 'DHL', tracking_number: 'JD1' })
       assert.equal(shipped.statusCode, 200, shipped.body)
