@@ -61,11 +61,9 @@ export async function completeIfDelivered(
     await repo.transitionOrder(trx, orderId, ['delivering'], { status: 'paid', updated_at: now })
   }
   if (!event) return
-  const { row, order } = current
-    ? {
-        row: { ...current.row, ...patch },
-        order: toOrder({ ...current.row, ...patch }, lines, services.config.http.publicUrl, services.secretBox),
-      }
+  const after = current && { ...current.row, ...patch }
+  const { row, order } = after
+    ? { row: after, order: toOrder(after, lines, services.config.http.publicUrl, services.secretBox) }
     : await orderById(services, trx, orderId)
   const scope = { shopId: row.shop_id, livemode: row.livemode === 1 }
   await recordEvent(trx, services.secretBox, { ...scope, type: event, data: order, at: now })
