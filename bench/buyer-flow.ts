@@ -17,18 +17,28 @@ export const BUYER_FLOW: Run = {
     '(unlimited subscription product, worker in process); then POST /v1/orders alone on 50 connections',
   run: async ({ dialect, seconds }) => {
     const errors = workerErrors('buyer_flow')
-    const sx = await startSx(dialect, { worker: errors })
+    // Statements sx sends and the CPU it spends in each window (the worker's included): what a
+    // flow costs against one creation, whatever else the machine runs.
+    let statements = 0
+    const sx = await startSx(dialect, { worker: errors, onQuery: () => void statements++ })
     try {
       const productId = await unlimitedProduct(sx, 'Bench Buyer Flow Subscription')
       await firstOrder(sx, productId)
       await buyers(sx, productId, WARM_SECONDS)
+      statements = 0
+      const cpuBefore = process.cpuUsage()
       const flow = await buyers(sx, productId, seconds)
+      const flowCpu = process.cpuUsage(cpuBefore)
+      const flowStatements = statements
       const { url, headers, request } = orderRequest(sx, productId)
       await warmUp(url, headers, request)
       await quiet(sx.services.db)
+      statements = 0
       const create = await load(url, seconds, headers, 50, request)
+      const createStatements = statements
       errors.check()
       const completedPerS = round(flow.completed / (flow.window_ms / 1000))
+      const perFlow = (n: number) => round(n / Math.max(1, flow.completed), 1)
       return {
         buyers: BUYERS,
         completed: flow.completed,
@@ -39,7 +49,11 @@ export const BUYER_FLOW: Run = {
         flow_p99_ms: percentile(flow.flow_ms, 0.99),
         flow_create_p50_ms: percentile(flow.create_ms, 0.5),
         flow_pay_p50_ms: percentile(flow.pay_ms, 0.5),
-        polls_per_flow: round(flow.polls / Math.max(1, flow.completed), 1),
+        polls_per_flow: perFlow(flow.polls),
+        statements_per_flow: perFlow(flowStatements),
+        statements_per_create: round(createStatements / Math.max(1, create.requests), 1),
+        cpu_ms_per_flow: perFlow((flowCpu.user + flowCpu.system) / 1000),
+        cpu_ms_per_create: round(create.server_cpu_us_per_req / 1000, 2),
       }
     } finally {
       await sx.close()
@@ -47,7 +61,8 @@ export const BUYER_FLOW: Run = {
   },
 }
 
-function buyers(sx: Sx, productId: string, seconds: number): Promise<BuyersReport> {
+/** BUYERS buyers in their own process for `seconds` (profile.ts drives it too). */
+export function buyers(sx: Sx, productId: string, seconds: number): Promise<BuyersReport> {
   const child = forkHelper('./buyers.ts')
   const request: BuyersRequest = { url: sx.url, key: sx.testKey, productId, buyers: BUYERS, seconds }
   return new Promise((resolve, reject) => {

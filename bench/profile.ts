@@ -1,15 +1,18 @@
-// `npx tsx bench/profile.ts [path | orders]`: the bench's sx (10k products) under load on one path
-// (`orders`: POST /v1/orders of an unlimited product, a new customer each time), with the
+// `npx tsx bench/profile.ts [path | orders | buyer_flow]`: the bench's sx (10k products) under load on
+// one path (`orders`: POST /v1/orders of an unlimited product, a new customer each time;
+// `buyer_flow`: the buyers of bench/buyer-flow.ts, with the job worker in process), with the
 // V8 CPU profiler on for the measured window only. Writes the .cpuprofile (open it in Chrome
 // DevTools) and prints where the time went, by function (self) and by call chain (inclusive).
 import { writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startSx } from './lib/boot.ts'
+import { buyers } from './buyer-flow.ts'
+import { startSx, workerErrors } from './lib/boot.ts'
 import { benchDialects, usePostgresServer } from './lib/databases.ts'
 import { load, postJson, warmUp, type LoadRequest } from './lib/drive.ts'
 import { seedProducts } from './lib/seed.ts'
+import { firstOrder, unlimitedProduct } from './writes.ts'
 
 type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
 type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[] }
@@ -20,7 +23,14 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 8)
 // The first of BENCH_DIALECTS (default: SQLite).
 const { dialects, adminUrl } = benchDialects()
 usePostgresServer(adminUrl)
-const sx = await startSx(dialects[0]!)
+const errors = workerErrors('profile')
+// Every statement sx sends, by its first words: the round trips behind the figures.
+const statements = new Map<string, number>()
+const onQuery = (sql: string) => {
+  const head = sql.replace(/\s+/g, ' ').slice(0, 60)
+  statements.set(head, (statements.get(head) ?? 0) + 1)
+}
+const sx = await startSx(dialects[0]!, path === 'buyer_flow' ? { worker: errors, onQuery } : { onQuery })
 try {
   await seedProducts(sx.services.db, sx.services.secretBox, sx.shopId, 10_000, 5)
   const auth: Record<string, string> = { authorization: `Bearer ${sx.testKey}` }
@@ -42,18 +52,33 @@ try {
       body: JSON.stringify({ customer_email: 'buyer-[<id>]@example.com', items: [{ product_id: product.id, qty: 1 }] }),
     }
   }
-  await warmUp(url, auth, request)
+  let measure: () => Promise<object> = () => load(url, seconds, auth, 50, request)
+  if (path === 'buyer_flow') {
+    const productId = await unlimitedProduct(sx, 'Plan')
+    await firstOrder(sx, productId)
+    await buyers(sx, productId, 2)
+    measure = async () => {
+      const { create_ms, pay_ms, flow_ms, ...flow } = await buyers(sx, productId, seconds)
+      const p50 = (values: number[]) => Math.round([...values].sort((a, b) => a - b)[values.length >> 1] ?? 0)
+      return { ...flow, create_p50_ms: p50(create_ms), pay_p50_ms: p50(pay_ms), flow_p50_ms: p50(flow_ms) }
+    }
+  } else await warmUp(url, auth, request)
   const session = new Session()
   session.connect()
   await session.post('Profiler.enable')
   await session.post('Profiler.setSamplingInterval', { interval: 100 })
+  statements.clear()
   await session.post('Profiler.start')
-  console.log(path, JSON.stringify(await load(url, seconds, auth, 50, request)))
+  console.log(path, JSON.stringify(await measure()))
+  errors.check()
   const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: Profile }
   const file = join(tmpdir(), `sx-bench-${Date.now()}.cpuprofile`)
   writeFileSync(file, JSON.stringify(profile))
   console.log(`profile: ${file}`)
   summarize(profile)
+  console.log(`--- statements (${[...statements.values()].reduce((a, b) => a + b, 0)} in the window)`)
+  for (const [head, n] of [...statements].sort((a, b) => b[1] - a[1]).slice(0, 40))
+    console.log(`${String(n).padStart(7)}  ${head}`)
 } finally {
   await sx.close()
 }

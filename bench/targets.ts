@@ -184,7 +184,8 @@ export const SUMMARY: Needs<string>[] = [
     make: ({ buyer_flow: b }) =>
       `buyer flow: ${b!.buyers} buyers completed ${b!.completed} orders, ${b!.completed_per_s}/s (create → completed p50 ${b!.flow_p50_ms} ms, ` +
       `p99 ${b!.flow_p99_ms} ms; create p50 ${b!.flow_create_p50_ms} ms, pay p50 ${b!.flow_pay_p50_ms} ms, ${b!.polls_per_flow} polls each); ` +
-      `creation alone ${b!.create_req_per_s} req/s: ratio ${b!.ratio}`,
+      `creation alone ${b!.create_req_per_s} req/s: ratio ${b!.ratio}; per flow ${b!.statements_per_flow} statements, ` +
+      `${b!.cpu_ms_per_flow} ms of sx's CPU; per creation ${b!.statements_per_create}, ${b!.cpu_ms_per_create} ms`,
   },
   {
     needs: ['idle_queries'],

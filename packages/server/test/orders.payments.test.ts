@@ -56,15 +56,15 @@ for (const dialect of DIALECTS) {
     })
   })
 
-  describe(`${dialect}: fulfilment before the delivery job runs`, () => {
+  describe(`${dialect}: delivery in the payment's transaction`, () => {
     let env: TestEnv
-    // No worker loop: the job that would mark the line awaiting_fulfilment runs only when drained.
+    // No worker loop: whatever the payment did not deliver itself would wait for a drain.
     before(async () => {
       env = await startTestEnv(dialect, { ...NO_LIMITS, SX_WORKER: 'off' })
     })
     after(() => env.close())
 
-    it('ships a paid physical order at once, and the delivery job then leaves it alone', async () => {
+    it('delivers the reserved key with the payment, ships the poster at once, and queues no delivery job', async () => {
       const shop = await env.newShop()
       const api = client(env.app, shop.keys.test)
       const poster = await newProduct(api, { type: 'physical', name: 'Poster', stock: 2 })
@@ -77,10 +77,23 @@ for (const dialect of DIALECTS) {
         ],
         { shipping_address: SHIP_TO },
       )
-      assert.equal((await api.post(`/v1/test_helpers/orders/${o.id}/pay`, {})).json().status, 'paid')
+      const paid = (await api.post(`/v1/test_helpers/orders/${o.id}/pay`, {})).json()
+      assert.equal(paid.status, 'paid', 'the poster waits for fulfilment')
+      assert.deepEqual(
+        paid.delivery.items.map((i: { kind: string; value?: string }) => [i.kind, i.value]),
+        [['license_key', 'K-1']],
+      )
+      const deliverJobs = () =>
+        env.services.db
+          .selectFrom('jobs')
+          .select('id')
+          .where('kind', '=', 'order.deliver')
+          .where('ref', '=', o.id)
+          .execute()
+      assert.deepEqual(await deliverJobs(), [])
       const shipped = await api.post(`/v1/orders/${o.id}/fulfil`, { carrier: 'DHL', tracking_number: 'JD1' })
       assert.equal(shipped.statusCode, 200, shipped.body)
-      assert.equal(shipped.json().status, 'paid', 'the key is still to deliver')
+      assert.equal(shipped.json().status, 'completed')
       await env.drain()
       const done = (await api.get(`/v1/orders/${o.id}`)).json()
       assert.equal(done.status, 'completed')
@@ -91,6 +104,17 @@ for (const dialect of DIALECTS) {
       )
       const mails = await env.services.db.selectFrom('mails').select('kind').where('order_id', '=', o.id).execute()
       assert.deepEqual(mails.map((m) => m.kind).sort(), ['confirmation', 'delivery'])
+    })
+
+    it('leaves a line that needs a network call to the delivery job', async () => {
+      const api = client(env.app, (await env.newShop()).keys.test)
+      const card = await newProduct(api, { type: 'dynamic', name: 'Gift card' })
+      const o = await order(api, [{ product_id: card, qty: 1 }])
+      const paid = (await api.post(`/v1/test_helpers/orders/${o.id}/pay`, {})).json()
+      assert.equal(paid.status, 'paid')
+      assert.equal(paid.delivery.state, 'in_progress')
+      const jobs = await env.services.db.selectFrom('jobs').select('ref').where('kind', '=', 'order.deliver').execute()
+      assert.deepEqual(jobs, [{ ref: o.id }])
     })
   })
 

@@ -1,6 +1,7 @@
 // The delivery port: one strategy per product type. `fetch` does network work outside any
-// transaction (dynamic only); `settle` runs inside the transaction that marks the line delivered,
-// and must give the same answer if it runs again for the same line.
+// transaction (dynamic only); `settle` runs inside the transaction that marks the line delivered
+// (the payment's own when no line of the order needs `fetch`), and must give the same answer if
+// it runs again for the same line.
 import type { OutboundClient } from '../../platform/outbound/client.ts'
 import type { Config } from '../../config.ts'
 import type { DbOrTrx, Dialect } from '../../db/database.ts'
@@ -45,7 +46,10 @@ export type DeliveryDeps = {
   outbound: OutboundClient
 }
 
+/** What `settle` may use: no network, no connection of its own (it can run inside a payment's transaction). */
+export type SettleDeps = Pick<DeliveryDeps, 'config' | 'clock' | 'secretBox'>
+
 export interface DeliveryStrategy {
   fetch?(deps: DeliveryDeps, line: LineToDeliver): Promise<Fetched>
-  settle(trx: DbOrTrx, deps: DeliveryDeps, line: LineToDeliver, fetched: Fetched | undefined): Promise<Settled>
+  settle(trx: DbOrTrx, deps: SettleDeps, line: LineToDeliver, fetched: Fetched | undefined): Promise<Settled>
 }

@@ -1,14 +1,52 @@
-// The delivery job: after payment, each line is delivered by its product type's strategy, and
-// the order follows its lines (completed, waiting for fulfilment, or failed). A crash at any
-// point leaves the job queued; running it again skips lines already delivered and takes the same
-// pool items, so nothing is delivered twice or lost.
+// Delivery: after payment, each line is delivered by its product type's strategy, and the order
+// follows its lines (completed, waiting for fulfilment, or failed). When no line needs a network
+// call, the payment's own transaction delivers (deliverWithPayment): the order leaves
+// awaiting_payment once, under its lock, so that runs once, and a crash before the commit leaves
+// neither payment nor delivery. Otherwise the delivery job does it: a crash at any point leaves the
+// job queued; running it again skips lines already delivered and takes the same pool items, so
+// nothing is delivered twice or lost.
 import type { Services } from '../../services.ts'
+import type { DbOrTrx } from '../../db/database.ts'
 import type { JobOutcome } from '../../platform/jobs/runner.ts'
-import { STRATEGIES, type DeliveryDeps, type LineToDeliver } from '../delivery/index.ts'
+import { STRATEGIES, type DeliveryDeps, type LineToDeliver, type Settled } from '../delivery/index.ts'
 import type { ProductType } from '../catalog/index.ts'
 import * as repo from './orders.repository.ts'
 import type { OrderLineRow, OrderRow } from './orders.table.ts'
 import { completeIfDelivered, subscriptionPeriodEnd } from './order-state.ts'
+
+/**
+ * Delivers the order `paid` (read in `trx` after it became paid) in that same transaction, unless
+ * a line needs its strategy's `fetch` (a network call, which never runs inside a transaction).
+ * Returns false then, leaving everything to the delivery job. No claim is needed: the order was
+ * awaiting payment until this transaction, so no job can be delivering it.
+ */
+export async function deliverWithPayment(
+  services: Pick<Services, 'clock' | 'config' | 'secretBox'>,
+  trx: DbOrTrx,
+  paid: OrderRow,
+  lines: OrderLineRow[],
+): Promise<boolean> {
+  const pending = lines.filter((line) => line.delivery_state === 'pending')
+  if (pending.some((line) => STRATEGIES[line.product_type as ProductType].fetch)) return false
+  const renewedPeriodEnd = paid.renews_order_id
+    ? await subscriptionPeriodEnd(trx, services.secretBox, paid.renews_order_id)
+    : null
+  const now = services.clock.now()
+  const settledLines = []
+  for (const line of lines) {
+    if (line.delivery_state !== 'pending') {
+      settledLines.push(line)
+      continue
+    }
+    const target = toDeliver(paid, line, renewedPeriodEnd)
+    const settled = await STRATEGIES[line.product_type as ProductType].settle(trx, services, target, undefined)
+    const patch = { ...settledPatch(services, settled, now), attempts: 1 }
+    await repo.updateLine(trx, paid.id, target.line, patch)
+    settledLines.push({ ...line, ...patch })
+  }
+  await completeIfDelivered(services, trx, paid.id, now, { row: paid, lines: settledLines })
+  return true
+}
 
 export async function runDelivery(
   services: Pick<Services, 'clock' | 'config' | 'db' | 'dialect' | 'outbound' | 'secretBox'>,
@@ -49,19 +87,7 @@ export async function runDelivery(
       if (!(await repo.claimPendingLine(trx, orderId, line.line, line.attempts + 1))) return
       const settled = await strategy.settle(trx, deps, target, fetched)
       const now = services.clock.now()
-      await repo.updateLine(
-        trx,
-        orderId,
-        line.line,
-        settled.state === 'delivered'
-          ? {
-              delivery_state: 'delivered',
-              delivered: services.secretBox.seal(JSON.stringify(settled.delivered)),
-              delivered_at: now,
-              last_error: null,
-            }
-          : { delivery_state: 'awaiting_fulfilment' },
-      )
+      await repo.updateLine(trx, orderId, line.line, settledPatch(services, settled, now))
       // The order follows its lines in the same commit: no reader sees the last line settled
       // while the order still says `delivering`.
       await completeIfDelivered(services, trx, orderId, now)
@@ -69,6 +95,18 @@ export async function runDelivery(
   }
   await services.db.transaction().execute((trx) => completeIfDelivered(services, trx, orderId, services.clock.now()))
   return retry ? { retryAt: retry.at, error: retry.error } : undefined
+}
+
+/** The line as its strategy settled it. */
+function settledPatch(services: Pick<Services, 'secretBox'>, settled: Settled, now: number) {
+  return settled.state === 'delivered'
+    ? {
+        delivery_state: 'delivered',
+        delivered: services.secretBox.seal(JSON.stringify(settled.delivered)),
+        delivered_at: now,
+        last_error: null,
+      }
+    : { delivery_state: 'awaiting_fulfilment' }
 }
 
 /** Counts a failed attempt; returns when to try again, or null once the line has failed for good. */

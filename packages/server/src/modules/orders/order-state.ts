@@ -9,7 +9,7 @@ import { recordEvent } from '../../platform/outbox/outbox.ts'
 import { recordCounterSold, releasePoolItems, returnCounterStock } from '../catalog/index.ts'
 import type { Order } from './orders.schemas.ts'
 import { toOrder } from './orders.mappers.ts'
-import type { OrderRow } from './orders.table.ts'
+import type { OrderLineRow, OrderRow } from './orders.table.ts'
 import * as repo from './orders.repository.ts'
 import { queueMail } from './mail.ts'
 import type { SecretBox } from '../../platform/secret-box.ts'
@@ -24,58 +24,51 @@ export async function loadOrder(services: Deps, db: DbOrTrx, scope: Scope, id: s
 }
 
 /** The order as the API shows it, by id alone (for jobs and events). */
-export async function orderById(services: Deps, db: DbOrTrx, id: string): Promise<{ row: OrderRow; order: Order }> {
+export async function orderById(
+  services: Deps,
+  db: DbOrTrx,
+  id: string,
+): Promise<{ row: OrderRow; lines: OrderLineRow[]; order: Order }> {
   const row = await repo.findOrderById(db, id)
   if (!row) throw new Error(`order ${id} not found`)
-  return {
-    row,
-    order: toOrder(row, await repo.findLines(db, [id]), services.config.http.publicUrl, services.secretBox),
-  }
+  const lines = await repo.findLines(db, [id])
+  return { row, lines, order: toOrder(row, lines, services.config.http.publicUrl, services.secretBox) }
 }
 
-/** Moves a paid order on from the state of its lines; emits order.delivered or order.failed. */
-export async function completeIfDelivered(services: Deps, trx: DbOrTrx, orderId: string, now: number): Promise<void> {
-  const states = (await repo.findLines(trx, [orderId])).map((line) => line.delivery_state)
+/**
+ * Moves a paid order on from the state of its lines; emits order.delivered or order.failed.
+ * `current`: the order and its lines as this transaction left them, when the caller holds them
+ * (delivery in the payment's transaction), which saves reading them again.
+ */
+export async function completeIfDelivered(
+  services: Deps,
+  trx: DbOrTrx,
+  orderId: string,
+  now: number,
+  current?: { row: OrderRow; lines: OrderLineRow[] },
+): Promise<void> {
+  const lines = current?.lines ?? (await repo.findLines(trx, [orderId]))
+  const states = lines.map((line) => line.delivery_state)
   let event: 'order.delivered' | 'order.failed' | null = null
+  let patch: Partial<OrderRow> = {}
   if (states.includes('failed')) {
-    if (
-      await repo.transitionOrder(trx, orderId, ['paid', 'delivering'], {
-        status: 'failed',
-        failure_reason: 'delivery_failed',
-        updated_at: now,
-      })
-    )
-      event = 'order.failed'
+    patch = { status: 'failed', failure_reason: 'delivery_failed', updated_at: now }
+    if (await repo.transitionOrder(trx, orderId, ['paid', 'delivering'], patch)) event = 'order.failed'
   } else if (states.every((s) => s === 'delivered')) {
-    if (
-      await repo.transitionOrder(trx, orderId, ['paid', 'delivering'], {
-        status: 'completed',
-        delivered_at: now,
-        updated_at: now,
-      })
-    )
-      event = 'order.delivered'
+    patch = { status: 'completed', delivered_at: now, updated_at: now }
+    if (await repo.transitionOrder(trx, orderId, ['paid', 'delivering'], patch)) event = 'order.delivered'
   } else if (states.every((s) => s === 'delivered' || s === 'awaiting_fulfilment')) {
     await repo.transitionOrder(trx, orderId, ['delivering'], { status: 'paid', updated_at: now })
   }
   if (!event) return
-  const { row, order } = await orderById(services, trx, orderId)
-  await recordEvent(trx, services.secretBox, {
-    shopId: row.shop_id,
-    livemode: row.livemode === 1,
-    type: event,
-    data: order,
-    at: now,
-  })
+  const after = current && { ...current.row, ...patch }
+  const { row, order } = after
+    ? { row: after, order: toOrder(after, lines, services.config.http.publicUrl, services.secretBox) }
+    : await orderById(services, trx, orderId)
+  const scope = { shopId: row.shop_id, livemode: row.livemode === 1 }
+  await recordEvent(trx, services.secretBox, { ...scope, type: event, data: order, at: now })
   if (event === 'order.delivered')
-    await queueMail(
-      trx,
-      services.secretBox,
-      { shopId: row.shop_id, livemode: row.livemode === 1 },
-      { orderId, recipient: row.customer_email },
-      'delivery',
-      now,
-    )
+    await queueMail(trx, services.secretBox, scope, { orderId, recipient: row.customer_email }, 'delivery', now)
 }
 
 /**
@@ -93,9 +86,15 @@ export async function releaseReservations(trx: DbOrTrx, scope: Scope, orderId: s
 }
 
 /** The order is paid: the units its lines took off counters are sold, recorded as such. */
-export async function sellCounterReservations(trx: DbOrTrx, scope: Scope, orderId: string, at: number): Promise<void> {
-  for (const line of await repo.findLines(trx, [orderId])) {
-    if (line.counter_reserved === 1) await recordCounterSold(trx, scope, { productId: line.product_id, orderId, at })
+export async function sellCounterReservations(
+  trx: DbOrTrx,
+  scope: Scope,
+  lines: OrderLineRow[],
+  at: number,
+): Promise<void> {
+  for (const line of lines) {
+    if (line.counter_reserved === 1)
+      await recordCounterSold(trx, scope, { productId: line.product_id, orderId: line.order_id, at })
   }
 }
 

@@ -103,12 +103,12 @@ export async function updateLine(
  * order apply one after the other on PostgreSQL, as they already do under SQLite's write lock.
  */
 export async function lockOrder(db: DbOrTrx, id: string): Promise<OrderRow | undefined> {
-  await db
+  return db
     .updateTable('orders')
     .set((eb) => ({ updated_at: eb.ref('updated_at') }))
     .where('id', '=', id)
-    .execute()
-  return findOrderById(db, id)
+    .returningAll()
+    .executeTakeFirst()
 }
 
 export async function insertPayment(

@@ -1,5 +1,6 @@
 // Applying a payment the provider saw: the invoice state machine decides, and the order follows
-// (awaiting_payment → paid, which queues delivery and credits the ledger). Payments of one order
+// (awaiting_payment → paid, which credits the ledger and delivers in the same transaction, or
+// queues the delivery job when a line needs a network call). Payments of one order
 // apply one at a time, and a transaction hash counts once, so replays and races cannot deliver
 // (or credit) twice.
 import type { Services } from '../../services.ts'
@@ -25,6 +26,7 @@ import * as repo from './orders.repository.ts'
 import { findOwnOrder, loadOrder, orderById, sellCounterReservations } from './order-state.ts'
 import type { OrderRow } from './orders.table.ts'
 import { JOBS } from './jobs.ts'
+import { deliverWithPayment } from './delivery.job.ts'
 
 type Deps = Pick<Services, 'clock' | 'config' | 'secretBox'>
 
@@ -172,9 +174,10 @@ async function applyPayment(
     })
   ) {
     await credit()
-    await sellCounterReservations(trx, scope, orderId, now)
-    await enqueue(trx, { kind: JOBS.deliver, ref: orderId, runAt: now })
-    const { order } = await orderById(services, trx, orderId)
+    const { row: paid, lines, order } = await orderById(services, trx, orderId)
+    await sellCounterReservations(trx, scope, lines, now)
     await recordEvent(trx, services.secretBox, { ...scope, type: 'order.paid', data: order, at: now })
+    if (!(await deliverWithPayment(services, trx, paid, lines)))
+      await enqueue(trx, { kind: JOBS.deliver, ref: orderId, runAt: now })
   }
 }
