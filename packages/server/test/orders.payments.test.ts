@@ -106,6 +106,38 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(mails.map((m) => m.kind).sort(), ['confirmation', 'delivery'])
     })
 
+    it('keeps the payment when delivering with it fails, and leaves the delivery to the job', async () => {
+      const shop = await env.newShop()
+      const api = client(env.app, shop.keys.test)
+      const keys = await newProduct(api, {}, ['K-broken'])
+      const o = await order(api, [{ product_id: keys, qty: 1 }])
+      // A reserved item whose sealed value cannot be opened: the key strategy throws as it settles.
+      await env.services.db
+        .updateTable('stock_items')
+        .set({ value: 'not-sealed' })
+        .where('order_id', '=', o.id)
+        .execute()
+      const paid = await api.post(`/v1/test_helpers/orders/${o.id}/pay`, {})
+      assert.equal(paid.statusCode, 200, paid.body)
+      assert.equal(paid.json().status, 'paid')
+      assert.equal(paid.json().payment.status, 'settled')
+      const items = await env.services.db
+        .selectFrom('stock_items')
+        .select('status')
+        .where('order_id', '=', o.id)
+        .execute()
+      assert.deepEqual(items, [{ status: 'reserved' }], 'what the failed delivery wrote is undone')
+      const jobs = await env.services.db
+        .selectFrom('jobs')
+        .select('ref')
+        .where('kind', '=', 'order.deliver')
+        .where('ref', '=', o.id)
+        .execute()
+      assert.deepEqual(jobs, [{ ref: o.id }])
+      const types = (await eventsOf(env, shop.shop.id)).map((e) => e.type)
+      assert.ok(types.includes('order.paid') && !types.includes('order.delivered'), types.join(', '))
+    })
+
     it('leaves a line that needs a network call to the delivery job', async () => {
       const api = client(env.app, (await env.newShop()).keys.test)
       const card = await newProduct(api, { type: 'dynamic', name: 'Gift card' })
@@ -113,7 +145,12 @@ for (const dialect of DIALECTS) {
       const paid = (await api.post(`/v1/test_helpers/orders/${o.id}/pay`, {})).json()
       assert.equal(paid.status, 'paid')
       assert.equal(paid.delivery.state, 'in_progress')
-      const jobs = await env.services.db.selectFrom('jobs').select('ref').where('kind', '=', 'order.deliver').execute()
+      const jobs = await env.services.db
+        .selectFrom('jobs')
+        .select('ref')
+        .where('kind', '=', 'order.deliver')
+        .where('ref', '=', o.id)
+        .execute()
       assert.deepEqual(jobs, [{ ref: o.id }])
     })
   })

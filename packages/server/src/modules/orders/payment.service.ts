@@ -4,6 +4,7 @@
 // apply one at a time, and a transaction hash counts once, so replays and races cannot deliver
 // (or credit) twice.
 import type { Services } from '../../services.ts'
+import { inSavepoint } from '../../db/savepoint.ts'
 import type { RequestContext } from '../../platform/context.ts'
 import type { DbOrTrx } from '../../db/database.ts'
 import { AppError, invalidFields } from '../../platform/errors.ts'
@@ -177,7 +178,12 @@ async function applyPayment(
     const { row: paid, lines, order } = await orderById(services, trx, orderId)
     await sellCounterReservations(trx, scope, lines, now)
     await recordEvent(trx, services.secretBox, { ...scope, type: 'order.paid', data: order, at: now })
-    if (!(await deliverWithPayment(services, trx, paid, lines)))
-      await enqueue(trx, { kind: JOBS.deliver, ref: orderId, runAt: now })
+    // A strategy that throws (a broken invariant) must not undo the payment, nor stall a chain
+    // watcher's range on one order: its part is rolled back and the delivery job takes over,
+    // retrying and recording the error on the line.
+    const delivered = await inSavepoint(trx, 'deliver_with_payment', () =>
+      deliverWithPayment(services, trx, paid, lines),
+    ).catch(() => false)
+    if (!delivered) await enqueue(trx, { kind: JOBS.deliver, ref: orderId, runAt: now })
   }
 }
