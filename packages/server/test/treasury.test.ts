@@ -5,7 +5,7 @@
 // setting; sweeping moves deposit money into the treasury; the doctor's chain check finds a shortfall.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { createWalletClient, defineChain, http, type Address } from 'viem'
+import { createWalletClient, defineChain, getAddress, http, type Address } from 'viem'
 import { mnemonicToAccount } from 'viem/accounts'
 import { DIALECTS, client, problem, startTestEnv, type TestEnv } from './harness.ts'
 import { balanceOf, idempotent, settledPayout, settledRefund } from './money-helpers.ts'
@@ -15,6 +15,8 @@ import { allocateDepositAddress } from '../src/modules/wallet/index.ts'
 import { checkChain } from '../src/doctor/chain-check.ts'
 import { LOCAL_CHAIN_ID } from './chain/local-chain.ts'
 import { runSx, waitFor } from './processes.ts'
+import { newProduct, order, settle } from './orders-helpers.ts'
+import { DEFAULT_TUNING, watchStep } from '../src/modules/watcher/index.ts'
 
 const amounts = (b: { balances: { available_cents: number; pending_cents: number }[] }) => [
   b.balances[0]!.available_cents,
@@ -80,6 +82,36 @@ for (const dialect of DIALECTS) {
       assert.equal(done.status, 'succeeded', JSON.stringify(done))
       assert.equal(await r.chain.tokenBalance(r.usdt, to), 5_000_000n, '5 USDT of the 20 paid')
       assert.deepEqual(amounts(await balanceOf(live)), [1500, 0])
+    })
+
+    it('a refund without destination_address goes back to the address that paid on chain', async () => {
+      const shop = await env.newShop()
+      const live = client(env.app, shop.keys.live)
+      const product = await newProduct(live, { price_cents: 1000, currency: 'USD' }, [`KEY-${Math.random()}`])
+      const paid = await order(live, [{ product_id: product, qty: 1 }], { chain: 'ethereum', asset: 'USDT' })
+      const payer = r.chain.funded(2).address
+      await r.chain.transferToken(r.usdt, payer, 10_000_000n)
+      await r.chain.transferToken(r.usdt, getAddress(paid.payment.address!), 10_000_000n, 2)
+      await r.chain.mine(1)
+      await watchStep(env.services, env.services.chains[0]!, DEFAULT_TUNING)
+      await settle(live, paid.id)
+      const before = await r.chain.tokenBalance(r.usdt, payer)
+      const res = await live.post(`/v1/orders/${paid.id}/refunds`, { amount_cents: 400 }, idempotent())
+      assert.equal(res.statusCode, 200, res.body)
+      assert.equal(res.json().destination_address, payer, 'the payer, from the watcher’s record')
+      await waitForChainRow(res.json().id)
+      await r.chain.mine(1)
+      assert.equal((await settledRefund(live, paid.id, res.json().id)).status, 'succeeded')
+      assert.equal((await r.chain.tokenBalance(r.usdt, payer)) - before, 4_000_000n)
+
+      // Paid through the test double: no payment seen on chain, so no payer to send back to.
+      const { live: other, order: unseen } = await paidLiveOrder(env, shop.keys.live, 1000)
+      const refused = problem(
+        await other.post(`/v1/orders/${unseen.id}/refunds`, {}, idempotent()),
+        422,
+        'unprocessable',
+      )
+      assert.match(JSON.stringify(refused), /no payment of this order was seen on chain/)
     })
 
     it('a payout whose transfer reverts on chain is failed and credited back', async () => {
