@@ -5,13 +5,21 @@
 // setting; sweeping moves deposit money into the treasury; the doctor's chain check finds a shortfall.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { createWalletClient, defineChain, getAddress, http, type Address } from 'viem'
+import { createWalletClient, defineChain, getAddress, http, parseEther, parseUnits, type Address } from 'viem'
 import { mnemonicToAccount } from 'viem/accounts'
 import { DIALECTS, client, problem, startTestEnv, type TestEnv } from './harness.ts'
 import { balanceOf, idempotent, settledPayout, settledRefund } from './money-helpers.ts'
-import { chainEnv, freshAddress, fund, paidLiveOrder, setBlocked, treasuryRig, type Rig } from './treasury-helpers.ts'
+import {
+  chainEnv,
+  freshAddress,
+  fund,
+  paidLiveOrder,
+  setBlocked,
+  startRates,
+  treasuryRig,
+  type Rig,
+} from './treasury-helpers.ts'
 import { runSweep, SWEEP_JOB } from '../src/modules/treasury/index.ts'
-import { allocateDepositAddress } from '../src/modules/wallet/index.ts'
 import { checkChain } from '../src/doctor/chain-check.ts'
 import { LOCAL_CHAIN_ID } from './chain/local-chain.ts'
 import { runSx, waitFor } from './processes.ts'
@@ -32,7 +40,7 @@ for (const dialect of DIALECTS) {
     let settings: Record<string, string>
     before(async () => {
       r = await treasuryRig()
-      const made = chainEnv(r)
+      const made = chainEnv(r, { RATES_URL: (await startRates()).url })
       settings = made.settings
       phrase = settings.SX_WALLET_MNEMONIC!
       treasury = made.treasury
@@ -43,6 +51,21 @@ for (const dialect of DIALECTS) {
 
     const payoutTo = (live: ReturnType<typeof client>, to: string, cents: number, chain = 'ethereum') =>
       live.post('/v1/payouts', { chain, asset: 'USDT', amount_cents: cents, destination_address: to }, idempotent())
+    /** A live order of `cents` USD placed through HTTP, paid on chain by `pay`, counted by the watcher. */
+    const paidOnChain = async (
+      live: ReturnType<typeof client>,
+      cents: number,
+      asset: string,
+      pay: (to: Address, amount: string) => Promise<unknown>,
+    ) => {
+      const product = await newProduct(live, { price_cents: cents, currency: 'USD' }, [`KEY-${Math.random()}`])
+      const placed = await order(live, [{ product_id: product, qty: 1 }], { chain: 'ethereum', asset })
+      await pay(getAddress(placed.payment.address!), placed.payment.amount!)
+      await r.chain.mine(1)
+      await watchStep(env.services, env.services.chains[0]!, DEFAULT_TUNING)
+      await settle(live, placed.id)
+      return placed
+    }
     const chainRow = (reference: string) =>
       env.services.db.selectFrom('chain_transactions').selectAll().where('reference', '=', reference).executeTakeFirst()
 
@@ -87,14 +110,11 @@ for (const dialect of DIALECTS) {
     it('a refund without destination_address goes back to the address that paid on chain', async () => {
       const shop = await env.newShop()
       const live = client(env.app, shop.keys.live)
-      const product = await newProduct(live, { price_cents: 1000, currency: 'USD' }, [`KEY-${Math.random()}`])
-      const paid = await order(live, [{ product_id: product, qty: 1 }], { chain: 'ethereum', asset: 'USDT' })
       const payer = r.chain.funded(2).address
       await r.chain.transferToken(r.usdt, payer, 10_000_000n)
-      await r.chain.transferToken(r.usdt, getAddress(paid.payment.address!), 10_000_000n, 2)
-      await r.chain.mine(1)
-      await watchStep(env.services, env.services.chains[0]!, DEFAULT_TUNING)
-      await settle(live, paid.id)
+      const paid = await paidOnChain(live, 1000, 'USDT', (to, amount) =>
+        r.chain.transferToken(r.usdt, to, parseUnits(amount, 6), 2),
+      )
       const before = await r.chain.tokenBalance(r.usdt, payer)
       const res = await live.post(`/v1/orders/${paid.id}/refunds`, { amount_cents: 400 }, idempotent())
       assert.equal(res.statusCode, 200, res.body)
@@ -154,10 +174,15 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(amounts(await balanceOf(live)), [1000, 0])
     })
 
-    it('the sweep tops up gas, then moves a deposit address’s tokens into the treasury', async () => {
-      const wallet = env.services.treasury!.wallet
-      const deposit = await allocateDepositAddress(env.services.db, wallet, 'evm', Date.now())
-      await fund(r, deposit.address as Address, { usdt: 25n })
+    it('the sweep moves funded deposits into the treasury: tokens after a gas top-up, the native coin minus gas', async () => {
+      const live = client(env.app, (await env.newShop()).keys.live)
+      const inUsdt = await paidOnChain(live, 2500, 'USDT', (to, amount) =>
+        r.chain.transferToken(r.usdt, to, parseUnits(amount, 6)),
+      )
+      const inEth = await paidOnChain(live, 2500, 'ETH', (to, amount) => r.chain.sendNative(to, parseEther(amount)))
+      const usdtDeposit = getAddress(inUsdt.payment.address!)
+      const ethDeposit = getAddress(inEth.payment.address!)
+      const paidEth = parseEther(inEth.payment.amount!) // 25 USD at 0.0004 ETH/USD
       const before = await r.chain.tokenBalance(r.usdt, treasury)
       const steps: string[] = []
       for (let round = 0; round < 6; round++) {
@@ -166,22 +191,39 @@ for (const dialect of DIALECTS) {
         if (steps.at(-1) === 'idle') break
         await r.chain.mine(1)
       }
-      assert.equal(await r.chain.tokenBalance(r.usdt, deposit.address as Address), 0n)
-      assert.equal((await r.chain.tokenBalance(r.usdt, treasury)) - before, 25_000_000n, 'all 25 USDT swept')
+      assert.equal(await r.chain.tokenBalance(r.usdt, usdtDeposit), 0n)
+      assert.ok((await r.chain.tokenBalance(r.usdt, treasury)) - before >= 25_000_000n, 'all 25 USDT swept')
       const rows = await env.services.db
         .selectFrom('chain_transactions')
-        .select(['purpose', 'status', 'from_address', 'to_address', 'amount'])
+        .select(['purpose', 'status', 'from_address', 'to_address', 'asset', 'amount'])
         .where('purpose', 'in', ['gas', 'sweep'])
+        .where((eb) =>
+          eb.or([
+            eb('from_address', 'in', [usdtDeposit, ethDeposit]),
+            eb('to_address', 'in', [usdtDeposit, ethDeposit]),
+          ]),
+        )
         .orderBy('id')
         .execute()
       assert.deepEqual(
-        rows.map((row) => [row.purpose, row.status]),
+        rows.map((row) => [
+          row.purpose,
+          row.status,
+          row.from_address === treasury ? 'treasury' : row.from_address,
+          row.asset,
+        ]),
         [
-          ['gas', 'confirmed'],
-          ['sweep', 'confirmed'],
+          ['gas', 'confirmed', 'treasury', 'ETH'],
+          ['sweep', 'confirmed', ethDeposit, 'ETH'],
+          ['sweep', 'confirmed', usdtDeposit, 'USDT'],
         ],
       )
-      assert.equal(rows[1]!.from_address, deposit.address)
+      assert.equal(rows[2]!.amount, '25000000')
+      // The coin goes, less what its transfer costs: a little is left for gas, nothing more.
+      const sweptEth = BigInt(rows[1]!.amount)
+      const left = await r.chain.pub.getBalance({ address: ethDeposit })
+      assert.ok(sweptEth < paidEth && sweptEth > paidEth - parseEther('0.001'), `${sweptEth} of ${paidEth}`)
+      assert.ok(left > 0n && left < parseEther('0.001'), `${left} left`)
       assert.equal(steps.at(-1), 'idle', 'once nothing is left it waits SX_SWEEP_INTERVAL_SECONDS')
       const job = await env.services.db.selectFrom('jobs').select('ref').where('kind', '=', SWEEP_JOB).execute()
       assert.deepEqual(
