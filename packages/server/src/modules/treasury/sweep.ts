@@ -4,8 +4,9 @@
 //   - an address whose order still waits for money is left alone (the money is not settled yet);
 //   - an address with tokens but too little gas first gets a gas top-up from the treasury, and is
 //     swept on a later run once the top-up is confirmed;
-//   - then each token goes to the treasury, signed by the deposit address's own key; a native
-//     balance worth more than ten times its transfer fee goes too (what a top-up leaves is not).
+//   - then each token goes to the treasury, signed by the deposit address's own key; an invoice
+//     paid in the native coin has that coin go, less its transfer's gas (what a top-up leaves on a
+//     token deposit stays: it pays for the next sweep).
 // Every sweep and top-up is a sender transaction (recorded before broadcast, one per reference),
 // so `sx doctor` sees the money either on the deposit address or in the treasury, never twice.
 import { getAddress } from 'viem'
@@ -66,6 +67,8 @@ export async function sweepOnce(services: Pick<Deps, 'db' | 'treasury'>, sender:
   const deposits = (await fundedDeposits(db, adapter.chain)).map((d) => ({
     index: d.address_index,
     address: getAddress(d.address),
+    // Invoiced in the native coin: that coin is the payment. Elsewhere it is what a gas top-up left.
+    native: d.token === null,
   }))
   const waiting = await addressesAwaitingPayment(
     db,
@@ -109,7 +112,7 @@ export async function sweepOnce(services: Pick<Deps, 'db' | 'treasury'>, sender:
       continue
     }
     const transferFee = NATIVE_GAS * fee.maxFeePerGas
-    if (native!.baseUnits > transferFee * 10n) {
+    if (deposit.native && native!.baseUnits > transferFee * 10n) {
       const swept = await sender.submit({
         reference: newId('sweep'),
         purpose: 'sweep',
