@@ -31,9 +31,6 @@ import {
   type RateSource,
 } from './modules/watcher/index.ts'
 
-/** What live money needs: the configured chains' adapters and the operator's wallet (main/live.ts opens them). */
-export type LiveRails = Readonly<{ evm: readonly EvmAdapter[]; wallet: Wallet }>
-
 export type Services = Readonly<{
   config: Config
   db: Db
@@ -74,8 +71,9 @@ export function openSecretBox(config: Config): SecretBox {
   return createSecretBox(loadOrCreateMasterKey(config.dataDir, config.secret))
 }
 
-export type ServiceOverrides = Partial<Pick<Services, 'clock' | 'mailer' | 'payments' | 'payouts'>> & {
-  rails?: LiveRails | null
+export type ServiceOverrides = Partial<Pick<Services, 'clock' | 'mailer' | 'payments' | 'payouts' | 'chains'>> & {
+  /** The operator's wallet (main/live.ts opens it); with configured chains it makes the treasury. */
+  wallet?: Wallet | null
 }
 
 export function createServices(config: Config, connection: Connection, overrides: ServiceOverrides = {}): Services {
@@ -93,14 +91,18 @@ export function createServices(config: Config, connection: Connection, overrides
   redis?.on('error', () => {})
   const clock = overrides.clock ?? systemClock
   const log = createLogger(config.log)
-  const treasury = overrides.rails
-    ? createTreasury({
-        db: connection.db,
-        clock,
-        ...overrides.rails,
-        broadcastDelayMs: config.treasury.broadcastDelayMs,
-      })
-    : null
+  // One adapter per configured chain for the whole process: the watcher, the treasury and /readyz share it.
+  const chains = overrides.chains ?? config.live.evm.map((settings) => createEvmAdapter(settings))
+  const treasury =
+    overrides.wallet && chains.length > 0
+      ? createTreasury({
+          db: connection.db,
+          clock,
+          wallet: overrides.wallet,
+          evm: chains,
+          broadcastDelayMs: config.treasury.broadcastDelayMs,
+        })
+      : null
   const secretBox = openSecretBox(config)
   const rates = createHttpRateSource(config.live.ratesUrl)
   return {
@@ -132,7 +134,7 @@ export function createServices(config: Config, connection: Connection, overrides
             log.info(entry, 'mail not sent: no SMTP_URL set (the body is in the mails table)'),
           )),
     secretBox,
-    chains: config.live.evm.map((settings) => createEvmAdapter(settings)),
+    chains,
     rates,
     paymentProgress: (db, orderId) =>
       paymentProgress(db, orderId, (chain) => config.live.evm.find((c) => c.chain === chain)?.confirmations),

@@ -69,6 +69,12 @@ for (const dialect of DIALECTS) {
     const chainRow = (reference: string) =>
       env.services.db.selectFrom('chain_transactions').selectAll().where('reference', '=', reference).executeTakeFirst()
 
+    it('one adapter per chain: the watcher and the treasury use the same one', () => {
+      const [adapter] = env.services.chains
+      assert.equal(env.services.chains.length, 1)
+      assert.equal(env.services.treasury!.senders.get('ethereum')!.adapter, adapter)
+    })
+
     it('a payout lands on chain with the exact amount, and is confirmed only after the confirmations', async () => {
       const shop = await env.newShop()
       const { live } = await paidLiveOrder(env, shop.keys.live, 12900)
