@@ -101,6 +101,7 @@ export function createServices(config: Config, connection: Connection, overrides
           wallet: overrides.wallet,
           evm: chains,
           broadcastDelayMs: config.treasury.broadcastDelayMs,
+          feeBumpAfterMs: config.treasury.feeBumpAfterMs,
         })
       : null
   const secretBox = openSecretBox(config)

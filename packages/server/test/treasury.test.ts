@@ -5,7 +5,17 @@
 // setting; sweeping moves deposit money into the treasury; the doctor's chain check finds a shortfall.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { createWalletClient, defineChain, getAddress, http, parseEther, parseUnits, type Address } from 'viem'
+import {
+  createWalletClient,
+  defineChain,
+  getAddress,
+  http,
+  parseEther,
+  parseTransaction,
+  parseUnits,
+  type Address,
+  type Hex,
+} from 'viem'
 import { mnemonicToAccount } from 'viem/accounts'
 import { DIALECTS, client, problem, startTestEnv, type TestEnv } from './harness.ts'
 import { balanceOf, idempotent, settledPayout, settledRefund } from './money-helpers.ts'
@@ -40,7 +50,7 @@ for (const dialect of DIALECTS) {
     let settings: Record<string, string>
     before(async () => {
       r = await treasuryRig()
-      const made = chainEnv(r, { RATES_URL: (await startRates()).url })
+      const made = chainEnv(r, { RATES_URL: (await startRates()).url, SX_FEE_BUMP_AFTER_SECONDS: '1' })
       settings = made.settings
       phrase = settings.SX_WALLET_MNEMONIC!
       treasury = made.treasury
@@ -138,6 +148,49 @@ for (const dialect of DIALECTS) {
         'unprocessable',
       )
       assert.match(JSON.stringify(refused), /no payment of this order was seen on chain/)
+    })
+
+    it('a payout not mined in time is replaced at the same nonce and a higher fee; the attempt mined confirms it once', async () => {
+      const shop = await env.newShop()
+      const { live } = await paidLiveOrder(env, shop.keys.live, 3000)
+      const to = freshAddress()
+      await r.chain.test.setAutomine(false)
+      let first: Awaited<ReturnType<typeof chainRow>>
+      let second: Awaited<ReturnType<typeof chainRow>>
+      const created = await payoutTo(live, to, 1500)
+      assert.equal(created.statusCode, 201, created.body)
+      const id = created.json().id
+      try {
+        await waitForChainRow(id)
+        first = (await chainRow(id))!
+        // SX_FEE_BUMP_AFTER_SECONDS=1 and nothing is mined: the worker signs a replacement.
+        await waitFor(async () => {
+          second = await chainRow(id)
+          return second!.tx_hash !== first!.tx_hash && second!.status === 'broadcast'
+        }, 'the replacement to be broadcast')
+        // The node loses the replacement and mines the first bytes after all.
+        await r.chain.test.dropTransaction({ hash: second!.tx_hash as Hex })
+        await r.chain.pub.sendRawTransaction({ serializedTransaction: first!.raw_tx as Hex })
+        await r.chain.mine(2)
+      } finally {
+        await r.chain.test.setAutomine(true)
+      }
+      const [a, b] = [parseTransaction(first!.raw_tx as Hex), parseTransaction(second!.raw_tx as Hex)]
+      assert.equal(b.nonce, a.nonce, 'the same nonce')
+      assert.equal(Number(second!.nonce), Number(first!.nonce))
+      assert.ok(b.maxFeePerGas! * 8n >= a.maxFeePerGas! * 9n, `maxFeePerGas ${a.maxFeePerGas} → ${b.maxFeePerGas}`)
+      assert.ok(b.maxPriorityFeePerGas! * 8n >= a.maxPriorityFeePerGas! * 9n, 'the tip too')
+      assert.deepEqual(JSON.parse(second!.replaced), [first!.tx_hash], 'recorded before its broadcast')
+      const done = await settledPayout(live, id)
+      assert.deepEqual([done.status, done.tx_hash], ['confirmed', first!.tx_hash], 'the attempt that was mined')
+      assert.equal(await r.chain.tokenBalance(r.usdt, to), 15_000_000n, 'paid once')
+      const rows = await env.services.db
+        .selectFrom('chain_transactions')
+        .select('id')
+        .where('reference', '=', id)
+        .execute()
+      assert.equal(rows.length, 1, 'one transaction, never a new nonce')
+      assert.deepEqual(amounts(await balanceOf(live)), [1500, 0])
     })
 
     it('a payout whose transfer reverts on chain is failed and credited back', async () => {

@@ -189,7 +189,7 @@ async function doctor(config: Config): Promise<void> {
     if (wallet) {
       const evm = config.live.evm.map((settings) => createEvmAdapter(settings))
       const chain = chainLines(
-        await checkChain(db, createTreasury({ db, clock: systemClock, wallet, evm, broadcastDelayMs: 0 })),
+        await checkChain(db, createTreasury({ db, clock: systemClock, wallet, evm, ...config.treasury })),
       )
       for (const line of chain.lines) console.log(line)
       if (!chain.ok) process.exitCode = 1

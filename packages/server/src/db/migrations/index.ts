@@ -13,6 +13,7 @@ import * as jobsIndex from './2026_11_29_0009_jobs_index.ts'
 import * as wallet from './2026_11_29_0010_wallet.ts'
 import * as watcher from './2026_11_29_0011_watcher.ts'
 import * as treasury from './2026_11_29_0012_treasury.ts'
+import * as feeBumps from './2026_11_30_0013_fee_bumps.ts'
 
 export type { AtRest }
 
@@ -30,5 +31,6 @@ export function migrations(atRest: AtRest): Record<string, Migration> {
     '2026_11_29_0010_wallet': wallet,
     '2026_11_29_0011_watcher': watcher,
     '2026_11_29_0012_treasury': treasury,
+    '2026_11_30_0013_fee_bumps': feeBumps,
   }
 }
