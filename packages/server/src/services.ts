@@ -19,9 +19,10 @@ import {
   createSandboxProvider,
   type PaymentProvider,
   type PayoutProviders,
+  unavailablePayoutProvider,
 } from './modules/payments/index.ts'
 import { createEvmAdapter, type EvmAdapter } from './modules/chains/index.ts'
-import type { Wallet } from './modules/wallet/index.ts'
+import { NO_WALLET, type Wallet } from './modules/wallet/index.ts'
 import { createTreasury, type Treasury } from './modules/treasury/index.ts'
 import {
   createHttpRateSource,
@@ -124,7 +125,8 @@ export function createServices(config: Config, connection: Connection, overrides
     },
     payouts: overrides.payouts ?? {
       sandbox: createSandboxPayoutProvider({ db: connection.db, clock, ...config.payouts }),
-      live: treasury?.payouts ?? null,
+      // Chains configured without a wallet: a 409 that says how to get one.
+      live: treasury?.payouts ?? (chains.length > 0 ? unavailablePayoutProvider(NO_WALLET) : null),
     },
     treasury,
     mailer:

@@ -193,6 +193,22 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(amounts(await balanceOf(live)), [1500, 0])
     })
 
+    it('without a wallet a live payout or refund is a 409 naming SX_WALLET_MNEMONIC, nothing held', async () => {
+      const shop = await env.newShop()
+      const { order: paid } = await paidLiveOrder(env, shop.keys.live, 1000)
+      // Another instance on the same database with the chains configured but no phrase.
+      const bare = client((await env.spawnApp({ SX_WALLET_MNEMONIC: '', SX_WORKER: 'off' })).app, shop.keys.live)
+      const payout = problem(await payoutTo(bare, freshAddress(), 100), 409, 'conflict')
+      assert.match(payout.detail, /SX_WALLET_MNEMONIC.*sx wallet init/)
+      const refund = problem(
+        await bare.post(`/v1/orders/${paid.id}/refunds`, { destination_address: freshAddress() }, idempotent()),
+        409,
+        'conflict',
+      )
+      assert.match(refund.detail, /SX_WALLET_MNEMONIC/)
+      assert.deepEqual(amounts(await balanceOf(bare)), [1000, 0])
+    })
+
     it('a payout whose transfer reverts on chain is failed and credited back', async () => {
       const shop = await env.newShop()
       const { live } = await paidLiveOrder(env, shop.keys.live, 3000)
