@@ -21,7 +21,7 @@ import {
   type PayoutProviders,
   unavailablePayoutProvider,
 } from './modules/payments/index.ts'
-import { createEvmAdapter, type EvmAdapter } from './modules/chains/index.ts'
+import { createChainHealth, createEvmAdapter, type ChainHealth, type EvmAdapter } from './modules/chains/index.ts'
 import { NO_WALLET, type Wallet } from './modules/wallet/index.ts'
 import { createTreasury, type Treasury } from './modules/treasury/index.ts'
 import {
@@ -59,6 +59,8 @@ export type Services = Readonly<{
   jobs: WorkSignal
   /** The configured EVM chains (SX_RPC_<CHAIN>), checked at start by `sx serve`/`sx worker`; the watcher scans each. */
   chains: readonly EvmAdapter[]
+  /** Whether each chain's node answers now (/readyz reports the ones that do not). */
+  chainHealth: ChainHealth
   /** RATES_URL: prices for live quotes that are not 1:1. */
   rates: RateSource
   /** A live payment still confirming on an order (the buyer's page shows "seen, N of M confirmations"). */
@@ -138,6 +140,7 @@ export function createServices(config: Config, connection: Connection, overrides
           )),
     secretBox,
     chains,
+    chainHealth: createChainHealth(chains, log, { deadlineMs: 2_000, cacheMs: 2_000 }),
     rates,
     paymentProgress: (db, orderId) =>
       paymentProgress(db, orderId, (chain) => config.live.evm.find((c) => c.chain === chain)?.confirmations),
