@@ -58,11 +58,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('delivered_at', 'bigint')
     .execute()
   await db.schema.createIndex('orders_by_shop').on('orders').columns(['shop_id', 'livemode', 'id']).execute()
-  await db.schema
-    .createIndex('orders_by_status')
-    .on('orders')
-    .columns(['shop_id', 'livemode', 'status', 'id'])
-    .execute()
+  await db.schema.createIndex('orders_by_status').on('orders').columns(['shop_id', 'livemode', 'status', 'id']).execute()
   await db.schema.createIndex('orders_by_customer').on('orders').columns(['customer_id', 'id']).execute()
 
   await db.schema

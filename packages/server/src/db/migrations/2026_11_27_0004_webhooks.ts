@@ -9,12 +9,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Events written before this migration were never meant for endpoints that did not exist yet.
   await db.schema.alterTable('events').addColumn('dispatched_at', 'bigint').execute()
   await sql`update events set dispatched_at = created_at`.execute(db)
-  await db.schema
-    .createIndex('events_undispatched')
-    .on('events')
-    .column('id')
-    .where(sql.ref('dispatched_at'), 'is', null)
-    .execute()
+  await db.schema.createIndex('events_undispatched').on('events').column('id').where(sql.ref('dispatched_at'), 'is', null).execute()
 
   await db.schema
     .createTable('webhook_endpoints')
@@ -34,11 +29,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addColumn('deleted_at', 'bigint')
     .execute()
-  await db.schema
-    .createIndex('webhook_endpoints_by_shop')
-    .on('webhook_endpoints')
-    .columns(['shop_id', 'livemode', 'id'])
-    .execute()
+  await db.schema.createIndex('webhook_endpoints_by_shop').on('webhook_endpoints').columns(['shop_id', 'livemode', 'id']).execute()
 
   // One row per (endpoint, event): the state of its retry chain. Workers claim due rows by lease.
   await db.schema
@@ -79,16 +70,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('next_retry_at', 'bigint')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute()
-  await db.schema
-    .createIndex('webhook_deliveries_by_endpoint')
-    .on('webhook_deliveries')
-    .columns(['endpoint_id', 'id'])
-    .execute()
+  await db.schema.createIndex('webhook_deliveries_by_endpoint').on('webhook_deliveries').columns(['endpoint_id', 'id']).execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['webhook_deliveries', 'webhook_queue', 'webhook_endpoints'])
-    await db.schema.dropTable(table).execute()
+  for (const table of ['webhook_deliveries', 'webhook_queue', 'webhook_endpoints']) await db.schema.dropTable(table).execute()
   await db.schema.dropIndex('events_undispatched').execute()
   await db.schema.alterTable('events').dropColumn('dispatched_at').execute()
 }

@@ -8,10 +8,7 @@ import { idColumn } from './helpers.ts'
 export async function up(db: Kysely<any>): Promise<void> {
   const id = idColumn(db)
 
-  await db.schema
-    .alterTable('orders')
-    .addColumn('refunded_cents', 'bigint', (c) => c.notNull().defaultTo(0))
-    .execute()
+  await db.schema.alterTable('orders').addColumn('refunded_cents', 'bigint', (c) => c.notNull().defaultTo(0)).execute()
 
   // One row per shop, mode and currency that has ever held money: what payouts and refunds lock.
   await db.schema
@@ -38,11 +35,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addUniqueConstraint('ledger_entries_once', ['source_id', 'kind', 'bucket'])
     .execute()
-  await db.schema
-    .createIndex('ledger_entries_by_account')
-    .on('ledger_entries')
-    .columns(['shop_id', 'livemode', 'currency', 'bucket'])
-    .execute()
+  await db.schema.createIndex('ledger_entries_by_account').on('ledger_entries').columns(['shop_id', 'livemode', 'currency', 'bucket']).execute()
 
   await db.schema
     .createTable('refunds')
@@ -90,11 +83,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('failed_at', 'bigint')
     .execute()
   await db.schema.createIndex('payouts_by_shop').on('payouts').columns(['shop_id', 'livemode', 'id']).execute()
-  await db.schema
-    .createIndex('payouts_by_status')
-    .on('payouts')
-    .columns(['shop_id', 'livemode', 'status', 'id'])
-    .execute()
+  await db.schema.createIndex('payouts_by_status').on('payouts').columns(['shop_id', 'livemode', 'status', 'id']).execute()
 
   // The sandbox payout provider's own memory (a stand-in for a chain): one row per transfer it
   // broadcast, keyed by the caller's reference, so asking twice never sends twice.
@@ -118,9 +107,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     select 'le_' || substr(id, 5), shop_id, livemode, currency, 'available', 'payment', id, total_cents, paid_at
     from orders where paid_at is not null`.execute(db)
   await sql`insert into ledger_accounts (shop_id, livemode, currency, created_at)
-    select shop_id, livemode, currency, min(paid_at) from orders where paid_at is not null group by shop_id, livemode, currency`.execute(
-    db,
-  )
+    select shop_id, livemode, currency, min(paid_at) from orders where paid_at is not null group by shop_id, livemode, currency`.execute(db)
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -22,18 +22,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addUniqueConstraint('stock_movements_once', ['order_id', 'product_id', 'kind'])
     .execute()
-  await db.schema
-    .createIndex('stock_movements_by_product')
-    .on('stock_movements')
-    .columns(['product_id', 'id'])
-    .execute()
+  await db.schema.createIndex('stock_movements_by_product').on('stock_movements').columns(['product_id', 'id']).execute()
 
   // Backfill, stamped with the time of the upgrade (the audit of orders starts there). Movement ids
   // reuse the product's ULID (sm_<ULID>): unique, and made without app code.
-  const now =
-    db.getExecutor().adapter instanceof PostgresAdapter
-      ? sql`(extract(epoch from clock_timestamp()) * 1000)::bigint`
-      : sql`cast((julianday('now') - 2440587.5) * 86400000 as integer)`
+  const now = db.getExecutor().adapter instanceof PostgresAdapter
+    ? sql`(extract(epoch from clock_timestamp()) * 1000)::bigint`
+    : sql`cast((julianday('now') - 2440587.5) * 86400000 as integer)`
   await sql`insert into stock_movements (id, shop_id, livemode, product_id, kind, delta, order_id, created_at)
     select 'sm_' || substr(id, 6), shop_id, livemode, id, 'set', stock_counter, null, ${now}
     from products where stock_counter is not null`.execute(db)

@@ -22,40 +22,17 @@ export function secretsAtRest(atRest: AtRest): Migration {
   return {
     async up(db: Kysely<any>): Promise<void> {
       const { seal, digest } = atRest
-      await rewrite(
-        db,
-        'stock_items',
-        [{ name: 'id' }],
-        (row) => ({ value: seal(row.value), value_hash: digest(row.value) }),
-        ['value'],
-      )
-      await rewrite(
-        db,
-        'order_lines',
-        [{ name: 'order_id' }, { name: 'line', integer: true }],
-        (row) => (row.delivered === null ? null : { delivered: seal(row.delivered) }),
-        ['delivered'],
-      )
+      await rewrite(db, 'stock_items', [{ name: 'id' }], (row) => ({ value: seal(row.value), value_hash: digest(row.value) }), ['value'])
+      await rewrite(db, 'order_lines', [{ name: 'order_id' }, { name: 'line', integer: true }],
+        (row) => (row.delivered === null ? null : { delivered: seal(row.delivered) }), ['delivered'])
       await rewrite(db, 'events', [{ name: 'id' }], (row) => ({ data: seal(row.data) }), ['data'])
-      await rewrite(
-        db,
-        'mails',
-        [{ name: 'id' }],
-        (row) => ({ body_text: seal(row.body_text), body_html: row.body_html === null ? null : seal(row.body_html) }),
-        ['body_text', 'body_html'],
-      )
+      await rewrite(db, 'mails', [{ name: 'id' }],
+        (row) => ({ body_text: seal(row.body_text), body_html: row.body_html === null ? null : seal(row.body_html) }), ['body_text', 'body_html'])
       // Fingerprints become keyed too (HMAC of the old SHA-256, as the app now computes them), so
       // replays of requests made before the upgrade still match.
-      await rewrite(
-        db,
-        'idempotency_keys',
-        [{ name: 'shop_id' }, { name: 'livemode', integer: true }, { name: 'idem_key' }],
-        (row) => ({
-          fingerprint: digest(row.fingerprint),
-          response_body: row.response_body === null ? null : seal(withoutSecrets(row.response_body)),
-        }),
-        ['fingerprint', 'response_body'],
-      )
+      await rewrite(db, 'idempotency_keys', [{ name: 'shop_id' }, { name: 'livemode', integer: true }, { name: 'idem_key' }],
+        (row) => ({ fingerprint: digest(row.fingerprint), response_body: row.response_body === null ? null : seal(withoutSecrets(row.response_body)) }),
+        ['fingerprint', 'response_body'])
 
       // The retention job deletes old rows by age, a bounded batch at a time.
       await db.schema.createIndex('events_by_age').on('events').column('created_at').execute()
@@ -99,8 +76,7 @@ async function rewrite(
   let after: unknown[] | null = null
   for (;;) {
     let query = db.selectFrom(table).select([...keyNames, ...columns])
-    if (after !== null)
-      query = query.where(sql<boolean>`(${sql.join(keyNames.map((name) => sql.ref(name)))}) > (${sql.join(after)})`)
+    if (after !== null) query = query.where(sql<boolean>`(${sql.join(keyNames.map((name) => sql.ref(name)))}) > (${sql.join(after)})`)
     for (const name of keyNames) query = query.orderBy(name)
     const rows: Record<string, any>[] = await query.limit(BATCH).execute()
     if (rows.length === 0) return
@@ -111,19 +87,12 @@ async function rewrite(
     })
     if (changes.length === 0) continue
     const setColumns = Object.keys(changes[0]!.changed)
-    const values = changes.map(
-      ({ keyValues, changed }) =>
-        sql`(${sql.join([...keyValues.map((v) => String(v)), ...setColumns.map((column) => changed[column] ?? null)])})`,
-    )
+    const values = changes.map(({ keyValues, changed }) =>
+      sql`(${sql.join([...keyValues.map((v) => String(v)), ...setColumns.map((column) => changed[column] ?? null)])})`)
     const valueColumn = (index: number) => sql.ref(`v.column${index + 1}`)
     const matches = keys.map((key, index) =>
-      key.integer
-        ? sql`${sql.ref(`${table}.${key.name}`)} = cast(${valueColumn(index)} as integer)`
-        : sql`${sql.ref(`${table}.${key.name}`)} = ${valueColumn(index)}`,
-    )
+      key.integer ? sql`${sql.ref(`${table}.${key.name}`)} = cast(${valueColumn(index)} as integer)` : sql`${sql.ref(`${table}.${key.name}`)} = ${valueColumn(index)}`)
     const assignments = setColumns.map((column, index) => sql`${sql.ref(column)} = ${valueColumn(keys.length + index)}`)
-    await sql`update ${sql.table(table)} set ${sql.join(assignments)} from (values ${sql.join(values)}) as v where ${sql.join(matches, sql` and `)}`.execute(
-      db,
-    )
+    await sql`update ${sql.table(table)} set ${sql.join(assignments)} from (values ${sql.join(values)}) as v where ${sql.join(matches, sql` and `)}`.execute(db)
   }
 }

@@ -36,7 +36,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addUniqueConstraint('chain_transactions_nonce', ['chain', 'from_address', 'nonce'])
     .execute()
-  await db.schema.createIndex('chain_transactions_open').on('chain_transactions').columns(['chain', 'status']).execute()
+  await db.schema
+    .createIndex('chain_transactions_open')
+    .on('chain_transactions')
+    .columns(['chain', 'status'])
+    .execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
