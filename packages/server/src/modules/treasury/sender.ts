@@ -228,7 +228,12 @@ export function createEvmSender(deps: SenderDeps): EvmSender {
 
   async function follow(row: ChainTransactionRow): Promise<ChainTransactionRow> {
     if (row.status === 'confirmed' || row.status === 'failed') return row
-    if (row.status === 'signed') await broadcast(row)
+    // A replacement the node refuses because an earlier attempt was mined meanwhile ("nonce too
+    // low") is settled by that attempt's receipt below, so its refusal is not the last word.
+    if (row.status === 'signed')
+      await broadcast(row).catch((error: unknown) => {
+        if (row.replaced === '[]') throw error
+      })
     let receipt = await minedAttempt(row)
     const now = clock.now()
     if (!receipt && !(await knownTransaction(row))) {
@@ -237,7 +242,7 @@ export function createEvmSender(deps: SenderDeps): EvmSender {
       )
       // Asked again: an attempt mined between the receipt check and the count is not "another".
       if (mined > Number(row.nonce) && !(receipt = await minedAttempt(row))) {
-        await repo.transition(db, row.id, ['broadcast'], {
+        await repo.transition(db, row.id, OPEN, {
           status: 'failed',
           failure_reason: `nonce ${row.nonce} of ${row.from_address} on ${chain} was used by another transaction; ${row.tx_hash} can never be mined`,
           updated_at: now,
@@ -249,14 +254,14 @@ export function createEvmSender(deps: SenderDeps): EvmSender {
       // The mined attempt is the transfer's transaction (raw_tx stays the last bytes signed).
       const mined = { tx_hash: receipt.transactionHash, block_number: Number(receipt.blockNumber), updated_at: now }
       if (receipt.status === 'reverted')
-        await repo.transition(db, row.id, ['broadcast'], {
+        await repo.transition(db, row.id, OPEN, {
           ...mined,
           status: 'failed',
           failure_reason: `the transaction ${receipt.transactionHash} reverted on ${chain} in block ${mined.block_number}`,
         })
       else if ((await adapter.head()) - receipt.blockNumber + 1n >= BigInt(adapter.confirmations))
-        await repo.transition(db, row.id, ['broadcast'], { ...mined, status: 'confirmed' })
-      else await repo.transition(db, row.id, ['broadcast'], mined)
+        await repo.transition(db, row.id, OPEN, { ...mined, status: 'confirmed' })
+      else await repo.transition(db, row.id, OPEN, mined)
     } else if (now - Number(row.signed_at ?? row.created_at) >= deps.feeBumpAfterMs) await replace(row)
     // Dropped (evicted, or a node that lost its pool): the same bytes again, never a new nonce.
     else if (!(await knownTransaction(row))) await broadcast({ ...row, status: 'signed' })
@@ -267,3 +272,5 @@ export function createEvmSender(deps: SenderDeps): EvmSender {
 }
 
 const max = (a: bigint, b: bigint) => (a > b ? a : b)
+/** Still `signed` with a receipt: replacement bytes the node refused after an earlier attempt was mined. */
+const OPEN = ['signed', 'broadcast']
