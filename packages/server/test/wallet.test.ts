@@ -192,6 +192,8 @@ for (const dialect of DIALECTS) {
           .output()
           .stdout.split('\n')
           .filter((l) => l.includes(`"msg":"${msg}"`))
+      // The log reaches stdout a moment after the answer that caused it.
+      await waitFor(() => logged('chain RPC answers again').length > 0, 'the log line of the chain coming back')
       assert.equal(logged('chain RPC unreachable').length, 1, serve.output().stdout)
       assert.match(logged('chain RPC unreachable')[0]!, /"chain":"ethereum"/)
       assert.equal(logged('chain RPC answers again').length, 1)
