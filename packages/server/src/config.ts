@@ -116,6 +116,8 @@ export type Config = Readonly<{
     sweepIntervalMs: number
     /** A pause between recording a signed transaction and broadcasting it (crash tests aim at it). */
     broadcastDelayMs: number
+    /** How long a broadcast transaction may stay unmined before it is replaced, same nonce, at a higher fee. */
+    feeBumpAfterMs: number
   }>
   /** Live payments: the operator's wallet phrase and the chains they configured (config-live.ts). */
   live: LiveConfig
@@ -262,6 +264,7 @@ export function loadConfig(env: Env = process.env): Config {
     treasury: {
       sweepIntervalMs: int('SX_SWEEP_INTERVAL_SECONDS', 3600, 1, 31_536_000) * 1000,
       broadcastDelayMs: int('SX_BROADCAST_DELAY_MS', 0, 0, 600_000),
+      feeBumpAfterMs: int('SX_FEE_BUMP_AFTER_SECONDS', 180, 1, 86_400) * 1000,
     },
     live: loadLiveConfig(env, problems),
   }

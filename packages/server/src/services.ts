@@ -21,9 +21,10 @@ import {
   createSandboxProvider,
   type PaymentProvider,
   type PayoutProviders,
+  unavailablePayoutProvider,
 } from './modules/payments/index.ts'
-import { createEvmAdapter, type EvmAdapter } from './modules/chains/index.ts'
-import type { Wallet } from './modules/wallet/index.ts'
+import { createChainHealth, createEvmAdapter, type ChainHealth, type EvmAdapter } from './modules/chains/index.ts'
+import { NO_WALLET, type Wallet } from './modules/wallet/index.ts'
 import { createTreasury, type Treasury } from './modules/treasury/index.ts'
 import {
   createHttpRateSource,
@@ -32,9 +33,6 @@ import {
   type PaymentProgress,
   type RateSource,
 } from './modules/watcher/index.ts'
-
-/** What live money needs: the configured chains' adapters and the operator's wallet (main/live.ts opens them). */
-export type LiveRails = Readonly<{ evm: readonly EvmAdapter[]; wallet: Wallet }>
 
 export type Services = Readonly<{
   config: Config
@@ -65,6 +63,8 @@ export type Services = Readonly<{
   jobs: WorkSignal
   /** The configured EVM chains (SX_RPC_<CHAIN>), checked at start by `sx serve`/`sx worker`; the watcher scans each. */
   chains: readonly EvmAdapter[]
+  /** Whether each chain's node answers now (/readyz reports the ones that do not). */
+  chainHealth: ChainHealth
   /** RATES_URL: prices for live quotes that are not 1:1. */
   rates: RateSource
   /** A live payment still confirming on an order (the buyer's page shows "seen, N of M confirmations"). */
@@ -78,8 +78,9 @@ export function openSecretBox(config: Config): SecretBox {
   return createSecretBox(loadOrCreateMasterKey(config.dataDir, config.secret))
 }
 
-export type ServiceOverrides = Partial<Pick<Services, 'clock' | 'mailer' | 'payments' | 'payouts'>> & {
-  rails?: LiveRails | null
+export type ServiceOverrides = Partial<Pick<Services, 'clock' | 'mailer' | 'payments' | 'payouts' | 'chains'>> & {
+  /** The operator's wallet (main/live.ts opens it); with configured chains it makes the treasury. */
+  wallet?: Wallet | null
 }
 
 export function createServices(config: Config, connection: Connection, overrides: ServiceOverrides = {}): Services {
@@ -97,14 +98,19 @@ export function createServices(config: Config, connection: Connection, overrides
   redis?.on('error', () => {})
   const clock = overrides.clock ?? systemClock
   const log = createLogger(config.log)
-  const treasury = overrides.rails
-    ? createTreasury({
-        db: connection.db,
-        clock,
-        ...overrides.rails,
-        broadcastDelayMs: config.treasury.broadcastDelayMs,
-      })
-    : null
+  // One adapter per configured chain for the whole process: the watcher, the treasury and /readyz share it.
+  const chains = overrides.chains ?? config.live.evm.map((settings) => createEvmAdapter(settings))
+  const treasury =
+    overrides.wallet && chains.length > 0
+      ? createTreasury({
+          db: connection.db,
+          clock,
+          wallet: overrides.wallet,
+          evm: chains,
+          broadcastDelayMs: config.treasury.broadcastDelayMs,
+          feeBumpAfterMs: config.treasury.feeBumpAfterMs,
+        })
+      : null
   const secretBox = openSecretBox(config)
   const rates = createHttpRateSource(config.live.ratesUrl)
   return {
@@ -126,7 +132,8 @@ export function createServices(config: Config, connection: Connection, overrides
     },
     payouts: overrides.payouts ?? {
       sandbox: createSandboxPayoutProvider({ db: connection.db, clock, ...config.payouts }),
-      live: treasury?.payouts ?? null,
+      // Chains configured without a wallet: a 409 that says how to get one.
+      live: treasury?.payouts ?? (chains.length > 0 ? unavailablePayoutProvider(NO_WALLET) : null),
     },
     treasury,
     mailer:
@@ -137,7 +144,8 @@ export function createServices(config: Config, connection: Connection, overrides
             log.info(entry, 'mail not sent: no SMTP_URL set (the body is in the mails table)'),
           )),
     secretBox,
-    chains: config.live.evm.map((settings) => createEvmAdapter(settings)),
+    chains,
+    chainHealth: createChainHealth(chains, log, { deadlineMs: 2_000, cacheMs: 2_000 }),
     rates,
     paymentProgress: (db, orderId) =>
       paymentProgress(db, orderId, (chain) => config.live.evm.find((c) => c.chain === chain)?.confirmations),

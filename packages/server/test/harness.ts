@@ -20,7 +20,7 @@ import { createLogMailer } from '../src/platform/mail/mailer.ts'
 import { createSandboxPayoutProvider, createSandboxProvider } from '../src/modules/payments/index.ts'
 import { checkDoctor, describeDifference } from '../src/doctor/doctor.ts'
 import { systemClock } from '../src/platform/clock.ts'
-import { openLiveRails } from '../src/main/live.ts'
+import { openWallet } from '../src/main/live.ts'
 
 const PG_URL = process.env.TEST_DATABASE_URL
 if (process.env.CI === 'true' && !PG_URL)
@@ -126,11 +126,11 @@ export async function startTestEnv(
       ...config.payouts,
     })
     const payouts = { sandbox: sandboxPayouts, live: { ...sandboxPayouts, id: 'live-test-double' } }
-    // With SX_RPC_<CHAIN> (a local node) and a wallet, live payouts go through the real treasury.
-    const rails = config.live.evm.length > 0 ? await openLiveRails(config, connection.db) : null
+    // With SX_RPC_<CHAIN> (a local node), live payouts go through the real treasury (none without a wallet).
+    const live = config.live.evm.length > 0
     const services = createServices(config, connection, {
       ...doubles,
-      ...(rails ? { rails } : { payouts }),
+      ...(live ? { wallet: await openWallet(config, connection.db) } : { payouts }),
       ...overrides,
     })
     const app = await buildApp(services)

@@ -1,5 +1,7 @@
 // Shared steps of the treasury tests: a local node with two 6-decimal stablecoins standing in for
 // ethereum's USDT and USDC, the settings that point sx at it, a funded treasury, and a live balance.
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { generateMnemonic } from '@scure/bip39'
 import { wordlist } from '@scure/bip39/wordlists/english.js'
 import { createWalletClient, defineChain, getAddress, http, parseEther, type Address } from 'viem'
@@ -74,4 +76,19 @@ export async function paidLiveOrder(env: TestEnv, liveKey: string, priceCents: n
   const o = await order(live, [{ product_id: product, qty: 1 }], { chain: 'ethereum', asset: 'USDT' })
   await env.services.db.transaction().execute((trx) => paySandboxInvoice(env.services, trx, o.id, { amount: null }))
   return { live, order: o }
+}
+
+/** A loopback stand-in for RATES_URL: ETH per unit of the asked currency; `failing` answers 500. */
+export async function startRates() {
+  const state = { failing: false, asked: 0, eth: '0.0004' }
+  const server = createServer((req, res) => {
+    state.asked++
+    const currency = new URL(req.url!, 'http://x').searchParams.get('currency')
+    if (state.failing) return void res.writeHead(500).end()
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end(JSON.stringify({ data: { currency, rates: { ETH: state.eth, USDT: '1.0' } } }))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  server.unref()
+  return { state, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v2/exchange-rates` }
 }

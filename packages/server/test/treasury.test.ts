@@ -5,16 +5,36 @@
 // setting; sweeping moves deposit money into the treasury; the doctor's chain check finds a shortfall.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { createWalletClient, defineChain, http, type Address } from 'viem'
+import {
+  createWalletClient,
+  defineChain,
+  getAddress,
+  http,
+  parseEther,
+  parseTransaction,
+  parseUnits,
+  type Address,
+  type Hex,
+} from 'viem'
 import { mnemonicToAccount } from 'viem/accounts'
 import { DIALECTS, client, problem, startTestEnv, type TestEnv } from './harness.ts'
 import { balanceOf, idempotent, settledPayout, settledRefund } from './money-helpers.ts'
-import { chainEnv, freshAddress, fund, paidLiveOrder, setBlocked, treasuryRig, type Rig } from './treasury-helpers.ts'
+import {
+  chainEnv,
+  freshAddress,
+  fund,
+  paidLiveOrder,
+  setBlocked,
+  startRates,
+  treasuryRig,
+  type Rig,
+} from './treasury-helpers.ts'
 import { runSweep, SWEEP_JOB } from '../src/modules/treasury/index.ts'
-import { allocateDepositAddress } from '../src/modules/wallet/index.ts'
 import { checkChain } from '../src/doctor/chain-check.ts'
 import { LOCAL_CHAIN_ID } from './chain/local-chain.ts'
 import { runSx, waitFor } from './processes.ts'
+import { newProduct, order, settle } from './orders-helpers.ts'
+import { DEFAULT_TUNING, watchStep } from '../src/modules/watcher/index.ts'
 
 const amounts = (b: { balances: { available_cents: number; pending_cents: number }[] }) => [
   b.balances[0]!.available_cents,
@@ -30,7 +50,7 @@ for (const dialect of DIALECTS) {
     let settings: Record<string, string>
     before(async () => {
       r = await treasuryRig()
-      const made = chainEnv(r)
+      const made = chainEnv(r, { RATES_URL: (await startRates()).url, SX_FEE_BUMP_AFTER_SECONDS: '1' })
       settings = made.settings
       phrase = settings.SX_WALLET_MNEMONIC!
       treasury = made.treasury
@@ -41,8 +61,29 @@ for (const dialect of DIALECTS) {
 
     const payoutTo = (live: ReturnType<typeof client>, to: string, cents: number, chain = 'ethereum') =>
       live.post('/v1/payouts', { chain, asset: 'USDT', amount_cents: cents, destination_address: to }, idempotent())
+    /** A live order of `cents` USD placed through HTTP, paid on chain by `pay`, counted by the watcher. */
+    const paidOnChain = async (
+      live: ReturnType<typeof client>,
+      cents: number,
+      asset: string,
+      pay: (to: Address, amount: string) => Promise<unknown>,
+    ) => {
+      const product = await newProduct(live, { price_cents: cents, currency: 'USD' }, [`KEY-${Math.random()}`])
+      const placed = await order(live, [{ product_id: product, qty: 1 }], { chain: 'ethereum', asset })
+      await pay(getAddress(placed.payment.address!), placed.payment.amount!)
+      await r.chain.mine(1)
+      await watchStep(env.services, env.services.chains[0]!, DEFAULT_TUNING)
+      await settle(live, placed.id)
+      return placed
+    }
     const chainRow = (reference: string) =>
       env.services.db.selectFrom('chain_transactions').selectAll().where('reference', '=', reference).executeTakeFirst()
+
+    it('one adapter per chain: the watcher and the treasury use the same one', () => {
+      const [adapter] = env.services.chains
+      assert.equal(env.services.chains.length, 1)
+      assert.equal(env.services.treasury!.senders.get('ethereum')!.adapter, adapter)
+    })
 
     it('a payout lands on chain with the exact amount, and is confirmed only after the confirmations', async () => {
       const shop = await env.newShop()
@@ -80,6 +121,92 @@ for (const dialect of DIALECTS) {
       assert.equal(done.status, 'succeeded', JSON.stringify(done))
       assert.equal(await r.chain.tokenBalance(r.usdt, to), 5_000_000n, '5 USDT of the 20 paid')
       assert.deepEqual(amounts(await balanceOf(live)), [1500, 0])
+    })
+
+    it('a refund without destination_address goes back to the address that paid on chain', async () => {
+      const shop = await env.newShop()
+      const live = client(env.app, shop.keys.live)
+      const payer = r.chain.funded(2).address
+      await r.chain.transferToken(r.usdt, payer, 10_000_000n)
+      const paid = await paidOnChain(live, 1000, 'USDT', (to, amount) =>
+        r.chain.transferToken(r.usdt, to, parseUnits(amount, 6), 2),
+      )
+      const before = await r.chain.tokenBalance(r.usdt, payer)
+      const res = await live.post(`/v1/orders/${paid.id}/refunds`, { amount_cents: 400 }, idempotent())
+      assert.equal(res.statusCode, 200, res.body)
+      assert.equal(res.json().destination_address, payer, 'the payer, from the watcher’s record')
+      await waitForChainRow(res.json().id)
+      await r.chain.mine(1)
+      assert.equal((await settledRefund(live, paid.id, res.json().id)).status, 'succeeded')
+      assert.equal((await r.chain.tokenBalance(r.usdt, payer)) - before, 4_000_000n)
+
+      // Paid through the test double: no payment seen on chain, so no payer to send back to.
+      const { live: other, order: unseen } = await paidLiveOrder(env, shop.keys.live, 1000)
+      const refused = problem(
+        await other.post(`/v1/orders/${unseen.id}/refunds`, {}, idempotent()),
+        422,
+        'unprocessable',
+      )
+      assert.match(JSON.stringify(refused), /no payment of this order was seen on chain/)
+    })
+
+    it('a payout not mined in time is replaced at the same nonce and a higher fee; the attempt mined confirms it once', async () => {
+      const shop = await env.newShop()
+      const { live } = await paidLiveOrder(env, shop.keys.live, 3000)
+      const to = freshAddress()
+      await r.chain.test.setAutomine(false)
+      let first: Awaited<ReturnType<typeof chainRow>>
+      let second: Awaited<ReturnType<typeof chainRow>>
+      const created = await payoutTo(live, to, 1500)
+      assert.equal(created.statusCode, 201, created.body)
+      const id = created.json().id
+      try {
+        await waitForChainRow(id)
+        first = (await chainRow(id))!
+        // SX_FEE_BUMP_AFTER_SECONDS=1 and nothing is mined: the worker signs a replacement.
+        await waitFor(async () => {
+          second = await chainRow(id)
+          return second!.tx_hash !== first!.tx_hash && second!.status === 'broadcast'
+        }, 'the replacement to be broadcast')
+        // The node loses the replacement and mines the first bytes after all.
+        await r.chain.test.dropTransaction({ hash: second!.tx_hash as Hex })
+        await r.chain.pub.sendRawTransaction({ serializedTransaction: first!.raw_tx as Hex })
+        await r.chain.mine(2)
+      } finally {
+        await r.chain.test.setAutomine(true)
+      }
+      const [a, b] = [parseTransaction(first!.raw_tx as Hex), parseTransaction(second!.raw_tx as Hex)]
+      assert.equal(b.nonce, a.nonce, 'the same nonce')
+      assert.equal(Number(second!.nonce), Number(first!.nonce))
+      assert.ok(b.maxFeePerGas! * 8n >= a.maxFeePerGas! * 9n, `maxFeePerGas ${a.maxFeePerGas} → ${b.maxFeePerGas}`)
+      assert.ok(b.maxPriorityFeePerGas! * 8n >= a.maxPriorityFeePerGas! * 9n, 'the tip too')
+      assert.deepEqual(JSON.parse(second!.replaced), [first!.tx_hash], 'recorded before its broadcast')
+      const done = await settledPayout(live, id)
+      assert.deepEqual([done.status, done.tx_hash], ['confirmed', first!.tx_hash], 'the attempt that was mined')
+      assert.equal(await r.chain.tokenBalance(r.usdt, to), 15_000_000n, 'paid once')
+      const rows = await env.services.db
+        .selectFrom('chain_transactions')
+        .select('id')
+        .where('reference', '=', id)
+        .execute()
+      assert.equal(rows.length, 1, 'one transaction, never a new nonce')
+      assert.deepEqual(amounts(await balanceOf(live)), [1500, 0])
+    })
+
+    it('without a wallet a live payout or refund is a 409 naming SX_WALLET_MNEMONIC, nothing held', async () => {
+      const shop = await env.newShop()
+      const { order: paid } = await paidLiveOrder(env, shop.keys.live, 1000)
+      // Another instance on the same database with the chains configured but no phrase.
+      const bare = client((await env.spawnApp({ SX_WALLET_MNEMONIC: '', SX_WORKER: 'off' })).app, shop.keys.live)
+      const payout = problem(await payoutTo(bare, freshAddress(), 100), 409, 'conflict')
+      assert.match(payout.detail, /SX_WALLET_MNEMONIC.*sx wallet init/)
+      const refund = problem(
+        await bare.post(`/v1/orders/${paid.id}/refunds`, { destination_address: freshAddress() }, idempotent()),
+        409,
+        'conflict',
+      )
+      assert.match(refund.detail, /SX_WALLET_MNEMONIC/)
+      assert.deepEqual(amounts(await balanceOf(bare)), [1000, 0])
     })
 
     it('a payout whose transfer reverts on chain is failed and credited back', async () => {
@@ -122,10 +249,15 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(amounts(await balanceOf(live)), [1000, 0])
     })
 
-    it('the sweep tops up gas, then moves a deposit address’s tokens into the treasury', async () => {
-      const wallet = env.services.treasury!.wallet
-      const deposit = await allocateDepositAddress(env.services.db, wallet, 'evm', Date.now())
-      await fund(r, deposit.address as Address, { usdt: 25n })
+    it('the sweep moves funded deposits into the treasury: tokens after a gas top-up, the native coin minus gas', async () => {
+      const live = client(env.app, (await env.newShop()).keys.live)
+      const inUsdt = await paidOnChain(live, 2500, 'USDT', (to, amount) =>
+        r.chain.transferToken(r.usdt, to, parseUnits(amount, 6)),
+      )
+      const inEth = await paidOnChain(live, 2500, 'ETH', (to, amount) => r.chain.sendNative(to, parseEther(amount)))
+      const usdtDeposit = getAddress(inUsdt.payment.address!)
+      const ethDeposit = getAddress(inEth.payment.address!)
+      const paidEth = parseEther(inEth.payment.amount!) // 25 USD at 0.0004 ETH/USD
       const before = await r.chain.tokenBalance(r.usdt, treasury)
       const steps: string[] = []
       for (let round = 0; round < 6; round++) {
@@ -134,22 +266,39 @@ for (const dialect of DIALECTS) {
         if (steps.at(-1) === 'idle') break
         await r.chain.mine(1)
       }
-      assert.equal(await r.chain.tokenBalance(r.usdt, deposit.address as Address), 0n)
-      assert.equal((await r.chain.tokenBalance(r.usdt, treasury)) - before, 25_000_000n, 'all 25 USDT swept')
+      assert.equal(await r.chain.tokenBalance(r.usdt, usdtDeposit), 0n)
+      assert.ok((await r.chain.tokenBalance(r.usdt, treasury)) - before >= 25_000_000n, 'all 25 USDT swept')
       const rows = await env.services.db
         .selectFrom('chain_transactions')
-        .select(['purpose', 'status', 'from_address', 'to_address', 'amount'])
+        .select(['purpose', 'status', 'from_address', 'to_address', 'asset', 'amount'])
         .where('purpose', 'in', ['gas', 'sweep'])
+        .where((eb) =>
+          eb.or([
+            eb('from_address', 'in', [usdtDeposit, ethDeposit]),
+            eb('to_address', 'in', [usdtDeposit, ethDeposit]),
+          ]),
+        )
         .orderBy('id')
         .execute()
       assert.deepEqual(
-        rows.map((row) => [row.purpose, row.status]),
+        rows.map((row) => [
+          row.purpose,
+          row.status,
+          row.from_address === treasury ? 'treasury' : row.from_address,
+          row.asset,
+        ]),
         [
-          ['gas', 'confirmed'],
-          ['sweep', 'confirmed'],
+          ['gas', 'confirmed', 'treasury', 'ETH'],
+          ['sweep', 'confirmed', ethDeposit, 'ETH'],
+          ['sweep', 'confirmed', usdtDeposit, 'USDT'],
         ],
       )
-      assert.equal(rows[1]!.from_address, deposit.address)
+      assert.equal(rows[2]!.amount, '25000000')
+      // The coin goes, less what its transfer costs: a little is left for gas, nothing more.
+      const sweptEth = BigInt(rows[1]!.amount)
+      const left = await r.chain.pub.getBalance({ address: ethDeposit })
+      assert.ok(sweptEth < paidEth && sweptEth > paidEth - parseEther('0.001'), `${sweptEth} of ${paidEth}`)
+      assert.ok(left > 0n && left < parseEther('0.001'), `${left} left`)
       assert.equal(steps.at(-1), 'idle', 'once nothing is left it waits SX_SWEEP_INTERVAL_SECONDS')
       const job = await env.services.db.selectFrom('jobs').select('ref').where('kind', '=', SWEEP_JOB).execute()
       assert.deepEqual(

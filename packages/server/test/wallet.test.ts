@@ -20,6 +20,7 @@ import { openSecretBox } from '../src/services.ts'
 import { DIALECTS, createDatabase } from './harness.ts'
 import { LISTENING, exitWithin, runSx, waitFor } from './processes.ts'
 import { localChain, type LocalChain } from './chain/local-chain.ts'
+import { startFaultyRpc } from './chain/faulty-rpc.ts'
 
 /** The BIP-39 test phrase; its m/44'/60'/0'/0/0 address is the one every wallet shows for it. */
 const ABANDON = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about'
@@ -159,6 +160,45 @@ for (const dialect of DIALECTS) {
       }
       const stored = (await dumpText(database.url, dialect)).filter((v) => v.startsWith('v1.'))
       assert.ok(stored.length > 0, 'the sealed phrase is in the dump')
+    })
+
+    it('sx serve: /readyz names a chain whose node went away after start, and logs it once going and once back', async () => {
+      const proxy = await startFaultyRpc(chain.url)
+      after(() => proxy.close())
+      const env = { ...base, ...chainEnv(chain, tokens), SX_RPC_ETHEREUM: proxy.url, PORT: '0', SX_WORKER: 'off' }
+      const serve = runSx(['serve'], env)
+      await waitFor(() => LISTENING.test(serve.output().stdout), 'sx serve to listen')
+      const url = `${LISTENING.exec(serve.output().stdout)![1]}/readyz`
+      const ready = async () => {
+        const res = await fetch(url)
+        assert.equal(res.status, 200, 'a chain down leaves the API ready')
+        return (await res.json()) as { status: string; chains?: { chain: string; reason: string }[] }
+      }
+      assert.deepEqual(await ready(), { status: 'ok' })
+      proxy.fault = () => 'drop'
+      let body = await ready()
+      await waitFor(async () => (body = await ready()).status === 'degraded', '/readyz to report the chain')
+      assert.deepEqual(
+        body.chains!.map((c) => c.chain),
+        ['ethereum'],
+        'bsc still answers',
+      )
+      assert.match(body.chains![0]!.reason, /the ethereum node does not answer/)
+      await ready()
+      proxy.fault = () => 'pass'
+      await waitFor(async () => (await ready()).status === 'ok', '/readyz to be ok again')
+      const logged = (msg: string) =>
+        serve
+          .output()
+          .stdout.split('\n')
+          .filter((l) => l.includes(`"msg":"${msg}"`))
+      // The log reaches stdout a moment after the answer that caused it.
+      await waitFor(() => logged('chain RPC answers again').length > 0, 'the log line of the chain coming back')
+      assert.equal(logged('chain RPC unreachable').length, 1, serve.output().stdout)
+      assert.match(logged('chain RPC unreachable')[0]!, /"chain":"ethereum"/)
+      assert.equal(logged('chain RPC answers again').length, 1)
+      serve.child.kill('SIGTERM')
+      assert.equal(await exitWithin(serve, 30_000), 0)
     })
 
     it('opens SX_WALLET_MNEMONIC on the standard path, refuses init next to it, and a phrase that differs from the stored one', async () => {

@@ -5,8 +5,6 @@
 // native coin move the order through the invoice state machine to delivery; an RPC failing half its
 // calls only slows it down; prices come from RATES_URL, locked on the invoice, a stale one is a 503.
 import assert from 'node:assert/strict'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { generateMnemonic } from '@scure/bip39'
 import { wordlist } from '@scure/bip39/wordlists/english.js'
@@ -20,24 +18,10 @@ import { DIALECTS, client, json, startTestEnv, type Client, type TestEnv } from 
 import { NO_LIMITS, newProduct } from './orders-helpers.ts'
 import { localChain, type LocalChain } from './chain/local-chain.ts'
 import { everyOther, startFaultyRpc } from './chain/faulty-rpc.ts'
+import { startRates } from './treasury-helpers.ts'
 
 const CONFIRMATIONS = 3
 const TUNING = { reorgMargin: 12, rangeBlocks: 2_000 }
-
-/** A loopback stand-in for RATES_URL: ETH per unit of the asked currency; `failing` answers 500. */
-async function startRates() {
-  const state = { failing: false, asked: 0, eth: '0.0004' }
-  const server = createServer((req, res) => {
-    state.asked++
-    const currency = new URL(req.url!, 'http://x').searchParams.get('currency')
-    if (state.failing) return void res.writeHead(500).end()
-    res.writeHead(200, { 'content-type': 'application/json' })
-    res.end(JSON.stringify({ data: { currency, rates: { ETH: state.eth, USDT: '1.0' } } }))
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  server.unref()
-  return { state, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v2/exchange-rates` }
-}
 
 let chain: LocalChain
 let usdt: Address

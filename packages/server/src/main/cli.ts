@@ -10,11 +10,11 @@ import { OwnerResetError, resetOwnerPassword } from '../modules/sessions/index.t
 import { checkDoctor, doctorLines } from '../doctor/doctor.ts'
 import { openSecretBox } from '../services.ts'
 import { serve, StartupError, work } from './serve.ts'
-import { checkLiveChains, openLiveRails, walletInit, walletShow } from './live.ts'
+import { checkLiveChains, openWallet, walletInit, walletShow } from './live.ts'
 import { checkChain, chainLines } from '../doctor/chain-check.ts'
 import { createTreasury } from '../modules/treasury/index.ts'
 import { systemClock } from '../platform/clock.ts'
-import { ChainConfigError } from '../modules/chains/index.ts'
+import { ChainConfigError, createEvmAdapter } from '../modules/chains/index.ts'
 import { WalletError } from '../modules/wallet/index.ts'
 
 type Options = NonNullable<ParseArgsConfig['options']>
@@ -37,16 +37,14 @@ const COMMANDS: Record<string, Command> = {
     synopsis: 'sx serve',
     summary: 'run the HTTP server and the job worker (migrates first; seeds a demo shop on an empty database)',
     run: async (config) => {
-      await checkLiveChains(config)
-      await serve(config)
+      await serve(config, await checkLiveChains(config))
     },
   },
   worker: {
     synopsis: 'sx worker',
     summary: 'run the job worker alone (delivery, expiry, mail, refunds, payouts); any number may share a database',
     run: async (config) => {
-      await checkLiveChains(config)
-      await work(config)
+      await work(config, await checkLiveChains(config))
     },
   },
   init: {
@@ -202,10 +200,11 @@ async function doctor(config: Config): Promise<void> {
     for (const line of lines) console.log(line)
     if (!ok) process.exitCode = 1
     // With live chains: the chain must hold what the ledger owes (treasury plus unswept deposits).
-    const rails = await openLiveRails(config, db)
-    if (rails) {
+    const wallet = await openWallet(config, db)
+    if (wallet) {
+      const evm = config.live.evm.map((settings) => createEvmAdapter(settings))
       const chain = chainLines(
-        await checkChain(db, createTreasury({ db, clock: systemClock, ...rails, broadcastDelayMs: 0 })),
+        await checkChain(db, createTreasury({ db, clock: systemClock, wallet, evm, ...config.treasury })),
       )
       for (const line of chain.lines) console.log(line)
       if (!chain.ok) process.exitCode = 1

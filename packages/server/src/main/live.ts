@@ -5,7 +5,7 @@ import type { Config } from '../config.ts'
 import { openDatabase } from '../db/connect.ts'
 import { migrateToLatest } from '../db/migrate.ts'
 import type { Db } from '../db/database.ts'
-import { connectChains, createEvmAdapter, rpcOrigin } from '../modules/chains/index.ts'
+import { connectChains, rpcOrigin, type EvmAdapter } from '../modules/chains/index.ts'
 import {
   findWallet,
   getWallet,
@@ -13,14 +13,18 @@ import {
   issuedAddresses,
   walletReport,
   walletReportLines,
+  type Wallet,
 } from '../modules/wallet/index.ts'
 import { createLogger } from '../platform/log.ts'
-import { openSecretBox, type LiveRails } from '../services.ts'
+import { openSecretBox } from '../services.ts'
 
-/** Checks every configured chain; logs one line per chain that is ready. Nothing configured: nothing to do. */
-export async function checkLiveChains(config: Config): Promise<void> {
-  if (config.live.evm.length === 0) return
-  const { status } = await connectChains(config.live)
+/**
+ * Checks every configured chain and logs one line per chain that is ready; answers the chains'
+ * adapters, the only ones the process then builds (services, watcher, treasury share them).
+ */
+export async function checkLiveChains(config: Config): Promise<readonly EvmAdapter[]> {
+  if (config.live.evm.length === 0) return []
+  const { evm, status } = await connectChains(config.live)
   const log = createLogger(config.log)
   for (const [i, chain] of status.entries()) {
     const settings = config.live.evm[i]!
@@ -36,6 +40,7 @@ export async function checkLiveChains(config: Config): Promise<void> {
       'chain ready',
     )
   }
+  return evm
 }
 
 /** `sx wallet init`: creates the phrase and prints it, the only time it is ever shown. */
@@ -81,13 +86,8 @@ export async function walletShow(config: Config, json: boolean): Promise<void> {
   }
 }
 
-/**
- * The live rails services need (the chains' adapters, the wallet), once the start check passed; null
- * when no chain is configured or there is no wallet (live money is then not offered: 409).
- */
-export async function openLiveRails(config: Config, db: Db): Promise<LiveRails | null> {
+/** The operator's wallet for live money; null when no chain is configured or there is no wallet (then 409). */
+export async function openWallet(config: Config, db: Db): Promise<Wallet | null> {
   if (config.live.evm.length === 0) return null
-  const wallet = await findWallet({ db, secretBox: openSecretBox(config), live: config.live })
-  if (!wallet) return null
-  return { evm: config.live.evm.map((settings) => createEvmAdapter(settings)), wallet }
+  return findWallet({ db, secretBox: openSecretBox(config), live: config.live })
 }

@@ -8,14 +8,16 @@ import { migrateToLatest } from '../db/migrate.ts'
 import { hasAnyShop, seedDemoShop } from '../modules/shops/index.ts'
 import { closeServices, createServices, openSecretBox, type Services } from '../services.ts'
 import { startWorker, type Worker } from '../worker.ts'
-import { openLiveRails } from './live.ts'
+import type { EvmAdapter } from '../modules/chains/index.ts'
+import { openWallet } from './live.ts'
 
 /** A start that failed for a reason the operator can fix; the CLI prints the message alone. */
 export class StartupError extends Error {}
 
-export async function serve(config: Config): Promise<void> {
+/** `chains`: the adapters the start check connected (one per configured chain, for the whole process). */
+export async function serve(config: Config, chains: readonly EvmAdapter[]): Promise<void> {
   const connection = await openMigrated(config)
-  const services = createServices(config, connection, { rails: await openLiveRails(config, connection.db) })
+  const services = createServices(config, connection, { chains, wallet: await openWallet(config, connection.db) })
   const app = await buildApp(services)
   // Signals are handled from before the port opens: a SIGTERM that arrives as soon as "Server
   // listening" is printed must shut down gracefully, not kill the process with the default action.
@@ -47,10 +49,10 @@ export async function serve(config: Config): Promise<void> {
     : null
 }
 
-export async function work(config: Config): Promise<void> {
+export async function work(config: Config, chains: readonly EvmAdapter[]): Promise<void> {
   // Signals are handled from the first instant, as in serve: a SIGTERM that arrives while the
   // worker is still migrating or connecting waits for the start, then stops what it opened.
-  const started = startWorking(config)
+  const started = startWorking(config, chains)
   onSignal(async () => {
     const running = await started.catch(() => null)
     if (running) await stopAll(running.services, running.worker)
@@ -58,9 +60,12 @@ export async function work(config: Config): Promise<void> {
   await started
 }
 
-async function startWorking(config: Config): Promise<{ services: Services; worker: Worker }> {
+async function startWorking(
+  config: Config,
+  chains: readonly EvmAdapter[],
+): Promise<{ services: Services; worker: Worker }> {
   const connection = await openMigrated(config)
-  const services = createServices(config, connection, { rails: await openLiveRails(config, connection.db) })
+  const services = createServices(config, connection, { chains, wallet: await openWallet(config, connection.db) })
   const worker = startWorker(
     services,
     (error, context) => services.log.error({ err: error, ...context }, 'job failed'),

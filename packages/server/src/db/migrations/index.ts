@@ -16,6 +16,7 @@ import * as treasury from './2026_11_29_0012_treasury.ts'
 import * as ownerSessions from './2026_11_30_0013_owner_sessions.ts'
 import * as shopSettings from './2026_11_30_0014_shop_settings.ts'
 import * as ordersPaidIndex from './2026_11_30_0015_orders_paid_index.ts'
+import * as feeBumps from './2026_11_30_0016_fee_bumps.ts'
 
 export type { AtRest }
 
@@ -36,5 +37,6 @@ export function migrations(atRest: AtRest): Record<string, Migration> {
     '2026_11_30_0013_owner_sessions': ownerSessions,
     '2026_11_30_0014_shop_settings': shopSettings,
     '2026_11_30_0015_orders_paid_index': ordersPaidIndex,
+    '2026_11_30_0016_fee_bumps': feeBumps,
   }
 }

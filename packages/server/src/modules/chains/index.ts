@@ -9,6 +9,7 @@ export {
 } from './chain-adapter.ts'
 export { createEvmAdapter, rpcOrigin, type EvmAdapter, type EvmAdapterOptions, type EvmToken } from './evm-adapter.ts'
 export { connectChains, type ConnectedChains } from './connect.ts'
+export { createChainHealth, type ChainHealth, type ChainProblem } from './health.ts'
 export { readTransfers, TRANSFER_EVENT, type TokenTransfer, type TransferQuery } from './logs.ts'
 export {
   createEvmRpc,

@@ -25,6 +25,8 @@ const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms
 export type EvmRpc = Readonly<{
   /** Runs `fn` against the node, retrying what is transient; `what` names the call in the final error. */
   call<T>(what: string, fn: (client: PublicClient) => Promise<T>): Promise<T>
+  /** One try within `deadlineMs`, no retry (a health probe must answer quickly, not patiently). */
+  once<T>(what: string, fn: (client: PublicClient) => Promise<T>, deadlineMs: number): Promise<T>
   /** Calls made and retries spent, for tests and the benchmark. */
   stats: { calls: number; retries: number }
 }>
@@ -55,6 +57,21 @@ export function createEvmRpc(url: string, policy: RetryPolicy = STEADY_RETRY, sl
           const backoff = Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** (attempt - 1))
           await sleep(Math.max(backoff, retryAfterMs(error, policy.maxBackoffMs)))
         }
+      }
+    },
+    async once(what, fn, deadlineMs) {
+      stats.calls++
+      let timer: NodeJS.Timeout | undefined
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new RpcUnavailableError(`${what}: no answer within ${deadlineMs} ms`)),
+          deadlineMs,
+        )
+      })
+      try {
+        return await Promise.race([fn(client), deadline])
+      } finally {
+        clearTimeout(timer)
       }
     },
   }

@@ -1,6 +1,7 @@
 // Payments: the provider ports (money in, money out), their sandboxes, the invoice state machine and chain data.
 export type { PaymentProvider, Invoice, InvoiceRequest, InvoicingKind, ProviderResult } from './provider.ts'
 export type { PayoutProvider, TransferRequest, TransferState } from './payout-provider.ts'
+export { unavailablePayoutProvider } from './payout-provider.ts'
 export { createSandboxProvider, sandboxPaymentHash } from './sandbox-provider.ts'
 export { createSandboxPayoutProvider, sandboxFailingAddress } from './sandbox-payout-provider.ts'
 export {

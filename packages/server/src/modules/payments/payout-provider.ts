@@ -30,3 +30,18 @@ export interface PayoutProvider {
   /** Where the transfer made for `reference` stands. */
   check(reference: string): Promise<ProviderResult<TransferState>>
 }
+
+/**
+ * A live provider that cannot send anything yet and says why (chains configured, no wallet): a
+ * payout or refund is then a 409 naming what to set, not a failure after the money was held.
+ */
+export function unavailablePayoutProvider(reason: string): PayoutProvider {
+  const refused = { ok: false as const, retryable: false, reason }
+  return {
+    id: 'unavailable',
+    refundsToPayer: false,
+    unavailable: () => reason,
+    send: async () => refused,
+    check: async () => refused,
+  }
+}

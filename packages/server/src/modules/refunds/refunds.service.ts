@@ -2,7 +2,9 @@
 // (available → pending), the refund row and its job — under the order's lock and then the
 // balance's, so concurrent refunds of one order can never add up to more than its total and a
 // refund can never spend money the shop no longer holds. The job then sends the money.
+import { getAddress } from 'viem'
 import type { Services } from '../../services.ts'
+import type { DbOrTrx } from '../../db/database.ts'
 import type { RequestContext } from '../../platform/context.ts'
 import { AppError, invalidFields } from '../../platform/errors.ts'
 import { newId } from '../../platform/ids.ts'
@@ -12,6 +14,7 @@ import { readPage, toList } from '../../platform/pagination.ts'
 import { holdFunds } from '../ledger/index.ts'
 import { addRefundedCents, findOwnOrder, holdsPayment, lockOwnOrder, type OrderRow } from '../orders/index.ts'
 import { isValidDestination, payoutProviderFor, type Chain, type PayoutProvider } from '../payments/index.ts'
+import { payerOf } from '../watcher/index.ts'
 import type { RefundsTable } from './refunds.table.ts'
 import type { CreateRefundBody, ListRefundsQuery, Refund } from './refunds.schemas.ts'
 import { toRefund } from './refunds.mappers.ts'
@@ -66,7 +69,7 @@ export async function createRefund(
       chain: order.chain,
       asset: order.asset,
       amount: amount.toString(),
-      destination_address: destination(order, body.destination_address, provider, ctx.auth.livemode),
+      destination_address: await destination(trx, order, body.destination_address, provider, ctx.auth.livemode),
       destination_tx: null,
       failure_reason: null,
       created_at: now,
@@ -88,17 +91,26 @@ export async function listRefunds(services: Deps, ctx: RequestContext, orderId: 
   return toList(await repo.listRefunds(services.db, ctx.auth, orderId, page.afterId, page.limit), page, toRefund)
 }
 
-/** Null sends the money back to the address that paid, which only some providers can do. */
-function destination(
+/**
+ * Without an address the money goes back to the address that paid: the one the watcher recorded for
+ * the order's first counted payment (a database read, so the transaction stays free of network
+ * calls), else null for a provider that knows the payer itself.
+ */
+async function destination(
+  trx: DbOrTrx,
   order: OrderRow,
   address: string | undefined,
   provider: PayoutProvider,
   livemode: boolean,
-): string | null {
+): Promise<string | null> {
   if (address === undefined) {
+    const payer = livemode ? await payerOf(trx, order.id) : null
+    if (payer !== null) return getAddress(payer)
     if (provider.refundsToPayer) return null
     throw invalidFields({
-      destination_address: ['is required: the payout provider cannot send a refund back to the address that paid'],
+      destination_address: [
+        'is required: no payment of this order was seen on chain, so the address that paid is not known',
+      ],
     })
   }
   if (!isValidDestination(order.chain as Chain, address, livemode))

@@ -8,6 +8,17 @@ import { problemResponse } from '../../platform/http/schemas.ts'
 import type { Registry } from 'prom-client'
 
 const StatusSchema = Type.Object({ status: Type.Literal('ok') }, { description: 'OK' })
+const ReadySchema = Type.Object(
+  {
+    status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
+    chains: Type.Optional(
+      Type.Array(Type.Object({ chain: Type.String(), reason: Type.String() }), {
+        description: 'The configured chains whose node does not answer now (live payments on them wait).',
+      }),
+    ),
+  },
+  { description: 'Ready; `degraded` names the chains whose node does not answer' },
+)
 const tags = ['System']
 
 export const systemRoutes: FastifyPluginAsyncTypebox<{ metrics: Registry }> = async (app, { metrics }) => {
@@ -27,8 +38,9 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ metrics: Registry }> = as
         tags,
         summary: 'Database (and Redis, when configured) reachable',
         description:
-          'With REDIS_URL set, every /v1 route needs Redis for its rate limits, so an unreachable Redis makes the instance not ready.',
-        response: { 200: StatusSchema, 503: problemResponse(503) },
+          'With REDIS_URL set, every /v1 route needs Redis for its rate limits, so an unreachable Redis makes the instance not ready. ' +
+          'A configured chain whose node does not answer leaves the instance ready (the API works; live payments on that chain wait) and is named under `degraded`.',
+        response: { 200: ReadySchema, 503: problemResponse(503) },
       },
     },
     async () => {
@@ -51,7 +63,8 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ metrics: Registry }> = as
           { headers: { 'retry-after': '5' }, cause: error },
         )
       }
-      return { status: 'ok' as const }
+      const chains = await app.services.chainHealth.degraded()
+      return chains.length > 0 ? { status: 'degraded' as const, chains } : { status: 'ok' as const }
     },
   )
 

@@ -5,11 +5,23 @@
 //   2. the nonce is taken and the signed bytes recorded (`signed`) in ONE commit, before the node
 //      hears of them; a transfer has one nonce and one set of bytes, ever (one row per reference);
 //   3. the bytes are broadcast (`broadcast`); a crash before that, or a node that dropped them,
-//      sends the SAME bytes again, never a new nonce;
+//      sends the SAME bytes again, never a new nonce; bytes still unmined SX_FEE_BUMP_AFTER_SECONDS
+//      after signing are replaced by the same transaction at the SAME nonce with fees raised by at
+//      least 1/8 (EIP-1559 replacement), recorded like the first before the node hears of them;
+//      only one transaction per nonce can be mined, so whichever attempt is mined is the transfer;
 //   4. the receipt decides: a revert is `failed`, success is `confirmed` once the chain's
 //      SX_CONFIRMATIONS_<CHAIN> blocks are on it; a nonce that another transaction took is `failed`
 //      (these bytes can never be mined).
-import { encodeFunctionData, erc20Abi, getAddress, keccak256, type Address, type Hex } from 'viem'
+import {
+  encodeFunctionData,
+  erc20Abi,
+  getAddress,
+  keccak256,
+  parseTransaction,
+  type Address,
+  type Hex,
+  type TransactionReceipt,
+} from 'viem'
 import type { Db } from '../../db/database.ts'
 import type { Clock } from '../../platform/clock.ts'
 import { newId } from '../../platform/ids.ts'
@@ -54,6 +66,8 @@ export type SenderDeps = Readonly<{
   adapter: EvmAdapter
   /** A pause between recording the signed bytes and broadcasting them (crash tests aim at it). */
   broadcastDelayMs: number
+  /** How long broadcast bytes may stay unmined before they are replaced at a higher fee. */
+  feeBumpAfterMs: number
 }>
 
 export function createEvmSender(deps: SenderDeps): EvmSender {
@@ -137,6 +151,8 @@ export function createEvmSender(deps: SenderDeps): EvmSender {
         failure_reason: null,
         block_number: null,
         broadcasts: 0,
+        signed_at: now,
+        replaced: '[]',
         created_at: now,
         updated_at: now,
       }
@@ -169,43 +185,92 @@ export function createEvmSender(deps: SenderDeps): EvmSender {
     return found !== null
   }
 
+  /** The receipt of whichever attempt (the current bytes, or one they replaced) was mined, if any. */
+  async function minedAttempt(row: ChainTransactionRow): Promise<TransactionReceipt | null> {
+    for (const hash of [row.tx_hash, ...(JSON.parse(row.replaced) as string[])]) {
+      const receipt = await rpc
+        .call('eth_getTransactionReceipt', (client) => client.getTransactionReceipt({ hash: hash as Hex }))
+        .catch((error: unknown) => {
+          if ((error as { name?: string }).name === 'TransactionReceiptNotFoundError') return null
+          throw error
+        })
+      if (receipt) return receipt
+    }
+    return null
+  }
+
+  /**
+   * Signs the same transaction (nonce, recipient, amount, gas) at fees raised by at least 1/8, or to
+   * today's caps when higher, and records it in place of the current bytes before broadcasting it.
+   * The conditional update lets one worker replace a given attempt, once.
+   */
+  async function replace(row: ChainTransactionRow): Promise<void> {
+    const { r: _r, s: _s, v: _v, yParity: _y, ...unsigned } = parseTransaction(row.raw_tx as Hex)
+    if (unsigned.type !== 'eip1559') throw new Error(`${row.tx_hash} is not an EIP-1559 transaction`)
+    const today = await fees()
+    const bump = (fee: bigint, floor: bigint) => max(fee + (fee + 7n) / 8n, floor)
+    const raw = await wallet.evmAccount(Number(row.from_index)).signTransaction({
+      ...unsigned,
+      maxFeePerGas: bump(unsigned.maxFeePerGas!, today.maxFeePerGas),
+      maxPriorityFeePerGas: bump(unsigned.maxPriorityFeePerGas!, today.maxPriorityFeePerGas),
+    })
+    const now = clock.now()
+    const next = {
+      raw_tx: raw,
+      tx_hash: keccak256(raw),
+      replaced: JSON.stringify([...(JSON.parse(row.replaced) as string[]), row.tx_hash]),
+      signed_at: now,
+      status: 'signed',
+      updated_at: now,
+    }
+    if (await repo.replaceAttempt(db, row.id, row.tx_hash, next)) await broadcast({ ...row, ...next })
+  }
+
   async function follow(row: ChainTransactionRow): Promise<ChainTransactionRow> {
     if (row.status === 'confirmed' || row.status === 'failed') return row
-    if (row.status === 'signed') await broadcast(row)
-    const receipt = await rpc
-      .call('eth_getTransactionReceipt', (client) => client.getTransactionReceipt({ hash: row.tx_hash as Hex }))
-      .catch((error: unknown) => {
-        if ((error as { name?: string }).name === 'TransactionReceiptNotFoundError') return null
-        throw error
+    // A replacement the node refuses because an earlier attempt was mined meanwhile ("nonce too
+    // low") is settled by that attempt's receipt below, so its refusal is not the last word.
+    if (row.status === 'signed')
+      await broadcast(row).catch((error: unknown) => {
+        if (row.replaced === '[]') throw error
       })
+    let receipt = await minedAttempt(row)
     const now = clock.now()
-    if (receipt) {
-      const block = Number(receipt.blockNumber)
-      if (receipt.status === 'reverted')
-        await repo.transition(db, row.id, ['broadcast'], {
-          status: 'failed',
-          block_number: block,
-          failure_reason: `the transaction ${row.tx_hash} reverted on ${chain} in block ${block}`,
-          updated_at: now,
-        })
-      else if ((await adapter.head()) - receipt.blockNumber + 1n >= BigInt(adapter.confirmations))
-        await repo.transition(db, row.id, ['broadcast'], { status: 'confirmed', block_number: block, updated_at: now })
-      else await repo.transition(db, row.id, ['broadcast'], { block_number: block, updated_at: now })
-    } else if (!(await knownTransaction(row))) {
+    if (!receipt && !(await knownTransaction(row))) {
       const mined = await rpc.call('eth_getTransactionCount', (client) =>
         client.getTransactionCount({ address: row.from_address as Address, blockTag: 'latest' }),
       )
-      if (mined > Number(row.nonce))
-        await repo.transition(db, row.id, ['broadcast'], {
+      // Asked again: an attempt mined between the receipt check and the count is not "another".
+      if (mined > Number(row.nonce) && !(receipt = await minedAttempt(row))) {
+        await repo.transition(db, row.id, OPEN, {
           status: 'failed',
           failure_reason: `nonce ${row.nonce} of ${row.from_address} on ${chain} was used by another transaction; ${row.tx_hash} can never be mined`,
           updated_at: now,
         })
-      // Dropped (evicted, or a node that lost its pool): the same bytes again, never a new nonce.
-      else await broadcast({ ...row, status: 'signed' })
+        return (await repo.findByReference(db, row.reference))!
+      }
     }
+    if (receipt) {
+      // The mined attempt is the transfer's transaction (raw_tx stays the last bytes signed).
+      const mined = { tx_hash: receipt.transactionHash, block_number: Number(receipt.blockNumber), updated_at: now }
+      if (receipt.status === 'reverted')
+        await repo.transition(db, row.id, OPEN, {
+          ...mined,
+          status: 'failed',
+          failure_reason: `the transaction ${receipt.transactionHash} reverted on ${chain} in block ${mined.block_number}`,
+        })
+      else if ((await adapter.head()) - receipt.blockNumber + 1n >= BigInt(adapter.confirmations))
+        await repo.transition(db, row.id, OPEN, { ...mined, status: 'confirmed' })
+      else await repo.transition(db, row.id, OPEN, mined)
+    } else if (now - Number(row.signed_at ?? row.created_at) >= deps.feeBumpAfterMs) await replace(row)
+    // Dropped (evicted, or a node that lost its pool): the same bytes again, never a new nonce.
+    else if (!(await knownTransaction(row))) await broadcast({ ...row, status: 'signed' })
     return (await repo.findByReference(db, row.reference))!
   }
 
   return { adapter, fees, submit, follow }
 }
+
+const max = (a: bigint, b: bigint) => (a > b ? a : b)
+/** Still `signed` with a receipt: replacement bytes the node refused after an earlier attempt was mined. */
+const OPEN = ['signed', 'broadcast']

@@ -1,13 +1,15 @@
 // Sweeping: received money ends up in the treasury, so payouts and refunds can spend it. One job
 // per configured chain (`treasury.sweep`, ref = the chain) runs every SX_SWEEP_INTERVAL_SECONDS and
-// takes every deposit address in one batch:
+// takes every deposit address the watcher saw funded (counted money) in one batch:
 //   - an address whose order still waits for money is left alone (the money is not settled yet);
 //   - an address with tokens but too little gas first gets a gas top-up from the treasury, and is
 //     swept on a later run once the top-up is confirmed;
-//   - then each token goes to the treasury, signed by the deposit address's own key; a native
-//     balance worth more than ten times its transfer fee goes too (what a top-up leaves is not).
+//   - then each token goes to the treasury, signed by the deposit address's own key; an invoice
+//     paid in the native coin has that coin go, less its transfer's gas (what a top-up leaves on a
+//     token deposit stays: it pays for the next sweep).
 // Every sweep and top-up is a sender transaction (recorded before broadcast, one per reference),
 // so `sx doctor` sees the money either on the deposit address or in the treasury, never twice.
+import { getAddress } from 'viem'
 import type { Services } from '../../services.ts'
 import { newId } from '../../platform/ids.ts'
 import { enqueue } from '../../platform/jobs/queue.ts'
@@ -15,7 +17,7 @@ import type { JobKind } from '../../platform/jobs/kinds.ts'
 import type { JobHandlers, JobOutcome } from '../../platform/jobs/runner.ts'
 import { addressesAwaitingPayment } from '../orders/index.ts'
 import type { Chain } from '../payments/index.ts'
-import { depositAddresses } from '../wallet/index.ts'
+import { fundedDeposits } from '../watcher/index.ts'
 import { NATIVE_GAS, TOKEN_GAS, type EvmSender } from './sender.ts'
 import * as repo from './transactions.repository.ts'
 
@@ -61,7 +63,13 @@ export async function sweepOnce(services: Pick<Deps, 'db' | 'treasury'>, sender:
       busy.add(now.from_address).add(now.to_address)
     }
   }
-  const deposits = await depositAddresses(db, 'evm')
+  // The watcher's record of which deposits received counted money: only those are read on chain.
+  const deposits = (await fundedDeposits(db, adapter.chain)).map((d) => ({
+    index: d.address_index,
+    address: getAddress(d.address),
+    // Invoiced in the native coin: that coin is the payment. Elsewhere it is what a gas top-up left.
+    native: d.token === null,
+  }))
   const waiting = await addressesAwaitingPayment(
     db,
     adapter.chain,
@@ -104,7 +112,7 @@ export async function sweepOnce(services: Pick<Deps, 'db' | 'treasury'>, sender:
       continue
     }
     const transferFee = NATIVE_GAS * fee.maxFeePerGas
-    if (native!.baseUnits > transferFee * 10n) {
+    if (deposit.native && native!.baseUnits > transferFee * 10n) {
       const swept = await sender.submit({
         reference: newId('sweep'),
         purpose: 'sweep',

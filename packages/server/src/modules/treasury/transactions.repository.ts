@@ -59,6 +59,23 @@ export async function transition(
   return result.numUpdatedRows > 0n
 }
 
+/** Puts replacement bytes in place of `txHash`'s, only while those are the current, broadcast ones. */
+export async function replaceAttempt(
+  db: DbOrTrx,
+  id: string,
+  txHash: string,
+  next: Updateable<ChainTransactionsTable>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('chain_transactions')
+    .set(next)
+    .where('id', '=', id)
+    .where('tx_hash', '=', txHash)
+    .where('status', '=', 'broadcast')
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}
+
 export async function countBroadcast(db: DbOrTrx, id: string, now: number): Promise<void> {
   await db
     .updateTable('chain_transactions')

@@ -33,6 +33,10 @@ export interface ChainTransactionsTable {
   block_number: number | null
   /** How often the bytes were handed to the node (more than once only after a crash or a drop). */
   broadcasts: number
+  /** When raw_tx was signed (null: at created_at); a broadcast left unmined for SX_FEE_BUMP_AFTER_SECONDS is replaced. */
+  signed_at: number | null
+  /** JSON array of the tx hashes raw_tx replaced (same nonce, lower fee): any of them may be the one mined. */
+  replaced: string
   created_at: number
   updated_at: number
 }

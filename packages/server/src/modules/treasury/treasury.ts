@@ -18,6 +18,7 @@ export type TreasuryDeps = Readonly<{
   /** The configured EVM chains' adapters (modules/chains). */
   evm: readonly EvmAdapter[]
   broadcastDelayMs: number
+  feeBumpAfterMs: number
 }>
 
 export type Treasury = Readonly<{

@@ -7,6 +7,7 @@ export {
   getWallet,
   initWallet,
   issuedAddresses,
+  NO_WALLET,
   WalletError,
   type Wallet,
   type WalletSource,

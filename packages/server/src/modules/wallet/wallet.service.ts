@@ -34,7 +34,7 @@ export type Wallet = Readonly<{
 
 type Deps = { db: Db; secretBox: SecretBox; live: LiveConfig }
 
-const NO_WALLET =
+export const NO_WALLET =
   'no wallet: set SX_WALLET_MNEMONIC to your BIP-39 phrase, or run `sx wallet init` to create one (it is printed once)'
 
 /**
