@@ -7,7 +7,7 @@ import { loadConfig } from '../../packages/server/src/config.ts'
 import { connect } from '../../packages/server/src/db/connect.ts'
 import { migrateToLatest } from '../../packages/server/src/db/migrate.ts'
 import { initShop } from '../../packages/server/src/modules/shops/index.ts'
-import { openLiveRails } from '../../packages/server/src/main/live.ts'
+import { checkLiveChains, openWallet } from '../../packages/server/src/main/live.ts'
 import { closeServices, createServices, openSecretBox, type Services } from '../../packages/server/src/services.ts'
 import { startWorker } from '../../packages/server/src/worker.ts'
 import { createBenchDatabase, type BenchDatabase, type Dialect } from './databases.ts'
@@ -55,7 +55,10 @@ export async function startSx(
   const config = loadConfig({ ...BENCH_ENV, DATABASE_URL: database.url, SX_DATA_DIR: database.dataDir, ...options.env })
   const connection = connect(config.db.url, { onQuery: options.onQuery })
   await migrateToLatest(connection.db, openSecretBox(config))
-  const services = createServices(config, connection, { rails: await openLiveRails(config, connection.db) })
+  const services = createServices(config, connection, {
+    chains: await checkLiveChains(config),
+    wallet: await openWallet(config, connection.db),
+  })
   const app = await buildApp(services)
   const url = await listen(app)
   const worker = options.worker ? startWorker(services, options.worker.onError) : null

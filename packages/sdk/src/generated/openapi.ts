@@ -28,7 +28,7 @@ export interface paths {
         };
         /**
          * Database (and Redis, when configured) reachable
-         * @description With REDIS_URL set, every /v1 route needs Redis for its rate limits, so an unreachable Redis makes the instance not ready.
+         * @description With REDIS_URL set, every /v1 route needs Redis for its rate limits, so an unreachable Redis makes the instance not ready. A configured chain whose node does not answer leaves the instance ready (the API works; live payments on that chain wait) and is named under `degraded`.
          */
         get: operations["readyz"];
         put?: never;
@@ -996,15 +996,19 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description Ready; `degraded` names the chains whose node does not answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        /** @enum {string} */
-                        status: "ok";
+                        status: "ok" | "degraded";
+                        /** @description The configured chains whose node does not answer now (live payments on them wait). */
+                        chains?: {
+                            chain: string;
+                            reason: string;
+                        }[];
                     };
                 };
             };
