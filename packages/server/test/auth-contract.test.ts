@@ -105,6 +105,9 @@ const RECIPES: Record<string, Recipe> = {
   // A fresh shop has no balance to pay out (422); payouts themselves are tested in money tests.
   'POST /v1/payouts': { ability: 'payouts:write', body: PAYOUT_BODY, idempotent: true, success: 422 },
   'GET /v1/payouts/{id}': { ability: 'payouts:read', object: 'payout' },
+  'GET /v1/shop': { ability: 'products:read' },
+  'PATCH /v1/shop': { ability: 'all', body: { brand_color: '#112233' } },
+  'GET /v1/reports/daily': { ability: 'orders:read', query: '?days=7' },
 }
 
 /** A receiver address each mode accepts; nothing listens there, so a ping fails fast. */
