@@ -106,7 +106,6 @@ describe('dashboard in a browser', { skip: hasBrowser ? false : `no browser at $
         await page.locator('svg.chart').waitFor()
         for (const label of ['Home', 'Products', 'Orders', 'API keys'])
           assert.equal(await page.getByRole('link', { name: label, exact: true }).count(), 1, label)
-        await screenshot(page, 'home', shots)
 
         // API keys: mint one (its secret shown once works on /v1), then revoke it (it stops working).
         await page.getByRole('link', { name: 'API keys' }).click()
@@ -155,6 +154,12 @@ describe('dashboard in a browser', { skip: hasBrowser ? false : `no browser at $
         await screenshot(page, 'order', shots)
         const refunded = await sx.GET('/v1/orders/{id}', { params: { path: { id: order.id } } })
         assert.equal(refunded.refunded_cents, refunded.total_cents)
+
+        // Home again, now with the order in its chart and recent orders.
+        await page.getByRole('link', { name: 'Home' }).click()
+        await page.getByRole('link', { name: order.id }).waitFor()
+        assert.match(await page.locator('figcaption').innerText(), /1 paid order,/)
+        await screenshot(page, 'home', shots)
 
         // Live mode: the banner goes; sign out returns to the sign-in page.
         await page.getByLabel('Test mode').uncheck()

@@ -62,7 +62,8 @@ function dailyChart(days: Day[]): Node {
   const revenue = new Map<string, number>()
   for (const day of days)
     for (const r of day.revenue) revenue.set(r.currency, (revenue.get(r.currency) ?? 0) + r.amount_cents)
-  const summary = `${total} paid orders${[...revenue].map(([c, cents]) => `, ${money(cents, c)}`).join('')}`
+  const sums = [...revenue].map(([currency, cents]) => `, ${money(cents, currency)}`).join('')
+  const summary = `${total} paid order${total === 1 ? '' : 's'}${sums}`
   const max = Math.max(1, ...days.map((day) => day.orders))
   const width = 600
   const height = 120
