@@ -134,8 +134,31 @@ describe('dashboard in a browser', { skip: hasBrowser ? false : `no browser at $
         await sx.POST('/v1/test_helpers/orders/{id}/pay', { params: { path: { id: order.id } } })
         await env.drain()
 
+        // Products: create a license_key product and paste keys into it, and a file_download with its file.
         await page.getByRole('link', { name: 'Products' }).click()
         await page.getByRole('cell', { name: product.name, exact: true }).waitFor()
+        const create = async (name: string, type: string, price: string) => {
+          await page.getByLabel('Name', { exact: true }).fill(name)
+          await page.getByLabel('Type', { exact: true }).selectOption(type)
+          await page.getByLabel('Price', { exact: true }).fill(price)
+        }
+        await create('Pasted keys', 'license_key', '4.50')
+        await page.getByRole('button', { name: 'Create product' }).click()
+        await page.getByRole('cell', { name: 'Pasted keys', exact: true }).waitFor()
+        await page.getByLabel('Add keys to Pasted keys').fill('P-1\nP-2\n P-1 \n')
+        await page
+          .getByRole('row', { name: /Pasted keys/ })
+          .getByRole('button', { name: 'Import' })
+          .click()
+        await page.getByText('Pasted keys: 2 imported, 1 skipped as duplicates, 2 in stock.').waitFor()
+        await create('Manual', 'file_download', '9')
+        const pdf = { name: 'manual.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 manual') }
+        await page.getByLabel('File', { exact: true }).setInputFiles(pdf)
+        await page.getByRole('button', { name: 'Create product' }).click()
+        await page.getByRole('cell', { name: 'Manual', exact: true }).waitFor()
+        const made = (await sx.GET('/v1/products', { params: { query: { limit: 10 } } })).data
+        assert.equal(made.find((p) => p.name === 'Pasted keys')?.stock, 2)
+        assert.equal(made.find((p) => p.name === 'Manual')?.file?.name, 'manual.pdf')
         await screenshot(page, 'products', shots)
         await page.getByRole('link', { name: 'Orders' }).click()
         await page.getByLabel('Status').selectOption('completed')

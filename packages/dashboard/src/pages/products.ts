@@ -128,7 +128,7 @@ function importForm(product: Product, notice: HTMLElement, refresh: () => Promis
         h(
           'p',
           { class: 'ok', role: 'status' },
-          `${product.name}: ${answer.imported} imported, ${answer.duplicates} duplicates, ${answer.stock_after} in stock.`,
+          `${product.name}: ${answer.imported} imported, ${answer.duplicates} skipped as duplicates, ${answer.stock_after} in stock.`,
         ),
       )
       await refresh()
