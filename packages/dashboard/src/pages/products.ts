@@ -91,6 +91,7 @@ function createForm(notice: HTMLElement, refresh: () => Promise<void>): HTMLForm
       }
       notice.replaceChildren(h('p', { class: 'ok', role: 'status' }, `Created ${product.name}.`))
       form.reset()
+      fileRow.hidden = true
       await refresh()
     } catch (error) {
       notice.replaceChildren(errorBox(error))

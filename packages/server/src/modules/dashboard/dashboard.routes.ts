@@ -46,7 +46,6 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return build
   }
 
-  const shell = { schema: { hide: true } }
   const sendShell = async (_request: unknown, reply: FastifyReply) =>
     reply
       .header('cache-control', 'no-cache')
@@ -55,7 +54,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
       .header('x-content-type-options', 'nosniff')
       .type('text/html; charset=utf-8')
       .send(current().shell)
-  app.get('/dashboard', shell, sendShell)
+  app.get('/dashboard', { schema: { hide: true } }, sendShell)
   app.get('/dashboard/*', { schema: { hide: true, params: DeepLinkParams } }, sendShell)
 
   app.get('/dashboard/assets/:file', { schema: { hide: true, params: AssetParams } }, async (request, reply) => {
