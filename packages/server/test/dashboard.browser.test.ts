@@ -1,4 +1,4 @@
-// The dashboard in a real browser against a real server: the shell's caching and CSP headers,
+// The dashboard in a real browser against a real server (the files' headers: dashboard.routes.test.ts):
 // sign-in errors (401, 429), Home, minting and revoking an API key, a test order placed with the
 // SDK seen in Orders and refunded there. SCREENSHOTS=1 also writes each page at 1280 and 390 px
 // into docs/screenshots/ (SQLite run only). Needs Debian's chromium, like checkout.browser.test.ts.
@@ -65,19 +65,6 @@ describe('dashboard in a browser', { skip: hasBrowser ? false : `no browser at $
         const shop = await env.newShop()
         const other = await env.newShop()
         await env.app.listen({ host: '127.0.0.1', port })
-
-        // The shell: not cached, strict CSP; deep links answer it too; hashed assets are immutable.
-        const shell = await fetch(`${base}/dashboard/orders/ord_x`)
-        assert.equal(shell.status, 200)
-        assert.equal(shell.headers.get('cache-control'), 'no-cache')
-        const csp = shell.headers.get('content-security-policy') ?? ''
-        assert.match(csp, /default-src 'self'/)
-        assert.doesNotMatch(csp, /unsafe-inline|https?:/)
-        const script = /src="(\/dashboard\/assets\/main-[A-Z0-9]+\.js)"/.exec(await shell.text())?.[1]
-        assert.ok(script, 'the shell names its hashed script')
-        const asset = await fetch(base + script)
-        assert.equal(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable')
-        assert.equal((await fetch(`${base}/dashboard/assets/nope.js`)).status, 404)
 
         // Sign-in errors: a wrong password (401), then the account's budget spent (429).
         await page.goto(`${base}/dashboard`)
