@@ -4,7 +4,7 @@ import { session, start, sx, type Session } from './session.ts'
 import { errorBox } from './view.ts'
 
 /** The built pages, in nav order. Customers, Payouts, Webhooks and Settings are not built yet. */
-export const NAV = [
+const NAV = [
   { path: '/dashboard', label: 'Home' },
   { path: '/dashboard/products', label: 'Products' },
   { path: '/dashboard/orders', label: 'Orders' },

@@ -3,7 +3,7 @@ import { SxError } from '@sx/sdk'
 import { h } from './dom.ts'
 
 /** The message a failed call shows: the problem's `detail` when the server sent one. */
-export function describeError(error: unknown): string {
+function describeError(error: unknown): string {
   if (error instanceof SxError) return error.detail
   return error instanceof Error ? error.message : String(error)
 }

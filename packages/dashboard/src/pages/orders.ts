@@ -8,7 +8,7 @@ import { empty, errorBox, loadInto, money, table, when } from '../view.ts'
 type Order = components['schemas']['Order']
 const STATUSES = ['pending', 'awaiting_payment', 'paid', 'delivering', 'completed', 'failed', 'refunded'] as const
 
-export const orderLink = (order: Order) => h('a', { href: `/dashboard/orders/${order.id}` }, order.id)
+const orderLink = (order: Order) => h('a', { href: `/dashboard/orders/${order.id}` }, order.id)
 
 export function orderRows(orders: Order[]): (Node | string)[][] {
   return orders.map((o) => [orderLink(o), o.status, money(o.total_cents, o.currency), when(o.created_at)])
