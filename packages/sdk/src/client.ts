@@ -9,8 +9,10 @@ import { retryingFetch, retryOptions, type FetchLike, type RetryOptions } from '
 export type ClientOptions = {
   /** Where sx answers, e.g. `https://pay.example.com` (the `/v1` is part of each path). */
   baseUrl: string
-  /** `sx_test_…` (sandbox) or `sx_live_…`. */
-  apiKey: string
+  /** `sx_test_…` (sandbox) or `sx_live_…`. Leave it out in the dashboard, which signs in with a session cookie. */
+  apiKey?: string
+  /** A signed-in session's `csrf_token` (the dashboard): sent as `X-CSRF-Token` with the same-origin cookie. */
+  csrfToken?: string
   /** Another fetch (a test double, an instrumented one); default the runtime's `fetch`. */
   fetch?: FetchLike
   /** Retries on 429/503 and lost connections; a number is the retry count. */
@@ -63,7 +65,13 @@ export function createClient(options: ClientOptions): SxClient {
   const fetch = options.fetch ?? ((request: Request) => globalThis.fetch(request))
   const raw = createFetchClient<paths>({
     baseUrl: options.baseUrl,
-    headers: { ...options.headers, authorization: `Bearer ${options.apiKey}` },
+    headers: {
+      ...options.headers,
+      ...(options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` }),
+      // Sent on reads too: harmless there, and one header set keeps the client simple.
+      ...(options.csrfToken === undefined ? {} : { 'x-csrf-token': options.csrfToken }),
+    },
+    credentials: 'same-origin',
     fetch: retryingFetch(fetch, retryOptions(options.retries)),
   })
   // The typed signatures above are what callers see; inside, one loose call serves every method.

@@ -1,5 +1,6 @@
 // `npm start` and `sx` run this first: compile src/ to dist/ when dist is missing or older than any
-// source. It writes to stderr only, so `sx init --json` prints nothing but its JSON on stdout.
+// source, and bundle the dashboard (packages/dashboard, which the server serves at /dashboard) the
+// same way. It writes to stderr only, so `sx init --json` prints nothing but its JSON on stdout.
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -12,10 +13,18 @@ const newest = (dir) =>
     return Math.max(max, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs)
   }, 0)
 
-const built = join(root, 'dist/main/cli.js')
-const sourcesChanged = () => newest(join(root, 'src')) > statSync(built).mtimeMs
-if (!existsSync(built) || sourcesChanged()) {
+const stale = (built, ...sources) => !existsSync(built) || Math.max(...sources.map(newest)) > statSync(built).mtimeMs
+
+if (stale(join(root, 'dist/main/cli.js'), join(root, 'src'))) {
   console.error('sx: building…')
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: ['ignore', 2, 2] })
+}
+
+const dashboard = join(root, '../dashboard')
+// The bundle includes the SDK's sources too.
+if (stale(join(dashboard, 'dist/index.html'), join(dashboard, 'src'), join(root, '../sdk/src'))) {
+  console.error('sx: building the dashboard…')
+  const { buildDashboard } = await import(join(dashboard, 'build.js'))
+  await buildDashboard()
 }

@@ -29,6 +29,7 @@ import { balanceRoutes } from './modules/ledger/index.ts'
 import { refundsRoutes } from './modules/refunds/index.ts'
 import { payoutsRoutes } from './modules/payouts/index.ts'
 import { errorNotice, renderNoticePage } from './modules/storefront/index.ts'
+import { dashboardRoutes } from './modules/dashboard/index.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -110,6 +111,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     pages.addHook('onRequest', pipeline.buyerPageBudget)
     await pages.register(buyerPageRoutes)
   })
+  await app.register(dashboardRoutes)
   await registerReference(app)
   return app
 }

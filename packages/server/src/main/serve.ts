@@ -132,6 +132,7 @@ async function seedDemoIfEmpty(services: Services, publicUrl: string): Promise<v
   // Printed once, on the start that creates it: the secrets are not stored in readable form.
   process.stdout.write(
     `\n  Demo shop created.\n  Owner login: ${demo.owner.email} / ${demo.owner.password}\n` +
+      `  Dashboard:   ${publicUrl}/dashboard\n` +
       `  Test key:    ${demo.keys.test}\n  Try: curl -H "Authorization: Bearer ${demo.keys.test}" ${publicUrl}/v1/products\n\n`,
   )
 }

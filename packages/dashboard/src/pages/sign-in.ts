@@ -1,0 +1,46 @@
+// Sign in with the owner's login (`sx init` prints it). Wrong password (401) and too many tries
+// (429) show the server's message.
+import { h } from '../dom.ts'
+import { anonymous, start, type Session } from '../session.ts'
+import { errorBox } from '../view.ts'
+
+export function signInPage(onSignedIn: () => void): HTMLElement {
+  const email = h('input', { id: 'email', name: 'email', type: 'email', autocomplete: 'username', required: true })
+  const password = h('input', {
+    id: 'password',
+    name: 'password',
+    type: 'password',
+    autocomplete: 'current-password',
+    required: true,
+  })
+  const status = h('div', { 'aria-live': 'polite' })
+  const button = h('button', { type: 'submit' }, 'Sign in')
+  const form = h(
+    'form',
+    { class: 'card sign-in', 'aria-labelledby': 'sign-in-title' },
+    h('h1', { id: 'sign-in-title' }, 'Sign in to sx'),
+    h('label', { for: 'email' }, 'Email'),
+    email,
+    h('label', { for: 'password' }, 'Password'),
+    password,
+    status,
+    button,
+  )
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault()
+    button.disabled = true
+    status.replaceChildren()
+    try {
+      const session = await anonymous.POST('/auth/sign-in', { body: { email: email.value, password: password.value } })
+      start(session as Session)
+      onSignedIn()
+    } catch (error) {
+      status.replaceChildren(errorBox(error))
+      password.focus()
+    } finally {
+      button.disabled = false
+    }
+  })
+  queueMicrotask(() => email.focus())
+  return h('main', { class: 'centered' }, form)
+}

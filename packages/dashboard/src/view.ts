@@ -1,0 +1,58 @@
+// Loading, empty and error states shared by every page, and the formatting they all use.
+import { SxError } from '@sx/sdk'
+import { h } from './dom.ts'
+
+/** The message a failed call shows: the problem's `detail` when the server sent one. */
+function describeError(error: unknown): string {
+  if (error instanceof SxError) return error.detail
+  return error instanceof Error ? error.message : String(error)
+}
+
+export const errorBox = (error: unknown) => h('p', { class: 'error', role: 'alert' }, describeError(error))
+export const empty = (text: string) => h('p', { class: 'empty' }, text)
+
+/** Shows "Loading…" in `into`, then what `render` builds from `load`'s answer, or the error. */
+export async function loadInto<T>(into: HTMLElement, load: () => Promise<T>, render: (data: T) => Node): Promise<void> {
+  into.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Loading…'))
+  try {
+    into.replaceChildren(render(await load()))
+  } catch (error) {
+    into.replaceChildren(errorBox(error))
+  }
+}
+
+export function money(cents: number, currency: string): string {
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).format(cents / 100)
+}
+
+export function when(iso: string | null): string {
+  return iso === null ? '—' : new Date(iso).toLocaleString('en', { dateStyle: 'medium', timeStyle: 'short' })
+}
+
+/** A table with a header row; `rows` are arrays of cells. */
+export function table(headers: string[], rows: (Node | string)[][]): HTMLTableElement {
+  return h(
+    'table',
+    {},
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        headers.map((name) => h('th', { scope: 'col' }, name)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      rows.map((cells) =>
+        h(
+          'tr',
+          {},
+          cells.map((cell) => h('td', {}, cell)),
+        ),
+      ),
+    ),
+  )
+}
