@@ -63,6 +63,13 @@ for (const dialect of DIALECTS) {
       env = await startTestEnv(dialect, { ...NO_LIMITS, SX_WORKER: 'off' })
     })
     after(() => env.close())
+    const deliveryJobsOf = (orderId: string) =>
+      env.services.db
+        .selectFrom('jobs')
+        .select('ref')
+        .where('kind', '=', 'order.deliver')
+        .where('ref', '=', orderId)
+        .execute()
 
     it('delivers the reserved key with the payment, ships the poster at once, and queues no delivery job', async () => {
       const shop = await env.newShop()
@@ -83,14 +90,7 @@ for (const dialect of DIALECTS) {
         paid.delivery.items.map((i: { kind: string; value?: string }) => [i.kind, i.value]),
         [['license_key', 'K-1']],
       )
-      const deliverJobs = () =>
-        env.services.db
-          .selectFrom('jobs')
-          .select('id')
-          .where('kind', '=', 'order.deliver')
-          .where('ref', '=', o.id)
-          .execute()
-      assert.deepEqual(await deliverJobs(), [])
+      assert.deepEqual(await deliveryJobsOf(o.id), [])
       const shipped = await api.post(`/v1/orders/${o.id}/fulfil`, { carrier: 'DHL', tracking_number: 'JD1' })
       assert.equal(shipped.statusCode, 200, shipped.body)
       assert.equal(shipped.json().status, 'completed')
@@ -127,13 +127,7 @@ for (const dialect of DIALECTS) {
         .where('order_id', '=', o.id)
         .execute()
       assert.deepEqual(items, [{ status: 'reserved' }], 'what the failed delivery wrote is undone')
-      const jobs = await env.services.db
-        .selectFrom('jobs')
-        .select('ref')
-        .where('kind', '=', 'order.deliver')
-        .where('ref', '=', o.id)
-        .execute()
-      assert.deepEqual(jobs, [{ ref: o.id }])
+      assert.deepEqual(await deliveryJobsOf(o.id), [{ ref: o.id }])
       const types = (await eventsOf(env, shop.shop.id)).map((e) => e.type)
       assert.ok(types.includes('order.paid') && !types.includes('order.delivered'), types.join(', '))
     })
@@ -145,13 +139,7 @@ for (const dialect of DIALECTS) {
       const paid = (await api.post(`/v1/test_helpers/orders/${o.id}/pay`, {})).json()
       assert.equal(paid.status, 'paid')
       assert.equal(paid.delivery.state, 'in_progress')
-      const jobs = await env.services.db
-        .selectFrom('jobs')
-        .select('ref')
-        .where('kind', '=', 'order.deliver')
-        .where('ref', '=', o.id)
-        .execute()
-      assert.deepEqual(jobs, [{ ref: o.id }])
+      assert.deepEqual(await deliveryJobsOf(o.id), [{ ref: o.id }])
     })
   })
 
