@@ -2,6 +2,7 @@
 // doing only the database work the answer needs (on either dialect).
 import Fastify from 'fastify'
 import { POOL_TYPES } from '../../packages/server/src/modules/catalog/catalog.schemas.ts'
+import type { ProductsTable } from '../../packages/server/src/modules/catalog/catalog.table.ts'
 import { sha256Hex } from '../../packages/server/src/platform/crypto.ts'
 import { listen } from './boot.ts'
 import { openReader } from './databases.ts'
@@ -14,26 +15,8 @@ export async function startBaseline(body: unknown): Promise<{ url: string; close
   return { url: `${url}/baseline`, close: () => app.close() }
 }
 
-type ProductRow = {
-  id: string
-  name: string
-  slug: string
-  type: string
-  price_cents: number
-  currency: string
-  description: string | null
-  status: string
-  livemode: number
-  stock_counter: number | null
-  pool_stock: number
-  created_at: number
-  updated_at: number
-  dynamic_url: string | null
-  interval: string | null
-  file_name: string | null
-  file_size: number | null
-  file_sha256: string | null
-}
+/** What the list SQL below selects: the product's row (`p.*`) and its pool count. */
+type ProductRow = ProductsTable & { pool_stock: number }
 
 const FIND_KEY = 'select shop_id, livemode from api_keys where secret_hash = ? and revoked_at is null'
 const LIST_PRODUCTS = `select p.*, (select count(*) from stock_items s where s.product_id = p.id and s.status = 'available')
