@@ -55,7 +55,9 @@ describe('@sx/sdk retries', () => {
   })
 
   it('waits what Retry-After says, as seconds or as an HTTP date', async () => {
-    for (const retryAfter of ['1', new Date(Date.now() + 1500).toUTCString()]) {
+    // The date is made just before its call: it has whole seconds, so 2 s ahead is 1–2 s ahead.
+    for (const asDate of [false, true]) {
+      const retryAfter = asDate ? new Date(Date.now() + 2000).toUTCString() : '1'
       const { fetch, requests } = scripted([429, 200], { 'retry-after': retryAfter })
       const started = Date.now()
       await client(fetch).GET('/v1/balance')
