@@ -56,3 +56,20 @@ export function table(headers: string[], rows: (Node | string)[][]): HTMLTableEl
     ),
   )
 }
+
+/** A secret the server shows once (API key, webhook secret), with a copy button. */
+export function secretNotice(secret: string, what = 'Your new key.'): HTMLElement {
+  const copied = h('span', { 'aria-live': 'polite' })
+  const copy = async () => {
+    await navigator.clipboard.writeText(secret)
+    copied.textContent = 'Copied'
+  }
+  return h(
+    'div',
+    { class: 'card notice', role: 'status' },
+    h('p', {}, `${what} It is shown this once: store it now.`),
+    h('code', { class: 'secret', 'data-testid': 'secret' }, secret),
+    h('button', { type: 'button', onclick: copy }, 'Copy'),
+    copied,
+  )
+}

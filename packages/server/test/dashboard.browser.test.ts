@@ -3,91 +3,41 @@
 // SDK seen in Orders and refunded there. SCREENSHOTS=1 also writes each page at 1280 and 390 px
 // into docs/screenshots/ (SQLite run only). Needs Debian's chromium, like checkout.browser.test.ts.
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { createClient } from '@sx/sdk'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { buildDashboard } from '../../dashboard/build.js'
-import { DIALECTS, startTestEnv } from './harness.ts'
+import { browserSuite, openDashboard, useBrowser } from './dashboard-browser.ts'
+import { DIALECTS } from './harness.ts'
 import { OWNER_PASSWORD } from './session-helpers.ts'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const hasBrowser = existsSync(CHROMIUM)
-if (!hasBrowser && process.env.CI === 'true') throw new Error(`CI=true needs a browser at ${CHROMIUM}`)
-const SHOTS = new URL('../../../docs/screenshots/', import.meta.url).pathname
-
-/** A free loopback port: PUBLIC_URL must name the origin the browser sends (the CSRF Origin check). */
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
-
-async function screenshot(page: Page, name: string, enabled: boolean) {
-  if (!enabled) return
-  for (const width of [1280, 390]) {
-    await page.setViewportSize({ width, height: 900 })
-    await page.screenshot({ path: `${SHOTS}${name}-${width}.png`, fullPage: true })
-  }
-  await page.setViewportSize({ width: 1280, height: 900 })
-}
-
-describe('dashboard in a browser', { skip: hasBrowser ? false : `no browser at ${CHROMIUM}` }, () => {
-  let browser: Browser
-  before(async () => {
-    await buildDashboard()
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    })
-  })
-  after(async () => {
-    await browser?.close()
-  })
+describe('dashboard in a browser', browserSuite, () => {
+  const browser = useBrowser()
 
   for (const dialect of DIALECTS) {
     it(`${dialect}: signs in, shows Home, mints and revokes a key, refunds an order`, async () => {
-      const port = await freePort()
-      const base = `http://127.0.0.1:${port}`
-      const env = await startTestEnv(dialect, { PUBLIC_URL: base, SIGN_IN_PER_ACCOUNT: '2' })
-      const shots = process.env.SCREENSHOTS === '1' && dialect === 'sqlite'
-      if (shots) mkdirSync(SHOTS, { recursive: true })
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
-      const refused: string[] = []
-      page.on('console', (message) => {
-        if (/Content Security Policy|Refused/i.test(message.text())) refused.push(message.text())
-      })
-      page.on('dialog', (dialog) => void dialog.accept())
+      const d = await openDashboard(browser(), dialect, { SIGN_IN_PER_ACCOUNT: '2' })
+      const { env, page, base } = d
       try {
         const shop = await env.newShop()
         const other = await env.newShop()
-        await env.app.listen({ host: '127.0.0.1', port })
+        await d.listen()
 
         // Sign-in errors: a wrong password (401), then the account's budget spent (429).
         await page.goto(`${base}/dashboard`)
-        await screenshot(page, 'sign-in', shots)
-        const attempt = async (email: string, password: string) => {
-          await page.getByLabel('Email').fill(email)
-          await page.getByLabel('Password').fill(password)
-          await page.getByRole('button', { name: 'Sign in' }).click()
-        }
-        await attempt(other.owner.email, 'wrong password')
+        await d.screenshot('sign-in')
+        await d.attemptSignIn(other.owner.email, 'wrong password')
         await page
           .getByRole('alert')
           .filter({ hasText: /password/i })
           .waitFor()
-        await attempt(other.owner.email, 'wrong password')
-        await attempt(other.owner.email, 'wrong password')
+        await d.attemptSignIn(other.owner.email, 'wrong password')
+        await d.attemptSignIn(other.owner.email, 'wrong password')
         await page
           .getByRole('alert')
           .filter({ hasText: /too many|try again/i })
           .waitFor()
 
         // Signed in: Home in test mode.
-        await attempt(shop.owner.email, OWNER_PASSWORD)
+        await d.attemptSignIn(shop.owner.email, OWNER_PASSWORD)
         await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor()
         assert.match(await page.getByRole('note').innerText(), /Test mode/)
         await page.locator('svg.chart').waitFor()
@@ -102,7 +52,7 @@ describe('dashboard in a browser', { skip: hasBrowser ? false : `no browser at $
         const secret = (await page.getByTestId('secret').innerText()).trim()
         assert.match(secret, /^sx_test_/)
         await page.getByRole('cell', { name: 'Reporting', exact: true }).waitFor()
-        await screenshot(page, 'api-keys', shots)
+        await d.screenshot('api-keys')
         const minted = createClient({ baseUrl: base, apiKey: secret, retries: 0 })
         await minted.GET('/v1/orders')
         await page.getByRole('button', { name: 'Revoke Reporting' }).click()
@@ -146,14 +96,14 @@ describe('dashboard in a browser', { skip: hasBrowser ? false : `no browser at $
         const made = (await sx.GET('/v1/products', { params: { query: { limit: 10 } } })).data
         assert.equal(made.find((p) => p.name === 'Pasted keys')?.stock, 2)
         assert.equal(made.find((p) => p.name === 'Manual')?.file?.name, 'manual.pdf')
-        await screenshot(page, 'products', shots)
+        await d.screenshot('products')
         await page.getByRole('link', { name: 'Orders' }).click()
         await page.getByLabel('Status').selectOption('completed')
         await page.getByRole('link', { name: order.id }).waitFor()
         await page.getByLabel('Search').fill('nobody@')
         await page.getByText('No order matches.').waitFor()
         await page.getByLabel('Search').fill('buyer@')
-        await screenshot(page, 'orders', shots)
+        await d.screenshot('orders')
         await page.getByRole('link', { name: order.id }).click()
         await page.getByRole('heading', { name: 'Lines' }).waitFor()
         await page.getByRole('button', { name: /^Refund/ }).click()
@@ -161,7 +111,7 @@ describe('dashboard in a browser', { skip: hasBrowser ? false : `no browser at $
           .locator('.timeline')
           .getByText(/Refund/)
           .waitFor()
-        await screenshot(page, 'order', shots)
+        await d.screenshot('order')
         const refunded = await sx.GET('/v1/orders/{id}', { params: { path: { id: order.id } } })
         assert.equal(refunded.refunded_cents, refunded.total_cents)
 
@@ -169,17 +119,16 @@ describe('dashboard in a browser', { skip: hasBrowser ? false : `no browser at $
         await page.getByRole('link', { name: 'Home' }).click()
         await page.getByRole('link', { name: order.id }).waitFor()
         assert.match(await page.locator('figcaption').innerText(), /1 paid order,/)
-        await screenshot(page, 'home', shots)
+        await d.screenshot('home')
 
         // Live mode: the banner goes; sign out returns to the sign-in page.
         await page.getByLabel('Test mode').uncheck()
         await page.getByRole('note').waitFor({ state: 'detached' })
         await page.getByRole('button', { name: 'Sign out' }).click()
         await page.getByRole('button', { name: 'Sign in' }).waitFor()
-        assert.deepEqual(refused, [], 'the CSP blocked nothing')
+        assert.deepEqual(d.refused, [], 'the CSP blocked nothing')
       } finally {
-        await page.close()
-        await env.close()
+        await d.close()
       }
     })
   }

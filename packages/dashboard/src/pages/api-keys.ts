@@ -3,7 +3,7 @@
 import type { components } from '@sx/sdk'
 import { h } from '../dom.ts'
 import { session, sx } from '../session.ts'
-import { empty, errorBox, loadInto, table, when } from '../view.ts'
+import { empty, errorBox, loadInto, secretNotice, table, when } from '../view.ts'
 
 type Ability = components['schemas']['ApiKey']['abilities'][number]
 const ABILITIES: Ability[] = [
@@ -93,20 +93,4 @@ function createForm(minted: HTMLElement, refresh: () => Promise<void>): HTMLForm
     }
   })
   return form
-}
-
-function secretNotice(secret: string): HTMLElement {
-  const copied = h('span', { 'aria-live': 'polite' })
-  const copy = async () => {
-    await navigator.clipboard.writeText(secret)
-    copied.textContent = 'Copied'
-  }
-  return h(
-    'div',
-    { class: 'card notice', role: 'status' },
-    h('p', {}, 'Your new key. It is shown this once: store it now.'),
-    h('code', { class: 'secret', 'data-testid': 'secret' }, secret),
-    h('button', { type: 'button', onclick: copy }, 'Copy'),
-    copied,
-  )
 }
