@@ -7,8 +7,8 @@ import { apiKeysPage } from './pages/api-keys.ts'
 import { homePage } from './pages/home.ts'
 import { orderPage, ordersPage } from './pages/orders.ts'
 import { productsPage } from './pages/products.ts'
-import { signInPage } from './pages/sign-in.ts'
-import { anonymous, end, session, start, sx, type Session } from './session.ts'
+import { signInPage, wrongAddressPage } from './pages/sign-in.ts'
+import { anonymous, dashboardElsewhere, end, session, start, sx, whenEnded, type Session } from './session.ts'
 import { shell } from './shell.ts'
 import { errorBox } from './view.ts'
 
@@ -52,14 +52,25 @@ document.addEventListener('click', (event) => {
   document.getElementById('main')?.focus()
 })
 window.addEventListener('popstate', render)
-
-try {
-  start((await anonymous.GET('/auth/session')) as Session)
-  render()
-} catch (error) {
+whenEnded(() => {
+  end()
   root.replaceChildren(
-    error instanceof SxError && error.status === 401
-      ? signInPage(render)
-      : h('main', { class: 'centered' }, errorBox(error)),
+    signInPage(render, 'Your session has ended (signed out, or unused for too long). Sign in again.'),
   )
+})
+
+async function boot(): Promise<void> {
+  const elsewhere = dashboardElsewhere()
+  if (elsewhere) return void root.replaceChildren(wrongAddressPage(elsewhere))
+  try {
+    start((await anonymous.GET('/auth/session')) as Session)
+    render()
+  } catch (error) {
+    root.replaceChildren(
+      error instanceof SxError && error.status === 401
+        ? signInPage(render)
+        : h('main', { class: 'centered' }, errorBox(error)),
+    )
+  }
 }
+await boot()

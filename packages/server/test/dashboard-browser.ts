@@ -8,6 +8,7 @@ import { after, before } from 'node:test'
 import { chromium, type Browser } from 'playwright-core'
 import { buildDashboard } from '../../dashboard/build.js'
 import type { Dialect } from '../src/db/database.ts'
+import type { ServiceOverrides } from '../src/services.ts'
 import { startTestEnv } from './harness.ts'
 import { OWNER_PASSWORD } from './session-helpers.ts'
 
@@ -48,13 +49,21 @@ export type Dashboard = Awaited<ReturnType<typeof openDashboard>>
 
 /**
  * A test env listening on a free port and a fresh page on it. `refused` collects CSP refusals
- * (tests end with `assert.deepEqual(d.refused, [])`); dialogs (confirm) are accepted.
+ * (tests end with `assert.deepEqual(d.refused, [])`); dialogs (confirm) are accepted. `overrides`
+ * go to startTestEnv (a manual clock, say).
  */
-export async function openDashboard(browser: Browser, dialect: Dialect, env: Record<string, string> = {}) {
+export async function openDashboard(
+  browser: Browser,
+  dialect: Dialect,
+  env: Record<string, string> = {},
+  overrides: ServiceOverrides = {},
+) {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
-  const testEnv = await startTestEnv(dialect, { PUBLIC_URL: base, ...env })
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+  const testEnv = await startTestEnv(dialect, { PUBLIC_URL: base, ...env }, overrides)
+  // A context of its own, so a test can open more tabs sharing the session (page.context().newPage()).
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+  const page = await context.newPage()
   const refused: string[] = []
   page.on('console', (message) => {
     if (/Content Security Policy|Refused/i.test(message.text())) refused.push(message.text())
@@ -96,7 +105,7 @@ export async function openDashboard(browser: Browser, dialect: Dialect, env: Rec
       await page.setViewportSize({ width: 1280, height: 900 })
     },
     async close() {
-      await page.close()
+      await context.close()
       await testEnv.close()
     },
   }

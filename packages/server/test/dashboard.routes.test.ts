@@ -26,6 +26,8 @@ for (const dialect of DIALECTS) {
         assert.match(csp, /script-src 'self'(;|$)/)
         assert.doesNotMatch(csp, /unsafe-inline|https?:/)
         assert.doesNotMatch(shell.body, /<script>|style=/, 'nothing inline')
+        // The app compares PUBLIC_URL with its own origin (signed-in writes come from that one only).
+        assert.ok(shell.body.includes(`<meta name="sx-public-url" content="${env.services.config.http.publicUrl}">`))
       }
     })
 

@@ -1,10 +1,11 @@
 // Sign in with the owner's login (`sx init` prints it). Wrong password (401) and too many tries
-// (429) show the server's message.
+// (429) show the server's message; `notice` says why a session ended. At an address other than
+// PUBLIC_URL's, the wrong-address page stands in (signing in there would be refused).
 import { h } from '../dom.ts'
 import { anonymous, start, type Session } from '../session.ts'
 import { errorBox } from '../view.ts'
 
-export function signInPage(onSignedIn: () => void): HTMLElement {
+export function signInPage(onSignedIn: () => void, notice?: string): HTMLElement {
   const email = h('input', { id: 'email', name: 'email', type: 'email', autocomplete: 'username', required: true })
   const password = h('input', {
     id: 'password',
@@ -13,7 +14,7 @@ export function signInPage(onSignedIn: () => void): HTMLElement {
     autocomplete: 'current-password',
     required: true,
   })
-  const status = h('div', { 'aria-live': 'polite' })
+  const status = h('div', { 'aria-live': 'polite' }, notice ? h('p', { role: 'status' }, notice) : null)
   const button = h('button', { type: 'submit' }, 'Sign in')
   const form = h(
     'form',
@@ -43,4 +44,24 @@ export function signInPage(onSignedIn: () => void): HTMLElement {
   })
   queueMicrotask(() => email.focus())
   return h('main', { class: 'centered' }, form)
+}
+
+export function wrongAddressPage(dashboardUrl: string): HTMLElement {
+  return h(
+    'main',
+    { class: 'centered' },
+    h(
+      'section',
+      { class: 'card sign-in', 'aria-labelledby': 'elsewhere-title' },
+      h('h1', { id: 'elsewhere-title' }, 'Open the dashboard at its own address'),
+      h(
+        'p',
+        {},
+        'This server accepts sign-in only at the address it was set up with (PUBLIC_URL). ',
+        'Open the dashboard at ',
+        h('a', { href: dashboardUrl }, dashboardUrl),
+        '.',
+      ),
+    ),
+  )
 }

@@ -8,6 +8,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { AppError } from '../../platform/errors.ts'
+import { escapeHtml } from '../storefront/index.ts'
 
 /** packages/dashboard/dist, found from src/modules/dashboard and dist/modules/dashboard alike. */
 const DIST = new URL('../../../../dashboard/dist/', import.meta.url).pathname
@@ -30,18 +31,23 @@ const DeepLinkParams = Type.Object({ '*': Type.String({ maxLength: 500 }) })
 
 type Build = { shell: string; assets: Map<string, Buffer> }
 
-/** The built files, read once; null until `npm run build -w @sx/dashboard` (or `npm start`) made them. */
-function readBuild(): Build | null {
+/**
+ * The built files, read once; null until `npm run build -w @sx/dashboard` (or `npm start`) made them.
+ * The shell names PUBLIC_URL: signed-in writes are accepted from its origin only, so the app opened
+ * at another name of this host (localhost for 127.0.0.1) says where to go instead of failing later.
+ */
+function readBuild(publicUrl: string): Build | null {
   if (!existsSync(join(DIST, 'index.html'))) return null
   const dir = join(DIST, 'assets')
   const assets = new Map(readdirSync(dir).map((name) => [name, readFileSync(join(dir, name))]))
-  return { shell: readFileSync(join(DIST, 'index.html'), 'utf8'), assets }
+  const meta = `<meta name="sx-public-url" content="${escapeHtml(publicUrl)}">\n</head>`
+  return { shell: readFileSync(join(DIST, 'index.html'), 'utf8').replace('</head>', meta), assets }
 }
 
 export const dashboardRoutes: FastifyPluginAsyncTypebox = async (app) => {
   let build: Build | null = null
   const current = () => {
-    build ??= readBuild()
+    build ??= readBuild(app.services.config.http.publicUrl)
     if (!build) throw new AppError('unavailable', 'The dashboard is not built: run `npm run build -w @sx/dashboard`.')
     return build
   }

@@ -1,5 +1,7 @@
 // The dashboard's sign-in routes, outside /v1 (everything else the dashboard does goes through /v1
-// with the session cookie). Writes made with a session carry its CSRF token; sign-in checks Origin.
+// with the session cookie). Every write here must come from our Origin (checked before the body is
+// read, so a cross-site form is refused with 403 rather than 415); writes made with a session also
+// carry its CSRF token.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { sha256Hex } from '../../platform/crypto.ts'
@@ -49,6 +51,10 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure}`,
     )
 
+  app.addHook('onRequest', async (request) => {
+    if (request.method === 'POST') assertOurOrigin(request, publicUrl)
+  })
+
   /** The caller's live session (401 otherwise); a write must pass the CSRF and Origin checks. */
   async function currentSession(request: FastifyRequest) {
     const token = readCookie(request.headers.cookie, SESSION_COOKIE)
@@ -73,7 +79,6 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      assertOurOrigin(request, publicUrl)
       const { token, row } = await signIn(services, request.body)
       setCookie(reply, token, Math.floor(services.config.sessions.absoluteMs / 1000))
       return describeSession(services, row, csrfTokenFor(token))
@@ -172,7 +177,6 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      assertOurOrigin(request, publicUrl)
       await requestPasswordReset(services, request.body.email)
       return { ok: true as const }
     },
@@ -192,7 +196,6 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      assertOurOrigin(request, publicUrl)
       await confirmPasswordReset(services, request.body)
       return { ok: true as const }
     },

@@ -62,7 +62,12 @@ export function assertOurOrigin(request: FastifyRequest, publicUrl: string): voi
   const origin = request.headers.origin
   const ours = new URL(publicUrl).origin
   if (origin !== undefined && origin !== ours) {
-    throw new AppError('forbidden_scope', `Signed-in writes are accepted from ${ours} only, not from ${origin}.`)
+    // Usually a merchant who opened the dashboard at another name of this host (localhost vs
+    // 127.0.0.1): say where it works, not only what was refused.
+    throw new AppError(
+      'forbidden_scope',
+      `Signed-in writes are accepted from ${ours} (PUBLIC_URL) only, not from ${origin}: open the dashboard at ${ours}/dashboard.`,
+    )
   }
 }
 
