@@ -1,5 +1,6 @@
 // The dashboard's entry: find the session (or show sign-in), then route /dashboard/... paths to
-// pages in the browser. Links inside the app navigate without reloading; Back/Forward work.
+// pages in the browser. Links inside the app navigate without reloading; Back/Forward work. A session
+// that ends meanwhile brings back sign-in; opened at another origin than PUBLIC_URL, it links there.
 import './style.css'
 import { SxError } from '@sx/sdk'
 import { h } from './dom.ts'

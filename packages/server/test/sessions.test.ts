@@ -106,6 +106,17 @@ for (const dialect of DIALECTS) {
         403,
         'forbidden_scope',
       )
+      // A cross-site form (urlencoded, which /auth does not parse) is refused for its Origin, before its body.
+      const form = {
+        cookie: session.cookie,
+        origin: 'https://evil.test',
+        'content-type': 'application/x-www-form-urlencoded',
+      }
+      problem(
+        await env.app.inject({ method: 'POST', url: '/auth/mode', headers: form, payload: 'livemode=true' }),
+        403,
+        'forbidden_scope',
+      )
       const origin = new URL(env.services.config.http.publicUrl).origin
       assert.equal((await create({ ...session.headers, origin })).statusCode, 201)
       assert.equal((await create(session.headers)).statusCode, 201)
