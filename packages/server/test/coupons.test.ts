@@ -100,7 +100,7 @@ for (const dialect of DIALECTS) {
       })
       assert.equal(patched.statusCode, 200, patched.body)
       assert.deepEqual(
-        { ...patched.json(), updated_at: undefined },
+        { ...json<Coupon>(patched), updated_at: undefined },
         {
           ...coupon,
           active: false,
@@ -299,7 +299,12 @@ for (const dialect of DIALECTS) {
       const cases: [string, { product_id: string; qty: number }[], string, RegExp][] = [
         ['OFF', line, 'is not active', /is not active/],
         ['SOON', line, 'has expired', /has expired/],
-        ['DOLLARS', [{ product_id: euro, qty: 1 }], 'is in USD, the order in EUR', /takes USD off; this order is in EUR/],
+        [
+          'DOLLARS',
+          [{ product_id: euro, qty: 1 }],
+          'is in USD, the order in EUR',
+          /takes USD off; this order is in EUR/,
+        ],
         ['ALL', line, 'leaves nothing to pay', /would make this order free/],
         ['BIG', line, 'leaves nothing to pay', /would make this order free/],
       ]
