@@ -11,6 +11,7 @@ import { serverTimeouts } from './platform/http/timeouts.ts'
 import { ProblemSchema } from './platform/http/schemas.ts'
 import { validatorCompiler } from './platform/http/validation.ts'
 import { catalogRoutes } from './modules/catalog/index.ts'
+import { couponsRoutes } from './modules/coupons/index.ts'
 import { keysRoutes } from './modules/keys/index.ts'
 import { sessionsRoutes } from './modules/sessions/index.ts'
 import { shopRoutes } from './modules/shops/index.ts'
@@ -96,6 +97,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       await v1.register(keysRoutes)
       await v1.register(shopRoutes)
       await v1.register(catalogRoutes, { http: services.config.http })
+      await v1.register(couponsRoutes)
       await v1.register(ordersRoutes)
       await v1.register(reportsRoutes)
       await v1.register(customersRoutes, { orders: customerOrders })

@@ -22,6 +22,7 @@ type ObjectKind =
   | 'webhook'
   | 'webhookDelivery'
   | 'event'
+  | 'coupon'
 /**
  * How to produce a valid request for a route; `object` names what its {id} points at, `query` is
  * added to the valid request, and `success` overrides the documented status where a fresh object
@@ -52,6 +53,12 @@ const RECIPES: Record<string, Recipe> = {
     object: 'product',
     body: { items: ['KEY-AAAA', 'KEY-BBBB'] },
   },
+  'GET /v1/coupons': { ability: 'products:read' },
+  // Codes are unique per shop: every request gets a fresh one.
+  'POST /v1/coupons': { ability: 'products:write', body: () => ({ code: `C${randomTail()}`, percent_off: 10 }) },
+  'GET /v1/coupons/{id}': { ability: 'products:read', object: 'coupon' },
+  'PATCH /v1/coupons/{id}': { ability: 'products:write', object: 'coupon', body: { active: false } },
+  'DELETE /v1/coupons/{id}': { ability: 'products:write', object: 'coupon' },
   'PUT /v1/products/{id}/file': {
     ability: 'products:write',
     object: 'fileProduct',
@@ -216,6 +223,11 @@ for (const dialect of DIALECTS) {
         await createProduct(owner, sampleProduct())
         return { id: (await client(env.app, owner).get('/v1/events?limit=1')).json().data[0].id }
       },
+      coupon: async (owner) => {
+        const res = await client(env.app, owner).post('/v1/coupons', { code: `C${randomTail()}`, percent_off: 10 })
+        assert.equal(res.statusCode, 201, res.body)
+        return { id: res.json().id }
+      },
       paidOrder: async (owner) => ({ id: (await createPaidOrder(owner)).id }),
       payout: async (owner) => {
         await createPaidOrder(owner)
@@ -235,6 +247,7 @@ for (const dialect of DIALECTS) {
       webhookDelivery: async (owner, made) =>
         (await client(env.app, owner).get(`/v1/webhooks/${made.id}/deliveries`)).json(),
       event: async (owner, made) => (await client(env.app, owner).get(`/v1/events/${made.id}`)).json(),
+      coupon: async (owner, made) => (await client(env.app, owner).get(`/v1/coupons/${made.id}`)).json(),
       // Delivery and the payout's own progress go on in the background; what a refund or payout request could change stays put.
       paidOrder: async (owner, made) =>
         pick((await client(env.app, owner).get(`/v1/orders/${made.id}`)).json(), [

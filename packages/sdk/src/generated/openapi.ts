@@ -353,6 +353,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/coupons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List coupons
+         * @description Newest first, with cursor pagination.
+         */
+        get: operations["listCoupons"];
+        put?: never;
+        /**
+         * Create a coupon
+         * @description Exactly one of `percent_off` and `amount_off_cents` (which needs `currency`). Codes are unique per shop and mode in any letter case (409 on a taken one). Emits `coupon.created`.
+         */
+        post: operations["createCoupon"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/coupons/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a coupon */
+        get: operations["getCoupon"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a coupon
+         * @description The code is refused from now on and free to reuse; orders that used it keep their discount. Emits `coupon.deleted`.
+         */
+        delete: operations["deleteCoupon"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a coupon
+         * @description Its limits (products, uses, expiry, active) change; its code and amount do not. Answers with the coupon. Emits `coupon.updated`.
+         */
+        patch: operations["updateCoupon"];
+        trace?: never;
+    };
     "/v1/orders": {
         parameters: {
             query?: never;
@@ -814,7 +863,12 @@ export interface components {
             id: string;
             /** @enum {string} */
             status: "pending" | "awaiting_payment" | "paid" | "delivering" | "completed" | "failed" | "refunded";
+            /** @description What the buyer pays: the lines less `discount_cents`. */
             total_cents: number;
+            /** @description The coupon's discount; 0 without one. */
+            discount_cents: number;
+            /** @description The coupon code the order used, or null. */
+            coupon: string | null;
             /** @description Committed to refunds (processing or succeeded); the order is `refunded` once succeeded refunds cover the total. */
             refunded_cents: number;
             currency: string;
@@ -950,6 +1004,28 @@ export interface components {
                 size: number;
                 sha256: string;
             } | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        Coupon: {
+            /** @example cpn_01J2PVQR41XKZ0Q6V1H8D3M9TE */
+            id: string;
+            code: string;
+            /** @description Percent off the eligible lines. */
+            percent_off: number | null;
+            /** @description Fixed amount off the eligible lines, once per order, in `currency`. */
+            amount_off_cents: number | null;
+            /** @description The currency of `amount_off_cents`. */
+            currency: string | null;
+            product_ids: string[];
+            max_redemptions: number | null;
+            /** @description Orders holding the coupon: paid ones and unpaid ones not yet expired. */
+            times_redeemed: number;
+            expires_at: string | null;
+            active: boolean;
+            livemode: boolean;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -3781,6 +3857,734 @@ export interface operations {
             };
         };
     };
+    listCoupons: {
+        parameters: {
+            query?: {
+                /** @description How many items to return per page. */
+                limit?: number;
+                /** @description Opaque pagination cursor from a previous response. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        object: "list";
+                        has_more: boolean;
+                        next_cursor: string | null;
+                        data: components["schemas"]["Coupon"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden (`forbidden_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (`conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable (`unprocessable`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Server error (`server_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCoupon: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string per logical request (a UUID, say). Sent again with the same body within 24 h, it replays the stored answer (`Idempotent-Replayed: true`) instead of acting twice; with another body it is a 409. Use a new key for each new request. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "LAUNCH20",
+                 *       "percent_off": 20,
+                 *       "max_redemptions": 100
+                 *     }
+                 */
+                "application/json": {
+                    /** @description What buyers type: letters, digits, `-` and `_`. Unique per shop and mode, matched case-insensitively. */
+                    code: string;
+                    /** @description Exclusive with amount_off_cents. */
+                    percent_off?: number;
+                    /** @description Exclusive with percent_off; needs currency. */
+                    amount_off_cents?: number;
+                    /** @description ISO-4217, upper case: the currency of amount_off_cents. */
+                    currency?: string;
+                    /** @description The products the discount applies to (of this shop and mode); empty or absent = every product. */
+                    product_ids?: string[];
+                    /** @description How many orders may hold the coupon at once; `null` = no limit. An unpaid order that expires or fails gives its use back. */
+                    max_redemptions?: number | null;
+                    /** @description RFC 3339 date-time after which the coupon is refused; `null` = never. */
+                    expires_at?: string | null;
+                    /** @description An inactive coupon is refused at checkout. */
+                    active?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example cpn_01J2PVQR41XKZ0Q6V1H8D3M9TE */
+                        id: string;
+                        code: string;
+                        /** @description Percent off the eligible lines. */
+                        percent_off: number | null;
+                        /** @description Fixed amount off the eligible lines, once per order, in `currency`. */
+                        amount_off_cents: number | null;
+                        /** @description The currency of `amount_off_cents`. */
+                        currency: string | null;
+                        product_ids: string[];
+                        max_redemptions: number | null;
+                        /** @description Orders holding the coupon: paid ones and unpaid ones not yet expired. */
+                        times_redeemed: number;
+                        expires_at: string | null;
+                        active: boolean;
+                        livemode: boolean;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Invalid request (`invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden (`forbidden_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (`conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable (`unprocessable`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Server error (`server_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCoupon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example cpn_01J2PVQR41XKZ0Q6V1H8D3M9TE */
+                        id: string;
+                        code: string;
+                        /** @description Percent off the eligible lines. */
+                        percent_off: number | null;
+                        /** @description Fixed amount off the eligible lines, once per order, in `currency`. */
+                        amount_off_cents: number | null;
+                        /** @description The currency of `amount_off_cents`. */
+                        currency: string | null;
+                        product_ids: string[];
+                        max_redemptions: number | null;
+                        /** @description Orders holding the coupon: paid ones and unpaid ones not yet expired. */
+                        times_redeemed: number;
+                        expires_at: string | null;
+                        active: boolean;
+                        livemode: boolean;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Invalid request (`invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden (`forbidden_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (`conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable (`unprocessable`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Server error (`server_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteCoupon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {boolean} */
+                        deleted: true;
+                    };
+                };
+            };
+            /** @description Invalid request (`invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden (`forbidden_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (`conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable (`unprocessable`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Server error (`server_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateCoupon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "active": false
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The products the discount applies to (of this shop and mode); empty or absent = every product. */
+                    product_ids?: string[];
+                    /** @description How many orders may hold the coupon at once; `null` = no limit. An unpaid order that expires or fails gives its use back. */
+                    max_redemptions?: number | null;
+                    /** @description RFC 3339 date-time after which the coupon is refused; `null` = never. */
+                    expires_at?: string | null;
+                    /** @description An inactive coupon is refused at checkout. */
+                    active?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example cpn_01J2PVQR41XKZ0Q6V1H8D3M9TE */
+                        id: string;
+                        code: string;
+                        /** @description Percent off the eligible lines. */
+                        percent_off: number | null;
+                        /** @description Fixed amount off the eligible lines, once per order, in `currency`. */
+                        amount_off_cents: number | null;
+                        /** @description The currency of `amount_off_cents`. */
+                        currency: string | null;
+                        product_ids: string[];
+                        max_redemptions: number | null;
+                        /** @description Orders holding the coupon: paid ones and unpaid ones not yet expired. */
+                        times_redeemed: number;
+                        expires_at: string | null;
+                        active: boolean;
+                        livemode: boolean;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Invalid request (`invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden (`forbidden_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (`conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable (`unprocessable`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Server error (`server_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listOrders: {
         parameters: {
             query?: {
@@ -3962,6 +4766,8 @@ export interface operations {
                     asset?: string;
                     /** @description Internal note, not shown to the buyer. */
                     note?: string;
+                    /** @description A coupon code of this shop (any letter case): checked and counted with the order, 422 on `coupon` when it does not apply. */
+                    coupon?: string;
                     /** @description Where physical goods go; required when an item is a physical product. */
                     shipping_address?: {
                         name: string;
@@ -5220,8 +6026,8 @@ export interface operations {
                 "application/json": {
                     /** @description Where sx POSTs events: https:// in live mode; test mode also takes http:// and loopback. */
                     url: string;
-                    /** @description Event types to receive; `product.*`, `payout.*`, `order.*` or `*` for families or all. */
-                    events: ("order.paid" | "order.refunded" | "order.delivered" | "order.failed" | "product.created" | "product.updated" | "product.deleted" | "payout.queued" | "payout.broadcast" | "payout.confirmed" | "payout.failed" | "customer.created" | "product.*" | "payout.*" | "order.*" | "*")[];
+                    /** @description Event types to receive; `product.*`, `coupon.*`, `payout.*`, `order.*` or `*` for families or all. */
+                    events: ("order.paid" | "order.refunded" | "order.delivered" | "order.failed" | "product.created" | "product.updated" | "product.deleted" | "coupon.created" | "coupon.updated" | "coupon.deleted" | "payout.queued" | "payout.broadcast" | "payout.confirmed" | "payout.failed" | "customer.created" | "product.*" | "coupon.*" | "payout.*" | "order.*" | "*")[];
                     /** @description Human-readable note. Shown in the dashboard. */
                     description?: string | null;
                 };
@@ -5654,8 +6460,8 @@ export interface operations {
                 "application/json": {
                     /** @description Where sx POSTs events: https:// in live mode; test mode also takes http:// and loopback. */
                     url?: string;
-                    /** @description Event types to receive; `product.*`, `payout.*`, `order.*` or `*` for families or all. */
-                    events?: ("order.paid" | "order.refunded" | "order.delivered" | "order.failed" | "product.created" | "product.updated" | "product.deleted" | "payout.queued" | "payout.broadcast" | "payout.confirmed" | "payout.failed" | "customer.created" | "product.*" | "payout.*" | "order.*" | "*")[];
+                    /** @description Event types to receive; `product.*`, `coupon.*`, `payout.*`, `order.*` or `*` for families or all. */
+                    events?: ("order.paid" | "order.refunded" | "order.delivered" | "order.failed" | "product.created" | "product.updated" | "product.deleted" | "coupon.created" | "coupon.updated" | "coupon.deleted" | "payout.queued" | "payout.broadcast" | "payout.confirmed" | "payout.failed" | "customer.created" | "product.*" | "coupon.*" | "payout.*" | "order.*" | "*")[];
                     /** @description Human-readable note. Shown in the dashboard. */
                     description?: string | null;
                     /**
@@ -6412,7 +7218,7 @@ export interface operations {
                 /** @description Opaque pagination cursor from a previous response. */
                 cursor?: string;
                 /** @description Only events of this type. */
-                type?: "order.paid" | "order.refunded" | "order.delivered" | "order.failed" | "product.created" | "product.updated" | "product.deleted" | "payout.queued" | "payout.broadcast" | "payout.confirmed" | "payout.failed" | "customer.created";
+                type?: "order.paid" | "order.refunded" | "order.delivered" | "order.failed" | "product.created" | "product.updated" | "product.deleted" | "coupon.created" | "coupon.updated" | "coupon.deleted" | "payout.queued" | "payout.broadcast" | "payout.confirmed" | "payout.failed" | "customer.created";
             };
             header?: never;
             path?: never;

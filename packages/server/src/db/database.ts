@@ -9,6 +9,7 @@ import type {
   StockItemsTable,
   StockMovementsTable,
 } from '../modules/catalog/catalog.table.ts'
+import type { CouponsTable } from '../modules/coupons/coupons.table.ts'
 import type { EventsTable } from '../platform/outbox/outbox.table.ts'
 import type { IdempotencyKeysTable } from '../platform/http/idempotency.table.ts'
 import type { JobsTable } from '../platform/jobs/jobs.table.ts'
@@ -39,6 +40,7 @@ export interface Database {
   stock_items: StockItemsTable
   stock_movements: StockMovementsTable
   catalog_versions: CatalogVersionsTable
+  coupons: CouponsTable
   events: EventsTable
   idempotency_keys: IdempotencyKeysTable
   jobs: JobsTable

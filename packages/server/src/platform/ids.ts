@@ -9,6 +9,7 @@ export const ID_PREFIXES = {
   session: 'ses',
   passwordReset: 'pwr',
   product: 'prod',
+  coupon: 'cpn',
   stockItem: 'stk',
   stockMovement: 'sm',
   event: 'evt',

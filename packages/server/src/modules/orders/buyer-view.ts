@@ -38,6 +38,7 @@ export async function buildPageView(
     totalCents: order.total_cents,
     currency: order.currency,
     lines: order.items.map((item) => ({ name: item.product, qty: item.qty, subtotalCents: item.subtotal_cents })),
+    discount: order.coupon === null ? null : { code: order.coupon, cents: order.discount_cents },
     payment:
       payment.address === null || payment.amount === null
         ? null

@@ -21,6 +21,7 @@ import { enqueue } from '../../platform/jobs/queue.ts'
 import { recordEvent } from '../../platform/outbox/outbox.ts'
 import { newCustomerSummary, upsertCustomer } from '../customers/index.ts'
 import { catalogTransaction, publishCatalogChanges } from '../catalog/index.ts'
+import { redeemCoupon } from '../coupons/index.ts'
 import type { Chain, Invoice, PaymentProvider, ProviderResult } from '../payments/index.ts'
 import type { CreateOrderBody, Order } from './orders.schemas.ts'
 import * as repo from './orders.repository.ts'
@@ -122,8 +123,18 @@ async function recordOrder(
   const counterReserved = await reserveLines(trx, services, scope, lines, { orderId, at: now })
   const email = body.customer_email.trim().toLowerCase()
   const customer = await upsertCustomer(trx, scope, email, now)
-  const total = lines.reduce((sum, { product, qty }) => sum + Number(product.price_cents) * qty, 0)
   const currency = lines[0]!.product.currency
+  const priced = lines.map(({ product, qty }) => ({
+    productId: product.id,
+    subtotalCents: Number(product.price_cents) * qty,
+  }))
+  // After the stock (lock order: products, then the coupon row); a refusal rolls the order back whole.
+  const coupon =
+    body.coupon === undefined
+      ? null
+      : await redeemCoupon(trx, scope, { code: body.coupon, currency, lines: priced, at: now })
+  const discount = coupon?.discountCents ?? 0
+  const total = priced.reduce((sum, line) => sum + line.subtotalCents, 0) - discount
   let invoice: Invoice | null = null
   if (invoiceHere) {
     const result = await requestInvoice(provider, placement, { priceCents: total, currency }, trx)
@@ -141,6 +152,9 @@ async function recordOrder(
       customer_email: email,
       currency,
       total_cents: total,
+      discount_cents: discount,
+      coupon_id: coupon?.couponId ?? null,
+      coupon_code: coupon?.code ?? null,
       note: body.note ?? null,
       shipping_address: body.shipping_address ? JSON.stringify(body.shipping_address) : null,
       failure_reason: null,

@@ -7,6 +7,7 @@ import { notFound } from '../../platform/errors.ts'
 import { isId } from '../../platform/ids.ts'
 import { recordEvent } from '../../platform/outbox/outbox.ts'
 import { recordCounterSold, releasePoolItems, returnCounterStock } from '../catalog/index.ts'
+import { releaseRedemption } from '../coupons/index.ts'
 import type { Order } from './orders.schemas.ts'
 import { toOrder } from './orders.mappers.ts'
 import type { OrderLineRow, OrderRow } from './orders.table.ts'
@@ -74,7 +75,8 @@ export async function completeIfDelivered(
 /**
  * Gives an unpaid order's stock back: pool items to the pool, counters the units its lines took,
  * in product-id order like checkout takes them (two transactions never lock two products in
- * opposite orders). Runs in a transaction that publishes catalog changes (catalogTransaction).
+ * opposite orders), then its use of a coupon (after the products, as checkout takes it).
+ * Runs in a transaction that publishes catalog changes (catalogTransaction).
  */
 export async function releaseReservations(trx: DbOrTrx, scope: Scope, orderId: string, at: number): Promise<void> {
   await releasePoolItems(trx, scope, orderId)
@@ -83,6 +85,8 @@ export async function releaseReservations(trx: DbOrTrx, scope: Scope, orderId: s
     if (line.counter_reserved === 1)
       await returnCounterStock(trx, scope, { productId: line.product_id, orderId, qty: Number(line.qty), at })
   }
+  const couponId = await repo.findCouponId(trx, orderId)
+  if (couponId !== null) await releaseRedemption(trx, couponId, at)
 }
 
 /** The order is paid: the units its lines took off counters are sold, recorded as such. */

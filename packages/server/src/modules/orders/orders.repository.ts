@@ -28,6 +28,12 @@ export function findOrderById(db: DbOrTrx, id: string): Promise<OrderRow | undef
   return db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
+/** The coupon an order holds a use of, if any (released with its stock when it expires unpaid). */
+export async function findCouponId(db: DbOrTrx, id: string): Promise<string | null> {
+  const row = await db.selectFrom('orders').select('coupon_id').where('id', '=', id).executeTakeFirst()
+  return row?.coupon_id ?? null
+}
+
 export function findOrderByPageToken(db: DbOrTrx, token: string): Promise<OrderRow | undefined> {
   return db.selectFrom('orders').selectAll().where('page_token', '=', token).executeTakeFirst()
 }

@@ -59,6 +59,14 @@ export const CreateOrderBodySchema = Type.Object(
       Type.String({ pattern: '^[A-Z0-9]{2,10}$', description: 'Asset on that chain (default USDT).' }),
     ),
     note: Type.Optional(Type.String({ maxLength: 2000, description: 'Internal note, not shown to the buyer.' })),
+    coupon: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description:
+          'A coupon code of this shop (any letter case): checked and counted with the order, 422 on `coupon` when it does not apply.',
+      }),
+    ),
     shipping_address: Type.Optional(ShippingAddressSchema),
   },
   {
@@ -91,7 +99,9 @@ export const OrderSchema = Type.Object(
   {
     id: Type.String({ examples: ['ord_01J2PVP4XJ7Q2ZP6V1H3M9TEAB'] }),
     status: StringEnum(ORDER_STATUSES),
-    total_cents: Type.Integer(),
+    total_cents: Type.Integer({ description: 'What the buyer pays: the lines less `discount_cents`.' }),
+    discount_cents: Type.Integer({ description: "The coupon's discount; 0 without one." }),
+    coupon: Type.Union([Type.String(), Type.Null()], { description: 'The coupon code the order used, or null.' }),
     refunded_cents: Type.Integer({
       description:
         'Committed to refunds (processing or succeeded); the order is `refunded` once succeeded refunds cover the total.',

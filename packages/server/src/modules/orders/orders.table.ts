@@ -9,7 +9,12 @@ export interface OrdersTable {
   customer_id: string
   customer_email: string
   currency: string
+  /** What the buyer pays: the lines' subtotals less discount_cents. */
   total_cents: number
+  /** The coupon's discount (0 without one); the coupon it came from, and its code as the order used it. */
+  discount_cents: Generated<number>
+  coupon_id: string | null
+  coupon_code: string | null
   /** Refunds that have not failed (processing or succeeded); at most total_cents. */
   refunded_cents: Generated<number>
   note: string | null

@@ -20,6 +20,7 @@ export function renderOrderSummary(view: OrderPageView): string {
       ${rows}
     </tbody>
     <tfoot>
+      ${view.discount ? `<tr class="discount"><th scope="row">Discount (${escapeHtml(view.discount.code)})</th><td>−${escapeHtml(formatMoney(view.discount.cents, view.currency))}</td></tr>` : ''}
       <tr><th scope="row">Total</th><td>${escapeHtml(formatMoney(view.totalCents, view.currency))}</td></tr>
       ${renderPaidWith(view)}
     </tfoot>

@@ -17,6 +17,8 @@ export type OrderPageView = {
   totalCents: number
   currency: string
   lines: { name: string; qty: number; subtotalCents: number }[]
+  /** A coupon's discount, shown above the total (which is after it). */
+  discount?: { code: string; cents: number } | null
   payment: null | {
     chain: string
     asset: string

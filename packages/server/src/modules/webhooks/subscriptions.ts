@@ -10,6 +10,7 @@ const FAMILY_ABILITY: Record<EventFamily, Ability> = {
   order: 'orders:read',
   customer: 'customers:read',
   product: 'products:read',
+  coupon: 'products:read',
   payout: 'payouts:read',
 }
 

@@ -6,7 +6,7 @@ import { EVENT_TYPES, type EventFamily } from '../../platform/outbox/outbox.ts'
 /** What `events` takes: every event type, a family wildcard, or `*`. */
 export const EVENT_PATTERNS = [
   ...EVENT_TYPES,
-  ...(['product.*', 'payout.*', 'order.*'] as const satisfies readonly `${EventFamily}.*`[]),
+  ...(['product.*', 'coupon.*', 'payout.*', 'order.*'] as const satisfies readonly `${EventFamily}.*`[]),
   '*',
 ] as const
 export const WEBHOOK_STATUSES = ['active', 'disabled'] as const
@@ -24,7 +24,7 @@ const Events = Type.Array(StringEnum(EVENT_PATTERNS), {
   minItems: 1,
   maxItems: 32,
   uniqueItems: true,
-  description: 'Event types to receive; `product.*`, `payout.*`, `order.*` or `*` for families or all.',
+  description: 'Event types to receive; `product.*`, `coupon.*`, `payout.*`, `order.*` or `*` for families or all.',
 })
 const Description = Type.Union([Type.String({ maxLength: 500 }), Type.Null()], {
   description: 'Human-readable note. Shown in the dashboard.',
