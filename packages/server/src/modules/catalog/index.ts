@@ -5,6 +5,7 @@ export { INTERVALS, PRODUCT_TYPES, POOL_TYPES, type ProductType } from './catalo
 export type { ProductRow } from './catalog.table.ts'
 export { findDeliverySettings, findSellableProducts } from './catalog.repository.ts'
 export { openProductFile, storeFileBytes } from './files.service.ts'
+export { ISO_CURRENCIES } from './products.service.ts'
 export { refundPoolItems, releasePoolItems, reservePoolItems, sellPoolItems } from './reservations.repository.ts'
 export { recordCounterSold, returnCounterStock, takeCounterStock } from './counters.ts'
 export { catalogTransaction, publishCatalogChanges } from './versions.repository.ts'

@@ -30,7 +30,8 @@ import { modePolicy } from '../../platform/outbound/address-policy.ts'
 /** What this file's functions use of the services (callers pass the whole `Services`). */
 type Deps = Pick<Services, 'config' | 'db' | 'clock' | 'secretBox'>
 
-const ISO_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'))
+/** Currencies a price (or a coupon's amount off) may be in: ISO-4217 as this Node knows them. */
+export const ISO_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'))
 const SLUG_ATTEMPTS = 5
 type Scope = { shopId: string; livemode: boolean }
 

@@ -9,7 +9,7 @@ import { isId, newId } from '../../platform/ids.ts'
 import { parseRfc3339 } from '../../platform/clock.ts'
 import { recordEvent, type EventTypeOf } from '../../platform/outbox/outbox.ts'
 import { readPage, toList } from '../../platform/pagination.ts'
-import { findSellableProducts } from '../catalog/index.ts'
+import { ISO_CURRENCIES, findSellableProducts } from '../catalog/index.ts'
 import type { Coupon, CreateCouponBody, ListCouponsQuery, UpdateCouponBody } from './coupons.schemas.ts'
 import { toCoupon } from './coupons.mappers.ts'
 import type { CouponRow } from './coupons.table.ts'
@@ -17,8 +17,6 @@ import * as repo from './coupons.repository.ts'
 
 type Deps = Pick<Services, 'db' | 'clock' | 'secretBox'>
 type Scope = { shopId: string; livemode: boolean }
-
-const ISO_CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'))
 
 export async function createCoupon(services: Deps, ctx: RequestContext, body: CreateCouponBody): Promise<Coupon> {
   const errors: FieldErrors = {}
