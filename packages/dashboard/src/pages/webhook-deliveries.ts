@@ -9,6 +9,7 @@ import { empty, errorBox, loadInto, table, when } from '../view.ts'
 
 type Delivery = ListItem<'/v1/webhooks/{id}/deliveries'>
 const EXCERPT_CHARS = 120
+const LOG_SIZE = 20
 
 /** The log's element and `refresh()` (after Send test, say). */
 export function deliveryLog(webhookId: string): { element: HTMLElement; refresh(): Promise<void> } {
@@ -17,13 +18,14 @@ export function deliveryLog(webhookId: string): { element: HTMLElement; refresh(
   const refresh = () =>
     loadInto(
       list,
-      () => sx().GET('/v1/webhooks/{id}/deliveries', { params: { path: { id: webhookId }, query: { limit: 20 } } }),
+      () =>
+        sx().GET('/v1/webhooks/{id}/deliveries', { params: { path: { id: webhookId }, query: { limit: LOG_SIZE } } }),
       (page) => {
         if (page.data.length === 0)
           return empty('No deliveries yet. "Send test" sends a signed ping; events follow as they happen.')
         // An event delivered since (a retry) has no further attempts: its failed rows offer none.
         const delivered = new Set(page.data.filter((d) => d.status === 'succeeded').map((d) => d.event_id))
-        return table(
+        const log = table(
           ['Time', 'Event', 'Status', 'HTTP', 'Duration', 'Answer', ''],
           page.data.map((delivery) => {
             const pending = delivery.status === 'failed' && !delivered.has(delivery.event_id)
@@ -38,6 +40,7 @@ export function deliveryLog(webhookId: string): { element: HTMLElement; refresh(
             ]
           }),
         )
+        return page.has_more ? h('div', {}, log, h('p', { class: 'muted' }, `The latest ${LOG_SIZE} attempts.`)) : log
       },
     )
   const retryButton = (delivery: Delivery) => {

@@ -3,7 +3,7 @@
 // enable/disable, rotate the secret (the new one shown once), delete, and its delivery log.
 import type { ListItem } from '@sx/sdk'
 import { h } from '../dom.ts'
-import { onSubmit, whileBusy } from '../forms.ts'
+import { clearFieldErrors, field, onSubmit, showFieldErrors, whileBusy } from '../forms.ts'
 import { session, sx } from '../session.ts'
 import { empty, errorBox, loadInto, secretNotice, when } from '../view.ts'
 import { deliveryLog } from './webhook-deliveries.ts'
@@ -36,22 +36,23 @@ function createForm(notice: HTMLElement, refresh: () => Promise<void>): HTMLForm
   const url = h('input', { id: 'webhook-url', type: 'url', required: true, maxlength: 2048 })
   const description = h('input', { id: 'webhook-description', maxlength: 500 })
   const events = eventPicker()
+  const fields = [
+    field(
+      'url',
+      'Endpoint URL',
+      url,
+      live
+        ? 'Live mode sends to https:// URLs on public addresses only.'
+        : 'Test mode also takes http:// and loopback.',
+    ),
+    field('description', 'Description (optional)', description),
+  ]
   const button = h('button', { type: 'submit' }, 'Add endpoint')
   const form = h(
     'form',
     { class: 'card' },
     h('h2', {}, `New ${live ? 'live' : 'test'} endpoint`),
-    h('label', { for: 'webhook-url' }, 'Endpoint URL'),
-    url,
-    h(
-      'p',
-      { class: 'muted' },
-      live
-        ? 'Live mode sends to https:// URLs on public addresses only.'
-        : 'Test mode also takes http:// and loopback.',
-    ),
-    h('label', { for: 'webhook-description' }, 'Description (optional)'),
-    description,
+    fields.map((f) => f.row),
     events.element,
     button,
   )
@@ -61,11 +62,12 @@ function createForm(notice: HTMLElement, refresh: () => Promise<void>): HTMLForm
     const created = await sx().POST('/v1/webhooks', {
       body: { url: url.value, events: chosen, description: description.value.trim() || null },
     })
+    clearFieldErrors(fields)
     notice.replaceChildren(secretNotice(created.signing_secret ?? '', `Signing secret of ${created.url}.`))
     form.reset()
     await refresh()
   }
-  onSubmit(form, button, create, (error) => notice.replaceChildren(errorBox(error)))
+  onSubmit(form, button, create, (error) => showFieldErrors(error, notice, fields))
   return form
 }
 
