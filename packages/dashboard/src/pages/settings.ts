@@ -9,6 +9,8 @@ import { loadInto } from '../view.ts'
 type Shop = paths['/v1/shop']['get']['responses'][200]['content']['application/json']
 type ShopChanges = paths['/v1/shop']['patch']['requestBody']['content']['application/json']
 const HEX = /^#[0-9a-fA-F]{6}$/
+/** What the picker starts at without a brand colour: the checkout page's own accent (order-page.styles.ts). */
+const CHECKOUT_ACCENT = '#3451d1'
 
 export function settingsPage(): HTMLElement {
   const shopForm = h('div')
@@ -20,7 +22,7 @@ function shopSettingsForm(shop: Shop): HTMLFormElement {
   const name = h('input', { id: 'shop-name', required: true, maxlength: 120, value: shop.name })
   const email = h('input', { id: 'shop-email', type: 'email', maxlength: 254, value: shop.support_email ?? '' })
   const logo = h('input', { id: 'shop-logo', type: 'url', maxlength: 2048, value: shop.logo_url ?? '' })
-  const color = h('input', { id: 'shop-color', type: 'color', value: shop.brand_color ?? '#3451d1' })
+  const color = h('input', { id: 'shop-color', type: 'color', value: shop.brand_color ?? CHECKOUT_ACCENT })
   const hex = h('input', { id: 'shop-color-hex', pattern: HEX.source, maxlength: 7, value: shop.brand_color ?? '' })
   // The picker and the text show one value; an empty text field means "no brand colour".
   color.addEventListener('input', () => (hex.value = color.value))
