@@ -8,7 +8,9 @@ import { apiKeysPage } from './pages/api-keys.ts'
 import { homePage } from './pages/home.ts'
 import { orderPage, ordersPage } from './pages/orders.ts'
 import { productsPage } from './pages/products.ts'
+import { settingsPage } from './pages/settings.ts'
 import { signInPage, wrongAddressPage } from './pages/sign-in.ts'
+import { webhooksPage } from './pages/webhooks.ts'
 import { anonymous, dashboardElsewhere, end, session, start, sx, whenEnded, type Session } from './session.ts'
 import { shell } from './shell.ts'
 import { errorBox } from './view.ts'
@@ -21,6 +23,8 @@ function pageFor(path: string): HTMLElement {
   if (path === '/dashboard/orders') return ordersPage()
   if (path === '/dashboard/products') return productsPage()
   if (path === '/dashboard/api-keys') return apiKeysPage()
+  if (path === '/dashboard/webhooks') return webhooksPage()
+  if (path === '/dashboard/settings') return settingsPage()
   if (path === '/dashboard' || path === '/dashboard/') return homePage()
   return h('section', {}, h('h1', {}, 'Not found'), h('p', {}, h('a', { href: '/dashboard' }, 'Back to Home')))
 }

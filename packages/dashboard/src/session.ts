@@ -58,3 +58,12 @@ export function sx(): SxClient {
   if (!current) throw new Error('not signed in')
   return current.sx
 }
+
+/** After Settings renamed the shop: the session's copy, the header (shell.ts) and the title follow. */
+export function renameShop(name: string): void {
+  if (!current) throw new Error('not signed in')
+  current.session = { ...current.session, shop: { ...current.session.shop, name } }
+  const header = document.getElementById('shell-shop-name')
+  if (header) header.textContent = name
+  document.title = `${name} · sx`
+}

@@ -3,11 +3,12 @@ import { h } from './dom.ts'
 import { session, start, sx, type Session } from './session.ts'
 import { errorBox } from './view.ts'
 
-/** The built pages, in nav order. Customers, Payouts, Webhooks and Settings are not built yet. */
+/** The built pages, in nav order. Customers and Payouts are not built yet. */
 const NAV = [
   { path: '/dashboard', label: 'Home' },
   { path: '/dashboard/products', label: 'Products' },
   { path: '/dashboard/orders', label: 'Orders' },
+  { path: '/dashboard/webhooks', label: 'Webhooks' },
 ] as const
 const DEVELOPERS = [{ path: '/dashboard/api-keys', label: 'API keys' }] as const
 
@@ -38,7 +39,7 @@ export function shell(path: string, page: HTMLElement, actions: { rerender(): vo
     h(
       'header',
       { class: 'top' },
-      h('strong', { class: 'shop' }, shop.name),
+      h('strong', { class: 'shop', id: 'shell-shop-name' }, shop.name),
       h('label', { class: 'switch', for: 'test-mode' }, toggle, 'Test mode'),
       h('span', { class: 'muted owner' }, owner.email),
       h('button', { type: 'button', onclick: actions.signOut }, 'Sign out'),
@@ -50,6 +51,7 @@ export function shell(path: string, page: HTMLElement, actions: { rerender(): vo
       h('ul', {}, NAV.map(link)),
       h('h2', { class: 'nav-heading' }, 'Developers'),
       h('ul', {}, DEVELOPERS.map(link)),
+      h('ul', { class: 'nav-last' }, link({ path: '/dashboard/settings', label: 'Settings' })),
     ),
     h('main', { id: 'main', tabindex: -1 }, page),
   )
