@@ -18,6 +18,10 @@ const LABELS: Record<EventPattern, string> = {
   'product.created': 'Product created',
   'product.updated': 'Product updated',
   'product.deleted': 'Product deleted',
+  'coupon.*': 'All coupon events',
+  'coupon.created': 'Coupon created',
+  'coupon.updated': 'Coupon updated',
+  'coupon.deleted': 'Coupon deleted',
   'payout.*': 'All payout events',
   'payout.queued': 'Payout queued',
   'payout.broadcast': 'Payout broadcast',
@@ -29,6 +33,7 @@ const PATTERNS = Object.keys(LABELS) as EventPattern[]
 const FAMILY_NAMES: Record<string, string> = {
   order: 'Orders',
   product: 'Products',
+  coupon: 'Coupons',
   payout: 'Payouts',
   customer: 'Customers',
 }
