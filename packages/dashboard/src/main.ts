@@ -5,7 +5,9 @@ import { SxError } from '@sx/sdk'
 import { h } from './dom.ts'
 import { apiKeysPage } from './pages/api-keys.ts'
 import { homePage } from './pages/home.ts'
-import { orderPage, ordersPage } from './pages/orders.ts'
+import { orderPage } from './pages/order.ts'
+import { ordersPage } from './pages/orders.ts'
+import { productPage } from './pages/product.ts'
 import { productsPage } from './pages/products.ts'
 import { signInPage } from './pages/sign-in.ts'
 import { anonymous, end, session, start, sx, type Session } from './session.ts'
@@ -18,6 +20,8 @@ function pageFor(path: string): HTMLElement {
   const order = /^\/dashboard\/orders\/([^/]+)$/.exec(path)
   if (order) return orderPage(decodeURIComponent(order[1]!))
   if (path === '/dashboard/orders') return ordersPage()
+  const product = /^\/dashboard\/products\/([^/]+)$/.exec(path)
+  if (product) return productPage(decodeURIComponent(product[1]!))
   if (path === '/dashboard/products') return productsPage()
   if (path === '/dashboard/api-keys') return apiKeysPage()
   if (path === '/dashboard' || path === '/dashboard/') return homePage()

@@ -1,0 +1,84 @@
+// The form parts the product pages share: labelled fields, the type and status choices, and the
+// Markdown description editor with its live preview.
+import type { components } from '@sx/sdk'
+import { h } from '../dom.ts'
+import { renderMarkdown } from '../markdown.ts'
+
+export type Product = components['schemas']['Product']
+export type ProductType = Product['type']
+export type ProductStatus = Product['status']
+
+export const TYPE_LABELS: Record<ProductType, string> = {
+  license_key: 'License key',
+  account: 'Account',
+  file_download: 'File download',
+  dynamic: 'Dynamic (your endpoint)',
+  physical: 'Physical goods',
+  subscription: 'Subscription',
+}
+/** Types whose stock is a pool of items imported one per line. */
+export const POOL_TYPES: ReadonlySet<ProductType> = new Set(['license_key', 'account'])
+export const INTERVALS = ['day', 'week', 'month', 'year'] as const
+
+/** A label and its control (and an optional hint the control is described by). */
+export function field(label: string, control: HTMLElement & { id: string }, hint?: string): HTMLElement {
+  const hintId = `${control.id}-hint`
+  if (hint) control.setAttribute('aria-describedby', hintId)
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { for: control.id }, label),
+    control,
+    hint ? h('p', { class: 'muted hint', id: hintId }, hint) : null,
+  )
+}
+
+export function choice(id: string, options: [string, string][], value?: string): HTMLSelectElement {
+  const select = h(
+    'select',
+    { id },
+    options.map(([v, text]) => h('option', { value: v }, text)),
+  )
+  if (value !== undefined) select.value = value
+  return select
+}
+
+export const statusChoice = (id: string, value: ProductStatus) =>
+  choice(
+    id,
+    [
+      ['active', 'Active (on sale)'],
+      ['draft', 'Draft (hidden)'],
+      ['archived', 'Archived'],
+    ],
+    value,
+  )
+
+/** Dollars and cents as typed (`4.50`) to cents; NaN when it is not a price. */
+export const toCents = (text: string) => (text.trim() === '' ? NaN : Math.round(Number(text) * 100))
+/** A stock counter as typed: empty is unlimited (null). */
+export const toStock = (text: string) => (text.trim() === '' ? null : Number(text))
+
+/** The description textarea with a preview rendered as the storefront will, updated as you type. */
+export function descriptionEditor(id: string, value: string): { element: HTMLElement; textarea: HTMLTextAreaElement } {
+  const textarea = h('textarea', { id, rows: 8, maxlength: 20_000 })
+  textarea.value = value
+  const preview = h('div', { class: 'markdown', id: `${id}-preview`, 'data-testid': 'description-preview' })
+  const show = () =>
+    preview.replaceChildren(
+      textarea.value.trim() === ''
+        ? h('p', { class: 'muted' }, 'The preview appears as you type.')
+        : renderMarkdown(textarea.value),
+    )
+  textarea.addEventListener('input', show)
+  show()
+  return {
+    textarea,
+    element: h(
+      'div',
+      { class: 'editor' },
+      field('Description', textarea, 'Markdown: **bold**, _italic_, lists, [links](https://example.com). No HTML.'),
+      h('section', { 'aria-label': 'Description preview' }, h('h3', {}, 'Preview'), preview),
+    ),
+  }
+}
