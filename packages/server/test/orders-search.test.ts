@@ -52,7 +52,10 @@ for (const dialect of DIALECTS) {
       const first = json<List<Order>>(await api.get('/v1/orders?q=example&limit=2'))
       assert.equal(first.has_more, true)
       const rest = json<List<Order>>(await api.get(`/v1/orders?q=example&limit=2&cursor=${first.next_cursor}`))
-      assert.deepEqual(rest.data.map((o) => o.id), [ada.id])
+      assert.deepEqual(
+        rest.data.map((o) => o.id),
+        [ada.id],
+      )
       problem(await api.get(`/v1/orders?q=other&limit=2&cursor=${first.next_cursor}`), 422, 'unprocessable')
 
       // The paid and delivered order's events, and its full refund's, listed by its id (newest first).

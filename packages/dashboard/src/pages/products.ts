@@ -80,7 +80,7 @@ function createForm(notice: HTMLElement, refresh: () => Promise<void>): HTMLForm
     dynamic: field('Delivery URL', dynamicUrl, 'sx POSTs each paid order here and delivers what it answers.'),
     subscription: field('Billing interval', interval),
     physical: field('Stock', stock, 'Units you have; leave empty for unlimited.'),
-    file_download: h('div', {}, field('File', file, 'Buyers get an expiring download link.'), upload.element),
+    file_download: field('File', file, 'Buyers get an expiring download link.'),
   }
   const showTypeFields = () => {
     for (const [t, row] of Object.entries(only)) row.hidden = t !== type.value
@@ -100,6 +100,8 @@ function createForm(notice: HTMLElement, refresh: () => Promise<void>): HTMLForm
     Object.values(only),
     description.element,
     button,
+    // Outside the file row: the upload's outcome stays in view when the form resets.
+    upload.element,
   )
   form.addEventListener('submit', async (event) => {
     event.preventDefault()

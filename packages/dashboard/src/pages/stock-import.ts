@@ -35,8 +35,8 @@ async function importInBatches(productId: string, items: string[], onBatch: (don
   return totals
 }
 
-const summary = (product: Product, t: Totals) =>
-  `${product.name}: ${t.imported} imported, ${t.duplicates} skipped as duplicates, ${t.stock_after} in stock.`
+const summary = (t: Totals) =>
+  `${t.imported} imported, ${t.duplicates} skipped as duplicates, ${t.stock_after} in stock.`
 
 /**
  * The import form. `compact` (a row of the product list): a small paste box. Otherwise (the
@@ -71,7 +71,8 @@ export function stockImportForm(product: Product, compact: boolean, onDone: (sto
       const totals = await importInBatches(product.id, items, (done, so) =>
         progress.update(done, items.length, `${done} of ${items.length} sent: ${so.imported} imported so far.`),
       )
-      progress.finish(summary(product, totals))
+      // In the list, rows share one look: say which product the result is for.
+      progress.finish(compact ? `${product.name}: ${summary(totals)}` : summary(totals))
       form.reset()
       onDone(totals.stock_after)
     } catch (error) {
