@@ -17,17 +17,22 @@ export function orderActions(order: Order, reload: () => Promise<void>): Node {
     { class: 'actions' },
     order.paid_at !== null && left > 0 && order.status !== 'refunded' ? refundForm(order, left, reload) : null,
     awaitsShipping ? fulfilForm(order, reload) : null,
+    order.status === 'failed' && order.failure_reason === 'delivery_failed'
+      ? h(
+          'div',
+          { class: 'card' },
+          h('h2', {}, 'Delivery failed'),
+          action('Redeliver', 'Runs the failed delivery again (e.g. once your endpoint answers again).', async () => {
+            await sx().POST('/v1/orders/{id}/redeliver', { params: { path: { id: order.id } } })
+            await reload()
+            return 'Delivery started again.'
+          }),
+        )
+      : null,
     h(
       'div',
       { class: 'card' },
       h('h2', {}, 'Buyer email'),
-      order.status === 'failed' && order.failure_reason === 'delivery_failed'
-        ? action('Redeliver', 'Runs the failed delivery again.', async () => {
-            await sx().POST('/v1/orders/{id}/redeliver', { params: { path: { id: order.id } } })
-            await reload()
-            return 'Delivery started again.'
-          })
-        : null,
       action('Resend email', `Emails ${order.customer_email} the order again.`, async () => {
         const sent = await sx().POST('/v1/orders/{id}/resend', { params: { path: { id: order.id } } })
         return `Sent to ${sent.recipient} (${sent.delivery_kind.replaceAll('_', ' ')}).`

@@ -2,7 +2,6 @@
 // Markdown description editor with its live preview.
 import type { components } from '@sx/sdk'
 import { h } from '../dom.ts'
-import { renderMarkdown } from '../markdown.ts'
 
 export type Product = components['schemas']['Product']
 export type ProductType = Product['type']
@@ -64,14 +63,16 @@ export function descriptionEditor(id: string, value: string): { element: HTMLEle
   const textarea = h('textarea', { id, rows: 8, maxlength: 20_000 })
   textarea.value = value
   const preview = h('div', { class: 'markdown', id: `${id}-preview`, 'data-testid': 'description-preview' })
-  const show = () =>
-    preview.replaceChildren(
-      textarea.value.trim() === ''
-        ? h('p', { class: 'muted' }, 'The preview appears as you type.')
-        : renderMarkdown(textarea.value),
-    )
-  textarea.addEventListener('input', show)
-  show()
+  // The renderer is loaded with the first product form (a chunk of its own: most of the bundle's weight).
+  const renderer = import('../markdown.ts')
+  const show = async () => {
+    if (textarea.value.trim() === '')
+      return preview.replaceChildren(h('p', { class: 'muted' }, 'The preview appears as you type.'))
+    const { renderMarkdown } = await renderer
+    preview.replaceChildren(renderMarkdown(textarea.value))
+  }
+  textarea.addEventListener('input', () => void show())
+  void show()
   return {
     textarea,
     element: h(

@@ -50,7 +50,7 @@ export function stockImportForm(product: Product, compact: boolean, onDone: (sto
   const button = h('button', { type: 'submit' }, 'Import')
   const form = h(
     'form',
-    { class: compact ? 'import' : 'card import' },
+    { class: compact ? 'import' : 'card' },
     compact ? h('label', { for: id }, `Add keys to ${product.name}`) : h('h2', {}, 'Import stock'),
     compact ? keys : field('Paste items, one per line', keys),
     compact ? null : field('Or upload a text file', file, 'One item per line; large files are sent in batches.'),
