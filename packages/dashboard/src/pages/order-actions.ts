@@ -4,7 +4,8 @@
 import type { components } from '@sx/sdk'
 import { h } from '../dom.ts'
 import { sx } from '../session.ts'
-import { errorBox, money } from '../view.ts'
+import { cardForm, onSubmit } from '../forms.ts'
+import { money } from '../view.ts'
 import { field, toCents } from './product-fields.ts'
 
 type Order = components['schemas']['Order']
@@ -44,18 +45,17 @@ export function orderActions(order: Order, reload: () => Promise<void>): Node {
 /** A button with a line saying what it does, then what happened (or the error). */
 function action(label: string, what: string, run: () => Promise<string>): HTMLElement {
   const result = h('div', { 'aria-live': 'polite' })
-  const button = h('button', { type: 'button' }, label)
-  button.addEventListener('click', async () => {
-    button.disabled = true
-    try {
+  const button = h('button', { type: 'submit' }, label)
+  const form = h('form', { class: 'action' }, h('p', { class: 'muted' }, what), button, result)
+  onSubmit(
+    form,
+    button,
+    (box) => result.replaceChildren(box),
+    async () => {
       result.replaceChildren(h('p', { class: 'ok', role: 'status' }, await run()))
-    } catch (error) {
-      result.replaceChildren(errorBox(error))
-    } finally {
-      button.disabled = false
-    }
-  })
-  return h('div', { class: 'action' }, h('p', { class: 'muted' }, what), button, result)
+    },
+  )
+  return form
 }
 
 function refundForm(order: Order, left: number, reload: () => Promise<void>): HTMLFormElement {
@@ -68,63 +68,33 @@ function refundForm(order: Order, left: number, reload: () => Promise<void>): HT
     required: true,
     value: (left / 100).toFixed(2),
   })
-  const status = h('div', { 'aria-live': 'polite' })
   const button = h('button', { type: 'submit', class: 'danger' }, 'Refund')
-  const form = h(
-    'form',
-    { class: 'card' },
-    h('h2', {}, 'Refund'),
-    field(`Amount (${order.currency})`, amount, `Up to ${money(left, order.currency)}; less for a partial refund.`),
-    button,
-    status,
-  )
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault()
+  const hint = `Up to ${money(left, order.currency)}; less for a partial refund.`
+  return cardForm('Refund', button, [field(`Amount (${order.currency})`, amount, hint)], async () => {
     const cents = toCents(amount.value)
     if (!confirm(`Refund ${money(cents, order.currency)} to ${order.customer_email}?`)) return
-    button.disabled = true
-    try {
-      await sx().POST('/v1/orders/{id}/refunds', {
-        params: { path: { id: order.id } },
-        body: { amount_cents: cents, reason: 'requested_by_buyer' },
-      })
-      await reload()
-    } catch (error) {
-      status.replaceChildren(errorBox(error))
-      button.disabled = false
-    }
+    await sx().POST('/v1/orders/{id}/refunds', {
+      params: { path: { id: order.id } },
+      body: { amount_cents: cents, reason: 'requested_by_buyer' },
+    })
+    await reload()
   })
-  return form
 }
 
 function fulfilForm(order: Order, reload: () => Promise<void>): HTMLFormElement {
   const carrier = h('input', { id: 'fulfil-carrier', required: true, maxlength: 100 })
   const tracking = h('input', { id: 'fulfil-tracking', required: true, maxlength: 100 })
-  const status = h('div', { 'aria-live': 'polite' })
   const button = h('button', { type: 'submit' }, 'Mark shipped')
-  const form = h(
-    'form',
-    { class: 'card' },
-    h('h2', {}, 'Ship'),
+  const parts = [
     h('p', { class: 'muted' }, 'The order completes and the buyer gets the tracking details.'),
     field('Carrier', carrier),
     field('Tracking number', tracking),
-    button,
-    status,
-  )
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault()
-    button.disabled = true
-    try {
-      await sx().POST('/v1/orders/{id}/fulfil', {
-        params: { path: { id: order.id } },
-        body: { carrier: carrier.value, tracking_number: tracking.value },
-      })
-      await reload()
-    } catch (error) {
-      status.replaceChildren(errorBox(error))
-      button.disabled = false
-    }
+  ]
+  return cardForm('Ship', button, parts, async () => {
+    await sx().POST('/v1/orders/{id}/fulfil', {
+      params: { path: { id: order.id } },
+      body: { carrier: carrier.value, tracking_number: tracking.value },
+    })
+    await reload()
   })
-  return form
 }

@@ -42,7 +42,7 @@ export function choice(id: string, options: [string, string][], value?: string):
   return select
 }
 
-export const statusChoice = (id: string, value: ProductStatus) =>
+const statusChoice = (id: string, value: ProductStatus) =>
   choice(
     id,
     [
@@ -59,7 +59,7 @@ export const toCents = (text: string) => (text.trim() === '' ? NaN : Math.round(
 export const toStock = (text: string) => (text.trim() === '' ? null : Number(text))
 
 /** The description textarea with a preview rendered as the storefront will, updated as you type. */
-export function descriptionEditor(id: string, value: string): { element: HTMLElement; textarea: HTMLTextAreaElement } {
+function descriptionEditor(id: string, value: string): { element: HTMLElement; textarea: HTMLTextAreaElement } {
   const textarea = h('textarea', { id, rows: 8, maxlength: 20_000 })
   textarea.value = value
   const preview = h('div', { class: 'markdown', id: `${id}-preview`, 'data-testid': 'description-preview' })
@@ -81,5 +81,43 @@ export function descriptionEditor(id: string, value: string): { element: HTMLEle
       field('Description', textarea, 'Markdown: **bold**, _italic_, lists, [links](https://example.com). No HTML.'),
       h('section', { 'aria-label': 'Description preview' }, h('h3', {}, 'Preview'), preview),
     ),
+  }
+}
+
+/**
+ * The inputs both product forms have (create: empty; edit: `product`'s values), each wrapped in its
+ * labelled field; a form shows the ones its type takes.
+ */
+export function productInputs(product?: Product) {
+  const name = h('input', { id: 'product-name', required: true, maxlength: 200, value: product?.name })
+  const price = h('input', {
+    id: 'product-price',
+    type: 'number',
+    min: 0,
+    step: '0.01',
+    required: true,
+    value: product ? (product.price_cents / 100).toFixed(2) : undefined,
+  })
+  const status = statusChoice('product-status', product?.status ?? 'active')
+  const stock = h('input', { id: 'product-stock', type: 'number', min: 0, step: 1, value: product?.stock ?? undefined })
+  const dynamicUrl = h('input', {
+    id: 'product-dynamic-url',
+    type: 'url',
+    maxlength: 2048,
+    value: product?.dynamic_url ?? undefined,
+  })
+  return {
+    name,
+    price,
+    status,
+    stock,
+    dynamicUrl,
+    description: descriptionEditor('product-description', product?.description ?? ''),
+    fields: {
+      name: field('Name', name),
+      status: field('Status', status, 'Draft and archived products cannot be ordered.'),
+      stock: field('Stock', stock, 'Units you have; leave empty for unlimited.'),
+      dynamicUrl: field('Delivery URL', dynamicUrl, 'sx POSTs each paid order here and delivers what it answers.'),
+    },
   }
 }

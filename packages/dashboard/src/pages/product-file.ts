@@ -3,7 +3,7 @@
 import { h } from '../dom.ts'
 import { progressBar, type Progress } from '../progress.ts'
 import { sx } from '../session.ts'
-import { errorBox } from '../view.ts'
+import { onSubmit } from '../forms.ts'
 import { field, type Product } from './product-fields.ts'
 
 const size = (bytes: number) =>
@@ -38,20 +38,12 @@ export function fileForm(product: Product): HTMLFormElement {
   const progress = progressBar('product-upload', 'Upload progress')
   const button = h('button', { type: 'submit' }, 'Upload file')
   const form = h('form', { class: 'card' }, h('h2', {}, 'File'), current, field('File', file), button, progress.element)
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault()
+  onSubmit(form, button, progress.finish, async () => {
     const chosen = file.files?.[0]
     if (!chosen) return
-    button.disabled = true
-    try {
-      const answer = await uploadWithProgress(product, chosen, progress)
-      current.textContent = `Buyers get ${answer.file.name} (${size(answer.file.size)}).`
-      form.reset()
-    } catch (error) {
-      progress.finish(errorBox(error))
-    } finally {
-      button.disabled = false
-    }
+    const answer = await uploadWithProgress(product, chosen, progress)
+    current.textContent = `Buyers get ${answer.file.name} (${size(answer.file.size)}).`
+    form.reset()
   })
   return form
 }

@@ -3,18 +3,10 @@
 // endpoint), import a pool product's stock, replace a file product's file.
 import { h } from '../dom.ts'
 import { sx } from '../session.ts'
-import { errorBox, loadInto, money, when } from '../view.ts'
+import { cardForm } from '../forms.ts'
+import { loadInto, money, when } from '../view.ts'
 import { fileForm } from './product-file.ts'
-import {
-  POOL_TYPES,
-  TYPE_LABELS,
-  descriptionEditor,
-  field,
-  statusChoice,
-  toCents,
-  toStock,
-  type Product,
-} from './product-fields.ts'
+import { POOL_TYPES, TYPE_LABELS, productInputs, field, toCents, toStock, type Product } from './product-fields.ts'
 import { stockImportForm } from './stock-import.ts'
 
 export function productPage(id: string): HTMLElement {
@@ -61,44 +53,17 @@ function productEditor(product: Product, title: HTMLElement): Node {
 
 function detailsForm(product: Product, title: HTMLElement): HTMLFormElement {
   let saved = product
-  const name = h('input', { id: 'product-name', required: true, maxlength: 200, value: product.name })
-  const price = h('input', {
-    id: 'product-price',
-    type: 'number',
-    min: 0,
-    step: '0.01',
-    required: true,
-    value: (product.price_cents / 100).toFixed(2),
-  })
-  const status = statusChoice('product-status', product.status)
-  const description = descriptionEditor('product-description', product.description ?? '')
-  const stock = h('input', { id: 'product-stock', type: 'number', min: 0, step: 1, value: product.stock ?? undefined })
-  const dynamicUrl = h('input', {
-    id: 'product-dynamic-url',
-    type: 'url',
-    maxlength: 2048,
-    required: true,
-    value: product.dynamic_url ?? undefined,
-  })
-  const result = h('div', { 'aria-live': 'polite' })
+  const { name, price, status, stock, dynamicUrl, description, fields } = productInputs(product)
   const button = h('button', { type: 'submit' }, 'Save changes')
-  const form = h(
-    'form',
-    { class: 'card' },
-    h('h2', {}, 'Details'),
-    field('Name', name),
+  const parts = [
+    fields.name,
     field('Price', price, `In ${product.currency}.`),
-    field('Status', status, 'Draft and archived products cannot be ordered.'),
-    product.type === 'physical' ? field('Stock', stock, 'Units you have; leave empty for unlimited.') : null,
-    product.type === 'dynamic'
-      ? field('Delivery URL', dynamicUrl, 'Its signing secret stays the one shown when you created it.')
-      : null,
+    fields.status,
+    product.type === 'physical' ? fields.stock : null,
+    product.type === 'dynamic' ? fields.dynamicUrl : null,
     description.element,
-    button,
-    result,
-  )
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault()
+  ]
+  return cardForm('Details', button, parts, async (result) => {
     // PATCH only what changed (it answers the changed fields).
     const wanted = {
       name: name.value,
@@ -115,23 +80,10 @@ function detailsForm(product: Product, title: HTMLElement): HTMLFormElement {
       result.replaceChildren(h('p', { class: 'muted', role: 'status' }, 'Nothing changed.'))
       return
     }
-    button.disabled = true
-    try {
-      const answer = await sx().PATCH('/v1/products/{id}', { params: { path: { id: product.id } }, body: changes })
-      saved = { ...saved, ...changes, updated_at: answer.updated_at }
-      title.textContent = saved.name
-      result.replaceChildren(
-        h(
-          'p',
-          { class: 'ok', role: 'status' },
-          `Saved ${saved.name} (${money(saved.price_cents, saved.currency)}, ${saved.status}).`,
-        ),
-      )
-    } catch (error) {
-      result.replaceChildren(errorBox(error))
-    } finally {
-      button.disabled = false
-    }
+    const answer = await sx().PATCH('/v1/products/{id}', { params: { path: { id: product.id } }, body: changes })
+    saved = { ...saved, ...changes, updated_at: answer.updated_at }
+    title.textContent = saved.name
+    const what = `${money(saved.price_cents, saved.currency)}, ${saved.status}`
+    result.replaceChildren(h('p', { class: 'ok', role: 'status' }, `Saved ${saved.name} (${what}).`))
   })
-  return form
 }

@@ -5,15 +5,15 @@
 import { h } from '../dom.ts'
 import { progressBar } from '../progress.ts'
 import { sx } from '../session.ts'
+import { onSubmit } from '../forms.ts'
 import { empty, errorBox, loadInto, money, secretNotice, table } from '../view.ts'
 import {
   INTERVALS,
   POOL_TYPES,
   TYPE_LABELS,
   choice,
-  descriptionEditor,
+  productInputs,
   field,
-  statusChoice,
   toCents,
   toStock,
   type Product,
@@ -54,9 +54,8 @@ export function productsPage(): HTMLElement {
 }
 
 function createForm(notice: HTMLElement, refresh: () => Promise<void>): HTMLFormElement {
-  const name = h('input', { id: 'product-name', required: true, maxlength: 200 })
+  const { name, price, status, stock, dynamicUrl, description, fields } = productInputs()
   const type = choice('product-type', Object.entries(TYPE_LABELS) as [string, string][])
-  const price = h('input', { id: 'product-price', type: 'number', min: 0, step: '0.01', required: true })
   const currency = h('input', {
     id: 'product-currency',
     value: 'USD',
@@ -64,22 +63,18 @@ function createForm(notice: HTMLElement, refresh: () => Promise<void>): HTMLForm
     maxlength: 3,
     required: true,
   })
-  const status = statusChoice('product-status', 'active')
-  const description = descriptionEditor('product-description', '')
-  const dynamicUrl = h('input', { id: 'product-dynamic-url', type: 'url', maxlength: 2048 })
   const interval = choice(
     'product-interval',
     INTERVALS.map((i) => [i, `Every ${i}`]),
     'month',
   )
-  const stock = h('input', { id: 'product-stock', type: 'number', min: 0, step: 1 })
   const file = h('input', { id: 'product-file', type: 'file' })
   const upload = progressBar('product-upload', 'Upload progress')
   // Each type's own fields, shown only while that type is chosen.
   const only: Partial<Record<ProductType, HTMLElement>> = {
-    dynamic: field('Delivery URL', dynamicUrl, 'sx POSTs each paid order here and delivers what it answers.'),
+    dynamic: fields.dynamicUrl,
     subscription: field('Billing interval', interval),
-    physical: field('Stock', stock, 'Units you have; leave empty for unlimited.'),
+    physical: fields.stock,
     file_download: field('File', file, 'Buyers get an expiring download link.'),
   }
   const showTypeFields = () => {
@@ -92,22 +87,23 @@ function createForm(notice: HTMLElement, refresh: () => Promise<void>): HTMLForm
     'form',
     { class: 'card grid' },
     h('h2', {}, 'New product'),
-    field('Name', name),
+    fields.name,
     field('Type', type),
     field('Price', price),
     field('Currency', currency, 'Three letters, e.g. USD or EUR.'),
-    field('Status', status),
+    fields.status,
     Object.values(only),
     description.element,
     button,
     // Outside the file row: the upload's outcome stays in view when the form resets.
     upload.element,
   )
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault()
-    button.disabled = true
-    notice.replaceChildren()
-    try {
+  onSubmit(
+    form,
+    button,
+    (box) => notice.replaceChildren(box),
+    async () => {
+      notice.replaceChildren()
       const chosen = type.value as ProductType
       const product = await sx().POST('/v1/products', {
         body: {
@@ -141,11 +137,7 @@ function createForm(notice: HTMLElement, refresh: () => Promise<void>): HTMLForm
       description.textarea.dispatchEvent(new Event('input'))
       showTypeFields()
       await refresh()
-    } catch (error) {
-      notice.replaceChildren(errorBox(error))
-    } finally {
-      button.disabled = false
-    }
-  })
+    },
+  )
   return form
 }

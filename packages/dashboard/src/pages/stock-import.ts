@@ -4,7 +4,7 @@
 import { h } from '../dom.ts'
 import { progressBar } from '../progress.ts'
 import { sx } from '../session.ts'
-import { errorBox } from '../view.ts'
+import { onSubmit } from '../forms.ts'
 import { field, type Product } from './product-fields.ts'
 
 /** Items per POST /v1/products/{id}/stock. */
@@ -57,29 +57,21 @@ export function stockImportForm(product: Product, compact: boolean, onDone: (sto
     button,
     progress.element,
   )
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault()
-    button.disabled = true
-    try {
-      const upload = file.files?.[0]
-      const items = parseItems(upload ? await upload.text() : keys.value)
-      if (items.length === 0) {
-        progress.finish('Nothing to import: paste items or choose a file with one item per line.')
-        return
-      }
-      progress.update(0, items.length, `Importing ${items.length} items…`)
-      const totals = await importInBatches(product.id, items, (done, so) =>
-        progress.update(done, items.length, `${done} of ${items.length} sent: ${so.imported} imported so far.`),
-      )
-      // In the list, rows share one look: say which product the result is for.
-      progress.finish(compact ? `${product.name}: ${summary(totals)}` : summary(totals))
-      form.reset()
-      onDone(totals.stock_after)
-    } catch (error) {
-      progress.finish(errorBox(error))
-    } finally {
-      button.disabled = false
+  onSubmit(form, button, progress.finish, async () => {
+    const upload = file.files?.[0]
+    const items = parseItems(upload ? await upload.text() : keys.value)
+    if (items.length === 0) {
+      progress.finish('Nothing to import: paste items or choose a file with one item per line.')
+      return
     }
+    progress.update(0, items.length, `Importing ${items.length} items…`)
+    const totals = await importInBatches(product.id, items, (done, so) =>
+      progress.update(done, items.length, `${done} of ${items.length} sent: ${so.imported} imported so far.`),
+    )
+    // In the list, rows share one look: say which product the result is for.
+    progress.finish(compact ? `${product.name}: ${summary(totals)}` : summary(totals))
+    form.reset()
+    onDone(totals.stock_after)
   })
   return form
 }
