@@ -46,6 +46,14 @@ describe('dashboard products and orders in a browser', browserSuite, () => {
         // Products: one of each type, each with its own fields.
         await page.getByRole('link', { name: 'Products' }).click()
         await page.getByText('No products yet').waitFor()
+
+        // A refusal names the field and why.
+        await page.getByLabel('Name', { exact: true }).fill('Broken')
+        await page.getByLabel('Type', { exact: true }).selectOption('dynamic')
+        await page.getByLabel('Price', { exact: true }).fill('1')
+        await page.getByLabel('Delivery URL').fill('ftp://example.com/deliver')
+        await page.getByRole('button', { name: 'Create product' }).click()
+        await page.getByRole('alert').filter({ hasText: 'dynamic_url must be an http(s) URL' }).waitFor()
         for (const p of NEW_PRODUCTS) {
           await page.getByLabel('Name', { exact: true }).fill(p.name)
           await page.getByLabel('Type', { exact: true }).selectOption(p.type)
