@@ -24,9 +24,9 @@ export function orderActions(order: Order, reload: () => Promise<void>): Node {
           { class: 'card' },
           h('h2', {}, 'Delivery failed'),
           action('Redeliver', 'Runs the failed delivery again (e.g. once your endpoint answers again).', async () => {
-            await sx().POST('/v1/orders/{id}/redeliver', { params: { path: { id: order.id } } })
-            await reload()
-            return 'Delivery started again.'
+            // No reload here: it would replace this answer; the delivery runs in the background anyway.
+            const again = await sx().POST('/v1/orders/{id}/redeliver', { params: { path: { id: order.id } } })
+            return `Delivery started again (the order is ${again.status}); reload to follow it.`
           }),
         )
       : null,
