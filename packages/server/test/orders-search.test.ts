@@ -77,6 +77,12 @@ for (const dialect of DIALECTS) {
         typed.map((e) => e.type),
         ['order.paid'],
       )
+      // Any object's events: the product's own (created, then updated by its stock import).
+      const productEvents = json<List<ApiEvent>>(await api.get(`/v1/events?object_id=${product}`)).data
+      assert.deepEqual(
+        productEvents.map((e) => e.type),
+        ['product.updated', 'product.created'],
+      )
       const otherKey = client(env.app, other.keys.test)
       assert.deepEqual(json<List<ApiEvent>>(await otherKey.get(`/v1/events?object_id=${ada.id}`)).data, [])
     })
