@@ -51,7 +51,9 @@ export function stockImportForm(product: Product, compact: boolean, onDone: (sto
   const form = h(
     'form',
     { class: compact ? 'import' : 'card' },
-    compact ? h('label', { for: id }, `Add keys to ${product.name}`) : h('h2', {}, 'Import stock'),
+    compact
+      ? h('label', { for: id }, `Add ${product.type === 'account' ? 'accounts' : 'keys'} to ${product.name}`)
+      : h('h2', {}, 'Import stock'),
     compact ? keys : field('Paste items, one per line', keys),
     compact ? null : field('Or upload a text file', file, 'One item per line; large files are sent in batches.'),
     button,
