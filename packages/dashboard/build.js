@@ -18,14 +18,20 @@ export async function buildDashboard() {
     target: 'es2022',
     outdir: join(dist, 'assets'),
     entryNames: '[name]-[hash]',
+    // Code the pages import() (the Markdown renderer, most of the bundle's weight) becomes its own
+    // chunk, fetched by the pages that need it.
+    splitting: true,
+    chunkNames: '[name]-[hash]',
+    metafile: true,
     write: false,
     logLevel: 'warning',
   })
   mkdirSync(join(dist, 'assets'), { recursive: true })
   for (const file of result.outputFiles) writeWhole(file.path, file.contents)
   const outputs = result.outputFiles.map((file) => basename(file.path))
-  const js = outputs.find((name) => name.endsWith('.js'))
-  const css = outputs.find((name) => name.endsWith('.css'))
+  const entry = Object.entries(result.metafile.outputs).find(([, output]) => output.entryPoint)
+  const js = basename(entry[0])
+  const css = basename(entry[1].cssBundle)
   writeWhole(
     join(dist, 'index.html'),
     `<!doctype html>

@@ -5,7 +5,7 @@ import { SxError } from '@sx/sdk'
 import { h } from './dom.ts'
 import { errorBox } from './view.ts'
 
-type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement
+export type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement
 export type Field = { name: string; row: HTMLElement; show(messages: string[] | undefined): void }
 
 /** A label, the control (its id must be set) and the place for its errors, linked by aria-describedby. */
@@ -70,4 +70,25 @@ export function onSubmit(
     event.preventDefault()
     void whileBusy(button, run, failed)
   })
+}
+
+/**
+ * A form in a card: a heading, `parts`, the submit button, then a status line that shows `work`'s
+ * error or what `work` puts there (`status`, handed to it).
+ */
+export function cardForm(
+  heading: string,
+  button: HTMLButtonElement,
+  parts: (Node | null)[],
+  work: (status: HTMLElement) => Promise<void>,
+): HTMLFormElement {
+  const status = h('div', { 'aria-live': 'polite' })
+  const form = h('form', { class: 'card' }, h('h2', {}, heading), parts, button, status)
+  onSubmit(
+    form,
+    button,
+    () => work(status),
+    (error) => status.replaceChildren(errorBox(error)),
+  )
+  return form
 }

@@ -6,7 +6,9 @@ import { SxError } from '@sx/sdk'
 import { h } from './dom.ts'
 import { apiKeysPage } from './pages/api-keys.ts'
 import { homePage } from './pages/home.ts'
-import { orderPage, ordersPage } from './pages/orders.ts'
+import { orderPage } from './pages/order.ts'
+import { ordersPage } from './pages/orders.ts'
+import { productPage } from './pages/product.ts'
 import { productsPage } from './pages/products.ts'
 import { settingsPage } from './pages/settings.ts'
 import { signInPage, wrongAddressPage } from './pages/sign-in.ts'
@@ -21,6 +23,8 @@ function pageFor(path: string): HTMLElement {
   const order = /^\/dashboard\/orders\/([^/]+)$/.exec(path)
   if (order) return orderPage(decodeURIComponent(order[1]!))
   if (path === '/dashboard/orders') return ordersPage()
+  const product = /^\/dashboard\/products\/([^/]+)$/.exec(path)
+  if (product) return productPage(decodeURIComponent(product[1]!))
   if (path === '/dashboard/products') return productsPage()
   if (path === '/dashboard/api-keys') return apiKeysPage()
   if (path === '/dashboard/webhooks') return webhooksPage()

@@ -5,6 +5,7 @@ import type { HttpMethod, PathsWithMethod, RequiredKeysOf } from 'openapi-typesc
 import { SxError } from './errors.ts'
 import type { paths } from './generated/openapi.ts'
 import { retryingFetch, retryOptions, type FetchLike, type RetryOptions } from './retry.ts'
+import { uploadFile, type UploadedFile, type UploadFileInput } from './upload.ts'
 
 export type ClientOptions = {
   /** Where sx answers, e.g. `https://pay.example.com` (the `/v1` is part of each path). */
@@ -51,6 +52,13 @@ export type SxClient = {
    * @example for await (const order of sx.paginate('/v1/orders', { params: { query: { status: 'paid' } } })) …
    */
   paginate<P extends ListPath>(path: P, ...init: InitArgs<Init<P, 'get'>>): AsyncGenerator<ListItem<P>, void>
+  /**
+   * A file_download product's file (`PUT /v1/products/{id}/file`) with upload progress: in a
+   * browser through XMLHttpRequest (no retries: a lost upload is the caller's to start again),
+   * elsewhere through `PUT`. Errors are `SxError`s, as from every method.
+   * @example await sx.uploadFile({ productId, file: input.files[0], onProgress: (sent, total) => bar.value = sent / total })
+   */
+  uploadFile(input: UploadFileInput): Promise<UploadedFile>
 }
 
 type Page = { data: unknown[]; has_more: boolean; next_cursor: string | null }
@@ -63,14 +71,15 @@ type LooseInit = { params?: { query?: Record<string, unknown> } & Record<string,
  */
 export function createClient(options: ClientOptions): SxClient {
   const fetch = options.fetch ?? ((request: Request) => globalThis.fetch(request))
+  const headers = {
+    ...options.headers,
+    ...(options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` }),
+    // Sent on reads too: harmless there, and one header set keeps the client simple.
+    ...(options.csrfToken === undefined ? {} : { 'x-csrf-token': options.csrfToken }),
+  }
   const raw = createFetchClient<paths>({
     baseUrl: options.baseUrl,
-    headers: {
-      ...options.headers,
-      ...(options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` }),
-      // Sent on reads too: harmless there, and one header set keeps the client simple.
-      ...(options.csrfToken === undefined ? {} : { 'x-csrf-token': options.csrfToken }),
-    },
+    headers,
     credentials: 'same-origin',
     fetch: retryingFetch(fetch, retryOptions(options.retries)),
   })
@@ -104,5 +113,21 @@ export function createClient(options: ClientOptions): SxClient {
     PATCH: call('patch'),
     DELETE: call('delete'),
     paginate: paginate as SxClient['paginate'],
+    uploadFile: (input) =>
+      uploadFile(
+        {
+          baseUrl: options.baseUrl,
+          headers,
+          put: (id, filename, file, signal) =>
+            send('put', '/v1/products/{id}/file', {
+              params: { path: { id }, query: { filename } },
+              body: file,
+              bodySerializer: (body: unknown) => body,
+              headers: { 'content-type': 'application/octet-stream' },
+              signal,
+            }) as Promise<UploadedFile>,
+        },
+        input,
+      ),
   }
 }

@@ -9,6 +9,7 @@ export {
   type SxClient,
 } from './client.ts'
 export { SxError, type Problem, type ProblemType } from './errors.ts'
+export type { UploadedFile, UploadFileInput } from './upload.ts'
 export { newIdempotencyKey, type FetchLike, type RetryOptions } from './retry.ts'
 export {
   verifyWebhook,

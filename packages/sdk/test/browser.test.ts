@@ -51,10 +51,12 @@ describe('@sx/sdk in a browser', { skip: hasBrowser ? false : `no browser at ${C
       t.after(() => server.stop())
       const page = await browser.newPage()
       t.after(() => page.close())
-      // A page on sx's origin (same-origin calls, as the dashboard's) that only loads the bundle.
+      // A page on sx's origin (same-origin calls, as the dashboard's) that only loads the bundle, and
+      // the `__name` helper tsx (esbuild's keepNames) wraps this file's named functions in.
       const pageUrl = `${server.baseUrl}/__sdk_test__`
+      const keepNames = 'var __name = (fn) => fn;'
       await page.route(pageUrl, (route) =>
-        route.fulfill({ contentType: 'text/html', body: `<!doctype html><script>${script}</script>` }),
+        route.fulfill({ contentType: 'text/html', body: `<!doctype html><script>${keepNames}${script}</script>` }),
       )
       await page.goto(pageUrl)
 
@@ -75,6 +77,19 @@ describe('@sx/sdk in a browser', { skip: hasBrowser ? false : `no browser at ${C
           const missing = await sx
             .GET('/v1/products/{id}', { params: { path: { id: 'prod_01J00000000000000000000000' } } })
             .catch((error: unknown) => error)
+          // A file upload through XMLHttpRequest, its progress reported as the bytes go.
+          const fileProduct = await sx.POST('/v1/products', {
+            body: { name: `${name} file`, type: 'file_download', price_cents: 100, currency: 'USD' },
+          })
+          const progress: number[] = []
+          const uploaded = await sx.uploadFile({
+            productId: fileProduct.id,
+            file: new File([new Uint8Array(3 * 1024 * 1024)], 'big.bin'),
+            onProgress: (sent) => progress.push(sent),
+          })
+          const refused = await sx
+            .uploadFile({ productId: product.id, file: new Blob(['x']), filename: 'x.bin' })
+            .catch((error: unknown) => error)
           const event = await SxSdk.verifyWebhook({ secret, headers: new Headers(headers), body })
           const tampered = await SxSdk.verifyWebhook({ secret, headers, body: body + ' ' }).catch(
             (error: { code: string }) => error.code,
@@ -83,6 +98,9 @@ describe('@sx/sdk in a browser', { skip: hasBrowser ? false : `no browser at ${C
             created: product.id,
             listed,
             missing: missing instanceof SxSdk.SxError ? [missing.type, missing.status] : String(missing),
+            uploaded: uploaded.file,
+            progress,
+            refused: refused instanceof SxSdk.SxError ? [refused.status, refused.detail] : String(refused),
             event: event.type,
             tampered,
           }
@@ -91,6 +109,16 @@ describe('@sx/sdk in a browser', { skip: hasBrowser ? false : `no browser at ${C
       )
       assert.deepEqual(result.listed, [result.created])
       assert.deepEqual(result.missing, ['not_found', 404])
+      assert.deepEqual(
+        { ...result.uploaded, sha256: undefined },
+        { name: 'big.bin', size: 3 * 1024 * 1024, sha256: undefined },
+      )
+      assert.ok(result.progress.length >= 1 && result.progress.at(-1) === 3 * 1024 * 1024, String(result.progress))
+      assert.ok(
+        result.progress.every((sent, i) => i === 0 || sent >= result.progress[i - 1]!),
+        'progress only grows',
+      )
+      assert.equal(result.refused[0], 422, String(result.refused))
       assert.equal(result.event, 'ping')
       assert.equal(result.tampered, 'bad_signature')
     })

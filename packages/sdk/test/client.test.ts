@@ -53,6 +53,29 @@ for (const dialect of DIALECTS) {
       assert.ok(['paid', 'delivering', 'completed'].includes(paid.status), paid.status)
     })
 
+    it('uploads a file product’s file (outside a browser through PUT), reporting progress at the end', async () => {
+      const product = await sx.POST('/v1/products', {
+        body: { name: unique(), type: 'file_download', price_cents: 900, currency: 'USD' },
+      })
+      const file = new Blob(['%PDF-1.4 the manual'])
+      const progress: [number, number][] = []
+      const uploaded = await sx.uploadFile({
+        productId: product.id,
+        file,
+        filename: 'manual.pdf',
+        onProgress: (sent, total) => progress.push([sent, total]),
+      })
+      assert.deepEqual(
+        { ...uploaded.file, sha256: undefined },
+        { name: 'manual.pdf', size: file.size, sha256: undefined },
+      )
+      assert.deepEqual(progress, [[file.size, file.size]])
+      const wrongType = await sx.POST('/v1/products', {
+        body: { name: unique(), type: 'physical', price_cents: 900, currency: 'USD' },
+      })
+      await assert.rejects(sx.uploadFile({ productId: wrongType.id, file, filename: 'x.bin' }), SxError)
+    })
+
     it('throws SxError with the problem+json fields', async () => {
       const missing = await sx
         .GET('/v1/products/{id}', { params: { path: { id: 'prod_01J00000000000000000000000' } } })

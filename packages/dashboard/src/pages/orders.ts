@@ -1,12 +1,15 @@
-// Orders: the list (status filter; search within the loaded page, the API has no text search yet),
-// and one order's lines, payment, timeline and refunds, with the refund action.
-import type { components } from '@sx/sdk'
+// Orders: the list, filtered by status and creation dates and searched by order id or email, all
+// by the server (GET /v1/orders `status`, `from`, `to`, `q`), a page at a time with "Show more".
+// One order's page is order.ts.
+import type { components, operations } from '@sx/sdk'
 import { h } from '../dom.ts'
 import { sx } from '../session.ts'
 import { empty, errorBox, loadInto, money, table, when } from '../view.ts'
 
 type Order = components['schemas']['Order']
+type Query = NonNullable<operations['listOrders']['parameters']['query']>
 const STATUSES = ['pending', 'awaiting_payment', 'paid', 'delivering', 'completed', 'failed', 'refunded'] as const
+const PAGE = 50
 
 const orderLink = (order: Order) => h('a', { href: `/dashboard/orders/${order.id}` }, order.id)
 
@@ -21,151 +24,96 @@ export function ordersPage(): HTMLElement {
     h('option', { value: '' }, 'Any status'),
     STATUSES.map((s) => h('option', { value: s }, s.replace('_', ' '))),
   )
-  const search = h('input', { id: 'order-search', type: 'search', placeholder: 'Order id or email' })
+  const from = h('input', { id: 'order-from', type: 'date' })
+  const to = h('input', { id: 'order-to', type: 'date' })
+  const search = h('input', { id: 'order-search', type: 'search', placeholder: 'Order id or email', maxlength: 254 })
   const list = h('div')
-  let orders: Order[] = []
-  const matching = () => {
-    const needle = search.value.trim().toLowerCase()
-    const shown = orders.filter(
-      (o) => !needle || o.id.toLowerCase().includes(needle) || o.customer_email.includes(needle),
-    )
-    if (shown.length === 0) return empty(orders.length === 0 ? 'No orders yet.' : 'No order matches.')
-    const rows = orderRows(shown).map((row, i) => [...row, shown[i]!.customer_email])
-    return table(['Order', 'Status', 'Total', 'Created', 'Customer'], rows)
-  }
+
+  const query = (): Query => ({
+    limit: PAGE,
+    ...(status.value ? { status: status.value as Order['status'] } : {}),
+    ...(from.value ? { from: from.value } : {}),
+    ...(to.value ? { to: to.value } : {}),
+    ...(search.value.trim() ? { q: search.value.trim() } : {}),
+  })
+  const filtered = () => Boolean(status.value || from.value || to.value || search.value.trim())
+  let latest = 0
   const load = () => {
-    const query = { limit: 100, ...(status.value ? { status: status.value as Order['status'] } : {}) }
+    const ticket = ++latest
     return loadInto(
       list,
-      () => sx().GET('/v1/orders', { params: { query } }),
+      () => sx().GET('/v1/orders', { params: { query: query() } }),
       (page) => {
-        orders = page.data
-        return matching()
+        // A slower answer to an earlier search must not replace a later one.
+        if (ticket !== latest) return list.firstChild ?? h('div')
+        if (page.data.length === 0)
+          return empty(
+            filtered()
+              ? 'No order matches. Clear the filters or search for another email or order id.'
+              : 'No orders yet. They appear here when buyers check out (or create one with the API).',
+          )
+        return results(page, query())
       },
     )
   }
-  status.addEventListener('change', () => void load())
-  search.addEventListener('input', () => list.replaceChildren(matching()))
-  void load()
-  return h(
-    'section',
-    {},
-    h('h1', {}, 'Orders'),
-    h(
-      'div',
-      { class: 'filters' },
-      h('label', { for: 'order-status' }, 'Status'),
-      status,
-      h('label', { for: 'order-search' }, 'Search'),
-      search,
-    ),
-    list,
-  )
-}
-
-export function orderPage(id: string): HTMLElement {
-  const body = h('div')
-  const load = () =>
-    loadInto(
-      body,
-      async () => {
-        const order = await sx().GET('/v1/orders/{id}', { params: { path: { id } } })
-        const refunds = await sx().GET('/v1/orders/{id}/refunds', { params: { path: { id } } })
-        return { order, refunds: refunds.data }
-      },
-      ({ order, refunds }) => orderDetail(order, refunds, load),
-    )
-  void load()
-  return h(
-    'section',
-    {},
-    h('p', {}, h('a', { href: '/dashboard/orders' }, '← Orders')),
-    h('h1', {}, `Order ${id}`),
-    body,
-  )
-}
-
-type Refund = { id: string; status: string; amount_cents: number; currency: string; created_at: string }
-
-function orderDetail(order: Order, refunds: Refund[], reload: () => Promise<void>): Node {
-  const p = order.payment
-  const events: [string | null, string][] = [
-    [order.created_at, 'Created'],
-    [order.paid_at, 'Paid'],
-    ...refunds.map((r): [string, string] => [
-      r.created_at,
-      `Refund ${money(r.amount_cents, r.currency)} (${r.status})`,
-    ]),
-  ]
-  const timeline = events
-    .filter((e): e is [string, string] => e[0] !== null)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([at, what]) => h('li', {}, h('time', { datetime: at }, when(at)), ' ', what))
-  return h(
-    'div',
-    {},
-    h(
-      'dl',
-      { class: 'facts' },
-      h('dt', {}, 'Status'),
-      h('dd', { 'data-testid': 'order-status' }, order.status),
-      h('dt', {}, 'Customer'),
-      h('dd', {}, order.customer_email),
-      h('dt', {}, 'Total'),
-      h('dd', {}, money(order.total_cents, order.currency)),
-      h('dt', {}, 'Refunded'),
-      h('dd', {}, money(order.refunded_cents, order.currency)),
-    ),
-    h('h2', {}, 'Lines'),
-    table(
-      ['Product', 'Type', 'Qty', 'Unit price', 'Subtotal'],
-      order.items.map((line) => [
-        line.product,
-        line.type,
-        String(line.qty),
-        money(line.unit_price_cents, order.currency),
-        money(line.subtotal_cents, order.currency),
-      ]),
-    ),
-    h('h2', {}, 'Payment'),
-    h(
-      'dl',
-      { class: 'facts' },
-      h('dt', {}, 'Status'),
-      h('dd', {}, p.status),
-      h('dt', {}, 'Amount'),
-      h('dd', {}, `${p.amount ?? '—'} ${p.asset} on ${p.chain}`),
-      h('dt', {}, 'Paid'),
-      h('dd', {}, `${p.amount_paid} ${p.asset}`),
-      h('dt', {}, 'Transaction'),
-      h('dd', { class: 'mono' }, p.tx_hash ?? '—'),
-    ),
-    h('h2', {}, 'Timeline'),
-    h('ol', { class: 'timeline' }, timeline),
-    refundForm(order, reload),
-  )
-}
-
-function refundForm(order: Order, reload: () => Promise<void>): Node {
-  const left = order.total_cents - order.refunded_cents
-  if (!['paid', 'delivering', 'completed'].includes(order.status) || left <= 0) return h('div')
-  const status = h('div', { 'aria-live': 'polite' })
-  const button = h('button', { type: 'submit', class: 'danger' }, `Refund ${money(left, order.currency)}`)
-  const form = h('form', { class: 'card' }, h('h2', {}, 'Refund'), status, button)
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault()
-    if (!confirm(`Refund ${money(left, order.currency)} to ${order.customer_email}?`)) return
-    button.disabled = true
-    try {
-      await sx().POST('/v1/orders/{id}/refunds', {
-        params: { path: { id: order.id } },
-        body: { reason: 'requested_by_buyer' },
-      })
-      await reload()
-    } catch (error) {
-      status.replaceChildren(errorBox(error))
-      button.disabled = false
-    }
+  let typing: ReturnType<typeof setTimeout> | undefined
+  search.addEventListener('input', () => {
+    clearTimeout(typing)
+    typing = setTimeout(() => void load(), 250)
   })
-  return form
+  for (const control of [status, from, to]) control.addEventListener('change', () => void load())
+  const form = h(
+    'form',
+    { class: 'filters', role: 'search' },
+    h('label', { for: 'order-status' }, 'Status'),
+    status,
+    h('label', { for: 'order-from' }, 'From'),
+    from,
+    h('label', { for: 'order-to' }, 'To'),
+    to,
+    h('label', { for: 'order-search' }, 'Search'),
+    search,
+  )
+  form.addEventListener('submit', (event) => {
+    event.preventDefault()
+    clearTimeout(typing)
+    void load()
+  })
+  void load()
+  return h('section', {}, h('h1', {}, 'Orders'), form, list)
+}
+
+type Page = { data: Order[]; has_more: boolean; next_cursor: string | null }
+
+/** The table, and a "Show more" button while the server has more pages for these filters. */
+function results(first: Page, query: Query): Node {
+  const rows = (orders: Order[]) => orderRows(orders).map((row, i) => [...row, orders[i]!.customer_email])
+  const shown = table(['Order', 'Status', 'Total', 'Created', 'Customer'], rows(first.data))
+  const more = h('div')
+  const addMore = (cursor: string | null) => {
+    if (cursor === null) return more.replaceChildren()
+    const button = h('button', { type: 'button' }, 'Show more')
+    button.addEventListener('click', async () => {
+      button.disabled = true
+      try {
+        const page = await sx().GET('/v1/orders', { params: { query: { ...query, cursor } } })
+        const body = shown.tBodies[0]!
+        for (const cells of rows(page.data))
+          body.append(
+            h(
+              'tr',
+              {},
+              cells.map((cell) => h('td', {}, cell)),
+            ),
+          )
+        addMore(page.has_more ? page.next_cursor : null)
+      } catch (error) {
+        more.replaceChildren(errorBox(error), button)
+        button.disabled = false
+      }
+    })
+    more.replaceChildren(button)
+  }
+  addMore(first.has_more ? first.next_cursor : null)
+  return h('div', {}, shown, more)
 }

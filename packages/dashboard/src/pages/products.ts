@@ -1,11 +1,28 @@
-// Products: the list (type, price, stock, status), creating a license_key or file_download product
-// (with its file), and importing license keys by pasting one per line.
-import type { components } from '@sx/sdk'
+// Products: the catalogue (type, price, stock, status, a link to each product's page, and a paste
+// box for pool products' keys) and creating a product of any of the six types with the fields its
+// type needs: a dynamic product's endpoint (its signing secret shown once), a subscription's
+// interval, a physical product's stock counter, a file product's file (uploaded with progress).
 import { h } from '../dom.ts'
+import { progressBar } from '../progress.ts'
 import { sx } from '../session.ts'
-import { empty, errorBox, loadInto, money, table } from '../view.ts'
+import { onSubmit } from '../forms.ts'
+import { empty, errorBox, loadInto, money, secretNotice, table } from '../view.ts'
+import {
+  INTERVALS,
+  POOL_TYPES,
+  TYPE_LABELS,
+  choice,
+  productInputs,
+  field,
+  toCents,
+  toStock,
+  type Product,
+  type ProductType,
+} from './product-fields.ts'
+import { stockImportForm } from './stock-import.ts'
+import { uploadWithProgress } from './product-file.ts'
 
-type Product = components['schemas']['Product']
+const stockText = (stock: number | null) => (stock === null ? 'unlimited' : String(stock))
 
 export function productsPage(): HTMLElement {
   const list = h('div')
@@ -16,17 +33,20 @@ export function productsPage(): HTMLElement {
       () => sx().GET('/v1/products', { params: { query: { limit: 100 } } }),
       (page) =>
         page.data.length === 0
-          ? empty('No products yet.')
+          ? empty('No products yet: create your first one with the form above.')
           : table(
               ['Name', 'Type', 'Price', 'Stock', 'Status', ''],
-              page.data.map((p) => [
-                p.name,
-                p.type,
-                money(p.price_cents, p.currency),
-                p.stock === null ? 'unlimited' : String(p.stock),
-                p.status,
-                p.type === 'license_key' ? importForm(p, notice, refresh) : '',
-              ]),
+              page.data.map((p) => {
+                const stock = h('span', {}, stockText(p.stock))
+                return [
+                  h('a', { href: `/dashboard/products/${p.id}` }, p.name),
+                  TYPE_LABELS[p.type],
+                  money(p.price_cents, p.currency),
+                  stock,
+                  p.status,
+                  POOL_TYPES.has(p.type) ? stockImportForm(p, true, (n) => (stock.textContent = stockText(n))) : '',
+                ]
+              }),
             ),
     )
   void refresh()
@@ -34,14 +54,8 @@ export function productsPage(): HTMLElement {
 }
 
 function createForm(notice: HTMLElement, refresh: () => Promise<void>): HTMLFormElement {
-  const name = h('input', { id: 'product-name', required: true, maxlength: 200 })
-  const type = h(
-    'select',
-    { id: 'product-type' },
-    h('option', { value: 'license_key' }, 'License key'),
-    h('option', { value: 'file_download' }, 'File download'),
-  )
-  const price = h('input', { id: 'product-price', type: 'number', min: 0, step: '0.01', required: true })
+  const { name, price, status, stock, dynamicUrl, description, fields } = productInputs()
+  const type = choice('product-type', Object.entries(TYPE_LABELS) as [string, string][])
   const currency = h('input', {
     id: 'product-currency',
     value: 'USD',
@@ -49,93 +63,81 @@ function createForm(notice: HTMLElement, refresh: () => Promise<void>): HTMLForm
     maxlength: 3,
     required: true,
   })
+  const interval = choice(
+    'product-interval',
+    INTERVALS.map((i) => [i, `Every ${i}`]),
+    'month',
+  )
   const file = h('input', { id: 'product-file', type: 'file' })
-  const fileRow = h('div', { hidden: true }, h('label', { for: 'product-file' }, 'File'), file)
-  type.addEventListener('change', () => (fileRow.hidden = type.value !== 'file_download'))
+  const upload = progressBar('product-upload', 'Upload progress')
+  // Each type's own fields, shown only while that type is chosen.
+  const only: Partial<Record<ProductType, HTMLElement>> = {
+    dynamic: fields.dynamicUrl,
+    subscription: field('Billing interval', interval),
+    physical: fields.stock,
+    file_download: field('File', file, 'Buyers get an expiring download link.'),
+  }
+  const showTypeFields = () => {
+    for (const [t, row] of Object.entries(only)) row.hidden = t !== type.value
+  }
+  type.addEventListener('change', showTypeFields)
+  showTypeFields()
   const button = h('button', { type: 'submit' }, 'Create product')
   const form = h(
     'form',
     { class: 'card grid' },
     h('h2', {}, 'New product'),
-    h('label', { for: 'product-name' }, 'Name'),
-    name,
-    h('label', { for: 'product-type' }, 'Type'),
-    type,
-    h('label', { for: 'product-price' }, 'Price'),
-    price,
-    h('label', { for: 'product-currency' }, 'Currency'),
-    currency,
-    fileRow,
+    fields.name,
+    field('Type', type),
+    field('Price', price),
+    field('Currency', currency, 'Three letters, e.g. USD or EUR.'),
+    fields.status,
+    Object.values(only),
+    description.element,
     button,
+    // Outside the file row: the upload's outcome stays in view when the form resets.
+    upload.element,
   )
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault()
-    button.disabled = true
-    try {
+  onSubmit(
+    form,
+    button,
+    async () => {
+      notice.replaceChildren()
+      const chosen = type.value as ProductType
       const product = await sx().POST('/v1/products', {
         body: {
           name: name.value,
-          type: type.value as Product['type'],
-          price_cents: Math.round(Number(price.value) * 100),
+          type: chosen,
+          price_cents: toCents(price.value),
           currency: currency.value,
+          status: status.value as Product['status'],
+          ...(description.textarea.value.trim() ? { description: description.textarea.value } : {}),
+          ...(chosen === 'dynamic' ? { dynamic_url: dynamicUrl.value } : {}),
+          ...(chosen === 'subscription' ? { interval: interval.value as (typeof INTERVALS)[number] } : {}),
+          ...(chosen === 'physical' ? { stock: toStock(stock.value) } : {}),
         },
       })
-      const upload = file.files?.[0]
-      if (product.type === 'file_download' && upload) {
-        await sx().PUT('/v1/products/{id}/file', {
-          params: { path: { id: product.id }, query: { filename: upload.name } },
-          body: upload as never,
-          bodySerializer: (body: unknown) => body,
-          headers: { 'content-type': 'application/octet-stream' },
-        } as never)
-      }
-      notice.replaceChildren(h('p', { class: 'ok', role: 'status' }, `Created ${product.name}.`))
-      form.reset()
-      fileRow.hidden = true
-      await refresh()
-    } catch (error) {
-      notice.replaceChildren(errorBox(error))
-    } finally {
-      button.disabled = false
-    }
-  })
-  return form
-}
-
-/** Paste keys, one per line: the API trims them and reports duplicates. */
-function importForm(product: Product, notice: HTMLElement, refresh: () => Promise<void>): HTMLElement {
-  const id = `stock-${product.id}`
-  const keys = h('textarea', { id, rows: 2, placeholder: 'One key per line' })
-  const form = h(
-    'form',
-    { class: 'import' },
-    h('label', { for: id }, `Add keys to ${product.name}`),
-    keys,
-    h('button', { type: 'submit' }, 'Import'),
-  )
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault()
-    const items = keys.value
-      .split('\n')
-      .map((line) => line.trim())
-      .filter(Boolean)
-    if (items.length === 0) return
-    try {
-      const answer = await sx().POST('/v1/products/{id}/stock', {
-        params: { path: { id: product.id } },
-        body: { items },
-      })
+      const chosenFile = file.files?.[0]
+      // The product exists either way; a failed upload is shown by its bar and can be retried on its page.
+      if (product.type === 'file_download' && chosenFile)
+        await uploadWithProgress(product, chosenFile, upload).catch((error: unknown) => upload.finish(errorBox(error)))
       notice.replaceChildren(
         h(
           'p',
           { class: 'ok', role: 'status' },
-          `${product.name}: ${answer.imported} imported, ${answer.duplicates} skipped as duplicates, ${answer.stock_after} in stock.`,
+          `Created ${product.name}. `,
+          h('a', { href: `/dashboard/products/${product.id}` }, 'Edit it'),
         ),
+        ...(product.signing_secret
+          ? [secretNotice(product.signing_secret, `The signing secret of ${product.name}'s delivery calls.`)]
+          : []),
       )
+      form.reset()
+      description.textarea.dispatchEvent(new Event('input'))
+      showTypeFields()
       await refresh()
-    } catch (error) {
-      notice.replaceChildren(errorBox(error))
-    }
-  })
+    },
+    (error) => notice.replaceChildren(errorBox(error)),
+  )
   return form
 }

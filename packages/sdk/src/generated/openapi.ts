@@ -411,7 +411,7 @@ export interface paths {
         };
         /**
          * List orders
-         * @description Newest first; filter by `status` and by creation date (`from`, `to`, inclusive).
+         * @description Newest first; filter by `status`, by creation date (`from`, `to`, inclusive) and search by order id or customer email (`q`).
          */
         get: operations["listOrders"];
         put?: never;
@@ -698,7 +698,7 @@ export interface paths {
         };
         /**
          * List events
-         * @description The events webhooks carry, newest first, whether or not an endpoint received them. Only the types whose read ability the key holds are listed (`order.*` orders:read, `customer.*` customers:read, `product.*` products:read, `payout.*` payouts:read); a `type` filter naming another is a 403 `forbidden_scope`.
+         * @description The events webhooks carry, newest first, whether or not an endpoint received them. Only the types whose read ability the key holds are listed (`order.*` orders:read, `customer.*` customers:read, `product.*` products:read, `payout.*` payouts:read); a `type` filter naming another is a 403 `forbidden_scope`. `object_id` lists the events about one object (an order’s paid, delivered, refunded, failed).
          */
         get: operations["listEvents"];
         put?: never;
@@ -4594,6 +4594,8 @@ export interface operations {
                 cursor?: string;
                 /** @description Filter by order status. */
                 status?: "pending" | "awaiting_payment" | "paid" | "delivering" | "completed" | "failed" | "refunded";
+                /** @description Search: an order id (`ord_…`, that order) or any part of the customer’s email, case-insensitive (`buyer@`, `@example.com`). */
+                q?: string;
                 /** @description Created at or after this RFC 3339 date (`2026-05-26`, from the start of that UTC day) or date-time with an offset (`2026-05-26T10:00:00Z`, `…+02:00`). */
                 from?: string;
                 /** @description Created at or before this RFC 3339 date (inclusive: a date covers that whole UTC day) or date-time with an offset. */
@@ -7219,6 +7221,8 @@ export interface operations {
                 cursor?: string;
                 /** @description Only events of this type. */
                 type?: "order.paid" | "order.refunded" | "order.delivered" | "order.failed" | "product.created" | "product.updated" | "product.deleted" | "coupon.created" | "coupon.updated" | "coupon.deleted" | "payout.queued" | "payout.broadcast" | "payout.confirmed" | "payout.failed" | "customer.created";
+                /** @description Only events about this object (an order, product, payout or customer id, the `data.id` of the event), e.g. an order’s timeline. */
+                object_id?: string;
             };
             header?: never;
             path?: never;

@@ -1,4 +1,4 @@
-import type { Insertable, Updateable } from 'kysely'
+import { sql, type Insertable, type Updateable } from 'kysely'
 import type { DbOrTrx } from '../../db/database.ts'
 import type { OrderLineRow, OrderLinesTable, OrderRow, OrdersTable } from './orders.table.ts'
 
@@ -41,7 +41,7 @@ export function findOrderByPageToken(db: DbOrTrx, token: string): Promise<OrderR
 export function listOrders(
   db: DbOrTrx,
   scope: Scope,
-  filters: { status?: string; from?: number; toBefore?: number },
+  filters: { status?: string; from?: number; toBefore?: number; id?: string; emailContains?: string },
   afterId: string | null,
   limit: number,
 ): Promise<OrderRow[]> {
@@ -51,6 +51,10 @@ export function listOrders(
     .where('shop_id', '=', scope.shopId)
     .where('livemode', '=', scope.livemode ? 1 : 0)
   if (filters.status) query = query.where('status', '=', filters.status)
+  if (filters.id !== undefined) query = query.where('id', '=', filters.id)
+  // Emails are stored lower-cased; `\` escapes LIKE's wildcards on both dialects.
+  if (filters.emailContains !== undefined)
+    query = query.where(sql<boolean>`customer_email like ${`%${escapeLike(filters.emailContains)}%`} escape '\\'`)
   if (filters.from !== undefined) query = query.where('created_at', '>=', filters.from)
   if (filters.toBefore !== undefined) query = query.where('created_at', '<', filters.toBefore)
   if (afterId) query = query.where('id', '<', afterId)
@@ -184,4 +188,9 @@ export async function hasRenewal(db: DbOrTrx, orderId: string): Promise<boolean>
   return (
     (await db.selectFrom('orders').select('id').where('renews_order_id', '=', orderId).executeTakeFirst()) !== undefined
   )
+}
+
+/** A LIKE pattern matching `text` literally (`%`, `_` and the escape character itself escaped). */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`)
 }

@@ -26,7 +26,8 @@ export const ordersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listOrders',
         tags,
         summary: 'List orders',
-        description: 'Newest first; filter by `status` and by creation date (`from`, `to`, inclusive).',
+        description:
+          'Newest first; filter by `status`, by creation date (`from`, `to`, inclusive) and search by order id or customer email (`q`).',
         querystring: ListOrdersQuerySchema,
         response: withProblems({ 200: ListSchema(orderRef) }),
       },

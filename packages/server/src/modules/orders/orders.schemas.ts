@@ -165,6 +165,14 @@ export const ListOrdersQuerySchema = Type.Object(
   {
     ...PageQuerySchema,
     status: Type.Optional(StringEnum(ORDER_STATUSES, { description: 'Filter by order status.' })),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 254,
+        description:
+          'Search: an order id (`ord_…`, that order) or any part of the customer’s email, case-insensitive (`buyer@`, `@example.com`).',
+      }),
+    ),
     from: Type.Optional(
       Type.String({
         maxLength: 40,

@@ -3,6 +3,7 @@ import type { Services } from '../../services.ts'
 import type { RequestContext } from '../../platform/context.ts'
 import { AppError, invalidFields } from '../../platform/errors.ts'
 import { parseRfc3339, toIso } from '../../platform/clock.ts'
+import { isId } from '../../platform/ids.ts'
 import { readPage, toList } from '../../platform/pagination.ts'
 import { enqueue } from '../../platform/jobs/queue.ts'
 import type { FulfilBody, ListOrdersQuery, Order } from './orders.schemas.ts'
@@ -22,13 +23,15 @@ export async function getOrder(services: ReadDeps, ctx: RequestContext, id: stri
 }
 
 export async function listOrders(services: ReadDeps, ctx: RequestContext, query: ListOrdersQuery) {
-  const filters = { status: query.status, from: query.from, to: query.to }
+  const filters = { status: query.status, from: query.from, to: query.to, q: query.q }
   const page = readPage(query, 'orders', filters)
   const range = { from: parseDay(query.from, 'from', 0), toBefore: parseDay(query.to, 'to', DAY_MS) }
+  const q = query.q?.trim() ?? ''
+  const search = q === '' ? {} : isId('order', q) ? { id: q } : { emailContains: q.toLowerCase() }
   const rows = await repo.listOrders(
     services.db,
     ctx.auth,
-    { status: query.status, ...range },
+    { status: query.status, ...range, ...search },
     page.afterId,
     page.limit,
   )

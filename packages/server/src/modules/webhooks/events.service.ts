@@ -18,11 +18,12 @@ type Deps = Pick<Services, 'db' | 'secretBox'>
 /** Newest first, leaving out the types the key may not read; asking for such a type by name is a 403. */
 export async function listEvents(services: Deps, ctx: RequestContext, query: ListEventsQuery) {
   if (query.type !== undefined) assertMayRead(ctx.auth.abilities, query.type)
-  const page = readPage(query, 'events', { type: query.type })
+  const page = readPage(query, 'events', { type: query.type, object_id: query.object_id })
   const readable = readableTypes(ctx.auth.abilities)
   const types = query.type !== undefined ? [query.type] : readable.length === EVENT_TYPES.length ? undefined : readable
+  const filters = { types, objectId: query.object_id }
   const rows =
-    types?.length === 0 ? [] : await events.listEvents(services.db, ctx.auth, types, page.afterId, page.limit)
+    types?.length === 0 ? [] : await events.listEvents(services.db, ctx.auth, filters, page.afterId, page.limit)
   return toList(rows, page, (row) => toApiEvent(openEvent(row, services.secretBox)))
 }
 

@@ -194,7 +194,7 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'List events',
         description:
-          'The events webhooks carry, newest first, whether or not an endpoint received them. Only the types whose read ability the key holds are listed (`order.*` orders:read, `customer.*` customers:read, `product.*` products:read, `payout.*` payouts:read); a `type` filter naming another is a 403 `forbidden_scope`.',
+          'The events webhooks carry, newest first, whether or not an endpoint received them. Only the types whose read ability the key holds are listed (`order.*` orders:read, `customer.*` customers:read, `product.*` products:read, `payout.*` payouts:read); a `type` filter naming another is a 403 `forbidden_scope`. `object_id` lists the events about one object (an order’s paid, delivered, refunded, failed).',
         querystring: ListEventsQuerySchema,
         response: withProblems({ 200: ListSchema(EventSchema) }),
       },

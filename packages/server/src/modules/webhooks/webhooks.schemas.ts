@@ -134,7 +134,18 @@ export const EventSchema = Type.Object({
 })
 
 export const ListEventsQuerySchema = Type.Object(
-  { ...PageQuerySchema, type: Type.Optional(StringEnum(EVENT_TYPES, { description: 'Only events of this type.' })) },
+  {
+    ...PageQuerySchema,
+    type: Type.Optional(StringEnum(EVENT_TYPES, { description: 'Only events of this type.' })),
+    object_id: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description:
+          'Only events about this object (an order, product, payout or customer id, the `data.id` of the event), e.g. an order’s timeline.',
+      }),
+    ),
+  },
   { additionalProperties: false },
 )
 

@@ -47,11 +47,11 @@ export function findEvent(db: DbOrTrx, scope: Scope, id: string): Promise<EventR
     .executeTakeFirst()
 }
 
-/** `types`: only events of these types (undefined: all). */
+/** `types`: only events of these types (undefined: all); `objectId`: only events about that object. */
 export function listEvents(
   db: DbOrTrx,
   scope: Scope,
-  types: readonly string[] | undefined,
+  filters: { types?: readonly string[]; objectId?: string },
   afterId: string | null,
   limit: number,
 ): Promise<EventRow[]> {
@@ -60,7 +60,8 @@ export function listEvents(
     .select(EVENT_COLUMNS)
     .where('shop_id', '=', scope.shopId)
     .where('livemode', '=', scope.livemode ? 1 : 0)
-  if (types !== undefined) query = query.where('type', 'in', types)
+  if (filters.types !== undefined) query = query.where('type', 'in', filters.types)
+  if (filters.objectId !== undefined) query = query.where('object_id', '=', filters.objectId)
   if (afterId) query = query.where('id', '<', afterId)
   return query
     .orderBy('id', 'desc')

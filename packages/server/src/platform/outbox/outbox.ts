@@ -45,12 +45,15 @@ export interface EventPayloads {}
 
 export type EventPayload<T extends EventType> = T extends keyof EventPayloads ? EventPayloads[T] : never
 
-/** An event to record; `data` must be the payload of `type` (a wrong payload does not compile). */
+/**
+ * An event to record; `data` must be the payload of `type` (a wrong payload does not compile), an
+ * API object with its `id` (kept beside the sealed payload, so the events about one object can be listed).
+ */
 export type NewEvent<T extends EventType = EventType> = {
   shopId: string
   livemode: boolean
   type: T
-  data: EventPayload<T>
+  data: EventPayload<T> & { id: string }
   at: number
 }
 
@@ -87,6 +90,7 @@ export async function recordEvent<T extends EventType>(
       livemode: event.livemode ? 1 : 0,
       type: event.type,
       data: box.seal(JSON.stringify(event.data)),
+      object_id: event.data.id,
       created_at: event.at,
     })
     .execute()
