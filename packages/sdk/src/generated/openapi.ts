@@ -273,7 +273,7 @@ export interface paths {
         };
         /**
          * List products
-         * @description Newest first, with cursor pagination; filter by `status` and `type`.
+         * @description Newest first, with cursor pagination; filter by `status`, `type` and `stock_at_most`.
          */
         get: operations["listProducts"];
         put?: never;
@@ -362,7 +362,7 @@ export interface paths {
         };
         /**
          * List orders
-         * @description Newest first; filter by `status` and by creation date (`from`, `to`, inclusive).
+         * @description Newest first; filter by `status`, `delivery_state` and creation date (`from`, `to`, inclusive).
          */
         get: operations["listOrders"];
         put?: never;
@@ -520,7 +520,7 @@ export interface paths {
         };
         /**
          * List webhook endpoints
-         * @description Newest first. Secrets are never listed.
+         * @description Newest first; filter by `status`. Secrets are never listed.
          */
         get: operations["listWebhooks"];
         put?: never;
@@ -2725,6 +2725,8 @@ export interface operations {
                 status?: "active" | "archived" | "draft";
                 /** @description Decides which delivery strategy fires on payment. */
                 type?: "license_key" | "account" | "file_download" | "dynamic" | "physical" | "subscription";
+                /** @description Only products whose `stock` is this or less (low stock); unlimited stock (`null`) never matches. */
+                stock_at_most?: number;
             };
             header?: never;
             path?: never;
@@ -3790,6 +3792,8 @@ export interface operations {
                 cursor?: string;
                 /** @description Filter by order status. */
                 status?: "pending" | "awaiting_payment" | "paid" | "delivering" | "completed" | "failed" | "refunded";
+                /** @description Filter by `delivery.state`: `awaiting_fulfilment` lists paid physical orders to ship, `failed` the deliveries to run again. */
+                delivery_state?: "pending" | "in_progress" | "delivered" | "failed" | "awaiting_fulfilment";
                 /** @description Created at or after this RFC 3339 date (`2026-05-26`, from the start of that UTC day) or date-time with an offset (`2026-05-26T10:00:00Z`, `…+02:00`). */
                 from?: string;
                 /** @description Created at or before this RFC 3339 date (inclusive: a date covers that whole UTC day) or date-time with an offset. */
@@ -5048,6 +5052,8 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque pagination cursor from a previous response. */
                 cursor?: string;
+                /** @description `disabled` lists the endpoints that receive nothing until re-enabled. */
+                status?: "active" | "disabled";
             };
             header?: never;
             path?: never;

@@ -1,5 +1,7 @@
 import type { Insertable, Updateable } from 'kysely'
 import type { DbOrTrx } from '../../db/database.ts'
+import { deliveryStateIs } from './delivery-filter.ts'
+import type { DeliveryState } from './orders.schemas.ts'
 import type { OrderLineRow, OrderLinesTable, OrderRow, OrdersTable } from './orders.table.ts'
 
 type Scope = { shopId: string; livemode: boolean }
@@ -35,7 +37,7 @@ export function findOrderByPageToken(db: DbOrTrx, token: string): Promise<OrderR
 export function listOrders(
   db: DbOrTrx,
   scope: Scope,
-  filters: { status?: string; from?: number; toBefore?: number },
+  filters: { status?: string; deliveryState?: DeliveryState; from?: number; toBefore?: number },
   afterId: string | null,
   limit: number,
 ): Promise<OrderRow[]> {
@@ -45,6 +47,7 @@ export function listOrders(
     .where('shop_id', '=', scope.shopId)
     .where('livemode', '=', scope.livemode ? 1 : 0)
   if (filters.status) query = query.where('status', '=', filters.status)
+  if (filters.deliveryState) query = query.where((eb) => deliveryStateIs(eb, filters.deliveryState!))
   if (filters.from !== undefined) query = query.where('created_at', '>=', filters.from)
   if (filters.toBefore !== undefined) query = query.where('created_at', '<', filters.toBefore)
   if (afterId) query = query.where('id', '<', afterId)

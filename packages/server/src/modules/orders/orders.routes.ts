@@ -26,7 +26,7 @@ export const ordersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listOrders',
         tags,
         summary: 'List orders',
-        description: 'Newest first; filter by `status` and by creation date (`from`, `to`, inclusive).',
+        description: 'Newest first; filter by `status`, `delivery_state` and creation date (`from`, `to`, inclusive).',
         querystring: ListOrdersQuerySchema,
         response: withProblems({ 200: ListSchema(orderRef) }),
       },

@@ -155,6 +155,12 @@ export const ListOrdersQuerySchema = Type.Object(
   {
     ...PageQuerySchema,
     status: Type.Optional(StringEnum(ORDER_STATUSES, { description: 'Filter by order status.' })),
+    delivery_state: Type.Optional(
+      StringEnum(DELIVERY_STATES, {
+        description:
+          'Filter by `delivery.state`: `awaiting_fulfilment` lists paid physical orders to ship, `failed` the deliveries to run again.',
+      }),
+    ),
     from: Type.Optional(
       Type.String({
         maxLength: 40,
