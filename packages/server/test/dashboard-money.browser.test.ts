@@ -48,6 +48,9 @@ describe('dashboard: customers, payouts, needs attention, password reset', brows
         // Customers → the buyer → their order.
         await page.getByRole('link', { name: 'Customers', exact: true }).click()
         await page.getByRole('link', { name: 'buyer@example.com' }).waitFor()
+        await page.getByLabel('Search by email').fill('nobody')
+        await page.getByText('No customer email matches.').waitFor()
+        await page.getByLabel('Search by email').fill('BUYER@')
         assert.match(await page.getByRole('row', { name: /buyer@example.com/ }).innerText(), /1\s+25\.00/)
         await d.screenshot('customers')
         await page.getByRole('link', { name: 'buyer@example.com' }).click()

@@ -362,7 +362,7 @@ export interface paths {
         };
         /**
          * List orders
-         * @description Newest first; filter by `status`, `delivery_state` and creation date (`from`, `to`, inclusive).
+         * @description Newest first; filter by `status`, `customer_id`, `delivery_state` and creation date (`from`, `to`, inclusive).
          */
         get: operations["listOrders"];
         put?: never;
@@ -483,7 +483,7 @@ export interface paths {
         };
         /**
          * List customers
-         * @description One customer per email, per shop and mode, created by their first order. Newest first.
+         * @description One customer per email, per shop and mode, created by their first order. Newest first; `email` searches.
          */
         get: operations["listCustomers"];
         put?: never;
@@ -3792,6 +3792,8 @@ export interface operations {
                 cursor?: string;
                 /** @description Filter by order status. */
                 status?: "pending" | "awaiting_payment" | "paid" | "delivering" | "completed" | "failed" | "refunded";
+                /** @description Only this customer's orders (`cus_…`). */
+                customer_id?: string;
                 /** @description Filter by `delivery.state`: `awaiting_fulfilment` lists paid physical orders to ship, `failed` the deliveries to run again. */
                 delivery_state?: "pending" | "in_progress" | "delivered" | "failed" | "awaiting_fulfilment";
                 /** @description Created at or after this RFC 3339 date (`2026-05-26`, from the start of that UTC day) or date-time with an offset (`2026-05-26T10:00:00Z`, `…+02:00`). */
@@ -4767,6 +4769,8 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque pagination cursor from a previous response. */
                 cursor?: string;
+                /** @description Only customers whose email contains this text, ignoring case (a search box). */
+                email?: string;
             };
             header?: never;
             path?: never;

@@ -37,7 +37,7 @@ export function findOrderByPageToken(db: DbOrTrx, token: string): Promise<OrderR
 export function listOrders(
   db: DbOrTrx,
   scope: Scope,
-  filters: { status?: string; deliveryState?: DeliveryState; from?: number; toBefore?: number },
+  filters: { status?: string; customerId?: string; deliveryState?: DeliveryState; from?: number; toBefore?: number },
   afterId: string | null,
   limit: number,
 ): Promise<OrderRow[]> {
@@ -47,6 +47,7 @@ export function listOrders(
     .where('shop_id', '=', scope.shopId)
     .where('livemode', '=', scope.livemode ? 1 : 0)
   if (filters.status) query = query.where('status', '=', filters.status)
+  if (filters.customerId) query = query.where('customer_id', '=', filters.customerId)
   if (filters.deliveryState) query = query.where((eb) => deliveryStateIs(eb, filters.deliveryState!))
   if (filters.from !== undefined) query = query.where('created_at', '>=', filters.from)
   if (filters.toBefore !== undefined) query = query.where('created_at', '<', filters.toBefore)

@@ -26,7 +26,8 @@ export const ordersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listOrders',
         tags,
         summary: 'List orders',
-        description: 'Newest first; filter by `status`, `delivery_state` and creation date (`from`, `to`, inclusive).',
+        description:
+          'Newest first; filter by `status`, `customer_id`, `delivery_state` and creation date (`from`, `to`, inclusive).',
         querystring: ListOrdersQuerySchema,
         response: withProblems({ 200: ListSchema(orderRef) }),
       },

@@ -155,6 +155,9 @@ export const ListOrdersQuerySchema = Type.Object(
   {
     ...PageQuerySchema,
     status: Type.Optional(StringEnum(ORDER_STATUSES, { description: 'Filter by order status.' })),
+    customer_id: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, description: "Only this customer's orders (`cus_…`)." }),
+    ),
     delivery_state: Type.Optional(
       StringEnum(DELIVERY_STATES, {
         description:

@@ -22,13 +22,14 @@ export async function getOrder(services: ReadDeps, ctx: RequestContext, id: stri
 }
 
 export async function listOrders(services: ReadDeps, ctx: RequestContext, query: ListOrdersQuery) {
-  const filters = { status: query.status, delivery_state: query.delivery_state, from: query.from, to: query.to }
+  const { status, customer_id, delivery_state, from, to } = query
+  const filters = { status, customer_id, delivery_state, from, to }
   const page = readPage(query, 'orders', filters)
   const range = { from: parseDay(query.from, 'from', 0), toBefore: parseDay(query.to, 'to', DAY_MS) }
   const rows = await repo.listOrders(
     services.db,
     ctx.auth,
-    { status: query.status, deliveryState: query.delivery_state, ...range },
+    { status, customerId: customer_id, deliveryState: delivery_state, ...range },
     page.afterId,
     page.limit,
   )

@@ -1,6 +1,7 @@
-// The list filters the dashboard's "needs attention" panel reads, through HTTP on both dialects:
+// The list filters the dashboard reads, through HTTP on both dialects: for Home's "needs attention",
 // orders by `delivery_state` (each state lists exactly the orders whose `delivery.state` it is),
-// products by `stock_at_most` (unlimited stock never matches), webhook endpoints by `status`.
+// products by `stock_at_most` (unlimited stock never matches), webhook endpoints by `status`; for
+// Customers, customers by `email` (contains, any case) and orders by `customer_id`.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Order } from '../src/modules/orders/orders.schemas.ts'
@@ -9,7 +10,7 @@ import { DIALECTS, client, json, problem, startTestEnv, type List, type TestEnv 
 import { NO_LIMITS, SHIP_TO, newProduct, order, settle } from './orders-helpers.ts'
 
 for (const dialect of DIALECTS) {
-  describe(`${dialect}: attention filters`, () => {
+  describe(`${dialect}: dashboard list filters`, () => {
     let env: TestEnv
     before(async () => {
       env = await startTestEnv(dialect, { ...NO_LIMITS, DYNAMIC_RETRY_DELAYS: '0' })
@@ -89,6 +90,36 @@ for (const dialect of DIALECTS) {
       await api.patch(`/v1/products/${fewKeys}`, { status: 'archived' })
       assert.deepEqual(await low('stock_at_most=5&status=active'), [lastMugs, emptyPool])
       problem(await api.get('/v1/products?stock_at_most=-1'), 422, 'unprocessable')
+    })
+
+    it("searches customers by email and lists one customer's orders", async () => {
+      const shop = await env.newShop()
+      const api = client(env.app, shop.keys.test)
+      const mug = await newProduct(api, { type: 'physical', name: 'Mug', stock: null })
+      const buy = (email: string) =>
+        order(api, [{ product_id: mug, qty: 1 }], { customer_email: email, shipping_address: SHIP_TO })
+      const ada = [await buy('ada@example.com'), await buy('ADA@example.com')]
+      await buy('bob@example.org')
+      await buy('ada_b@example.org')
+      const search = async (text: string) =>
+        json<List<{ email: string }>>(await api.get(`/v1/customers?email=${encodeURIComponent(text)}`)).data.map(
+          (c) => c.email,
+        )
+      assert.deepEqual(await search('ADA'), ['ada_b@example.org', 'ada@example.com'])
+      assert.deepEqual(await search('a_b'), ['ada_b@example.org'], '_ is a character, not a wildcard')
+      assert.deepEqual(await search('%'), [])
+      assert.deepEqual(await search('example.org'), ['ada_b@example.org', 'bob@example.org'])
+
+      const customerId = ada[0]!.customer_id
+      assert.equal(ada[1]!.customer_id, customerId)
+      const theirs = json<List<Order>>(await api.get(`/v1/orders?customer_id=${customerId}&limit=1`))
+      assert.deepEqual([theirs.data[0]?.id, theirs.has_more], [ada[1]!.id, true])
+      const rest = json<List<Order>>(
+        await api.get(`/v1/orders?customer_id=${customerId}&limit=1&cursor=${theirs.next_cursor}`),
+      )
+      assert.deepEqual([rest.data[0]?.id, rest.has_more], [ada[0]!.id, false])
+      const other = client(env.app, (await env.newShop()).keys.test)
+      assert.deepEqual(json<List<Order>>(await other.get(`/v1/orders?customer_id=${customerId}`)).data, [])
     })
 
     it('lists webhook endpoints by status', async () => {
