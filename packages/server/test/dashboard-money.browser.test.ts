@@ -19,7 +19,7 @@ describe('dashboard: customers, payouts, needs attention, password reset', brows
   for (const dialect of DIALECTS) {
     it(`${dialect}: follows an order from Home and Customers, pays out, resets the password`, async () => {
       const smtp = await startSmtpSink()
-      const d = await openDashboard(browser(), dialect, { SMTP_URL: smtp.url })
+      const d = await openDashboard(browser(), dialect, { SMTP_URL: smtp.url, SANDBOX_PAYOUT_CONFIRM_MS: '0' })
       const { env, page, base } = d
       try {
         const shop = await env.newShop()
@@ -75,6 +75,10 @@ describe('dashboard: customers, payouts, needs attention, password reset', brows
         await requestPayout.click()
         await page.getByRole('cell', { name: TRON_ADDRESS }).waitFor()
         await page.getByText('$15.00', { exact: true }).waitFor()
+        // The page follows the payout while it is on its way: the worker sends it, the sandbox confirms it.
+        await env.drain()
+        await env.drain()
+        await page.getByRole('cell', { name: 'confirmed' }).waitFor()
         await d.screenshot('payouts')
         const payouts = await sx.GET('/v1/payouts')
         assert.deepEqual(

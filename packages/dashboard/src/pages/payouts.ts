@@ -20,25 +20,31 @@ export function payoutsPage(): HTMLElement {
   const balance = h('div')
   const form = h('div')
   const history = h('div')
-  const refresh = async () => {
-    await loadInto(
-      balance,
-      () => sx().GET('/v1/balance'),
-      (answer) => {
-        form.replaceChildren(answer.balances.length === 0 ? h('span') : payoutForm(answer, refresh))
-        return balanceTiles(answer)
-      },
-    )
-    await loadInto(
-      history,
-      () => sx().GET('/v1/payouts', { params: { query: { limit: 50 } } }),
-      (page) => {
-        if (page.data.some((p) => p.status === 'queued' || p.status === 'broadcast'))
-          setTimeout(() => history.isConnected && void refresh(), POLL_MS)
-        return page.data.length === 0 ? empty('No payouts yet: request one above.') : historyTable(page.data)
-      },
-    )
-  }
+  let poll: ReturnType<typeof setTimeout> | undefined
+  /** `quiet`: a refresh while payouts are on their way, which keeps the tables shown meanwhile. */
+  const refresh = (quiet = false) =>
+    Promise.all([
+      loadInto(
+        balance,
+        () => sx().GET('/v1/balance'),
+        (answer) => {
+          if (!form.hasChildNodes() && answer.balances.length > 0) form.append(payoutForm(answer, refresh))
+          return balanceTiles(answer)
+        },
+        { quiet },
+      ),
+      loadInto(
+        history,
+        () => sx().GET('/v1/payouts', { params: { query: { limit: 50 } } }),
+        (page) => {
+          clearTimeout(poll)
+          if (page.data.some((p) => p.status === 'queued' || p.status === 'broadcast'))
+            poll = setTimeout(() => history.isConnected && void refresh(true), POLL_MS)
+          return page.data.length === 0 ? empty('No payouts yet: request one above.') : historyTable(page.data)
+        },
+        { quiet },
+      ),
+    ])
   void refresh()
   return h(
     'section',
@@ -72,7 +78,7 @@ function toCents(text: string): number | null {
   return match ? Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0')) : null
 }
 
-function payoutForm(balance: Balance, refresh: () => Promise<void>): HTMLElement {
+function payoutForm(balance: Balance, refresh: () => Promise<unknown>): HTMLElement {
   const { livemode } = session()
   const field = (id: string, label: string, input: HTMLElement) => [h('label', { for: id }, label), input]
   const amount = h('input', { id: 'payout-amount', inputmode: 'decimal', autocomplete: 'off', required: true })
@@ -154,6 +160,9 @@ function payoutForm(balance: Balance, refresh: () => Promise<void>): HTMLElement
           destination_address: address.value.trim(),
         },
       })
+      amount.value = ''
+      address.value = ''
+      validate()
       await refresh()
     } catch (error) {
       status.replaceChildren(errorBox(error))
