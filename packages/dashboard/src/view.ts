@@ -2,9 +2,12 @@
 import { SxError } from '@sx/sdk'
 import { h } from './dom.ts'
 
-/** The message a failed call shows: the problem's `detail` when the server sent one. */
+/** The message a failed call shows: the problem's `detail` when the server sent one, and which fields it refused. */
 function describeError(error: unknown): string {
-  if (error instanceof SxError) return error.detail
+  if (error instanceof SxError) {
+    const fields = Object.entries(error.errors ?? {}).map(([field, problems]) => `${field} ${problems.join(', ')}`)
+    return [error.detail, ...fields].join(' ')
+  }
   return error instanceof Error ? error.message : String(error)
 }
 

@@ -74,6 +74,7 @@ export function resetPasswordPage(done: () => void): HTMLElement {
     status,
     button,
     h('p', {}, h('a', { href: '/dashboard/forgot-password' }, 'Ask for a new link')),
+    backToSignIn(),
   )
   form.addEventListener('submit', async (event) => {
     event.preventDefault()
