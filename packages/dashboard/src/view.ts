@@ -14,6 +14,27 @@ function describeError(error: unknown): string {
 export const errorBox = (error: unknown) => h('p', { class: 'error', role: 'alert' }, describeError(error))
 export const empty = (text: string) => h('p', { class: 'empty' }, text)
 
+/** On submit: `action` with the button disabled; a failure shows its `detail` in `status` and enables the button again. */
+export function onSubmit(
+  form: HTMLFormElement,
+  button: HTMLButtonElement,
+  status: HTMLElement,
+  action: () => Promise<void>,
+): void {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault()
+    if (button.disabled) return
+    button.disabled = true
+    status.replaceChildren()
+    try {
+      await action()
+    } catch (error) {
+      status.replaceChildren(errorBox(error))
+      button.disabled = false
+    }
+  })
+}
+
 /**
  * Shows "Loading…" in `into`, then what `render` builds from `load`'s answer, or the error.
  * `quiet`: keep what is shown until the answer comes (a refresh that should not flicker).

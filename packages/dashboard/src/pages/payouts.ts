@@ -8,7 +8,7 @@ import { isValidDestination } from '../../../server/src/modules/payments/address
 import { assetsOf, CHAINS, type Chain } from '../../../server/src/modules/payments/chains.ts'
 import { h } from '../dom.ts'
 import { session, sx } from '../session.ts'
-import { empty, errorBox, loadInto, money, table, when } from '../view.ts'
+import { empty, loadInto, money, onSubmit, table, when } from '../view.ts'
 import { balanceTiles, type Balance } from './balance.ts'
 
 type Payout = operations['listPayouts']['responses'][200]['content']['application/json']['data'][number]
@@ -144,30 +144,22 @@ function payoutForm(balance: Balance, refresh: () => Promise<unknown>): HTMLElem
     status,
     button,
   )
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault()
+  onSubmit(form, button, status, async () => {
     const cents = toCents(amount.value)
-    if (button.disabled || cents === null) return
-    button.disabled = true
-    status.replaceChildren()
-    try {
-      await sx().POST('/v1/payouts', {
-        body: {
-          amount_cents: cents,
-          currency: currency.value,
-          chain: chain.value as Chain,
-          asset: asset.value,
-          destination_address: address.value.trim(),
-        },
-      })
-      amount.value = ''
-      address.value = ''
-      validate()
-      await refresh()
-    } catch (error) {
-      status.replaceChildren(errorBox(error))
-      button.disabled = false
-    }
+    if (cents === null) return
+    await sx().POST('/v1/payouts', {
+      body: {
+        amount_cents: cents,
+        currency: currency.value,
+        chain: chain.value as Chain,
+        asset: asset.value,
+        destination_address: address.value.trim(),
+      },
+    })
+    amount.value = ''
+    address.value = ''
+    validate()
+    await refresh()
   })
   return form
 }

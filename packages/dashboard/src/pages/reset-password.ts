@@ -4,7 +4,7 @@
 // no request carries; it is taken out of the address bar as soon as it is read.
 import { h } from '../dom.ts'
 import { anonymous } from '../session.ts'
-import { errorBox } from '../view.ts'
+import { errorBox, onSubmit } from '../view.ts'
 
 const backToSignIn = () => h('p', {}, h('a', { href: '/dashboard' }, 'Back to sign in'))
 
@@ -23,24 +23,16 @@ export function forgotPasswordPage(): HTMLElement {
     button,
     backToSignIn(),
   )
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault()
-    button.disabled = true
-    status.replaceChildren()
-    try {
-      await anonymous.POST('/auth/password-reset', { body: { email: email.value } })
-      status.replaceChildren(
-        h(
-          'p',
-          { class: 'ok', role: 'status' },
-          `If ${email.value} is a shop owner's email, a reset link is on its way. It works once, for a limited time.`,
-        ),
-      )
-    } catch (error) {
-      status.replaceChildren(errorBox(error))
-    } finally {
-      button.disabled = false
-    }
+  onSubmit(form, button, status, async () => {
+    await anonymous.POST('/auth/password-reset', { body: { email: email.value } })
+    status.replaceChildren(
+      h(
+        'p',
+        { class: 'ok', role: 'status' },
+        `If ${email.value} is a shop owner's email, a reset link is on its way. It works once, for a limited time.`,
+      ),
+    )
+    button.disabled = false
   })
   queueMicrotask(() => email.focus())
   return h('main', { class: 'centered' }, form)
@@ -76,17 +68,9 @@ export function resetPasswordPage(done: () => void): HTMLElement {
     h('p', {}, h('a', { href: '/dashboard/forgot-password' }, 'Ask for a new link')),
     backToSignIn(),
   )
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault()
-    button.disabled = true
-    status.replaceChildren()
-    try {
-      await anonymous.POST('/auth/password-reset/confirm', { body: { token: token ?? '', password: password.value } })
-      done()
-    } catch (error) {
-      status.replaceChildren(errorBox(error))
-      button.disabled = false
-    }
+  onSubmit(form, button, status, async () => {
+    await anonymous.POST('/auth/password-reset/confirm', { body: { token: token ?? '', password: password.value } })
+    done()
   })
   queueMicrotask(() => password.focus())
   return h('main', { class: 'centered' }, form)
