@@ -70,6 +70,19 @@ const outsideDoorPatterns = [
   },
 ]
 
+/**
+ * The dashboard (a browser app) talks to the server only through the SDK; of the server's code it
+ * bundles just payments' pure chain facts (chain and asset lists, address checks: no node:, no
+ * database), so a payout address is checked as it is typed by the very code the server runs.
+ */
+const dashboardPatterns = [
+  {
+    regex: String.raw`(^|/)server/src/(?!modules/payments/(chains|addresses)\.ts$)`,
+    message:
+      'The dashboard reaches the server through @sx/sdk; of server code it may bundle only modules/payments/{chains,addresses}.ts (pure).',
+  },
+]
+
 export default defineConfig(
   // What .gitignore keeps out of the repo (ESLint does not read it): builds, data, bench output.
   { ignores: ['**/node_modules/', '**/dist/', '**/coverage/', '**/data/', '.bench/', '.scratch/'] },
@@ -104,6 +117,7 @@ export default defineConfig(
       ...restrictImports(outsideDoorPatterns),
     },
   },
+  { files: ['packages/dashboard/src/**/*.ts'], rules: restrictImports(dashboardPatterns) },
   { files: [`${SRC}/db/database.ts`], rules: restrictImports([]) }, // assembles every module's *.table.ts
   // Kysely's own migration signature: a migration must not depend on today's table types (and
   // landed migrations are frozen, so they are not edited to suit a linter).

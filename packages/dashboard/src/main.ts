@@ -5,36 +5,63 @@ import './style.css'
 import { SxError } from '@sx/sdk'
 import { h } from './dom.ts'
 import { apiKeysPage } from './pages/api-keys.ts'
+import { customerPage, customersPage } from './pages/customers.ts'
 import { homePage } from './pages/home.ts'
 import { orderPage } from './pages/order.ts'
 import { ordersPage } from './pages/orders.ts'
+import { payoutsPage } from './pages/payouts.ts'
 import { productPage } from './pages/product.ts'
 import { productsPage } from './pages/products.ts'
+import { forgotPasswordPage, resetPasswordPage } from './pages/reset-password.ts'
 import { settingsPage } from './pages/settings.ts'
 import { signInPage, wrongAddressPage } from './pages/sign-in.ts'
 import { webhooksPage } from './pages/webhooks.ts'
-import { anonymous, dashboardElsewhere, end, session, start, sx, whenEnded, type Session } from './session.ts'
+import { anonymous, dashboardElsewhere, end, session, signedIn, start, sx, whenEnded, type Session } from './session.ts'
 import { shell } from './shell.ts'
 import { errorBox } from './view.ts'
 
 const root = document.getElementById('app')!
 
+/** Signed-in pages: a path under /dashboard, and the page for it (given the id in the path, if any). */
+const ROUTES: [RegExp, (id: string) => HTMLElement][] = [
+  [/^\/?$/, homePage],
+  [/^\/products$/, productsPage],
+  [/^\/products\/([^/]+)$/, productPage],
+  [/^\/orders$/, ordersPage],
+  [/^\/orders\/([^/]+)$/, orderPage],
+  [/^\/customers$/, customersPage],
+  [/^\/customers\/([^/]+)$/, customerPage],
+  [/^\/payouts$/, payoutsPage],
+  [/^\/webhooks$/, webhooksPage],
+  [/^\/api-keys$/, apiKeysPage],
+  [/^\/settings$/, settingsPage],
+]
+
 function pageFor(path: string): HTMLElement {
-  const order = /^\/dashboard\/orders\/([^/]+)$/.exec(path)
-  if (order) return orderPage(decodeURIComponent(order[1]!))
-  if (path === '/dashboard/orders') return ordersPage()
-  const product = /^\/dashboard\/products\/([^/]+)$/.exec(path)
-  if (product) return productPage(decodeURIComponent(product[1]!))
-  if (path === '/dashboard/products') return productsPage()
-  if (path === '/dashboard/api-keys') return apiKeysPage()
-  if (path === '/dashboard/webhooks') return webhooksPage()
-  if (path === '/dashboard/settings') return settingsPage()
-  if (path === '/dashboard' || path === '/dashboard/') return homePage()
+  const rest = path.slice('/dashboard'.length)
+  for (const [pattern, page] of ROUTES) {
+    const match = pattern.exec(rest)
+    if (match) return page(decodeURIComponent(match[1] ?? ''))
+  }
   return h('section', {}, h('h1', {}, 'Not found'), h('p', {}, h('a', { href: '/dashboard' }, 'Back to Home')))
+}
+
+/** Pages for a forgotten password, which work signed out (and signed in: a mailed link may open anywhere). */
+function passwordPageFor(path: string): HTMLElement | null {
+  if (path === '/dashboard/forgot-password') return forgotPasswordPage()
+  if (path !== '/dashboard/reset-password') return null
+  return resetPasswordPage(() => {
+    end()
+    history.replaceState(null, '', '/dashboard')
+    root.replaceChildren(signInPage(render, 'Your password is changed: sign in with the new one.'))
+  })
 }
 
 function render(): void {
   const path = location.pathname
+  const passwordPage = passwordPageFor(path)
+  if (passwordPage) return root.replaceChildren(passwordPage)
+  if (!signedIn()) return root.replaceChildren(signInPage(render))
   root.replaceChildren(shell(path, pageFor(path), { rerender: render, signOut }))
   document.title = `${session().shop.name} · sx`
 }
@@ -75,11 +102,8 @@ async function boot(): Promise<void> {
     start((await anonymous.GET('/auth/session')) as Session)
     render()
   } catch (error) {
-    root.replaceChildren(
-      error instanceof SxError && error.status === 401
-        ? signInPage(render)
-        : h('main', { class: 'centered' }, errorBox(error)),
-    )
+    if (error instanceof SxError && error.status === 401) render()
+    else root.replaceChildren(h('main', { class: 'centered' }, errorBox(error)))
   }
 }
 await boot()

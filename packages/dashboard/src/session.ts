@@ -49,6 +49,8 @@ export function end(): void {
   current = null
 }
 
+export const signedIn = (): boolean => current !== null
+
 export function session(): Session {
   if (!current) throw new Error('not signed in')
   return current.session

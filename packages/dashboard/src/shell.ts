@@ -3,11 +3,13 @@ import { h } from './dom.ts'
 import { session, start, sx, type Session } from './session.ts'
 import { errorBox } from './view.ts'
 
-/** The built pages, in nav order. Customers and Payouts are not built yet. */
+/** The pages, in nav order. */
 const NAV = [
   { path: '/dashboard', label: 'Home' },
   { path: '/dashboard/products', label: 'Products' },
   { path: '/dashboard/orders', label: 'Orders' },
+  { path: '/dashboard/customers', label: 'Customers' },
+  { path: '/dashboard/payouts', label: 'Payouts' },
   { path: '/dashboard/webhooks', label: 'Webhooks' },
 ] as const
 const DEVELOPERS = [{ path: '/dashboard/api-keys', label: 'API keys' }] as const

@@ -14,9 +14,17 @@ function describeError(error: unknown): string {
 export const errorBox = (error: unknown) => h('p', { class: 'error', role: 'alert' }, describeError(error))
 export const empty = (text: string) => h('p', { class: 'empty' }, text)
 
-/** Shows "Loading…" in `into`, then what `render` builds from `load`'s answer, or the error. */
-export async function loadInto<T>(into: HTMLElement, load: () => Promise<T>, render: (data: T) => Node): Promise<void> {
-  into.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Loading…'))
+/**
+ * Shows "Loading…" in `into`, then what `render` builds from `load`'s answer, or the error.
+ * `quiet`: keep what is shown until the answer comes (a refresh that should not flicker).
+ */
+export async function loadInto<T>(
+  into: HTMLElement,
+  load: () => Promise<T>,
+  render: (data: T) => Node,
+  options: { quiet?: boolean } = {},
+): Promise<void> {
+  if (!options.quiet) into.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Loading…'))
   try {
     into.replaceChildren(render(await load()))
   } catch (error) {

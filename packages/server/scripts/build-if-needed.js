@@ -22,8 +22,9 @@ if (stale(join(root, 'dist/main/cli.js'), join(root, 'src'))) {
 }
 
 const dashboard = join(root, '../dashboard')
-// The bundle includes the SDK's sources too.
-if (stale(join(dashboard, 'dist/index.html'), join(dashboard, 'src'), join(root, '../sdk/src'))) {
+// The bundle includes the SDK's sources too, and payments' pure chain facts (the payout address check).
+const bundled = [join(dashboard, 'src'), join(root, '../sdk/src'), join(root, 'src/modules/payments')]
+if (stale(join(dashboard, 'dist/index.html'), ...bundled)) {
   console.error('sx: building the dashboard…')
   const { buildDashboard } = await import(join(dashboard, 'build.js'))
   await buildDashboard()

@@ -59,6 +59,20 @@ describe('lint rules: doors between modules', () => {
   })
 })
 
+describe('lint rules: the dashboard bundles no server code but the pure chain facts', () => {
+  it('names payments/chains.ts and addresses.ts, nothing else of the server', async () => {
+    const found = await findings('packages/dashboard/src/pages/planted.ts', [
+      "import { isValidDestination } from '../../../server/src/modules/payments/addresses.ts'",
+      "import { CHAINS } from '../../../server/src/modules/payments/chains.ts'",
+      "import { payoutProviderFor } from '../../../server/src/modules/payments/index.ts'",
+      "import { AppError } from '../../../server/src/platform/errors.ts'",
+      "import { h } from '../dom.ts'",
+      'export const used = [isValidDestination, CHAINS, payoutProviderFor, AppError, h]',
+    ])
+    assert.deepEqual(found, ['3 no-restricted-imports', '4 no-restricted-imports'])
+  })
+})
+
 describe('lint rules: platform depends on nothing above it', () => {
   it('a platform file may not name services, config, app, worker, main or a module', async () => {
     const found = await findings('packages/server/src/platform/http/planted.ts', [

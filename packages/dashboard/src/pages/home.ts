@@ -1,7 +1,9 @@
-// Home: the balance per currency, paid orders and revenue per day for 30 days, the latest orders.
+// Home: what needs attention, the balance per currency, paid orders and revenue per day for 30 days, the latest orders.
 import { h, svg } from '../dom.ts'
 import { sx } from '../session.ts'
 import { empty, loadInto, money, table } from '../view.ts'
+import { needsAttention } from './attention.ts'
+import { balanceTiles } from './balance.ts'
 import { orderRows } from './orders.ts'
 
 type Day = { date: string; orders: number; revenue: { currency: string; amount_cents: number }[] }
@@ -10,26 +12,7 @@ export function homePage(): HTMLElement {
   const balance = h('div')
   const chart = h('div')
   const recent = h('div')
-  void loadInto(
-    balance,
-    () => sx().GET('/v1/balance'),
-    (answer) =>
-      answer.balances.length === 0
-        ? empty('No money received yet.')
-        : h(
-            'ul',
-            { class: 'tiles' },
-            answer.balances.map((b) =>
-              h(
-                'li',
-                { class: 'tile' },
-                h('span', { class: 'label' }, `Available ${b.currency}`),
-                h('strong', {}, money(b.available_cents, b.currency)),
-                h('span', { class: 'muted' }, `${money(b.pending_cents, b.currency)} pending`),
-              ),
-            ),
-          ),
-  )
+  void loadInto(balance, () => sx().GET('/v1/balance'), balanceTiles)
   void loadInto(
     chart,
     () => sx().GET('/v1/reports/daily', { params: { query: { days: 30 } } }),
@@ -47,6 +30,7 @@ export function homePage(): HTMLElement {
     'section',
     {},
     h('h1', {}, 'Home'),
+    needsAttention(),
     h('h2', {}, 'Balance'),
     balance,
     h('h2', {}, 'Last 30 days'),

@@ -5,6 +5,7 @@ import { h } from '../dom.ts'
 import { anonymous, start, type Session } from '../session.ts'
 import { errorBox } from '../view.ts'
 
+/** `notice`: why the owner is here (their session ended, their password was just reset). */
 export function signInPage(onSignedIn: () => void, notice?: string): HTMLElement {
   const email = h('input', { id: 'email', name: 'email', type: 'email', autocomplete: 'username', required: true })
   const password = h('input', {
@@ -20,12 +21,14 @@ export function signInPage(onSignedIn: () => void, notice?: string): HTMLElement
     'form',
     { class: 'card sign-in', 'aria-labelledby': 'sign-in-title' },
     h('h1', { id: 'sign-in-title' }, 'Sign in to sx'),
+    notice ? h('p', { class: 'ok', role: 'status' }, notice) : null,
     h('label', { for: 'email' }, 'Email'),
     email,
     h('label', { for: 'password' }, 'Password'),
     password,
     status,
     button,
+    h('p', {}, h('a', { href: '/dashboard/forgot-password' }, 'Forgot password?')),
   )
   form.addEventListener('submit', async (event) => {
     event.preventDefault()

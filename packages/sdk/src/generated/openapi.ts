@@ -273,7 +273,7 @@ export interface paths {
         };
         /**
          * List products
-         * @description Newest first, with cursor pagination; filter by `status` and `type`.
+         * @description Newest first, with cursor pagination; filter by `status`, `type` and `stock_at_most`.
          */
         get: operations["listProducts"];
         put?: never;
@@ -411,7 +411,7 @@ export interface paths {
         };
         /**
          * List orders
-         * @description Newest first; filter by `status`, by creation date (`from`, `to`, inclusive) and search by order id or customer email (`q`).
+         * @description Newest first; filter by `status`, `customer_id`, `delivery_state`, creation date (`from`, `to`, inclusive) and search by order id or customer email (`q`).
          */
         get: operations["listOrders"];
         put?: never;
@@ -532,7 +532,7 @@ export interface paths {
         };
         /**
          * List customers
-         * @description One customer per email, per shop and mode, created by their first order. Newest first.
+         * @description One customer per email, per shop and mode, created by their first order. Newest first; `email` searches.
          */
         get: operations["listCustomers"];
         put?: never;
@@ -569,7 +569,7 @@ export interface paths {
         };
         /**
          * List webhook endpoints
-         * @description Newest first. Secrets are never listed.
+         * @description Newest first; filter by `status`. Secrets are never listed.
          */
         get: operations["listWebhooks"];
         put?: never;
@@ -2801,6 +2801,8 @@ export interface operations {
                 status?: "active" | "archived" | "draft";
                 /** @description Decides which delivery strategy fires on payment. */
                 type?: "license_key" | "account" | "file_download" | "dynamic" | "physical" | "subscription";
+                /** @description Only products whose `stock` is this or less (low stock); unlimited stock (`null`) never matches. */
+                stock_at_most?: number;
             };
             header?: never;
             path?: never;
@@ -4596,6 +4598,10 @@ export interface operations {
                 status?: "pending" | "awaiting_payment" | "paid" | "delivering" | "completed" | "failed" | "refunded";
                 /** @description Search: an order id (`ord_…`, that order) or any part of the customer’s email, case-insensitive (`buyer@`, `@example.com`). */
                 q?: string;
+                /** @description Only this customer's orders (`cus_…`). */
+                customer_id?: string;
+                /** @description Filter by `delivery.state`: `awaiting_fulfilment` lists paid physical orders to ship, `failed` the deliveries to run again. */
+                delivery_state?: "pending" | "in_progress" | "delivered" | "failed" | "awaiting_fulfilment";
                 /** @description Created at or after this RFC 3339 date (`2026-05-26`, from the start of that UTC day) or date-time with an offset (`2026-05-26T10:00:00Z`, `…+02:00`). */
                 from?: string;
                 /** @description Created at or before this RFC 3339 date (inclusive: a date covers that whole UTC day) or date-time with an offset. */
@@ -5571,6 +5577,8 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque pagination cursor from a previous response. */
                 cursor?: string;
+                /** @description Only customers whose email contains this text, ignoring case (a search box). */
+                email?: string;
             };
             header?: never;
             path?: never;
@@ -5856,6 +5864,8 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque pagination cursor from a previous response. */
                 cursor?: string;
+                /** @description `disabled` lists the endpoints that receive nothing until re-enabled. */
+                status?: "active" | "disabled";
             };
             header?: never;
             path?: never;

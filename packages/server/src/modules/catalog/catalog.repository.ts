@@ -1,6 +1,7 @@
-import type { Insertable, Updateable } from 'kysely'
-import type { DbOrTrx } from '../../db/database.ts'
+import type { ExpressionBuilder, Insertable, Updateable } from 'kysely'
+import type { Database, DbOrTrx } from '../../db/database.ts'
 import { readQuery } from '../../db/prepared.ts'
+import { POOL_TYPES } from './catalog.schemas.ts'
 import type { ProductRow, ProductsTable, ProductWithStockRow, StockItemsTable } from './catalog.table.ts'
 import { AVAILABLE, availableItems } from './reservations.repository.ts'
 import { noteCatalogChange } from './versions.repository.ts'
@@ -8,19 +9,21 @@ import { noteCatalogChange } from './versions.repository.ts'
 type Scope = { shopId: string; livemode: boolean }
 
 const INSERT_BATCH_ROWS = 1000
+const POOLS = [...POOL_TYPES]
+
+/** How many unsold items a product's pool holds (pool types' stock). */
+const poolStock = (eb: ExpressionBuilder<Database, 'products'>) =>
+  eb
+    .selectFrom('stock_items')
+    .select((inner) => inner.fn.countAll<number>().as('n'))
+    .whereRef('stock_items.product_id', '=', 'products.id')
+    .where('stock_items.status', '=', AVAILABLE)
 
 function selectProducts(db: DbOrTrx, scope: Scope) {
   return db
     .selectFrom('products')
     .selectAll('products')
-    .select((eb) =>
-      eb
-        .selectFrom('stock_items')
-        .select((inner) => inner.fn.countAll<number>().as('n'))
-        .whereRef('stock_items.product_id', '=', 'products.id')
-        .where('stock_items.status', '=', AVAILABLE)
-        .as('pool_stock'),
-    )
+    .select((eb) => poolStock(eb).as('pool_stock'))
     .where('products.shop_id', '=', scope.shopId)
     .where('products.livemode', '=', scope.livemode ? 1 : 0)
 }
@@ -44,13 +47,22 @@ export function findSellableProducts(db: DbOrTrx, scope: Scope, ids: string[]): 
 export function listProducts(
   db: DbOrTrx,
   scope: Scope,
-  filters: { status?: string; type?: string },
+  filters: { status?: string; type?: string; stockAtMost?: number },
   afterId: string | null,
   limit: number,
 ): Promise<ProductWithStockRow[]> {
   let query = selectProducts(db, scope)
   if (filters.status) query = query.where('products.status', '=', filters.status)
   if (filters.type) query = query.where('products.type', '=', filters.type)
+  const most = filters.stockAtMost
+  if (most !== undefined)
+    // The stock the mapper shows: the pool's count for pool types, else the counter (null: unlimited).
+    query = query.where((eb) =>
+      eb.or([
+        eb.and([eb('products.type', 'in', POOLS), eb(poolStock(eb), '<=', most)]),
+        eb.and([eb('products.type', 'not in', POOLS), eb('products.stock_counter', '<=', most)]),
+      ]),
+    )
   if (afterId) query = query.where('products.id', '<', afterId)
   // Hot (every uncached list): a few shapes, one per set of filters, sent as named statements.
   return readQuery(db, query.orderBy('products.id', 'desc').limit(limit + 1))

@@ -31,7 +31,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ http: { importBodyLimitB
         operationId: 'listProducts',
         tags,
         summary: 'List products',
-        description: 'Newest first, with cursor pagination; filter by `status` and `type`.',
+        description: 'Newest first, with cursor pagination; filter by `status`, `type` and `stock_at_most`.',
         querystring: ListProductsQuerySchema,
         response: withProblems({ 200: ListSchema(ProductSchema) }),
       },

@@ -133,7 +133,18 @@ export const DeletedProductSchema = Type.Object({
 })
 
 export const ListProductsQuerySchema = Type.Object(
-  { ...PageQuerySchema, status: Type.Optional(ProductStatusSchema), type: Type.Optional(ProductTypeSchema) },
+  {
+    ...PageQuerySchema,
+    status: Type.Optional(ProductStatusSchema),
+    type: Type.Optional(ProductTypeSchema),
+    stock_at_most: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1_000_000_000,
+        description: 'Only products whose `stock` is this or less (low stock); unlimited stock (`null`) never matches.',
+      }),
+    ),
+  },
   { additionalProperties: false },
 )
 

@@ -91,7 +91,7 @@ export async function getProduct(services: Deps, ctx: RequestContext, id: string
 }
 
 export async function listProducts(services: Deps, ctx: RequestContext, query: ListProductsQuery) {
-  const filters = { status: query.status, type: query.type }
+  const filters = { status: query.status, type: query.type, stockAtMost: query.stock_at_most }
   const page = readPage(query, 'products', filters)
   const rows = await repo.listProducts(services.db, ctx.auth, filters, page.afterId, page.limit)
   return toList(rows, page, toProduct)

@@ -16,7 +16,8 @@ export const customersRoutes: FastifyPluginAsyncTypebox<{ orders: CustomerOrders
         operationId: 'listCustomers',
         tags,
         summary: 'List customers',
-        description: 'One customer per email, per shop and mode, created by their first order. Newest first.',
+        description:
+          'One customer per email, per shop and mode, created by their first order. Newest first; `email` searches.',
         querystring: ListCustomersQuerySchema,
         response: withProblems({ 200: ListSchema(CustomerSummarySchema) }),
       },

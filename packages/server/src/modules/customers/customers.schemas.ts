@@ -32,7 +32,19 @@ export const CustomerSchema = Type.Object({
   ),
 })
 
-export const ListCustomersQuerySchema = Type.Object({ ...PageQuerySchema }, { additionalProperties: false })
+export const ListCustomersQuerySchema = Type.Object(
+  {
+    ...PageQuerySchema,
+    email: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 254,
+        description: 'Only customers whose email contains this text, ignoring case (a search box).',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
 
 export type CustomerSummary = Static<typeof CustomerSummarySchema>
 export type Customer = Static<typeof CustomerSchema>

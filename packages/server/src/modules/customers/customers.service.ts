@@ -21,8 +21,8 @@ export async function listCustomers(
   ctx: RequestContext,
   query: ListCustomersQuery,
 ) {
-  const page = readPage(query, 'customers')
-  const rows = await repo.listCustomers(services.db, ctx.auth, page.afterId, page.limit)
+  const page = readPage(query, 'customers', { email: query.email })
+  const rows = await repo.listCustomers(services.db, ctx.auth, query.email, page.afterId, page.limit)
   const figures = await orders.figures(
     services.db,
     rows.map((row) => row.id),

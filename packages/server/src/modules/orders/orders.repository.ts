@@ -1,5 +1,7 @@
 import { sql, type Insertable, type Updateable } from 'kysely'
 import type { DbOrTrx } from '../../db/database.ts'
+import { deliveryStateIs } from './delivery-filter.ts'
+import type { DeliveryState } from './orders.schemas.ts'
 import type { OrderLineRow, OrderLinesTable, OrderRow, OrdersTable } from './orders.table.ts'
 
 type Scope = { shopId: string; livemode: boolean }
@@ -41,7 +43,15 @@ export function findOrderByPageToken(db: DbOrTrx, token: string): Promise<OrderR
 export function listOrders(
   db: DbOrTrx,
   scope: Scope,
-  filters: { status?: string; from?: number; toBefore?: number; id?: string; emailContains?: string },
+  filters: {
+    status?: string
+    customerId?: string
+    deliveryState?: DeliveryState
+    from?: number
+    toBefore?: number
+    id?: string
+    emailContains?: string
+  },
   afterId: string | null,
   limit: number,
 ): Promise<OrderRow[]> {
@@ -51,6 +61,8 @@ export function listOrders(
     .where('shop_id', '=', scope.shopId)
     .where('livemode', '=', scope.livemode ? 1 : 0)
   if (filters.status) query = query.where('status', '=', filters.status)
+  if (filters.customerId) query = query.where('customer_id', '=', filters.customerId)
+  if (filters.deliveryState) query = query.where((eb) => deliveryStateIs(eb, filters.deliveryState!))
   if (filters.id !== undefined) query = query.where('id', '=', filters.id)
   // Emails are stored lower-cased; `\` escapes LIKE's wildcards on both dialects.
   if (filters.emailContains !== undefined)

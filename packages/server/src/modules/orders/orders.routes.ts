@@ -27,7 +27,7 @@ export const ordersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'List orders',
         description:
-          'Newest first; filter by `status`, by creation date (`from`, `to`, inclusive) and search by order id or customer email (`q`).',
+          'Newest first; filter by `status`, `customer_id`, `delivery_state`, creation date (`from`, `to`, inclusive) and search by order id or customer email (`q`).',
         querystring: ListOrdersQuerySchema,
         response: withProblems({ 200: ListSchema(orderRef) }),
       },

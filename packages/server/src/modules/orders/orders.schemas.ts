@@ -173,6 +173,15 @@ export const ListOrdersQuerySchema = Type.Object(
           'Search: an order id (`ord_…`, that order) or any part of the customer’s email, case-insensitive (`buyer@`, `@example.com`).',
       }),
     ),
+    customer_id: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, description: "Only this customer's orders (`cus_…`)." }),
+    ),
+    delivery_state: Type.Optional(
+      StringEnum(DELIVERY_STATES, {
+        description:
+          'Filter by `delivery.state`: `awaiting_fulfilment` lists paid physical orders to ship, `failed` the deliveries to run again.',
+      }),
+    ),
     from: Type.Optional(
       Type.String({
         maxLength: 40,

@@ -23,7 +23,8 @@ export async function getOrder(services: ReadDeps, ctx: RequestContext, id: stri
 }
 
 export async function listOrders(services: ReadDeps, ctx: RequestContext, query: ListOrdersQuery) {
-  const filters = { status: query.status, from: query.from, to: query.to, q: query.q }
+  const { status, customer_id, delivery_state, from, to } = query
+  const filters = { status, customer_id, delivery_state, from, to, q: query.q }
   const page = readPage(query, 'orders', filters)
   const range = { from: parseDay(query.from, 'from', 0), toBefore: parseDay(query.to, 'to', DAY_MS) }
   const q = query.q?.trim() ?? ''
@@ -31,7 +32,7 @@ export async function listOrders(services: ReadDeps, ctx: RequestContext, query:
   const rows = await repo.listOrders(
     services.db,
     ctx.auth,
-    { status: query.status, ...range, ...search },
+    { status, customerId: customer_id, deliveryState: delivery_state, ...range, ...search },
     page.afterId,
     page.limit,
   )

@@ -82,6 +82,15 @@ export function isValidAddress(chain: Chain, address: string, options: AddressOp
   }
 }
 
+/**
+ * Where money may be sent: the chain's address format (EVM checksums when mixed case). Test mode
+ * takes bitcoin testnet addresses too (sandbox invoices use them); nothing moves there anyway.
+ * Pure, so the dashboard checks a payout address as it is typed with this same function.
+ */
+export function isValidDestination(chain: Chain, address: string, livemode: boolean): boolean {
+  return isValidAddress(chain, address) || (!livemode && isValidAddress(chain, address, { testnet: true }))
+}
+
 /** EIP-55: uppercase each hex letter whose nibble in keccak256(lowercase hex) is 8 or more. */
 function toChecksumAddress(lowercaseHex: string): string {
   const hash = bytesToHex(keccak_256(utf8ToBytes(lowercaseHex)))

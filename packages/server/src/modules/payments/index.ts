@@ -4,13 +4,8 @@ export type { PayoutProvider, TransferRequest, TransferState } from './payout-pr
 export { unavailablePayoutProvider } from './payout-provider.ts'
 export { createSandboxProvider, sandboxPaymentHash } from './sandbox-provider.ts'
 export { createSandboxPayoutProvider, sandboxFailingAddress } from './sandbox-payout-provider.ts'
-export {
-  isValidDestination,
-  payoutProviderFor,
-  stepTransfer,
-  type PayoutProviders,
-  type TransferStep,
-} from './transfers.ts'
+export { isValidDestination } from './addresses.ts'
+export { payoutProviderFor, stepTransfer, type PayoutProviders, type TransferStep } from './transfers.ts'
 export { afterPayment, becamePaid, overpaid, remaining, INVOICE_STATUSES, type InvoiceStatus } from './invoice-state.ts'
 export {
   CHAINS,

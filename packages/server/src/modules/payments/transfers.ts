@@ -5,7 +5,7 @@
 //   2. `send` is keyed by that row's id, so a send repeated after a crash returns the first transfer;
 //   3. once a transaction hash is recorded, only `check` is called, never `send` again.
 import { AppError } from '../../platform/errors.ts'
-import { isValidAddress, type Chain } from './chains.ts'
+import type { Chain } from './chains.ts'
 import type { PayoutProvider, TransferRequest } from './payout-provider.ts'
 import type { ProviderResult } from './provider.ts'
 
@@ -30,14 +30,6 @@ export function payoutProviderFor(providers: PayoutProviders, livemode: boolean,
   if (missing)
     throw new AppError('conflict', `Live transfers on ${chain} are not configured on this server: ${missing}.`)
   return provider
-}
-
-/**
- * Where money may be sent: the chain's address format (EVM checksums when mixed case). Test mode
- * takes bitcoin testnet addresses too (sandbox invoices use them); nothing moves there anyway.
- */
-export function isValidDestination(chain: Chain, address: string, livemode: boolean): boolean {
-  return isValidAddress(chain, address) || (!livemode && isValidAddress(chain, address, { testnet: true }))
 }
 
 /** A refund or payout as its job reads it: `reference` is its id, `txHash` what was recorded so far. */

@@ -35,10 +35,12 @@ export function findEndpoint(db: DbOrTrx, scope: Scope, id: string): Promise<End
 export function listEndpoints(
   db: DbOrTrx,
   scope: Scope,
+  status: string | undefined,
   afterId: string | null,
   limit: number,
 ): Promise<EndpointRow[]> {
   let query = endpoints(db, scope)
+  if (status) query = query.where('status', '=', status)
   if (afterId) query = query.where('id', '<', afterId)
   return query
     .orderBy('id', 'desc')

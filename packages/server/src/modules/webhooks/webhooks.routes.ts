@@ -39,7 +39,7 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listWebhooks',
         tags,
         summary: 'List webhook endpoints',
-        description: 'Newest first. Secrets are never listed.',
+        description: 'Newest first; filter by `status`. Secrets are never listed.',
         querystring: ListWebhooksQuerySchema,
         response: withProblems({ 200: ListSchema(WebhookSchema) }),
       },

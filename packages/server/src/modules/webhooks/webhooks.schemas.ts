@@ -116,7 +116,17 @@ export const DeliveryParamsSchema = Type.Object(
   { additionalProperties: false },
 )
 
-export const ListWebhooksQuerySchema = Type.Object({ ...PageQuerySchema }, { additionalProperties: false })
+export const ListWebhooksQuerySchema = Type.Object(
+  {
+    ...PageQuerySchema,
+    status: Type.Optional(
+      StringEnum(WEBHOOK_STATUSES, {
+        description: '`disabled` lists the endpoints that receive nothing until re-enabled.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+)
 export const ListDeliveriesQuerySchema = Type.Object(
   {
     ...PageQuerySchema,
@@ -154,6 +164,7 @@ export type CreateWebhookBody = Static<typeof CreateWebhookBodySchema>
 export type UpdateWebhookBody = Static<typeof UpdateWebhookBodySchema>
 export type WebhookDelivery = Static<typeof WebhookDeliverySchema>
 export type TestResult = Static<typeof TestResultSchema>
+export type ListWebhooksQuery = Static<typeof ListWebhooksQuerySchema>
 export type ListDeliveriesQuery = Static<typeof ListDeliveriesQuerySchema>
 export type ListEventsQuery = Static<typeof ListEventsQuerySchema>
 export type ApiEvent = Static<typeof EventSchema>

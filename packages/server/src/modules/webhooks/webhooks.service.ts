@@ -15,6 +15,7 @@ import {
   MAX_ENDPOINTS,
   type CreateWebhookBody,
   type ListDeliveriesQuery,
+  type ListWebhooksQuery,
   type UpdateWebhookBody,
   type Webhook,
 } from './webhooks.schemas.ts'
@@ -64,9 +65,9 @@ export async function getWebhook(services: Deps, ctx: RequestContext, id: string
   return toWebhook(await loadEndpoint(services.db, ctx.auth, id), services.clock.now())
 }
 
-export async function listWebhooks(services: Deps, ctx: RequestContext, query: { limit?: number; cursor?: string }) {
-  const page = readPage(query, 'webhooks')
-  const rows = await repo.listEndpoints(services.db, ctx.auth, page.afterId, page.limit)
+export async function listWebhooks(services: Deps, ctx: RequestContext, query: ListWebhooksQuery) {
+  const page = readPage(query, 'webhooks', { status: query.status })
+  const rows = await repo.listEndpoints(services.db, ctx.auth, query.status, page.afterId, page.limit)
   const now = services.clock.now()
   return toList(rows, page, (row) => toWebhook(row, now))
 }
