@@ -143,7 +143,7 @@ describe('dashboard security in a browser', browserSuite, () => {
         // Left idle past SESSION_IDLE_MINUTES: the next step shows the sign-in page too.
         // (Signing in again returns to the page it was on, now in test mode: our order is there.)
         await d.attemptSignIn(a.owner.email)
-        await page.getByText('ours@example.com').waitFor()
+        await page.getByText('ours@example.com').first().waitFor()
         clock.advance(6 * MINUTE)
         await page.getByRole('link', { name: 'Orders', exact: true }).click()
         await page.getByText(/Your session has ended/).waitFor()

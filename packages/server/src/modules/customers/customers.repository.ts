@@ -1,6 +1,6 @@
 // Customers are one row per shop, mode and email; everything else about them is derived from
 // their orders when read, which the orders module gives (the `CustomerOrders` port).
-import { sql } from 'kysely'
+import { likeContaining } from '../../db/like.ts'
 import type { DbOrTrx } from '../../db/database.ts'
 import { newId } from '../../platform/ids.ts'
 
@@ -48,11 +48,8 @@ export function listCustomers(
   limit: number,
 ): Promise<CustomerRow[]> {
   let query = selectCustomers(db, scope)
-  if (emailContains) {
-    // Emails are stored lower-cased; % and _ typed are matched as themselves, not as wildcards.
-    const pattern = `%${emailContains.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`
-    query = query.where(sql<boolean>`email like ${pattern} escape '\\'`)
-  }
+  // Emails are stored lower-cased.
+  if (emailContains) query = query.where(likeContaining('email', emailContains.toLowerCase()))
   if (afterId) query = query.where('id', '<', afterId)
   return query
     .orderBy('id', 'desc')

@@ -1,4 +1,5 @@
-import { sql, type Insertable, type Updateable } from 'kysely'
+import type { Insertable, Updateable } from 'kysely'
+import { likeContaining } from '../../db/like.ts'
 import type { DbOrTrx } from '../../db/database.ts'
 import { deliveryStateIs } from './delivery-filter.ts'
 import type { DeliveryState } from './orders.schemas.ts'
@@ -64,9 +65,7 @@ export function listOrders(
   if (filters.customerId) query = query.where('customer_id', '=', filters.customerId)
   if (filters.deliveryState) query = query.where((eb) => deliveryStateIs(eb, filters.deliveryState!))
   if (filters.id !== undefined) query = query.where('id', '=', filters.id)
-  // Emails are stored lower-cased; `\` escapes LIKE's wildcards on both dialects.
-  if (filters.emailContains !== undefined)
-    query = query.where(sql<boolean>`customer_email like ${`%${escapeLike(filters.emailContains)}%`} escape '\\'`)
+  if (filters.emailContains !== undefined) query = query.where(likeContaining('customer_email', filters.emailContains))
   if (filters.from !== undefined) query = query.where('created_at', '>=', filters.from)
   if (filters.toBefore !== undefined) query = query.where('created_at', '<', filters.toBefore)
   if (afterId) query = query.where('id', '<', afterId)
@@ -200,9 +199,4 @@ export async function hasRenewal(db: DbOrTrx, orderId: string): Promise<boolean>
   return (
     (await db.selectFrom('orders').select('id').where('renews_order_id', '=', orderId).executeTakeFirst()) !== undefined
   )
-}
-
-/** A LIKE pattern matching `text` literally (`%`, `_` and the escape character itself escaped). */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`)
 }
