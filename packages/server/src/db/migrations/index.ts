@@ -17,6 +17,7 @@ import * as ownerSessions from './2026_11_30_0013_owner_sessions.ts'
 import * as shopSettings from './2026_11_30_0014_shop_settings.ts'
 import * as ordersPaidIndex from './2026_11_30_0015_orders_paid_index.ts'
 import * as feeBumps from './2026_11_30_0016_fee_bumps.ts'
+import * as storefront from './2026_11_30_0018_storefront.ts'
 
 export type { AtRest }
 
@@ -38,5 +39,6 @@ export function migrations(atRest: AtRest): Record<string, Migration> {
     '2026_11_30_0014_shop_settings': shopSettings,
     '2026_11_30_0015_orders_paid_index': ordersPaidIndex,
     '2026_11_30_0016_fee_bumps': feeBumps,
+    '2026_11_30_0018_storefront': storefront,
   }
 }
