@@ -1,13 +1,14 @@
 // The public shop pages, outside /v1 and without a key: `/s/<shop>`, `/s/<shop>/<product>` and
 // `/s/<shop>/sitemap.xml`; and the same at `/`, `/<product>` and `/sitemap.xml` for a request whose
 // Host header is a shop's custom domain (any other host gets sx's landing page at `/`). A missing
-// shop or product is a 404 HTML page. The "Buy now" form leads to `/s/<shop>/checkout`: the checkout
+// shop or product is a 404: the notice page for a browser. The "Buy now" form leads to `/s/<shop>/checkout`: the checkout
 // form, which these routes do not serve.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { sendPage } from '../../platform/http/pages.ts'
-import { renderLandingPage, renderNoticePage } from '../storefront/index.ts'
+import { AppError } from '../../platform/errors.ts'
+import { renderLandingPage } from '../storefront/index.ts'
 import {
   mayBeCustomDomain,
   storefrontPage,
@@ -71,15 +72,8 @@ export const shopPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
 }
 
 function send(reply: FastifyReply, page: RenderedPage | null): FastifyReply {
-  if (!page)
-    return sendPage(
-      reply,
-      404,
-      renderNoticePage({
-        title: 'Page not found',
-        message: 'This shop or product does not exist, or is no longer on sale.',
-      }),
-    )
+  // A browser gets the 404 as the notice page (the error handler), an API client problem+json.
+  if (!page) throw new AppError('not_found', 'This shop or product does not exist, or is no longer on sale.')
   if (page.csp) reply.header('content-security-policy', page.csp)
   return reply
     .header('cache-control', 'no-cache')
