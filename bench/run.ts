@@ -20,6 +20,7 @@ import { getJson, round, timed } from './lib/drive.ts'
 import { printDialect, printTargets, ran, type Results, type Target } from './lib/report.ts'
 import { seedProducts } from './lib/seed.ts'
 import { LIST_PATH, READ_RUNS } from './reads.ts'
+import { SHOP_PAGE } from './shop-page.ts'
 import { SUMMARY, TARGETS } from './targets.ts'
 import { WATCHER_SCAN } from './watcher.ts'
 import { WEBHOOK_RUNS } from './webhooks.ts'
@@ -39,6 +40,7 @@ const RUNS: Run[] = [
   BUYER_FLOW,
   IDLE_QUERIES,
   WATCHER_SCAN,
+  SHOP_PAGE,
 ]
 
 /** BENCH_ONLY=sx_list,webhook_drain: those runs alone, in RUNS order (the shared sx is still seeded). */

@@ -185,6 +185,23 @@ for (const dialect of DIALECTS) {
       assert.equal((await get(`${url}/mug`)).statusCode, 404)
     })
 
+    it('splits a big catalog in pages of 48, linked both ways', async () => {
+      const shop = await env.newShop()
+      const api = client(env.app, shop.keys.test)
+      for (let i = 1; i <= 49; i++) await product(api, { name: `Card ${String(i).padStart(2, '0')}` })
+      const url = `/s/${shop.shop.slug}`
+      const first = await get(url)
+      assert.equal(cards(first.body).length, 48)
+      assert.match(first.body, /Page 1 of 2/)
+      assert.match(first.body, new RegExp(`<a rel="next" href="${url}\\?page=2">`))
+      const second = await get(`${url}?page=2&utm_source=mail`)
+      assert.deepEqual(cards(second.body), ['Card 01'])
+      assert.match(second.body, new RegExp(`<a rel="prev" href="${url}">`))
+      assert.match(second.body, new RegExp(`<link rel="canonical" href="[^"]*${url}\\?page=2">`))
+      assert.equal((await get(`${url}?page=3`)).statusCode, 404)
+      assert.ok([400, 422].includes((await get(`${url}?page=0`)).statusCode), 'page 0 is refused')
+    })
+
     it('edits the slug, mode, custom domain and payment methods with their checks', async () => {
       const a = await env.newShop()
       const b = await env.newShop()

@@ -21,6 +21,8 @@ const hide = true
 const ShopSlug = Type.String({ maxLength: 64 })
 const ProductSlug = Type.String({ maxLength: 200 })
 const ShopParams = Type.Object({ shop_slug: ShopSlug })
+/** Other parameters (a campaign's utm_…) are let through and ignored. */
+const PageQuery = Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })) })
 const ProductParams = Type.Object({ product_slug: ProductSlug })
 const SITEMAP = 'sitemap.xml'
 
@@ -36,14 +38,14 @@ export const shopPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return mayBeCustomDomain(services, hostname) ? { domain: hostname } : null
   }
 
-  app.get('/', { schema: { hide } }, async (request, reply) => {
+  app.get('/', { schema: { hide, querystring: PageQuery } }, async (request, reply) => {
     const domain = domainOf(request)
-    const page = domain ? await storefrontPage(services, domain, { kind: 'shop' }) : null
+    const page = domain ? await storefrontPage(services, domain, { kind: 'shop', page: request.query.page ?? 1 }) : null
     return page ? send(reply, page) : sendPage(reply, 200, renderLandingPage())
   })
 
-  app.get('/s/:shop_slug', { schema: { hide, params: ShopParams } }, (request, reply) =>
-    answer(reply, { slug: request.params.shop_slug }, { kind: 'shop' }),
+  app.get('/s/:shop_slug', { schema: { hide, params: ShopParams, querystring: PageQuery } }, (request, reply) =>
+    answer(reply, { slug: request.params.shop_slug }, { kind: 'shop', page: request.query.page ?? 1 }),
   )
 
   app.get(`/s/:shop_slug/${SITEMAP}`, { schema: { hide, params: ShopParams } }, (request, reply) =>

@@ -21,7 +21,11 @@ type Deps = Pick<Services, 'db' | 'config' | 'readCache'>
 
 /** The shop a request names: `/s/<slug>/…`, or its custom domain in the Host header. */
 export type ShopAddress = { slug: string } | { domain: string }
-export type PageRequest = { kind: 'shop' } | { kind: 'product'; slug: string } | { kind: 'sitemap' }
+/** `page`: the shop page's page of products, from 1 (SHOP_PAGE_SIZE each). */
+export type PageRequest = { kind: 'shop'; page: number } | { kind: 'product'; slug: string } | { kind: 'sitemap' }
+
+/** Products per shop page: a big catalog is split in pages a phone loads quickly. */
+export const SHOP_PAGE_SIZE = 48
 export type RenderedPage = { body: string; contentType: string; csp: string | null }
 
 /** The page, or null when the shop or the product does not exist (or is not on sale). */
@@ -33,7 +37,7 @@ export async function storefrontPage(
   const shop = await repo.findStorefront(services.db, address)
   if (!shop) return null
   const onDomain = 'domain' in address
-  const key = `storefront:${shop.id}:${shop.settings_version}:${onDomain ? 'domain' : 'path'}:${request.kind}:${request.kind === 'product' ? request.slug : ''}`
+  const key = `storefront:${shop.id}:${shop.settings_version}:${onDomain ? 'domain' : 'path'}:${request.kind}:${request.kind === 'product' ? request.slug : request.kind === 'shop' ? request.page : ''}`
   const version = Number(shop.catalog_version)
   const cached = services.readCache.get<RenderedPage>(key, version)
   if (cached) return cached
@@ -41,7 +45,7 @@ export async function storefrontPage(
     shopId: shop.id,
     livemode: shop.storefront_mode === 'live',
   })
-  // Unknown product slugs are not kept: anyone could fill the cache with them.
+  // Unknown product slugs and pages past the end are not kept: anyone could fill the cache with them.
   if (page) services.readCache.set(key, version, page)
   return page
 }
@@ -65,7 +69,10 @@ async function renderPage(
   const products = (await listActiveProducts(services.db, scope, publicUrl)).map(storefrontProduct)
   if (request.kind === 'sitemap')
     return { body: renderSitemap(shop, products), contentType: 'application/xml; charset=utf-8', csp: null }
-  return html(shop, renderShopPage(shop, products))
+  const pages = Math.max(1, Math.ceil(products.length / SHOP_PAGE_SIZE))
+  if (request.page > pages) return null
+  const start = (request.page - 1) * SHOP_PAGE_SIZE
+  return html(shop, renderShopPage(shop, products.slice(start, start + SHOP_PAGE_SIZE), { page: request.page, pages }))
 }
 
 function html(shop: StorefrontShop, body: string): RenderedPage {

@@ -1,5 +1,7 @@
 // Reads other modules make of shops and owners (the shops module's door to its tables).
-import type { DbOrTrx } from '../../db/database.ts'
+import { sql } from 'kysely'
+import type { Db, DbOrTrx } from '../../db/database.ts'
+import { preparedQuery } from '../../db/prepared.ts'
 import { catalogVersionOfKey } from '../catalog/index.ts'
 import type { ShopsTable } from './shops.table.ts'
 
@@ -75,37 +77,50 @@ export async function isTakenByAnother(
   return row !== undefined
 }
 
+/** The shop pages' shop with the version of its public mode's catalog, in one statement. */
+const storefrontBy = (column: 'slug' | 'custom_domain') =>
+  preparedQuery((db) =>
+    db
+      .selectFrom('shops')
+      .select([
+        'id',
+        'name',
+        'slug',
+        'support_email',
+        'logo_url',
+        'brand_color',
+        'storefront_mode',
+        'custom_domain',
+        'settings_version',
+      ])
+      .select((eb) =>
+        eb.fn
+          .coalesce(
+            catalogVersionOfKey({
+              shopId: eb.ref('shops.id'),
+              livemode: eb
+                .case()
+                .when(eb(eb.ref('shops.storefront_mode'), '=', sql.lit('live')))
+                .then(1)
+                .else(0)
+                .end(),
+            }),
+            sql.lit(0),
+          )
+          .as('catalog_version'),
+      )
+      .where(column, '=', '?'),
+  )
+const storefrontBySlug = storefrontBy('slug')
+const storefrontByDomain = storefrontBy('custom_domain')
+
 /**
  * The shop a public page names (by slug, or by the custom domain in the Host header), with the
- * version of its public mode's catalog, in one statement: a cached page costs this one read.
+ * version of its public mode's catalog: a cached page costs this one read (compiled once).
  */
-export function findStorefront(db: DbOrTrx, by: { slug: string } | { domain: string }) {
-  return db
-    .selectFrom('shops')
-    .select([
-      'id',
-      'name',
-      'slug',
-      'support_email',
-      'logo_url',
-      'brand_color',
-      'storefront_mode',
-      'custom_domain',
-      'settings_version',
-    ])
-    .select((eb) =>
-      eb.fn
-        .coalesce(
-          catalogVersionOfKey({
-            shopId: eb.ref('shops.id'),
-            livemode: eb.case().when('shops.storefront_mode', '=', 'live').then(1).else(0).end(),
-          }),
-          eb.lit(0),
-        )
-        .as('catalog_version'),
-    )
-    .where('slug' in by ? 'slug' : 'custom_domain', '=', 'slug' in by ? by.slug : by.domain)
-    .executeTakeFirst()
+export async function findStorefront(db: Db, by: { slug: string } | { domain: string }) {
+  const [row] = 'slug' in by ? await storefrontBySlug(db, [by.slug]) : await storefrontByDomain(db, [by.domain])
+  return row
 }
 
 /** What the buyer's page and mails show of the shop. */

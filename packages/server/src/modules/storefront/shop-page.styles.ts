@@ -16,6 +16,8 @@ export const SHOP_PAGE_CSS = `${PAGE_BASE_CSS}
 .product-name { font-weight: 600; }
 .price { font-variant-numeric: tabular-nums; font-weight: 650; }
 .sold-out { display: inline-block; align-self: flex-start; padding: .1rem .55rem; border-radius: 999px; background: var(--neutral-bg); color: var(--neutral-text); font-size: .8125rem; font-weight: 600; }
+.pager { display: flex; align-items: center; justify-content: space-between; gap: 1rem; margin-top: 1.5rem; color: var(--muted); font-size: .9rem; }
+.pager a { padding: .5rem .25rem; font-weight: 600; }
 .empty { padding: 2rem 1rem; border: 1px dashed var(--border); border-radius: 12px; color: var(--muted); text-align: center; }
 .back { display: inline-block; margin: 0 0 1rem; }
 .product { display: grid; gap: 1.5rem; padding: 1.25rem; border-radius: 12px; background: var(--card); box-shadow: var(--shadow); }

@@ -21,18 +21,34 @@ export function shopPageCsp(shop: Pick<StorefrontShop, 'brand' | 'imageOrigin'>)
   ].join('; ')
 }
 
-export function renderShopPage(shop: StorefrontShop, products: StorefrontProduct[]): string {
+/** One page of the shop's products (`paging.page` of `paging.pages`), with links to the others. */
+export function renderShopPage(
+  shop: StorefrontShop,
+  products: StorefrontProduct[],
+  paging: { page: number; pages: number },
+): string {
   const grid =
     products.length === 0
       ? '<p class="empty">Nothing is on sale here yet. Come back soon.</p>'
       : `<ul class="products">\n${products.map((product) => productCard(shop, product)).join('\n')}\n</ul>`
+  const { page, pages } = paging
   return document(shop, {
-    title: shop.name,
-    description: `Buy from ${shop.name}: ${products.length} ${products.length === 1 ? 'product' : 'products'}.`,
-    url: shop.canonicalUrl,
+    title: page > 1 ? `${shop.name} · page ${page}` : shop.name,
+    description: `Buy from ${shop.name}.`,
+    url: page > 1 ? `${shop.canonicalUrl}?page=${page}` : shop.canonicalUrl,
     image: products.find((product) => product.imageUrl)?.imageUrl ?? shop.brand.logoUrl,
-    body: `<h1 class="visually-hidden">${escapeHtml(shop.name)}</h1>\n${grid}`,
+    body: `<h1 class="visually-hidden">${escapeHtml(shop.name)}</h1>\n${grid}\n${pager(shop, paging)}`,
   })
+}
+
+function pager(shop: StorefrontShop, { page, pages }: { page: number; pages: number }): string {
+  if (pages <= 1) return ''
+  const href = (n: number) => escapeHtml(`${shop.basePath || '/'}${n > 1 ? `?page=${n}` : ''}`)
+  return `<nav class="pager" aria-label="Pages">
+  ${page > 1 ? `<a rel="prev" href="${href(page - 1)}">← Previous</a>` : '<span></span>'}
+  <span>Page ${page} of ${pages}</span>
+  ${page < pages ? `<a rel="next" href="${href(page + 1)}">Next →</a>` : '<span></span>'}
+</nav>`
 }
 
 export function renderProductPage(shop: StorefrontShop, product: StorefrontProduct): string {
