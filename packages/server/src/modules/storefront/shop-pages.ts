@@ -31,7 +31,7 @@ export function renderShopPage(
     products.length === 0
       ? '<p class="empty">Nothing is on sale here yet. Come back soon.</p>'
       : `<ul class="products">\n${products.map((product) => productCard(shop, product)).join('\n')}\n</ul>`
-  const { page, pages } = paging
+  const { page } = paging
   return document(shop, {
     title: page > 1 ? `${shop.name} · page ${page}` : shop.name,
     description: `Buy from ${shop.name}.`,
