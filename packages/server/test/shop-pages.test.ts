@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test'
 import type { LightMyRequestResponse } from 'fastify'
 import { createSandboxProvider } from '../src/modules/payments/index.ts'
 import { DIALECTS, client, problem, startTestEnv, type Client, type TestEnv } from './harness.ts'
-import { NO_LIMITS } from './orders-helpers.ts'
+import { NO_LIMITS, SHIP_TO } from './orders-helpers.ts'
 
 const BROWSER = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' }
 const IMAGE_LIMIT = 4096
@@ -284,6 +284,20 @@ for (const dialect of DIALECTS) {
       assert.match(page, new RegExp(`<img class="product-image" src="${read.image_url}" alt="Poster"`))
       assert.equal(meta(page, 'og:image'), read.image_url)
       assert.match((await get(`/s/${a.shop.slug}`)).body, new RegExp(`<img class="thumb" src="${read.image_url}"`))
+
+      // The order's checkout page shows it next to the line, and its CSP allows sx's own origin for it.
+      const ordered = await api.post('/v1/orders', {
+        customer_email: 'buyer@example.com',
+        items: [{ product_id: made.id, qty: 1 }],
+        shipping_address: SHIP_TO,
+      })
+      assert.equal(ordered.statusCode, 201, ordered.body)
+      const orderPage = await get(new URL(ordered.json().checkout_url).pathname)
+      assert.match(orderPage.body, new RegExp(`<img class="line-image" src="${read.image_url}"`))
+      assert.match(
+        String(orderPage.headers['content-security-policy']),
+        new RegExp(`img-src data: ${new URL(read.image_url).origin}`),
+      )
 
       const html = await putImage(api, made.id, '<!doctype html><script>alert(1)</script>', 'image/png')
       problem(html, 415, 'unsupported_media_type')

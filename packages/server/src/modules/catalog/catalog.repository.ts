@@ -36,6 +36,12 @@ export function findActiveProducts(db: DbOrTrx, scope: Scope, slug?: string): Pr
   return query.orderBy('products.id', 'desc').execute()
 }
 
+/** The image columns of these products (any shop: the caller's ids come from its own order). */
+export function findImages(db: DbOrTrx, ids: string[]) {
+  if (ids.length === 0) return Promise.resolve([])
+  return db.selectFrom('products').select(['id', 'image_sha256', 'image_type']).where('id', 'in', ids).execute()
+}
+
 /** Several products of this shop and mode by id, without the pool count (checkout reserves instead of counting). */
 export function findSellableProducts(db: DbOrTrx, scope: Scope, ids: string[]): Promise<ProductRow[]> {
   if (ids.length === 0) return Promise.resolve([])

@@ -96,6 +96,7 @@ h2 { margin: 0 0 .75rem; font-size: 1rem; font-weight: 700; letter-spacing: -.01
 .summary-table tbody tr + tr > * { border-top: 1px solid var(--border); }
 .summary-table tfoot tr:first-child > * { border-top: 1px solid var(--text); font-weight: 700; padding-top: .7rem; }
 .qty { color: var(--muted); white-space: nowrap; }
+.line-image { width: 2.5rem; height: 2.5rem; margin-right: .6rem; border-radius: 6px; object-fit: cover; vertical-align: middle; background: var(--subtle); }
 .paid-with > * { color: var(--muted); font-size: .8125rem; padding-top: 0; }
 .paid-with td { white-space: normal; }
 .summary .notice { margin-top: .9rem; }
