@@ -26,7 +26,8 @@ export type PageRequest = { kind: 'shop'; page: number } | { kind: 'product'; sl
 
 /** Products per shop page: a big catalog is split in pages a phone loads quickly. */
 export const SHOP_PAGE_SIZE = 48
-export type RenderedPage = { body: string; contentType: string; csp: string | null }
+/** `body` is kept encoded: a cached page is sent as bytes, never encoded again. */
+export type RenderedPage = { body: Buffer; contentType: string; csp: string | null }
 
 /** The page, or null when the shop or the product does not exist (or is not on sale). */
 export async function storefrontPage(
@@ -68,7 +69,11 @@ async function renderPage(
   }
   const products = (await listActiveProducts(services.db, scope, publicUrl)).map(storefrontProduct)
   if (request.kind === 'sitemap')
-    return { body: renderSitemap(shop, products), contentType: 'application/xml; charset=utf-8', csp: null }
+    return {
+      body: Buffer.from(renderSitemap(shop, products)),
+      contentType: 'application/xml; charset=utf-8',
+      csp: null,
+    }
   const pages = Math.max(1, Math.ceil(products.length / SHOP_PAGE_SIZE))
   if (request.page > pages) return null
   const start = (request.page - 1) * SHOP_PAGE_SIZE
@@ -76,7 +81,7 @@ async function renderPage(
 }
 
 function html(shop: StorefrontShop, body: string): RenderedPage {
-  return { body, contentType: 'text/html; charset=utf-8', csp: shopPageCsp(shop) }
+  return { body: Buffer.from(body), contentType: 'text/html; charset=utf-8', csp: shopPageCsp(shop) }
 }
 
 type StorefrontRow = NonNullable<Awaited<ReturnType<typeof repo.findStorefront>>>
