@@ -4,7 +4,7 @@
 // stock import, order creation, 1,000 buyers racing for 100 keys (audited), webhook deliveries
 // live and from a backlog, a real key under floods, and the growth rows (orders with 50k pending
 // jobs, key checkout with 90% of the pool sold, the full buyer flow, an idle process's queries), and the
-// chain watcher's cost with 1k and 10k open invoices on a local EVM node.
+// chain watcher's cost with 1k and 10k open invoices on a local EVM node, and the shop page of 1,000 products.
 // BENCH_ONLY=name,name runs only those. Prints figures, then one table of every target per dialect
 // (and one JSON line with --json); it throws when a request fails or an answer or the stored state
 // is wrong, but a missed target is only reported.
