@@ -2,6 +2,7 @@
 import type { Db } from '../../db/database.ts'
 import { hashPassword, randomBase62 } from '../../platform/crypto.ts'
 import { ABILITIES } from '../../platform/http/auth.ts'
+import { isUniqueViolation } from '../../db/errors.ts'
 import { newId } from '../../platform/ids.ts'
 import { mintApiKey } from '../keys/index.ts'
 import { nextFreeSlug } from '../catalog/index.ts'
@@ -29,6 +30,30 @@ export async function initShop(
   const password = input.password ?? randomBase62(16)
   const passwordHash = await hashPassword(password)
 
+  // Two shops created at once may pick one free slug: the unique index refuses the second, which tries again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createShop(db, {
+        name,
+        email,
+        passwordHash,
+        password,
+        generated: input.password === undefined,
+        now: input.now,
+      })
+    } catch (error) {
+      if (!isUniqueViolation(error) || attempt >= SLUG_ATTEMPTS) throw error
+    }
+  }
+}
+
+const SLUG_ATTEMPTS = 5
+
+function createShop(
+  db: Db,
+  input: { name: string; email: string; passwordHash: string; password: string; generated: boolean; now: number },
+): Promise<InitResult> {
+  const { name, email, passwordHash, password } = input
   return db.transaction().execute(async (trx) => {
     if (await trx.selectFrom('owners').select('id').where('email', '=', email).executeTakeFirst()) {
       throw new ShopInitError(`an owner with the email ${email} exists already`)
@@ -74,7 +99,7 @@ export async function initShop(
     const test = await mint(false)
     return {
       shop: { id: shopId, name, slug },
-      owner: { id: ownerId, email, password, generated_password: input.password === undefined },
+      owner: { id: ownerId, email, password, generated_password: input.generated },
       keys: { live: live.secret, test: test.secret },
     }
   })
