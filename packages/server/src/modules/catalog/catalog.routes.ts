@@ -165,7 +165,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ http: { importBodyLimitB
     raw.put(
       '/products/:id/image',
       {
-        config: { ability: 'products:write' },
+        config: { ability: 'products:write', largeBody: true },
         schema: {
           operationId: 'uploadProductImage',
           tags,

@@ -1,21 +1,15 @@
 // The public shop pages, outside /v1 and without a key: `/s/<shop>`, `/s/<shop>/<product>` and
 // `/s/<shop>/sitemap.xml`; and the same at `/`, `/<product>` and `/sitemap.xml` for a request whose
 // Host header is a shop's custom domain (any other host gets sx's landing page at `/`). A missing
-// shop or product is a 404: the notice page for a browser. The "Buy now" form leads to `/s/<shop>/checkout`: the checkout
-// form, which these routes do not serve.
+// shop or product is a 404: the notice page for a browser. The "Buy now" form leads to
+// `/s/<shop>/checkout`: the checkout form, which these routes do not serve.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { sendPage } from '../../platform/http/pages.ts'
 import { AppError } from '../../platform/errors.ts'
 import { renderLandingPage } from '../storefront/index.ts'
-import {
-  mayBeCustomDomain,
-  storefrontPage,
-  type PageRequest,
-  type RenderedPage,
-  type ShopAddress,
-} from './pages.service.ts'
+import { storefrontPage, type PageRequest, type RenderedPage, type ShopAddress } from './pages.service.ts'
 
 const hide = true
 const ShopSlug = Type.String({ maxLength: 64 })
@@ -32,10 +26,12 @@ export const shopPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const answer = async (reply: FastifyReply, address: ShopAddress, request: PageRequest) =>
     send(reply, await storefrontPage(services, address, request))
 
+  // sx's own host is never a shop's custom domain (PATCH /v1/shop refuses it): no read for it.
+  const ownHost = new URL(services.config.http.publicUrl).hostname
   /** The custom domain this request's Host names, if it may be one. */
   const domainOf = (request: FastifyRequest): ShopAddress | null => {
     const hostname = request.hostname.toLowerCase()
-    return mayBeCustomDomain(services, hostname) ? { domain: hostname } : null
+    return hostname === ownHost ? null : { domain: hostname }
   }
 
   app.get('/', { schema: { hide, querystring: PageQuery } }, async (request, reply) => {

@@ -51,11 +51,6 @@ export async function storefrontPage(
   return page
 }
 
-/** Whether a Host header could name a custom domain at all (sx's own host never does: no read for it). */
-export function mayBeCustomDomain(services: Pick<Services, 'config'>, hostname: string): boolean {
-  return hostname !== new URL(services.config.http.publicUrl).hostname
-}
-
 async function renderPage(
   services: Deps,
   shop: StorefrontShop,
