@@ -3,8 +3,12 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { LightMyRequestResponse } from 'fastify'
+import { Migrator, sql } from 'kysely'
+import { connect } from '../src/db/connect.ts'
+import { migrations } from '../src/db/migrations/index.ts'
+import { createSecretBox } from '../src/platform/secret-box.ts'
 import { createSandboxProvider } from '../src/modules/payments/index.ts'
-import { DIALECTS, client, problem, startTestEnv, type Client, type TestEnv } from './harness.ts'
+import { DIALECTS, client, createDatabase, problem, startTestEnv, type Client, type TestEnv } from './harness.ts'
 import { NO_LIMITS, SHIP_TO } from './orders-helpers.ts'
 
 const BROWSER = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' }
@@ -314,6 +318,33 @@ for (const dialect of DIALECTS) {
       assert.equal(removed.statusCode, 200)
       assert.equal(removed.json().image_url, null)
       assert.doesNotMatch((await get(`/s/${a.shop.slug}/poster`)).body, /<img/)
+    })
+  })
+
+  describe(`${dialect}: storefront migration`, () => {
+    it('gives every existing shop a slug of its own, derived from its name', async () => {
+      const database = await createDatabase(dialect)
+      const { db } = connect(database.url)
+      const box = createSecretBox('storefront migration test')
+      after(async () => {
+        await db.destroy()
+        await database.drop()
+      })
+      const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations(box) } })
+      assert.ifError((await migrator.migrateTo('2026_11_30_0016_fee_bumps')).error)
+      const names = ['Acme Keys', 'Acme Keys', 'X', 'Ünïcode Shöp!', '***']
+      for (const [i, name] of names.entries())
+        await sql`insert into shops (id, name, created_at) values (${`shop_0${i}`}, ${name}, ${i})`.execute(db)
+      assert.ifError((await migrator.migrateToLatest()).error)
+      const rows = await sql<{
+        slug: string
+        storefront_mode: string
+      }>`select slug, storefront_mode from shops order by created_at`.execute(db)
+      assert.deepEqual(
+        rows.rows.map((row) => row.slug),
+        ['acme-keys', 'acme-keys-2', 'x-shop', 'unicode-shop', 'shop'],
+      )
+      assert.ok(rows.rows.every((row) => row.storefront_mode === 'test'))
     })
   })
 
