@@ -4,7 +4,7 @@
 // stock import, order creation, 1,000 buyers racing for 100 keys (audited), webhook deliveries
 // live and from a backlog, a real key under floods, and the growth rows (orders with 50k pending
 // jobs, key checkout with 90% of the pool sold, the full buyer flow, an idle process's queries), and the
-// chain watcher's cost with 1k and 10k open invoices on a local EVM node.
+// chain watcher's cost with 1k and 10k open invoices on a local EVM node, and the shop page of 1,000 products.
 // BENCH_ONLY=name,name runs only those. Prints figures, then one table of every target per dialect
 // (and one JSON line with --json); it throws when a request fails or an answer or the stored state
 // is wrong, but a missed target is only reported.
@@ -20,6 +20,7 @@ import { getJson, round, timed } from './lib/drive.ts'
 import { printDialect, printTargets, ran, type Results, type Target } from './lib/report.ts'
 import { seedProducts } from './lib/seed.ts'
 import { LIST_PATH, READ_RUNS } from './reads.ts'
+import { SHOP_PAGE } from './shop-page.ts'
 import { SUMMARY, TARGETS } from './targets.ts'
 import { WATCHER_SCAN } from './watcher.ts'
 import { WEBHOOK_RUNS } from './webhooks.ts'
@@ -39,6 +40,7 @@ const RUNS: Run[] = [
   BUYER_FLOW,
   IDLE_QUERIES,
   WATCHER_SCAN,
+  SHOP_PAGE,
 ]
 
 /** BENCH_ONLY=sx_list,webhook_drain: those runs alone, in RUNS order (the shared sx is still seeded). */

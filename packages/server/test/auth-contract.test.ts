@@ -36,7 +36,11 @@ type Recipe = {
   query?: string
   success?: number
   idempotent?: boolean
+  /** The body is bytes, not JSON (an image): the invalid request is an over-long id instead. */
+  rawBody?: boolean
 }
+/** The smallest PNG signature the image route takes (judged by content). */
+const PNG_BYTES = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(32)])
 const PAYOUT_BODY = { chain: 'tron', asset: 'USDT', amount_cents: 1000, destination_address: TRON_ADDRESS }
 
 const RECIPES: Record<string, Recipe> = {
@@ -65,6 +69,8 @@ const RECIPES: Record<string, Recipe> = {
     body: { any: 'bytes' },
     query: '?filename=guide.pdf',
   },
+  'PUT /v1/products/{id}/image': { ability: 'products:write', object: 'product', body: PNG_BYTES, rawBody: true },
+  'DELETE /v1/products/{id}/image': { ability: 'products:write', object: 'product' },
   'GET /v1/orders': { ability: 'orders:read' },
   'POST /v1/orders': { ability: 'orders:write', object: 'plan', body: (id: string) => orderBody(id) },
   'GET /v1/orders/{id}': { ability: 'orders:read', object: 'order' },
@@ -317,7 +323,7 @@ for (const dialect of DIALECTS) {
             })
           // A request the route must refuse as invalid once authorised: malformed JSON, a bad query or an over-long id.
           const sendBad = (authorization: string | undefined) =>
-            recipe.body !== undefined
+            recipe.body !== undefined && !recipe.rawBody
               ? send(authorization, { raw: '{"name": ' })
               : recipe.object
                 ? send(authorization, { made: { id: 'x'.repeat(65) } })

@@ -149,6 +149,8 @@ for (const dialect of DIALECTS) {
       assert.equal(await run.exited, 0, run.output().stderr)
       const result = JSON.parse(run.output().stdout)
       assert.match(result.shop.id, /^shop_/)
+      assert.equal(result.shop.slug, 'acme')
+      assert.match(result.shop.url, /^http:\/\/[^/]+\/s\/acme$/)
       assert.match(result.keys.live, /^sx_live_[0-9A-Za-z]{24,}$/)
       assert.match(result.keys.test, /^sx_test_[0-9A-Za-z]{24,}$/)
       for (const [secret, livemode] of [
@@ -196,6 +198,8 @@ for (const dialect of DIALECTS) {
       const testKey = stdout.match(/Test key:\s+(sx_test_\w+)/)?.[1]
       assert.ok(testKey, `the demo test key is printed: ${stdout}`)
       assert.match(stdout, /Owner login: demo@sx\.local \/ \S+/)
+      const shopUrl = stdout.match(/Shop:\s+(http\S+\/s\/demo-shop)\n/)?.[1]
+      assert.ok(shopUrl, `the demo shop's page is printed: ${stdout}`)
       const products = await fetch(`${baseUrl}/v1/products`, { headers: { authorization: `Bearer ${testKey}` } })
       assert.equal(products.status, 200)
       const body = await products.json()
@@ -208,6 +212,8 @@ for (const dialect of DIALECTS) {
       ])
       assert.ok(body.data.some((p: { type: string; stock: number }) => p.type === 'license_key' && p.stock > 0))
       await buyEveryProduct(baseUrl!, testKey, body.data)
+      const shopPage = await (await fetch(`${baseUrl}/s/demo-shop`)).text()
+      assert.match(shopPage, /Sticker Sheet/)
       first.child.kill('SIGTERM')
       assert.equal(await first.exited, 0)
       // The key appears in the one-time banner (twice: the key line and the curl hint), never in request logs.

@@ -34,6 +34,7 @@ for (const dialect of DIALECTS) {
           dynamic_url: null,
           interval: null,
           file: null,
+          image_url: null,
           created_at: undefined,
           updated_at: undefined,
         },

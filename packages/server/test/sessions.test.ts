@@ -35,7 +35,7 @@ for (const dialect of DIALECTS) {
       const body = answer.json()
       assert.deepEqual(
         { owner: body.owner, shop: body.shop, livemode: body.livemode },
-        { owner: { email: shop.owner.email }, shop: shop.shop, livemode: false },
+        { owner: { email: shop.owner.email }, shop: { id: shop.shop.id, name: shop.shop.name }, livemode: false },
       )
       const session = await signIn(env.app, shop.owner.email)
       const me = await withSession(env.app, session, 'GET', '/auth/session')

@@ -5,6 +5,7 @@ import { paymentUri, type Chain } from '../payments/index.ts'
 import { downloadsLeft } from '../delivery/index.ts'
 import type { OrderPageView } from '../storefront/index.ts'
 import { findShopBranding } from '../shops/index.ts'
+import { findProductImageUrls } from '../catalog/index.ts'
 import { toOrder } from './orders.mappers.ts'
 import type { OrderRow } from './orders.table.ts'
 import * as repo from './orders.repository.ts'
@@ -17,6 +18,12 @@ export async function buildPageView(
   const lines = await repo.findLines(db, [row.id])
   const order = toOrder(row, lines, services.config.http.publicUrl, services.secretBox)
   const shop = await findShopBranding(db, row.shop_id)
+  const { publicUrl } = services.config.http
+  const images = await findProductImageUrls(
+    db,
+    lines.map((line) => line.product_id),
+    publicUrl,
+  )
   const names = new Map(lines.map((line) => [line.product_id, line.product_name]))
   const { payment } = order
   // Download links show what is left of their allowance, not the limit they started with.
@@ -37,7 +44,13 @@ export async function buildPageView(
     failureReason: order.failure_reason,
     totalCents: order.total_cents,
     currency: order.currency,
-    lines: order.items.map((item) => ({ name: item.product, qty: item.qty, subtotalCents: item.subtotal_cents })),
+    lines: order.items.map((item) => ({
+      name: item.product,
+      qty: item.qty,
+      subtotalCents: item.subtotal_cents,
+      imageUrl: images.get(item.product_id) ?? null,
+    })),
+    imageOrigin: new URL(publicUrl).origin,
     discount: order.coupon === null ? null : { code: order.coupon, cents: order.discount_cents },
     payment:
       payment.address === null || payment.amount === null

@@ -7,6 +7,7 @@ export { createSandboxPayoutProvider, sandboxFailingAddress } from './sandbox-pa
 export { isValidDestination } from './addresses.ts'
 export { payoutProviderFor, stepTransfer, type PayoutProviders, type TransferStep } from './transfers.ts'
 export { afterPayment, becamePaid, overpaid, remaining, INVOICE_STATUSES, type InvoiceStatus } from './invoice-state.ts'
+export { offeredMethods, type PaymentMethod } from './methods.ts'
 export {
   CHAINS,
   DEFAULT_PAYMENT_METHOD,

@@ -1,6 +1,25 @@
 // Reads other modules make of shops and owners (the shops module's door to its tables).
-import type { DbOrTrx } from '../../db/database.ts'
+import { sql } from 'kysely'
+import type { Db, DbOrTrx } from '../../db/database.ts'
+import { preparedQuery } from '../../db/prepared.ts'
+import { catalogVersionOfKey } from '../catalog/index.ts'
 import type { ShopsTable } from './shops.table.ts'
+
+/** The settings PATCH /v1/shop writes. */
+export type ShopChanges = Partial<
+  Pick<
+    ShopsTable,
+    | 'name'
+    | 'support_email'
+    | 'logo_url'
+    | 'brand_color'
+    | 'slug'
+    | 'storefront_mode'
+    | 'custom_domain'
+    | 'payment_methods_test'
+    | 'payment_methods_live'
+  >
+>
 
 /** The shop's first owner's email (notices to the merchant), or undefined. */
 export async function findFirstOwnerEmail(db: DbOrTrx, shopId: string): Promise<string | undefined> {
@@ -33,12 +52,75 @@ export function findShop(db: DbOrTrx, shopId: string) {
   return db.selectFrom('shops').selectAll().where('id', '=', shopId).executeTakeFirst()
 }
 
-export async function updateShop(
+/** Writes the changes and moves the settings version (cached shop pages are keyed by it). */
+export async function updateShop(db: DbOrTrx, shopId: string, changes: ShopChanges): Promise<void> {
+  await db
+    .updateTable('shops')
+    .set((eb) => ({ ...changes, settings_version: eb('settings_version', '+', 1) }))
+    .where('id', '=', shopId)
+    .execute()
+}
+
+/** Whether another shop has this slug or custom domain. */
+export async function isTakenByAnother(
   db: DbOrTrx,
+  column: 'slug' | 'custom_domain',
+  value: string,
   shopId: string,
-  changes: Partial<Pick<ShopsTable, 'name' | 'support_email' | 'logo_url' | 'brand_color'>>,
-): Promise<void> {
-  await db.updateTable('shops').set(changes).where('id', '=', shopId).execute()
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('shops')
+    .select('id')
+    .where(column, '=', value)
+    .where('id', '!=', shopId)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+/** The shop pages' shop with the version of its public mode's catalog, in one statement. */
+const storefrontBy = (column: 'slug' | 'custom_domain') =>
+  preparedQuery((db) =>
+    db
+      .selectFrom('shops')
+      .select([
+        'id',
+        'name',
+        'slug',
+        'support_email',
+        'logo_url',
+        'brand_color',
+        'storefront_mode',
+        'custom_domain',
+        'settings_version',
+      ])
+      .select((eb) =>
+        eb.fn
+          .coalesce(
+            catalogVersionOfKey({
+              shopId: eb.ref('shops.id'),
+              livemode: eb
+                .case()
+                .when(eb(eb.ref('shops.storefront_mode'), '=', sql.lit('live')))
+                .then(1)
+                .else(0)
+                .end(),
+            }),
+            sql.lit(0),
+          )
+          .as('catalog_version'),
+      )
+      .where(column, '=', '?'),
+  )
+const storefrontBySlug = storefrontBy('slug')
+const storefrontByDomain = storefrontBy('custom_domain')
+
+/**
+ * The shop a public page names (by slug, or by the custom domain in the Host header), with the
+ * version of its public mode's catalog: a cached page costs this one read (compiled once).
+ */
+export async function findStorefront(db: Db, by: { slug: string } | { domain: string }) {
+  const [row] = 'slug' in by ? await storefrontBySlug(db, [by.slug]) : await storefrontByDomain(db, [by.domain])
+  return row
 }
 
 /** What the buyer's page and mails show of the shop. */

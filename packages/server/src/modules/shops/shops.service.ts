@@ -2,11 +2,14 @@
 import type { Db } from '../../db/database.ts'
 import { hashPassword, randomBase62 } from '../../platform/crypto.ts'
 import { ABILITIES } from '../../platform/http/auth.ts'
+import { isUniqueViolation } from '../../db/errors.ts'
 import { newId } from '../../platform/ids.ts'
 import { mintApiKey } from '../keys/index.ts'
+import { nextFreeSlug } from '../catalog/index.ts'
+import { shopSlugBase } from './shop-slug.ts'
 
 export type InitResult = {
-  shop: { id: string; name: string }
+  shop: { id: string; name: string; slug: string }
   owner: { id: string; email: string; password: string; generated_password: boolean }
   keys: { live: string; test: string }
 }
@@ -27,15 +30,58 @@ export async function initShop(
   const password = input.password ?? randomBase62(16)
   const passwordHash = await hashPassword(password)
 
+  // Two shops created at once may pick one free slug: the unique index refuses the second, which tries again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createShop(db, {
+        name,
+        email,
+        passwordHash,
+        password,
+        generated: input.password === undefined,
+        now: input.now,
+      })
+    } catch (error) {
+      if (!isUniqueViolation(error) || attempt >= SLUG_ATTEMPTS) throw error
+    }
+  }
+}
+
+const SLUG_ATTEMPTS = 5
+
+function createShop(
+  db: Db,
+  input: { name: string; email: string; passwordHash: string; password: string; generated: boolean; now: number },
+): Promise<InitResult> {
+  const { name, email, passwordHash, password } = input
   return db.transaction().execute(async (trx) => {
     if (await trx.selectFrom('owners').select('id').where('email', '=', email).executeTakeFirst()) {
       throw new ShopInitError(`an owner with the email ${email} exists already`)
     }
     const shopId = newId('shop')
     const ownerId = newId('owner')
+    const base = shopSlugBase(name)
+    const taken = await trx.selectFrom('shops').select('slug').where('slug', 'like', `${base}%`).execute()
+    const slug = nextFreeSlug(
+      base,
+      taken.map((row) => row.slug),
+    )
     await trx
       .insertInto('shops')
-      .values({ id: shopId, name, support_email: null, logo_url: null, brand_color: null, created_at: input.now })
+      .values({
+        id: shopId,
+        name,
+        slug,
+        support_email: null,
+        logo_url: null,
+        brand_color: null,
+        storefront_mode: 'test',
+        custom_domain: null,
+        payment_methods_test: null,
+        payment_methods_live: null,
+        settings_version: 0,
+        created_at: input.now,
+      })
       .execute()
     await trx
       .insertInto('owners')
@@ -52,8 +98,8 @@ export async function initShop(
     const live = await mint(true)
     const test = await mint(false)
     return {
-      shop: { id: shopId, name },
-      owner: { id: ownerId, email, password, generated_password: input.password === undefined },
+      shop: { id: shopId, name, slug },
+      owner: { id: ownerId, email, password, generated_password: input.generated },
       keys: { live: live.secret, test: test.secret },
     }
   })

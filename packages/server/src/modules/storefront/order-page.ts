@@ -16,15 +16,18 @@ const SCRIPT_HASH = `'sha256-${createHash('sha256').update(ORDER_PAGE_SCRIPT).di
  * The page's Content-Security-Policy. Its one script is a constant, so the policy names it by
  * hash (computed here from the very string the page inlines) instead of allowing inline scripts:
  * markup injected into the page could never run. Styles stay inline (one static <style>). Images
- * are data: URLs (the QR code), plus the origin of the merchant's logo when they set one.
+ * are data: URLs (the QR code), plus the origin of the merchant's logo when they set one and sx's own
+ * origin when a product on the order has an image.
  */
-export function orderPageCsp(view: Pick<OrderPageView, 'brand'>): string {
+export function orderPageCsp(view: Pick<OrderPageView, 'brand' | 'lines' | 'imageOrigin'>): string {
   const logo = logoOrigin(view.brand)
+  const images = view.imageOrigin && view.lines.some((line) => line.imageUrl) ? view.imageOrigin : null
+  const origins = [...new Set([logo, images].filter(Boolean))]
   return [
     "default-src 'none'",
     "style-src 'unsafe-inline'",
     `script-src ${SCRIPT_HASH}`,
-    `img-src data:${logo ? ` ${logo}` : ''}`,
+    `img-src data:${origins.map((origin) => ` ${origin}`).join('')}`,
     "connect-src 'self'",
     "base-uri 'none'",
     "form-action 'none'",

@@ -7,7 +7,7 @@ export function renderOrderSummary(view: OrderPageView): string {
   const rows = view.lines
     .map(
       (line) => `<tr>
-        <th scope="row">${escapeHtml(line.name)}${line.qty === 1 ? '' : ` <span class="qty">× ${escapeHtml(line.qty)}</span>`}</th>
+        <th scope="row">${line.imageUrl ? `<img class="line-image" src="${escapeHtml(line.imageUrl)}" alt="" width="40" height="40">` : ''}${escapeHtml(line.name)}${line.qty === 1 ? '' : ` <span class="qty">× ${escapeHtml(line.qty)}</span>`}</th>
         <td>${escapeHtml(formatMoney(line.subtotalCents, view.currency))}</td>
       </tr>`,
     )

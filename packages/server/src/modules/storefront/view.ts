@@ -16,7 +16,10 @@ export type OrderPageView = {
   failureReason: string | null
   totalCents: number
   currency: string
-  lines: { name: string; qty: number; subtotalCents: number }[]
+  /** `imageUrl`: the product's image (served from `imageOrigin`), when it has one. */
+  lines: { name: string; qty: number; subtotalCents: number; imageUrl?: string | null }[]
+  /** The origin product images are served from (PUBLIC_URL's): the page's CSP allows it when a line has an image. */
+  imageOrigin?: string
   /** A coupon's discount, shown above the total (which is after it). */
   discount?: { code: string; cents: number } | null
   payment: null | {
