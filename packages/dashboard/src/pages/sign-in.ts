@@ -2,6 +2,7 @@
 // (429) show the server's message; `notice` says why a session ended. At an address other than
 // PUBLIC_URL's, the wrong-address page stands in (signing in there would be refused).
 import { h } from '../dom.ts'
+import { onSubmit } from '../forms.ts'
 import { anonymous, start, type Session } from '../session.ts'
 import { errorBox } from '../view.ts'
 
@@ -15,13 +16,12 @@ export function signInPage(onSignedIn: () => void, notice?: string): HTMLElement
     autocomplete: 'current-password',
     required: true,
   })
-  const status = h('div', { 'aria-live': 'polite' }, notice ? h('p', { role: 'status' }, notice) : null)
+  const status = h('div', { 'aria-live': 'polite' }, notice ? h('p', { class: 'ok', role: 'status' }, notice) : null)
   const button = h('button', { type: 'submit' }, 'Sign in')
   const form = h(
     'form',
     { class: 'card sign-in', 'aria-labelledby': 'sign-in-title' },
     h('h1', { id: 'sign-in-title' }, 'Sign in to sx'),
-    notice ? h('p', { class: 'ok', role: 'status' }, notice) : null,
     h('label', { for: 'email' }, 'Email'),
     email,
     h('label', { for: 'password' }, 'Password'),
@@ -30,21 +30,20 @@ export function signInPage(onSignedIn: () => void, notice?: string): HTMLElement
     button,
     h('p', {}, h('a', { href: '/dashboard/forgot-password' }, 'Forgot password?')),
   )
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault()
-    button.disabled = true
-    status.replaceChildren()
-    try {
+  onSubmit(
+    form,
+    button,
+    async () => {
+      status.replaceChildren()
       const session = await anonymous.POST('/auth/sign-in', { body: { email: email.value, password: password.value } })
       start(session as Session)
       onSignedIn()
-    } catch (error) {
+    },
+    (error) => {
       status.replaceChildren(errorBox(error))
       password.focus()
-    } finally {
-      button.disabled = false
-    }
-  })
+    },
+  )
   queueMicrotask(() => email.focus())
   return h('main', { class: 'centered' }, form)
 }
