@@ -50,6 +50,8 @@ export async function startDbBaseline(dbUrl: string): Promise<{ url: string; clo
       dynamic_url: row.dynamic_url,
       interval: row.interval,
       file: row.file_sha256 === null ? null : { name: row.file_name, size: row.file_size, sha256: row.file_sha256 },
+      // The seeded products have no image (a hand-written mapping of one would be the same string work).
+      image_url: null,
       created_at: new Date(row.created_at).toISOString(),
       updated_at: new Date(row.updated_at).toISOString(),
     }))

@@ -55,6 +55,8 @@ export async function seedProducts(
           file_name: null,
           file_size: null,
           file_sha256: null,
+          image_sha256: null,
+          image_type: null,
         })
         for (let k = 1; pool && k <= itemsPerPool; k++) {
           const value = `SEED-${id.slice(-10)}-${String(k).padStart(4, '0')}`

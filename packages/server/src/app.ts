@@ -10,11 +10,11 @@ import { registerPipeline } from './platform/http/pipeline.ts'
 import { serverTimeouts } from './platform/http/timeouts.ts'
 import { ProblemSchema } from './platform/http/schemas.ts'
 import { validatorCompiler } from './platform/http/validation.ts'
-import { catalogRoutes } from './modules/catalog/index.ts'
 import { couponsRoutes } from './modules/coupons/index.ts'
+import { catalogRoutes, productImageRoutes } from './modules/catalog/index.ts'
 import { keysRoutes } from './modules/keys/index.ts'
 import { sessionsRoutes } from './modules/sessions/index.ts'
-import { shopRoutes } from './modules/shops/index.ts'
+import { shopPageRoutes, shopRoutes } from './modules/shops/index.ts'
 import { customersRoutes } from './modules/customers/index.ts'
 import {
   buyerPageRoutes,
@@ -35,6 +35,10 @@ import { dashboardRoutes } from './modules/dashboard/index.ts'
 declare module 'fastify' {
   interface FastifyInstance {
     services: Services
+  }
+  interface FastifyContextConfig {
+    /** A catch-all (`/:product_slug` of custom domains): other methods on the paths it matches stay 404, not 405. */
+    anyPath?: boolean
   }
 }
 
@@ -72,6 +76,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     if (/[:*]/.test(route.url) && !route.schema?.params && !route.url.startsWith('/docs')) {
       throw new Error(`${route.method} ${route.url} takes path params without a params schema`)
     }
+    if (route.config?.anyPath) return
     const pattern = new RegExp(`^${route.url.replace(/:[^/]+/g, '[^/]+').replace(/\/$/, '')}/?$`)
     for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, pattern })
   })
@@ -112,6 +117,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(async (pages) => {
     pages.addHook('onRequest', pipeline.buyerPageBudget)
     await pages.register(buyerPageRoutes)
+    await pages.register(shopPageRoutes)
+    await pages.register(productImageRoutes)
   })
   await app.register(dashboardRoutes)
   await registerReference(app)

@@ -76,6 +76,8 @@ export type Config = Readonly<{
     downloadLimit: number
     /** Largest file PUT /v1/products/{id}/file takes. */
     fileBodyLimitBytes: number
+    /** Largest image PUT /v1/products/{id}/image takes (PRODUCT_IMAGE_LIMIT_BYTES, 5 MiB by default). */
+    imageBodyLimitBytes: number
     /** How long before a subscription period ends its renewal invoice is created and emailed. */
     renewalNoticeSeconds: number
   }>
@@ -236,6 +238,7 @@ export function loadConfig(env: Env = process.env): Config {
       downloadTtlSeconds: int('DOWNLOAD_TTL_SECONDS', 7 * 86_400, 1),
       downloadLimit: int('DOWNLOAD_LIMIT', 5, 1, 1000),
       fileBodyLimitBytes: int('FILE_BODY_LIMIT_BYTES', 512 * 1024 * 1024, 1024),
+      imageBodyLimitBytes: int('PRODUCT_IMAGE_LIMIT_BYTES', 5 * 1024 * 1024, 1024),
       renewalNoticeSeconds: int('RENEWAL_NOTICE_SECONDS', 3 * 86_400, 0),
     },
     mail: {

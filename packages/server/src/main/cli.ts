@@ -5,7 +5,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { ConfigError, loadConfig, type Config } from '../config.ts'
 import { DatabaseUnreachableError, openDatabase } from '../db/connect.ts'
 import { migrateToLatest } from '../db/migrate.ts'
-import { initShop, ShopInitError } from '../modules/shops/index.ts'
+import { initShop, ShopInitError, shopUrl } from '../modules/shops/index.ts'
 import { OwnerResetError, resetOwnerPassword } from '../modules/sessions/index.ts'
 import { checkDoctor, doctorLines } from '../doctor/doctor.ts'
 import { openSecretBox } from '../services.ts'
@@ -57,7 +57,7 @@ const COMMANDS: Record<string, Command> = {
       json: { type: 'boolean' },
     },
     optionHelp:
-      '  --shop NAME       the shop\'s name\n  --email EMAIL     the owner\'s login\n  --password P      the owner\'s password (at least 8 characters; generated and printed when absent)\n  --json            print {"shop":…,"owner":…,"keys":{"live":…,"test":…}} instead of text',
+      '  --shop NAME       the shop\'s name\n  --email EMAIL     the owner\'s login\n  --password P      the owner\'s password (at least 8 characters; generated and printed when absent)\n  --json            print {"shop":{"id","slug","url"},"owner":…,"keys":{"live":…,"test":…}} instead of text',
     run: (config, values) => init(config, values),
   },
   owner: {
@@ -224,7 +224,7 @@ async function init(config: Config, values: Values): Promise<void> {
     if (json) {
       console.log(
         JSON.stringify({
-          shop: { id: result.shop.id },
+          shop: { id: result.shop.id, slug: result.shop.slug, url: shopUrl(config.http.publicUrl, result.shop.slug) },
           owner: {
             email: result.owner.email,
             ...(result.owner.generated_password ? { password: result.owner.password } : {}),
@@ -233,7 +233,9 @@ async function init(config: Config, values: Values): Promise<void> {
         }),
       )
     } else {
-      console.log(`Shop ${result.shop.name} (${result.shop.id}) created.`)
+      console.log(
+        `Shop ${result.shop.name} (${result.shop.id}) created: ${shopUrl(config.http.publicUrl, result.shop.slug)}`,
+      )
       console.log(
         `Owner login: ${result.owner.email}${result.owner.generated_password ? ` / ${result.owner.password}` : ''}`,
       )

@@ -5,7 +5,7 @@ import type { Config } from '../config.ts'
 import { buildApp } from '../app.ts'
 import { openDatabase, type Connection } from '../db/connect.ts'
 import { migrateToLatest } from '../db/migrate.ts'
-import { hasAnyShop, seedDemoShop } from '../modules/shops/index.ts'
+import { hasAnyShop, seedDemoShop, shopUrl } from '../modules/shops/index.ts'
 import { closeServices, createServices, openSecretBox, type Services } from '../services.ts'
 import { startWorker, type Worker } from '../worker.ts'
 import type { EvmAdapter } from '../modules/chains/index.ts'
@@ -132,6 +132,7 @@ async function seedDemoIfEmpty(services: Services, publicUrl: string): Promise<v
   // Printed once, on the start that creates it: the secrets are not stored in readable form.
   process.stdout.write(
     `\n  Demo shop created.\n  Owner login: ${demo.owner.email} / ${demo.owner.password}\n` +
+      `  Shop:        ${shopUrl(publicUrl, demo.shop.slug)}\n` +
       `  Dashboard:   ${publicUrl}/dashboard\n` +
       `  Test key:    ${demo.keys.test}\n  Try: curl -H "Authorization: Bearer ${demo.keys.test}" ${publicUrl}/v1/products\n\n`,
   )

@@ -1,8 +1,10 @@
 import { toIso } from '../../platform/clock.ts'
 import { POOL_TYPES, type Product, type ProductStatus, type ProductType } from './catalog.schemas.ts'
 import type { ProductWithStockRow } from './catalog.table.ts'
+import { productImageUrl } from './images.ts'
 
-export function toProduct(row: ProductWithStockRow): Product {
+/** `publicUrl` makes the image's address absolute. */
+export function toProduct(row: ProductWithStockRow, publicUrl: string): Product {
   return {
     id: row.id,
     name: row.name,
@@ -22,6 +24,7 @@ export function toProduct(row: ProductWithStockRow): Product {
     interval: row.interval as Product['interval'],
     file:
       row.file_sha256 === null ? null : { name: row.file_name!, size: Number(row.file_size), sha256: row.file_sha256 },
+    image_url: productImageUrl(publicUrl, row),
     created_at: toIso(row.created_at),
     updated_at: toIso(row.updated_at),
   }

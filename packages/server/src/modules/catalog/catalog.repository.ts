@@ -29,6 +29,13 @@ export function findProduct(db: DbOrTrx, scope: Scope, id: string): Promise<Prod
   return selectProducts(db, scope).where('products.id', '=', id).executeTakeFirst()
 }
 
+/** The shop pages' products: active ones of this shop and mode, newest first, or the one with `slug`. */
+export function findActiveProducts(db: DbOrTrx, scope: Scope, slug?: string): Promise<ProductWithStockRow[]> {
+  let query = selectProducts(db, scope).where('products.status', '=', 'active')
+  if (slug !== undefined) query = query.where('products.slug', '=', slug)
+  return query.orderBy('products.id', 'desc').execute()
+}
+
 /** Several products of this shop and mode by id, without the pool count (checkout reserves instead of counting). */
 export function findSellableProducts(db: DbOrTrx, scope: Scope, ids: string[]): Promise<ProductRow[]> {
   if (ids.length === 0) return Promise.resolve([])

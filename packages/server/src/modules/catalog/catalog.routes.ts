@@ -14,6 +14,7 @@ import { archiveProduct, createProduct, getProduct, listProducts, updateProduct 
 import { importStock } from './stock.service.ts'
 import { catalogVersionOfKey } from './versions.repository.ts'
 import { uploadProductFile } from './files.service.ts'
+import { deleteProductImage, uploadProductImage } from './images.service.ts'
 import { Type } from 'typebox'
 import type { Readable } from 'node:stream'
 
@@ -125,7 +126,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ http: { importBodyLimitB
     (request) => importStock(app.services, request.ctx, request.params.id, request.body),
   )
 
-  // The file route takes the raw body, whatever its content type, as a stream.
+  // The file and image routes take the raw body, whatever its content type, as a stream.
   const rawBodyRoutes: FastifyPluginAsyncTypebox = async (raw) => {
     raw.removeAllContentTypeParsers()
     raw.addContentTypeParser('*', (_request, payload, done) => done(null, payload))
@@ -161,6 +162,38 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ http: { importBodyLimitB
           request.body as Readable,
         ),
     )
+    raw.put(
+      '/products/:id/image',
+      {
+        config: { ability: 'products:write' },
+        schema: {
+          operationId: 'uploadProductImage',
+          tags,
+          summary: "Upload a product's image",
+          description:
+            "The request body is the image's bytes: PNG, JPEG or WebP, judged by its content (the Content-Type header is ignored; anything else is 415), up to PRODUCT_IMAGE_LIMIT_BYTES (5 MiB by default; more is 413). Sets `image_url`, a public content-hashed URL, and emits `product.updated`.",
+          params: IdParamsSchema,
+          response: withProblems({ 200: ProductSchema }),
+        },
+      },
+      (request) => uploadProductImage(app.services, request.ctx, request.params.id, request.body as Readable),
+    )
   }
   await app.register(rawBodyRoutes)
+
+  app.delete(
+    '/products/:id/image',
+    {
+      config: { ability: 'products:write' },
+      schema: {
+        operationId: 'deleteProductImage',
+        tags,
+        summary: "Remove a product's image",
+        description: 'Sets `image_url` to null; emits `product.updated`. Repeating it changes nothing.',
+        params: IdParamsSchema,
+        response: withProblems({ 200: ProductSchema }),
+      },
+    },
+    (request) => deleteProductImage(app.services, request.ctx, request.params.id),
+  )
 }

@@ -58,6 +58,10 @@ export const ProductSchema = Type.Object(
     file: Type.Union([Type.Object({ name: Type.String(), size: Type.Integer(), sha256: Type.String() }), Type.Null()], {
       description: 'file_download: the uploaded file.',
     }),
+    image_url: Type.Union([Type.String({ format: 'uri' }), Type.Null()], {
+      description:
+        'The product image (PUT /v1/products/{id}/image), served publicly at a content-hashed URL that never changes; null when none.',
+    }),
     created_at: Timestamp,
     updated_at: Timestamp,
   },

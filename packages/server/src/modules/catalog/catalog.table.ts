@@ -25,6 +25,9 @@ export interface ProductsTable {
   file_name: string | null
   file_size: number | null
   file_sha256: string | null
+  /** The product's image (PNG, JPEG or WebP), stored content-addressed under the data folder (images/), and its MIME type. */
+  image_sha256: string | null
+  image_type: string | null
 }
 
 export interface StockItemsTable {

@@ -70,7 +70,7 @@ export async function uploadProductFile(
       file_sha256: sha256,
       updated_at: now,
     })
-    await emitProductEvent(trx, services.secretBox, ctx.auth, id, 'product.updated', now)
+    await emitProductEvent(trx, services, ctx.auth, id, 'product.updated', now)
   })
   return { id, file: { name: filename, size, sha256 } }
 }
@@ -80,20 +80,29 @@ export async function openProductFile(
   services: Deps,
   sha256: string,
 ): Promise<{ stream: Readable; size: number } | null> {
-  const path = join(filesDir(services.config.dataDir), sha256)
-  const info = await stat(path).catch(() => null)
-  return info ? { stream: createReadStream(path), size: info.size } : null
+  return openStored(filesDir(services.config.dataDir), sha256)
 }
 
 /** Stores bytes where an upload of them would land (the demo shop's file, made without a request). */
 export async function storeFileBytes(dataDir: string, bytes: Uint8Array): Promise<{ sha256: string; size: number }> {
-  const dir = filesDir(dataDir)
+  return storeBytes(filesDir(dataDir), bytes)
+}
+
+/** Writes bytes content-addressed (`<dir>/<sha256>`) through a temporary file, so a reader never sees half of one. */
+export async function storeBytes(dir: string, bytes: Uint8Array): Promise<{ sha256: string; size: number }> {
   await mkdir(join(dir, 'tmp'), { recursive: true })
   const sha256 = createHash('sha256').update(bytes).digest('hex')
   const temp = join(dir, 'tmp', randomBytes(12).toString('hex'))
   await writeFile(temp, bytes, { mode: 0o600 })
   await rename(temp, join(dir, sha256))
   return { sha256, size: bytes.length }
+}
+
+/** Opens `<dir>/<sha256>`, or null when it is not on this machine's disk. */
+export async function openStored(dir: string, sha256: string): Promise<{ stream: Readable; size: number } | null> {
+  const path = join(dir, sha256)
+  const info = await stat(path).catch(() => null)
+  return info ? { stream: createReadStream(path), size: info.size } : null
 }
 
 function filesDir(dataDir: string): string {

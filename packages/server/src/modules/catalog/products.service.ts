@@ -7,7 +7,6 @@ import { isUniqueViolation } from '../../db/errors.ts'
 import { invalidFields, notFound, type FieldErrors } from '../../platform/errors.ts'
 import { isId, newId } from '../../platform/ids.ts'
 import { recordEvent, type EventTypeOf } from '../../platform/outbox/outbox.ts'
-import type { SecretBox } from '../../platform/secret-box.ts'
 import { readPage, toList } from '../../platform/pagination.ts'
 import { toIso } from '../../platform/clock.ts'
 import {
@@ -75,9 +74,11 @@ export async function createProduct(services: Deps, ctx: RequestContext, body: C
           file_name: null,
           file_size: null,
           file_sha256: null,
+          image_sha256: null,
+          image_type: null,
         })
         await recordOpeningStock(trx, ctx.auth, id, stock, now)
-        const product = await emitProductEvent(trx, services.secretBox, ctx.auth, id, 'product.created', now)
+        const product = await emitProductEvent(trx, services, ctx.auth, id, 'product.created', now)
         return signingSecret === null ? product : { ...product, signing_secret: signingSecret }
       })
     } catch (error) {
@@ -87,14 +88,14 @@ export async function createProduct(services: Deps, ctx: RequestContext, body: C
 }
 
 export async function getProduct(services: Deps, ctx: RequestContext, id: string): Promise<Product> {
-  return toProduct(await loadProduct(services.db, ctx.auth, id))
+  return toProduct(await loadProduct(services.db, ctx.auth, id), services.config.http.publicUrl)
 }
 
 export async function listProducts(services: Deps, ctx: RequestContext, query: ListProductsQuery) {
   const filters = { status: query.status, type: query.type }
   const page = readPage(query, 'products', filters)
   const rows = await repo.listProducts(services.db, ctx.auth, filters, page.afterId, page.limit)
-  return toList(rows, page, toProduct)
+  return toList(rows, page, (row) => toProduct(row, services.config.http.publicUrl))
 }
 
 export async function updateProduct(services: Deps, ctx: RequestContext, id: string, body: UpdateProductBody) {
@@ -128,7 +129,7 @@ export async function updateProduct(services: Deps, ctx: RequestContext, id: str
     // A counter changes only with its movement (counters.ts); a pool's stock is its items.
     if (body.stock !== undefined && !POOL_TYPES.has(current.type))
       await setCounterStock(trx, ctx.auth, id, body.stock, now)
-    const product = await emitProductEvent(trx, services.secretBox, ctx.auth, id, 'product.updated', now)
+    const product = await emitProductEvent(trx, services, ctx.auth, id, 'product.updated', now)
     const changed = Object.fromEntries(Object.keys(body).map((field) => [field, product[field as keyof Product]]))
     return { id, ...changed, updated_at: product.updated_at }
   })
@@ -143,7 +144,7 @@ export async function archiveProduct(services: Deps, ctx: RequestContext, id: st
     }
     const now = services.clock.now()
     await repo.updateProduct(trx, ctx.auth, id, { status: 'archived', archived_at: now, updated_at: now })
-    await emitProductEvent(trx, services.secretBox, ctx.auth, id, 'product.deleted', now)
+    await emitProductEvent(trx, services, ctx.auth, id, 'product.deleted', now)
     return { id, deleted: true as const, archived_at: toIso(now) }
   })
 }
@@ -158,14 +159,20 @@ export async function loadProduct(db: DbOrTrx, scope: Scope, id: string): Promis
 /** Re-reads the product as the API shows it and records the event carrying it. */
 export async function emitProductEvent(
   trx: DbOrTrx,
-  box: SecretBox,
+  services: Pick<Services, 'secretBox' | 'config'>,
   scope: Scope,
   id: string,
   type: EventTypeOf<'product'>,
   at: number,
 ): Promise<Product> {
-  const product = toProduct(await loadProduct(trx, scope, id))
-  await recordEvent(trx, box, { shopId: scope.shopId, livemode: scope.livemode, type, data: product, at })
+  const product = toProduct(await loadProduct(trx, scope, id), services.config.http.publicUrl)
+  await recordEvent(trx, services.secretBox, {
+    shopId: scope.shopId,
+    livemode: scope.livemode,
+    type,
+    data: product,
+    at,
+  })
   return product
 }
 

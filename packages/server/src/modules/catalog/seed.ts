@@ -49,6 +49,8 @@ export async function seedProduct(
     file_name: product.file?.name ?? null,
     file_size: product.file?.size ?? null,
     file_sha256: product.file?.sha256 ?? null,
+    image_sha256: null,
+    image_type: null,
   })
   await recordOpeningStock(trx, scope, id, product.stock ?? null, now)
   await repo.insertStockItems(

@@ -14,7 +14,7 @@ import { emitProductEvent, loadProduct } from './products.service.ts'
 import { publishCatalogChanges } from './versions.repository.ts'
 
 /** What this file's functions use of the services (callers pass the whole `Services`). */
-type Deps = Pick<Services, 'clock' | 'secretBox'>
+type Deps = Pick<Services, 'clock' | 'secretBox' | 'config'>
 
 const MAX_REPORTED = 20
 
@@ -43,7 +43,7 @@ export async function importStock(services: Deps, ctx: RequestContext, productId
     const stockAfter = await repo.countAvailableStock(trx, productId)
     if (imported > 0) {
       await repo.updateProduct(trx, ctx.auth, productId, { updated_at: now })
-      await emitProductEvent(trx, services.secretBox, ctx.auth, productId, 'product.updated', now)
+      await emitProductEvent(trx, services, ctx.auth, productId, 'product.updated', now)
     }
     return { imported, duplicates: body.items.length - imported, stock_after: stockAfter }
   })

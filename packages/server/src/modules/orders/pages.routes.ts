@@ -1,4 +1,4 @@
-// The buyer's side, outside /v1 and without API keys: the landing page at `/`, the order page
+// The buyer's side, outside /v1 and without API keys: the order page
 // behind its unguessable token (payment instructions, then the goods), the JSON the page polls for
 // live updates, and file downloads. Unknown tokens answer 404 like any unknown resource; a browser
 // gets every failure as a small HTML page (a used-up or expired download link: 410), API clients
@@ -9,13 +9,7 @@ import { AppError } from '../../platform/errors.ts'
 import { sendPage, wantsPage } from '../../platform/http/pages.ts'
 import { openProductFile } from '../catalog/index.ts'
 import { peekDownload, spendDownload, type DownloadRefusal } from '../delivery/index.ts'
-import {
-  downloadNotice,
-  renderLandingPage,
-  renderNoticePage,
-  renderOrderPage,
-  orderPageCsp,
-} from '../storefront/index.ts'
+import { downloadNotice, renderNoticePage, renderOrderPage, orderPageCsp } from '../storefront/index.ts'
 import { buildPageView, pageVersion } from './buyer-view.ts'
 import * as repo from './orders.repository.ts'
 
@@ -30,8 +24,6 @@ const DOWNLOAD_REFUSED: Record<DownloadRefusal, string> = {
 
 export const buyerPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { services } = app
-
-  app.get('/', { schema: hide }, async (_request, reply) => sendPage(reply, 200, renderLandingPage()))
 
   app.get('/o/:token', { schema: { ...hide, params: TokenParams } }, async (request, reply) => {
     const row = await repo.findOrderByPageToken(services.db, request.params.token)

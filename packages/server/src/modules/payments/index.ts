@@ -12,6 +12,7 @@ export {
   type TransferStep,
 } from './transfers.ts'
 export { afterPayment, becamePaid, overpaid, remaining, INVOICE_STATUSES, type InvoiceStatus } from './invoice-state.ts'
+export { offeredMethods, type PaymentMethod } from './methods.ts'
 export {
   CHAINS,
   DEFAULT_PAYMENT_METHOD,

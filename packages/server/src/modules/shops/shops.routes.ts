@@ -34,7 +34,7 @@ export const shopRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Update the shop settings',
         description:
-          'Name, support email, logo URL and brand colour, as the checkout page and the order emails show them (both modes). `null` clears a setting. Needs a key holding all nine abilities, or the owner signed in.',
+          'Name, support email, logo URL and brand colour, as the checkout page, the shop pages and the order emails show them (both modes); the storefront: `slug` (409 when another shop has it), `storefront_mode` (`live` is 409 without a live payment rail), `custom_domain` (409 when another shop has it) and `payment_methods` per mode (each pair must be one the mode offers, else 422). `null` clears a setting. Needs a key holding all nine abilities, or the owner signed in.',
         body: UpdateShopBodySchema,
         response: withProblems({ 200: ShopSchema }),
       },

@@ -4,9 +4,11 @@ import { hashPassword, randomBase62 } from '../../platform/crypto.ts'
 import { ABILITIES } from '../../platform/http/auth.ts'
 import { newId } from '../../platform/ids.ts'
 import { mintApiKey } from '../keys/index.ts'
+import { nextFreeSlug } from '../catalog/index.ts'
+import { shopSlugBase } from './shop-slug.ts'
 
 export type InitResult = {
-  shop: { id: string; name: string }
+  shop: { id: string; name: string; slug: string }
   owner: { id: string; email: string; password: string; generated_password: boolean }
   keys: { live: string; test: string }
 }
@@ -33,9 +35,28 @@ export async function initShop(
     }
     const shopId = newId('shop')
     const ownerId = newId('owner')
+    const base = shopSlugBase(name)
+    const taken = await trx.selectFrom('shops').select('slug').where('slug', 'like', `${base}%`).execute()
+    const slug = nextFreeSlug(
+      base,
+      taken.map((row) => row.slug),
+    )
     await trx
       .insertInto('shops')
-      .values({ id: shopId, name, support_email: null, logo_url: null, brand_color: null, created_at: input.now })
+      .values({
+        id: shopId,
+        name,
+        slug,
+        support_email: null,
+        logo_url: null,
+        brand_color: null,
+        storefront_mode: 'test',
+        custom_domain: null,
+        payment_methods_test: null,
+        payment_methods_live: null,
+        settings_version: 0,
+        created_at: input.now,
+      })
       .execute()
     await trx
       .insertInto('owners')
@@ -52,7 +73,7 @@ export async function initShop(
     const live = await mint(true)
     const test = await mint(false)
     return {
-      shop: { id: shopId, name },
+      shop: { id: shopId, name, slug },
       owner: { id: ownerId, email, password, generated_password: input.password === undefined },
       keys: { live: live.secret, test: test.secret },
     }

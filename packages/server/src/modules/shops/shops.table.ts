@@ -8,6 +8,17 @@ export interface ShopsTable {
   /** `#rrggbb`: buttons and links on the checkout page and in emails, or null for sx's own. */
   brand_color: string | null
   created_at: number
+  /** The shop's pages are at `/s/<slug>`: a-z0-9 and dashes, 3–40, unique. */
+  slug: string
+  /** test | live: which mode's products and payment methods the shop pages offer. */
+  storefront_mode: string
+  /** A hostname whose requests are served this shop's pages at `/`, or null. */
+  custom_domain: string | null
+  /** JSON `[{chain, asset}]` the shop accepts in each mode, or null for all the mode offers. */
+  payment_methods_test: string | null
+  payment_methods_live: string | null
+  /** Moves with every settings change: cached shop pages are keyed by it. */
+  settings_version: number
 }
 
 export interface OwnersTable {

@@ -1,4 +1,4 @@
-// The buyer-facing order page and order emails: pure renderers of an OrderPageView, no I/O.
+// The buyer-facing pages (order page, shop pages) and order emails: pure renderers of their views, no I/O.
 export { orderPageCsp, renderOrderPage } from './order-page.ts'
 export { renderOrderEmail, type OrderEmailKind, type RenderedEmail } from './order-email.ts'
 export { escapeHtml } from './escape-html.ts'
@@ -11,3 +11,5 @@ export {
   type PaymentStatus,
 } from './view.ts'
 export { downloadNotice, errorNotice, renderLandingPage, renderNoticePage, type Notice } from './notice-page.ts'
+export { renderProductPage, renderShopPage, renderSitemap, shopPageCsp } from './shop-pages.ts'
+export { type StorefrontProduct, type StorefrontShop } from './shop-view.ts'
