@@ -259,7 +259,7 @@ export interface paths {
         head?: never;
         /**
          * Update the shop settings
-         * @description Name, support email, logo URL and brand colour, as the checkout page and the order emails show them (both modes). `null` clears a setting. Needs a key holding all nine abilities, or the owner signed in.
+         * @description Name, support email, logo URL and brand colour, as the checkout page, the shop pages and the order emails show them (both modes); the storefront: `slug` (409 when another shop has it), `storefront_mode` (`live` is 409 without a live payment rail), `custom_domain` (409 when another shop has it) and `payment_methods` per mode (each pair must be one the mode offers, else 422). `null` clears a setting. Needs a key holding all nine abilities, or the owner signed in.
          */
         patch: operations["updateShop"];
         trace?: never;
@@ -348,6 +348,30 @@ export interface paths {
         put: operations["uploadProductFile"];
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/products/{id}/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Upload a product's image
+         * @description The request body is the image's bytes: PNG, JPEG or WebP, judged by its content (the Content-Type header is ignored; anything else is 415), up to PRODUCT_IMAGE_LIMIT_BYTES (5 MiB by default; more is 413). Sets `image_url`, a public content-hashed URL, and emits `product.updated`.
+         */
+        put: operations["uploadProductImage"];
+        post?: never;
+        /**
+         * Remove a product's image
+         * @description Sets `image_url` to null; emits `product.updated`. Repeating it changes nothing.
+         */
+        delete: operations["deleteProductImage"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1004,6 +1028,8 @@ export interface components {
                 size: number;
                 sha256: string;
             } | null;
+            /** @description The product image (PUT /v1/products/{id}/image), served publicly at a content-hashed URL that never changes; null when none. */
+            image_url: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -2540,6 +2566,32 @@ export interface operations {
                         support_email: string | null;
                         logo_url: string | null;
                         brand_color: string | null;
+                        /** @description The shop pages are at `PUBLIC_URL/s/<slug>`: 3–40 characters, a-z, 0-9 and dashes (not first or last), unique. Derived from the name when the shop is created. */
+                        slug: string;
+                        /**
+                         * Format: uri
+                         * @description The shop's page: `PUBLIC_URL/s/<slug>`.
+                         */
+                        url: string;
+                        /**
+                         * @description Which mode's products the shop pages show and sell. `live` needs a live payment rail configured on the server (409 otherwise); `test` pages carry a visible test banner.
+                         * @enum {string}
+                         */
+                        storefront_mode: "test" | "live";
+                        custom_domain: string | null;
+                        /** @description The chain and asset pairs the shop's buyers may pay with, per mode. Unless set, every pair the mode offers: all sandbox pairs in test mode, every configured live pair in live mode (none without a live rail). */
+                        payment_methods: {
+                            test: {
+                                /** @enum {string} */
+                                chain: "tron" | "base" | "ethereum" | "bitcoin" | "solana" | "polygon" | "bsc";
+                                asset: string;
+                            }[];
+                            live: {
+                                /** @enum {string} */
+                                chain: "tron" | "base" | "ethereum" | "bitcoin" | "solana" | "polygon" | "bsc";
+                                asset: string;
+                            }[];
+                        };
                         /** Format: date-time */
                         created_at: string;
                     };
@@ -2667,6 +2719,27 @@ export interface operations {
                     support_email?: string | null;
                     logo_url?: string | null;
                     brand_color?: string | null;
+                    /** @description The shop pages are at `PUBLIC_URL/s/<slug>`: 3–40 characters, a-z, 0-9 and dashes (not first or last), unique. Derived from the name when the shop is created. */
+                    slug?: string;
+                    /**
+                     * @description Which mode's products the shop pages show and sell. `live` needs a live payment rail configured on the server (409 otherwise); `test` pages carry a visible test banner.
+                     * @enum {string}
+                     */
+                    storefront_mode?: "test" | "live";
+                    custom_domain?: string | null;
+                    /** @description Per mode, the pairs to accept (each must be one the mode offers), or null for all of them. A mode left out keeps its list. */
+                    payment_methods?: {
+                        test?: {
+                            /** @enum {string} */
+                            chain: "tron" | "base" | "ethereum" | "bitcoin" | "solana" | "polygon" | "bsc";
+                            asset: string;
+                        }[] | null;
+                        live?: {
+                            /** @enum {string} */
+                            chain: "tron" | "base" | "ethereum" | "bitcoin" | "solana" | "polygon" | "bsc";
+                            asset: string;
+                        }[] | null;
+                    };
                 };
             };
         };
@@ -2684,6 +2757,32 @@ export interface operations {
                         support_email: string | null;
                         logo_url: string | null;
                         brand_color: string | null;
+                        /** @description The shop pages are at `PUBLIC_URL/s/<slug>`: 3–40 characters, a-z, 0-9 and dashes (not first or last), unique. Derived from the name when the shop is created. */
+                        slug: string;
+                        /**
+                         * Format: uri
+                         * @description The shop's page: `PUBLIC_URL/s/<slug>`.
+                         */
+                        url: string;
+                        /**
+                         * @description Which mode's products the shop pages show and sell. `live` needs a live payment rail configured on the server (409 otherwise); `test` pages carry a visible test banner.
+                         * @enum {string}
+                         */
+                        storefront_mode: "test" | "live";
+                        custom_domain: string | null;
+                        /** @description The chain and asset pairs the shop's buyers may pay with, per mode. Unless set, every pair the mode offers: all sandbox pairs in test mode, every configured live pair in live mode (none without a live rail). */
+                        payment_methods: {
+                            test: {
+                                /** @enum {string} */
+                                chain: "tron" | "base" | "ethereum" | "bitcoin" | "solana" | "polygon" | "bsc";
+                                asset: string;
+                            }[];
+                            live: {
+                                /** @enum {string} */
+                                chain: "tron" | "base" | "ethereum" | "bitcoin" | "solana" | "polygon" | "bsc";
+                                asset: string;
+                            }[];
+                        };
                         /** Format: date-time */
                         created_at: string;
                     };
@@ -3023,6 +3122,8 @@ export interface operations {
                             size: number;
                             sha256: string;
                         } | null;
+                        /** @description The product image (PUT /v1/products/{id}/image), served publicly at a content-hashed URL that never changes; null when none. */
+                        image_url: string | null;
                         /** Format: date-time */
                         created_at: string;
                         /** Format: date-time */
@@ -3185,6 +3286,8 @@ export interface operations {
                             size: number;
                             sha256: string;
                         } | null;
+                        /** @description The product image (PUT /v1/products/{id}/image), served publicly at a content-hashed URL that never changes; null when none. */
+                        image_url: string | null;
                         /** Format: date-time */
                         created_at: string;
                         /** Format: date-time */
@@ -3753,6 +3856,334 @@ export interface operations {
                             size: number;
                             sha256: string;
                         };
+                    };
+                };
+            };
+            /** @description Invalid request (`invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden (`forbidden_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (`conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable (`unprocessable`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Server error (`server_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    uploadProductImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example prod_01J2PVQR41XKZ0Q6V1H8D3M9TE */
+                        id: string;
+                        name: string;
+                        slug: string;
+                        /**
+                         * @description Decides which delivery strategy fires on payment.
+                         * @enum {string}
+                         */
+                        type: "license_key" | "account" | "file_download" | "dynamic" | "physical" | "subscription";
+                        price_cents: number;
+                        currency: string;
+                        description: string | null;
+                        stock: number | null;
+                        /**
+                         * @description Lifecycle status.
+                         * @enum {string}
+                         */
+                        status: "active" | "archived" | "draft";
+                        livemode: boolean;
+                        /** @description dynamic: the endpoint sx POSTs to at delivery. */
+                        dynamic_url: string | null;
+                        /** @description dynamic: signs the delivery calls (`whsec_…`). Returned once, on create, and not on its idempotent replay (`secret_omitted`). */
+                        signing_secret?: string;
+                        /**
+                         * @description Present only on an idempotent replay (`Idempotent-Replayed: true`): the secret was shown once, in the first answer, and is not stored, so the replay leaves it out.
+                         * @enum {boolean}
+                         */
+                        secret_omitted?: true;
+                        /** @description subscription: the billing period. */
+                        interval: ("day" | "week" | "month" | "year") | null;
+                        /** @description file_download: the uploaded file. */
+                        file: {
+                            name: string;
+                            size: number;
+                            sha256: string;
+                        } | null;
+                        /** @description The product image (PUT /v1/products/{id}/image), served publicly at a content-hashed URL that never changes; null when none. */
+                        image_url: string | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Invalid request (`invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden (`forbidden_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict (`conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable (`unprocessable`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Server error (`server_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable (`unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteProductImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example prod_01J2PVQR41XKZ0Q6V1H8D3M9TE */
+                        id: string;
+                        name: string;
+                        slug: string;
+                        /**
+                         * @description Decides which delivery strategy fires on payment.
+                         * @enum {string}
+                         */
+                        type: "license_key" | "account" | "file_download" | "dynamic" | "physical" | "subscription";
+                        price_cents: number;
+                        currency: string;
+                        description: string | null;
+                        stock: number | null;
+                        /**
+                         * @description Lifecycle status.
+                         * @enum {string}
+                         */
+                        status: "active" | "archived" | "draft";
+                        livemode: boolean;
+                        /** @description dynamic: the endpoint sx POSTs to at delivery. */
+                        dynamic_url: string | null;
+                        /** @description dynamic: signs the delivery calls (`whsec_…`). Returned once, on create, and not on its idempotent replay (`secret_omitted`). */
+                        signing_secret?: string;
+                        /**
+                         * @description Present only on an idempotent replay (`Idempotent-Replayed: true`): the secret was shown once, in the first answer, and is not stored, so the replay leaves it out.
+                         * @enum {boolean}
+                         */
+                        secret_omitted?: true;
+                        /** @description subscription: the billing period. */
+                        interval: ("day" | "week" | "month" | "year") | null;
+                        /** @description file_download: the uploaded file. */
+                        file: {
+                            name: string;
+                            size: number;
+                            sha256: string;
+                        } | null;
+                        /** @description The product image (PUT /v1/products/{id}/image), served publicly at a content-hashed URL that never changes; null when none. */
+                        image_url: string | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: date-time */
+                        updated_at: string;
                     };
                 };
             };
