@@ -19,6 +19,7 @@ import * as ordersPaidIndex from './2026_11_30_0015_orders_paid_index.ts'
 import * as feeBumps from './2026_11_30_0016_fee_bumps.ts'
 import * as coupons from './2026_11_30_0017_coupons.ts'
 import * as storefront from './2026_11_30_0018_storefront.ts'
+import * as publicCheckout from './2026_11_30_0019_public_checkout.ts'
 
 export type { AtRest }
 
@@ -42,5 +43,6 @@ export function migrations(atRest: AtRest): Record<string, Migration> {
     '2026_11_30_0016_fee_bumps': feeBumps,
     '2026_11_30_0017_coupons': coupons,
     '2026_11_30_0018_storefront': storefront,
+    '2026_11_30_0019_public_checkout': publicCheckout,
   }
 }

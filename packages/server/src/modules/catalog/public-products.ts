@@ -1,9 +1,9 @@
-// What the public shop pages read of the catalog (the catalog's door for them): a shop's active
+// What the public shop pages and the checkout form read of the catalog (the catalog's door for them): a shop's active
 // products of one mode, as the API shows them. Drafts and archived products are never among them.
 import type { DbOrTrx } from '../../db/database.ts'
 import type { Product } from './catalog.schemas.ts'
 import { toProduct } from './catalog.mappers.ts'
-import { findActiveProducts } from './catalog.repository.ts'
+import { findActiveProducts, findActiveProductsByIds, findProductScope } from './catalog.repository.ts'
 
 type Scope = { shopId: string; livemode: boolean }
 
@@ -19,4 +19,20 @@ export async function findActiveProduct(
 ): Promise<Product | null> {
   const [row] = await findActiveProducts(db, scope, slug)
   return row ? toProduct(row, publicUrl) : null
+}
+
+/** The shop and mode of an active product, by id (the buy button names a product only), or null. */
+export async function findActiveProductScope(db: DbOrTrx, productId: string): Promise<Scope | null> {
+  const row = await findProductScope(db, productId)
+  return row && row.status === 'active' ? { shopId: row.shop_id, livemode: row.livemode === 1 } : null
+}
+
+/** Active products of this shop and mode among `ids` (others are left out). */
+export async function listActiveProductsById(
+  db: DbOrTrx,
+  scope: Scope,
+  ids: string[],
+  publicUrl: string,
+): Promise<Product[]> {
+  return (await findActiveProductsByIds(db, scope, ids)).map((row) => toProduct(row, publicUrl))
 }

@@ -85,10 +85,13 @@ export async function applyChainPayment(
   services: Deps,
   trx: DbOrTrx,
   orderId: string,
-  payment: { key: string; txHash: string; amount: bigint },
+  payment: { key: string; txHash: string; amount: bigint; address: string },
 ): Promise<void> {
   const order = await repo.lockOrder(trx, orderId)
   if (order?.amount_due == null) return
+  // Paid to an address the order no longer names (its method was changed, payment-method.service.ts):
+  // that quote is closed, its amount is in another asset; the watcher keeps the payment on record.
+  if (order.pay_address?.toLowerCase() !== payment.address.toLowerCase()) return
   await applyPayment(services, trx, order, payment)
 }
 

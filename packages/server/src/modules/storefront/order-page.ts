@@ -18,7 +18,7 @@ const SCRIPT_HASH = `'sha256-${createHash('sha256').update(ORDER_PAGE_SCRIPT).di
  * markup injected into the page could never run. Styles stay inline (one static <style>). Images
  * are data: URLs (the QR code), plus the origin of the merchant's logo when they set one.
  */
-export function orderPageCsp(view: Pick<OrderPageView, 'brand'>): string {
+export function orderPageCsp(view: Pick<OrderPageView, 'brand' | 'changeMethod'>): string {
   const logo = logoOrigin(view.brand)
   return [
     "default-src 'none'",
@@ -27,7 +27,7 @@ export function orderPageCsp(view: Pick<OrderPageView, 'brand'>): string {
     `img-src data:${logo ? ` ${logo}` : ''}`,
     "connect-src 'self'",
     "base-uri 'none'",
-    "form-action 'none'",
+    view.changeMethod ? "form-action 'self'" : "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ')
 }

@@ -26,7 +26,7 @@ export function renderShopPage(shop: StorefrontShop, products: StorefrontProduct
     products.length === 0
       ? '<p class="empty">Nothing is on sale here yet. Come back soon.</p>'
       : `<ul class="products">\n${products.map((product) => productCard(shop, product)).join('\n')}\n</ul>`
-  return document(shop, {
+  return renderShopDocument(shop, {
     title: shop.name,
     description: `Buy from ${shop.name}: ${products.length} ${products.length === 1 ? 'product' : 'products'}.`,
     url: shop.canonicalUrl,
@@ -37,7 +37,7 @@ export function renderShopPage(shop: StorefrontShop, products: StorefrontProduct
 
 export function renderProductPage(shop: StorefrontShop, product: StorefrontProduct): string {
   const soldOut = product.stock === 0
-  return document(shop, {
+  return renderShopDocument(shop, {
     title: `${product.name} · ${shop.name}`,
     description: descriptionSummary(product.description) || `${product.name} from ${shop.name}.`,
     url: `${shop.canonicalUrl}/${product.slug}`,
@@ -85,12 +85,21 @@ function buyForm(shop: StorefrontShop, product: StorefrontProduct): string {
       <input type="hidden" name="product" value="${escapeHtml(product.id)}">
       <label>Quantity <select name="qty">${options}</select></label>
       <button class="button" type="submit">Buy now</button>
+      <button class="button button-secondary" type="submit" formaction="${escapeHtml(`/s/${shop.slug}/cart`)}">Add to cart</button>
     </form>`
 }
 
-type Document = { title: string; description: string; url: string; image: string | null; ogType?: string; body: string }
+export type ShopDocument = {
+  title: string
+  description: string
+  url: string
+  image: string | null
+  ogType?: string
+  body: string
+}
 
-function document(shop: StorefrontShop, page: Document): string {
+/** A shop page's document (head, banner, header, footer) around `page.body`; the checkout form uses it too. */
+export function renderShopDocument(shop: StorefrontShop, page: ShopDocument): string {
   const meta = (property: string, content: string) => `<meta property="${property}" content="${escapeHtml(content)}">`
   return `<!doctype html>
 <html lang="en">

@@ -170,6 +170,7 @@ async function settle(deps: Deps, adapter: EvmAdapter, head: number, report: Ste
               key: `${payment.tx_hash}:${payment.log_index}`,
               txHash: payment.tx_hash,
               amount: BigInt(payment.amount),
+              address: payment.address,
             })
           }
         } else if (confirmations !== payment.confirmations) {
