@@ -2,7 +2,8 @@
 // a draft not at all), open a product, buy it with a coupon through the checkout form, pay in the
 // sandbox and see the key on the order page; change the payment method before paying; a cart of
 // two products; the buy button on a page of another loopback port opening the overlay and reaching
-// the order page; frames of other pages refused; the form at 390 px. Screenshots: `shop`,
+// the order page; the coupon on the dashboard's order page; frames of other pages refused; the
+// form at 390 px. Screenshots: `shop`,
 // `product`, `checkout-form` (SCREENSHOTS=1).
 import assert from 'node:assert/strict'
 import { createServer, type Server } from 'node:http'
@@ -133,6 +134,11 @@ describe('storefront in a browser', browserSuite, () => {
         await page.waitForTimeout(450)
         await overlay.getByRole('button', { name: 'Continue to payment' }).click()
         await page.waitForURL(new RegExp(`^${base}/o/[0-9A-Za-z]+$`))
+
+        // The merchant sees the coupon and its discount on the order in the dashboard.
+        await d.signIn(shop.owner.email)
+        await page.goto(`${base}/dashboard/orders/${bought!.id}`)
+        assert.equal(await page.getByTestId('order-coupon').innerText(), 'SAVE10: −$2.00')
 
         // Other pages refuse to be framed: their frames never show them.
         const framer = await hostPage(

@@ -113,6 +113,16 @@ function orderDetail(order: Order, refunds: Refund[], reload: () => Promise<void
       h('dd', {}, order.customer_email),
       h('dt', {}, 'Total'),
       h('dd', {}, money(order.total_cents, order.currency)),
+      ...(order.coupon === null
+        ? []
+        : [
+            h('dt', {}, 'Coupon'),
+            h(
+              'dd',
+              { 'data-testid': 'order-coupon' },
+              `${order.coupon}: −${money(order.discount_cents, order.currency)}`,
+            ),
+          ]),
       h('dt', {}, 'Refunded'),
       h('dd', {}, money(order.refunded_cents, order.currency)),
     ),
