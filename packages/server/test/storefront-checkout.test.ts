@@ -1,6 +1,7 @@
 // The storefront's buy path over HTTP on both dialects: the checkout form (validation errors with
 // values kept, the honeypot, the minimum fill time, the unpaid-order limits, a short reservation),
-// the cart, the change of payment method and its race, embed.js, and who may frame what.
+// the cart, the change of payment method and its race, the per-address budget, embed.js, and who
+// may frame what.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { LightMyRequestResponse } from 'fastify'
@@ -249,6 +250,22 @@ for (const dialect of DIALECTS) {
       ])
       assert.equal(late.statusCode, 409)
       assert.doesNotMatch((await env.app.inject({ method: 'GET', url: token })).body, /data-testid="change-method"/)
+    })
+
+    it('keeps the shop pages, the form, the cart, embed.js and the embed form within the per-address budget', async () => {
+      const budgeted = await env.spawnApp({ RATE_LIMIT_BUYER: '6' })
+      const paths = [
+        `/s/${slug}`,
+        `/s/${slug}/checkout?product=${key}`,
+        `/s/${slug}/cart?product=${key}`,
+        '/embed.js',
+        `/embed/checkout?product=${key}`,
+      ]
+      for (const url of paths) assert.notEqual((await budgeted.app.inject({ method: 'GET', url })).statusCode, 429, url)
+      const form = await post(budgeted.app, `/s/${slug}/checkout`, [['product', key]])
+      assert.notEqual(form.statusCode, 429)
+      for (const url of paths) assert.equal((await budgeted.app.inject({ method: 'GET', url })).statusCode, 429, url)
+      assert.equal((await post(budgeted.app, `/s/${slug}/checkout`, [['product', key]])).statusCode, 429)
     })
 
     it('serves embed.js and a frameable embed form; everything else refuses framing', async () => {

@@ -5,7 +5,7 @@
 // change of payment method (`POST /o/<token>/payment-method`).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { Type } from 'typebox'
+import { Type, type Static } from 'typebox'
 import { AppError } from '../../platform/errors.ts'
 import { addressKey } from '../../platform/http/address-budgets.ts'
 import { registerFormBodyParser, type FormBody } from '../../platform/http/form-body.ts'
@@ -38,28 +38,23 @@ export const checkoutFormRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { services } = app
   registerFormBodyParser(app)
 
-  app.get(
-    '/s/:shop_slug/checkout',
-    { schema: { hide, params: ShopParams, querystring: ItemsQuery } },
-    async (request, reply) => {
-      const { shop_slug: slug } = request.params
-      const asked = itemsOf(list(request.query.product), list(request.query.qty))
-      const cart = asked.length === 0
-      const items = cart ? cartOf(request) : mergeItems(asked)
-      return sendForm(reply, await showCheckoutForm(services, { slug }, { items, cart, embedded: false }))
-    },
-  )
+  const itemsRoute = { schema: { hide, params: ShopParams, querystring: ItemsQuery } }
+  const askedItems = (query: Static<typeof ItemsQuery>) => itemsOf(list(query.product), list(query.qty))
 
-  app.get(
-    '/s/:shop_slug/cart',
-    { schema: { hide, params: ShopParams, querystring: ItemsQuery } },
-    async (request, reply) => {
-      const { shop_slug: slug } = request.params
-      const added = itemsOf(list(request.query.product), list(request.query.qty))
-      const items = mergeItems([...cartOf(request), ...added])
-      return reply.header('set-cookie', cartCookie(slug, items)).redirect(`/s/${slug}/checkout`, 303)
-    },
-  )
+  // "Buy now" names the product; without one, the form shows the cart.
+  app.get('/s/:shop_slug/checkout', itemsRoute, async (request, reply) => {
+    const asked = askedItems(request.query)
+    const cart = asked.length === 0
+    const items = cart ? cartOf(request) : mergeItems(asked)
+    const shown = { items, cart, embedded: false }
+    return sendForm(reply, await showCheckoutForm(services, { slug: request.params.shop_slug }, shown))
+  })
+
+  app.get('/s/:shop_slug/cart', itemsRoute, async (request, reply) => {
+    const slug = request.params.shop_slug
+    const items = mergeItems([...cartOf(request), ...askedItems(request.query)])
+    return reply.header('set-cookie', cartCookie(slug, items)).redirect(`/s/${slug}/checkout`, 303)
+  })
 
   app.post(
     '/s/:shop_slug/checkout',
