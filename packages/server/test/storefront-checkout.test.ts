@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { LightMyRequestResponse } from 'fastify'
+import { applyChainPayment } from '../src/modules/orders/index.ts'
 import type { Order } from '../src/modules/orders/orders.schemas.ts'
 import { DIALECTS, client, json, startTestEnv, type Client, type List, type TestEnv } from './harness.ts'
 import { NO_LIMITS, newProduct } from './orders-helpers.ts'
@@ -241,6 +242,18 @@ for (const dialect of DIALECTS) {
       assert.equal(after.payment.chain, winner)
       assert.equal(after.payment.asset, 'USDC')
       assert.notEqual(after.payment.address, order.payment.address)
+      // A chain payment to the replaced address is not applied to the new quote (live watcher's path).
+      await env.services.db.transaction().execute((trx) =>
+        applyChainPayment(env.services, trx, order.id, {
+          key: 'old-quote:0',
+          txHash: '0xold',
+          amount: BigInt(order.payment.amount.replace('.', '')),
+          address: order.payment.address,
+        }),
+      )
+      const untouched = (await api.get(`/v1/orders/${order.id}`)).json()
+      assert.equal(untouched.status, 'awaiting_payment')
+      assert.equal(untouched.payment.amount_paid, '0.000000')
       // Paid on the new quote: the order completes; the method can no longer change.
       const paid = await api.post(`/v1/test_helpers/orders/${order.id}/pay`, {})
       assert.equal(paid.json().status === 'paid' || paid.json().status === 'completed', true, paid.body)
