@@ -7,6 +7,7 @@
 // buyer's form names the quote it was shown (`quote`): of two concurrent changes, the one that
 // commits first wins and the other is refused (409); either way the order holds one consistent quote.
 import type { Services } from '../../services.ts'
+import type { DbOrTrx } from '../../db/database.ts'
 import { formValue, type FormBody } from '../../platform/http/form-body.ts'
 import { acceptedMethods } from '../shops/index.ts'
 import { methodValue, type Notice } from '../storefront/index.ts'
@@ -15,16 +16,16 @@ import type { OrderRow } from './orders.table.ts'
 import * as repo from './orders.repository.ts'
 import { queueMail } from './mail.ts'
 
-type Deps = Pick<Services, 'clock' | 'config' | 'db' | 'payments' | 'secretBox'>
+type Deps = Pick<Services, 'clock' | 'config' | 'db' | 'payments' | 'paymentProgress' | 'secretBox'>
 
 export type MethodChangeOutcome = { redirect: string } | { status: number; notice: Notice }
 
 /** What the order page offers: the other pairs and the quote shown, or null when the method can no longer change. */
 export async function methodChangeOffer(
-  services: Pick<Services, 'clock' | 'config' | 'db' | 'payments'>,
+  services: Pick<Services, 'clock' | 'config' | 'db' | 'payments' | 'paymentProgress'>,
   row: OrderRow,
 ): Promise<{ quote: number; methods: { chain: string; asset: string }[] } | null> {
-  if (!changeable(services, row)) return null
+  if (!(await changeable(services, services.db, row))) return null
   const methods = await acceptedMethods(services, row.shop_id, row.livemode === 1)
   return methods.length > 1 ? { quote: Number(row.quote_no), methods } : null
 }
@@ -44,7 +45,7 @@ export async function changePaymentMethod(services: Deps, token: string, form: F
   const quote = Number(formValue(form, 'quote'))
   return services.db.transaction().execute(async (trx): Promise<MethodChangeOutcome> => {
     const row = (await repo.lockOrder(trx, found.id))!
-    if (!changeable(services, row))
+    if (!(await changeable(services, trx, row)))
       return refused(
         409,
         'A payment has been seen (or the order is no longer waiting for one): the payment method stays.',
@@ -88,12 +89,21 @@ export async function changePaymentMethod(services: Deps, token: string, form: F
   }
 }
 
-/** Awaiting payment, before its expiry, and nothing received or seen on its invoice. */
-function changeable(services: Pick<Services, 'clock'>, row: OrderRow): boolean {
+/**
+ * Awaiting payment, before its expiry, nothing received on its invoice, and (live) no payment
+ * still confirming on any of its addresses: one seen but not yet counted must not be stranded on
+ * a quote the order no longer names.
+ */
+async function changeable(
+  services: Pick<Services, 'clock' | 'paymentProgress'>,
+  db: DbOrTrx,
+  row: OrderRow,
+): Promise<boolean> {
   return (
     row.status === 'awaiting_payment' &&
     row.invoice_status === 'new' &&
     BigInt(row.amount_received) === 0n &&
-    row.expires_at > services.clock.now()
+    row.expires_at > services.clock.now() &&
+    (row.livemode === 0 || (await services.paymentProgress(db, row.id)) === null)
   )
 }

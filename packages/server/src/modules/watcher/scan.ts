@@ -183,8 +183,9 @@ async function settle(deps: Deps, adapter: EvmAdapter, head: number, report: Ste
   }
 }
 
-async function pendingOf(trx: DbOrTrx, orderId: string): Promise<bigint> {
+/** The order's payments still confirming, with the address each was sent to (orders sums those to its current one). */
+async function pendingOf(trx: DbOrTrx, orderId: string): Promise<{ address: string; amount: bigint }[]> {
   return (await repo.paymentsOfOrder(trx, orderId))
     .filter((p) => p.state === 'seen')
-    .reduce((sum, p) => sum + BigInt(p.amount), 0n)
+    .map((p) => ({ address: p.address, amount: BigInt(p.amount) }))
 }
