@@ -7,6 +7,7 @@ import { handleClientError, handleFrameworkError, installErrorHandling } from '.
 import { registerJsonBodyParser } from './platform/http/json-body.ts'
 import { registerOpenApi, registerReference } from './platform/http/openapi.ts'
 import { registerPipeline } from './platform/http/pipeline.ts'
+import { registerFrameHeaders } from './platform/http/frame-headers.ts'
 import { serverTimeouts } from './platform/http/timeouts.ts'
 import { ProblemSchema } from './platform/http/schemas.ts'
 import { validatorCompiler } from './platform/http/validation.ts'
@@ -18,6 +19,7 @@ import { shopPageRoutes, shopRoutes } from './modules/shops/index.ts'
 import { customersRoutes } from './modules/customers/index.ts'
 import {
   buyerPageRoutes,
+  checkoutFormRoutes,
   customerOrders,
   OrderSchema,
   ordersRoutes,
@@ -90,6 +92,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   // (more are dropped as they connect).
   app.server.maxConnections = services.config.http.maxConnections
 
+  registerFrameHeaders(app)
   const metrics = registerMetrics(app)
   const pipeline = await registerPipeline(app, services)
   await registerOpenApi(app)
@@ -117,6 +120,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(async (pages) => {
     pages.addHook('onRequest', pipeline.buyerPageBudget)
     await pages.register(buyerPageRoutes)
+    await pages.register(checkoutFormRoutes)
     await pages.register(shopPageRoutes)
     await pages.register(productImageRoutes)
   })

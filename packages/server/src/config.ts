@@ -55,6 +55,17 @@ export type Config = Readonly<{
   /** Key that encrypts stored secrets (SX_SECRET); null = generated into the data folder. */
   secret: string | null
   orders: Readonly<{ ttlSeconds: number }>
+  /** The storefront's public checkout form (modules/orders/checkout-form.*). */
+  storefront: Readonly<{
+    /** Unpaid orders from the form at once, per buyer address and per email, per shop. */
+    unpaidPerAddress: number
+    unpaidPerEmail: number
+    /** A form order's reservation (and invoice) lasts this long: shorter than ORDER_TTL_SECONDS for API orders. */
+    reservationSeconds: number
+    /** A form sent back sooner than this after it was served is refused (a bot); later than the max, it has expired. */
+    minFillMs: number
+    maxFormAgeSeconds: number
+  }>
   jobs: Readonly<{
     /** Run the job worker inside `sx serve` (SX_WORKER=off leaves it to `sx worker`). */
     inProcess: boolean
@@ -225,6 +236,13 @@ export function loadConfig(env: Env = process.env): Config {
     demoSeed: str('SX_DEMO_SEED', 'true') !== 'false',
     secret: env.SX_SECRET || null,
     orders: { ttlSeconds: int('ORDER_TTL_SECONDS', 1800, 1, 7 * 86_400) },
+    storefront: {
+      unpaidPerAddress: int('STOREFRONT_UNPAID_PER_ADDRESS', 3, 1, 1000),
+      unpaidPerEmail: int('STOREFRONT_UNPAID_PER_EMAIL', 3, 1, 1000),
+      reservationSeconds: int('STOREFRONT_RESERVATION_SECONDS', 600, 60, 7 * 86_400),
+      minFillMs: int('STOREFRONT_MIN_FILL_MS', 2000, 0, 60_000),
+      maxFormAgeSeconds: int('STOREFRONT_FORM_MAX_AGE_SECONDS', 7200, 60, 86_400),
+    },
     jobs: {
       inProcess: worker === 'in-process',
       pollMs: int('JOB_POLL_MS', 500, 5, 60_000),

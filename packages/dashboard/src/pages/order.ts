@@ -61,6 +61,18 @@ function orderDetail(order: Order, refunds: Refund[], events: ApiEvent[], reload
       ['Status', h('span', { 'data-testid': 'order-status' }, order.status)],
       ['Customer', order.customer_email],
       ['Total', money(order.total_cents, order.currency)],
+      ...(order.coupon === null
+        ? []
+        : [
+            [
+              'Coupon',
+              h(
+                'span',
+                { 'data-testid': 'order-coupon' },
+                `${order.coupon}: −${money(order.discount_cents, order.currency)}`,
+              ),
+            ] as [string, Node],
+          ]),
       ['Refunded', money(order.refunded_cents, order.currency)],
       ['Created', when(order.created_at)],
       ...(order.failure_reason ? [['Failure', order.failure_reason.replaceAll('_', ' ')] as [string, string]] : []),

@@ -18,8 +18,9 @@ import * as shopSettings from './2026_11_30_0014_shop_settings.ts'
 import * as ordersPaidIndex from './2026_11_30_0015_orders_paid_index.ts'
 import * as feeBumps from './2026_11_30_0016_fee_bumps.ts'
 import * as coupons from './2026_11_30_0017_coupons.ts'
-import * as eventObjects from './2026_11_30_0020_event_objects.ts'
 import * as storefront from './2026_11_30_0018_storefront.ts'
+import * as publicCheckout from './2026_11_30_0019_public_checkout.ts'
+import * as eventObjects from './2026_11_30_0020_event_objects.ts'
 
 export type { AtRest }
 
@@ -42,7 +43,8 @@ export function migrations(atRest: AtRest): Record<string, Migration> {
     '2026_11_30_0015_orders_paid_index': ordersPaidIndex,
     '2026_11_30_0016_fee_bumps': feeBumps,
     '2026_11_30_0017_coupons': coupons,
-    '2026_11_30_0020_event_objects': eventObjects,
     '2026_11_30_0018_storefront': storefront,
+    '2026_11_30_0019_public_checkout': publicCheckout,
+    '2026_11_30_0020_event_objects': eventObjects,
   }
 }

@@ -45,6 +45,17 @@ export function findImages(db: DbOrTrx, ids: string[]) {
   return db.selectFrom('products').select(['id', 'image_sha256', 'image_type']).where('id', 'in', ids).execute()
 }
 
+/** Active products of this shop and mode by id, with their stock (the checkout form's lines). */
+export function findActiveProductsByIds(db: DbOrTrx, scope: Scope, ids: string[]): Promise<ProductWithStockRow[]> {
+  if (ids.length === 0) return Promise.resolve([])
+  return selectProducts(db, scope).where('products.status', '=', 'active').where('products.id', 'in', ids).execute()
+}
+
+/** A product's shop, mode and status by id alone (the buy button names a product only). */
+export function findProductScope(db: DbOrTrx, id: string) {
+  return db.selectFrom('products').select(['shop_id', 'livemode', 'status']).where('id', '=', id).executeTakeFirst()
+}
+
 /** Several products of this shop and mode by id, without the pool count (checkout reserves instead of counting). */
 export function findSellableProducts(db: DbOrTrx, scope: Scope, ids: string[]): Promise<ProductRow[]> {
   if (ids.length === 0) return Promise.resolve([])

@@ -8,7 +8,13 @@ export { findDeliverySettings, findSellableProducts } from './catalog.repository
 export { openProductFile, storeFileBytes } from './files.service.ts'
 export { ISO_CURRENCIES } from './products.service.ts'
 export { productImageRoutes } from './images.routes.ts'
-export { findActiveProduct, findProductImageUrls, listActiveProducts } from './public-products.ts'
+export {
+  findActiveProduct,
+  findActiveProductScope,
+  findProductImageUrls,
+  listActiveProducts,
+  listActiveProductsById,
+} from './public-products.ts'
 export { productImageUrl } from './images.ts'
 export { refundPoolItems, releasePoolItems, reservePoolItems, sellPoolItems } from './reservations.repository.ts'
 export { recordCounterSold, returnCounterStock, takeCounterStock } from './counters.ts'

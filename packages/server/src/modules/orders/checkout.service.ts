@@ -29,6 +29,7 @@ import { loadOrder, releaseReservations } from './order-state.ts'
 import { JOBS } from './jobs.ts'
 import { queueMail, type MailKind } from './mail.ts'
 import { checkLines, paymentMethod, reserveLines, type Scope } from './checkout-lines.ts'
+import { checkUnpaidLimits, type PublicOrderOptions } from './public-limits.ts'
 
 type Deps = Pick<Services, 'clock' | 'config' | 'db' | 'dialect' | 'payments' | 'secretBox'>
 
@@ -45,6 +46,7 @@ type Placement = {
   now: number
   expiresAt: number
   renewal?: RenewalOptions
+  public?: PublicOrderOptions
   mailKind: MailKind
 }
 
@@ -54,6 +56,20 @@ class InvoiceRefused extends Error {}
 /** A buyer's order: the final write goes through the request's `transact` (with its idempotent answer). */
 export async function createOrder(services: Deps, ctx: RequestContext, body: CreateOrderBody): Promise<Order> {
   return placeOrder(services, ctx.auth, body, ctx.transact)
+}
+
+/**
+ * An order from the storefront's checkout form (no API key: the shop's public mode is the scope):
+ * the same checks, coupons, reservation, invoice and mail as POST /v1/orders, in plain transactions.
+ */
+export async function createPublicOrder(
+  services: Deps,
+  scope: Scope,
+  body: CreateOrderBody,
+  options: PublicOrderOptions,
+): Promise<Order> {
+  const commit: Transact = (work) => services.db.transaction().execute(work)
+  return placeOrder(services, scope, body, commit, undefined, options)
 }
 
 /**
@@ -76,6 +92,7 @@ async function placeOrder(
   body: CreateOrderBody,
   commit: Transact,
   renewal?: RenewalOptions,
+  publicOrder?: PublicOrderOptions,
 ): Promise<Order> {
   const method = paymentMethod(body)
   const provider = providerFor(services, scope)
@@ -89,8 +106,12 @@ async function placeOrder(
     method,
     orderId: newId('order'),
     now,
-    expiresAt: Math.max(now + services.config.orders.ttlSeconds * 1000, renewal?.expiresAt ?? 0),
+    expiresAt: Math.max(
+      now + (publicOrder?.ttlSeconds ?? services.config.orders.ttlSeconds) * 1000,
+      renewal?.expiresAt ?? 0,
+    ),
     renewal,
+    public: publicOrder,
     mailKind: renewal ? 'renewal' : 'confirmation',
   }
   if (provider.invoicing === 'in_process') {
@@ -122,6 +143,7 @@ async function recordOrder(
   const lines = await checkLines(trx, scope, body)
   const counterReserved = await reserveLines(trx, services, scope, lines, { orderId, at: now })
   const email = body.customer_email.trim().toLowerCase()
+  if (placement.public) await checkUnpaidLimits(trx, scope, email, placement.public)
   const customer = await upsertCustomer(trx, scope, email, now)
   const currency = lines[0]!.product.currency
   const priced = lines.map(({ product, qty }) => ({
@@ -175,6 +197,7 @@ async function recordOrder(
       updated_at: now,
       paid_at: null,
       delivered_at: null,
+      buyer_address: placement.public?.buyerAddress ?? null,
     },
     lines.map(({ product, qty, line }) => ({
       order_id: orderId,

@@ -200,3 +200,26 @@ export async function hasRenewal(db: DbOrTrx, orderId: string): Promise<boolean>
     (await db.selectFrom('orders').select('id').where('renews_order_id', '=', orderId).executeTakeFirst()) !== undefined
   )
 }
+
+/** Unpaid orders from the storefront's form in this shop and mode, from one address and from one email. */
+export async function countUnpaidPublicOrders(
+  db: DbOrTrx,
+  scope: { shopId: string; livemode: boolean },
+  buyer: { buyerAddress: string; email: string },
+): Promise<{ byAddress: number; byEmail: number }> {
+  const row = await db
+    .selectFrom('orders')
+    .select((eb) => [
+      eb.fn
+        .sum<number>(eb.case().when('buyer_address', '=', buyer.buyerAddress).then(1).else(0).end())
+        .as('by_address'),
+      eb.fn.sum<number>(eb.case().when('customer_email', '=', buyer.email).then(1).else(0).end()).as('by_email'),
+    ])
+    .where('shop_id', '=', scope.shopId)
+    .where('livemode', '=', scope.livemode ? 1 : 0)
+    .where('status', 'in', ['pending', 'awaiting_payment'])
+    .where('buyer_address', 'is not', null)
+    .where((eb) => eb.or([eb('buyer_address', '=', buyer.buyerAddress), eb('customer_email', '=', buyer.email)]))
+    .executeTakeFirst()
+  return { byAddress: Number(row?.by_address ?? 0), byEmail: Number(row?.by_email ?? 0) }
+}

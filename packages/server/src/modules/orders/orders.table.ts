@@ -45,6 +45,10 @@ export interface OrdersTable {
   /** When the invoice was paid in full: settled, or paid late (then the order stays failed but holds the money). */
   paid_at: number | null
   delivered_at: number | null
+  /** Orders from the storefront's checkout form: the buyer's address key (per-address limits); null for API orders. */
+  buyer_address: Generated<string | null>
+  /** Quotes made for the order: 0 for the first, one more per change of payment method. */
+  quote_no: Generated<number>
 }
 
 export interface OrderLinesTable {

@@ -11,6 +11,7 @@ import { openProductFile } from '../catalog/index.ts'
 import { peekDownload, spendDownload, type DownloadRefusal } from '../delivery/index.ts'
 import { downloadNotice, renderNoticePage, renderOrderPage, orderPageCsp } from '../storefront/index.ts'
 import { buildPageView, pageVersion } from './buyer-view.ts'
+import { methodChangeOffer } from './payment-method.service.ts'
 import * as repo from './orders.repository.ts'
 
 const TokenParams = Type.Object({ token: Type.String({ maxLength: 64 }) })
@@ -28,7 +29,11 @@ export const buyerPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/o/:token', { schema: { ...hide, params: TokenParams } }, async (request, reply) => {
     const row = await repo.findOrderByPageToken(services.db, request.params.token)
     if (!row) throw gone()
-    const view = await buildPageView(services, services.db, row)
+    const offer = await methodChangeOffer(services, row)
+    const view = {
+      ...(await buildPageView(services, services.db, row)),
+      changeMethod: offer && { ...offer, action: `/o/${row.page_token}/payment-method` },
+    }
     const html = await renderOrderPage(view)
     // The page shows secrets (keys, links): never cached, never sent as a Referer.
     return reply

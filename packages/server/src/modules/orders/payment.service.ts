@@ -85,15 +85,18 @@ export async function applyChainPayment(
   services: Deps,
   trx: DbOrTrx,
   orderId: string,
-  payment: { key: string; txHash: string; amount: bigint },
+  payment: { key: string; txHash: string; amount: bigint; address: string },
 ): Promise<void> {
   const order = await repo.lockOrder(trx, orderId)
   if (order?.amount_due == null) return
+  // Paid to an address the order no longer names (its method was changed, payment-method.service.ts):
+  // that quote is closed, its amount is in another asset; the watcher keeps the payment on record.
+  if (order.pay_address?.toLowerCase() !== payment.address.toLowerCase()) return
   await applyPayment(services, trx, order, payment)
 }
 
 /**
- * A chain watcher sees `pending` base units not yet confirmed (0 once a reorg took them away): an
+ * A chain watcher sees `payments` not yet confirmed (none once a reorg took them away): an
  * open invoice shows `processing` while what is counted plus what is pending covers it, and goes
  * back when a payment is dropped. Nothing is counted or credited here. `progressed`: a payment gained
  * confirmations, so the order's page version moves and the buyer's open page shows the new count.
@@ -102,11 +105,14 @@ export async function noteUnconfirmed(
   services: Deps,
   trx: DbOrTrx,
   orderId: string,
-  pending: bigint,
+  payments: { address: string; amount: bigint }[],
   progressed = false,
 ): Promise<void> {
   const order = await repo.lockOrder(trx, orderId)
   if (order?.amount_due == null) return
+  // Only what is sent to the order's current address can pay it (a changed method closed the others).
+  const current = order.pay_address?.toLowerCase()
+  const pending = payments.filter((p) => p.address.toLowerCase() === current).reduce((sum, p) => sum + p.amount, 0n)
   const before = order.invoice_status as InvoiceStatus
   if (before !== 'new' && before !== 'partially_paid' && before !== 'processing') return
   const due = BigInt(order.amount_due)

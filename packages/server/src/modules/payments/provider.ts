@@ -11,6 +11,8 @@ export type InvoiceRequest = {
   chain: Chain
   asset: string
   expiresAt: number
+  /** The order's n-th quote (a change of payment method makes a new one); absent or 0 for the first. */
+  quoteNo?: number
   /** The order's own transaction, given to an `in_process` provider (what it records commits with the order). */
   trx?: DbOrTrx
 }

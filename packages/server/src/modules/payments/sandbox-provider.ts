@@ -21,11 +21,13 @@ export function createSandboxProvider(): PaymentProvider {
       const amount = quote(request.priceCents, request.currency, asset)
       if (amount === null)
         return { ok: false, retryable: false, reason: `no sandbox rate from ${request.currency} to ${request.asset}` }
+      // A later quote of the same order (another payment method) gets an address of its own.
+      const ref = request.quoteNo ? `${request.orderId}_${request.quoteNo}` : request.orderId
       return {
         ok: true,
         value: {
-          providerRef: `sbx_${request.orderId}`,
-          address: sandboxAddress(request.chain, seed('address', request.orderId)),
+          providerRef: `sbx_${ref}`,
+          address: sandboxAddress(request.chain, seed('address', ref)),
           amountDue: amount.toString(),
         },
       }

@@ -11,3 +11,4 @@ export {
   findOwnerById,
   setOwnerPasswordHash,
 } from './shops.repository.ts'
+export { acceptedMethods, findCheckoutShop, type CheckoutShop } from './checkout-shop.ts'

@@ -81,7 +81,15 @@ function html(shop: StorefrontShop, body: string): RenderedPage {
 
 type StorefrontRow = NonNullable<Awaited<ReturnType<typeof repo.findStorefront>>>
 
-function storefrontShop(publicUrl: string, row: StorefrontRow, onDomain: boolean): StorefrontShop {
+/** The renderers' view of a shop (the checkout form's too: checkout-shop.ts). */
+export function storefrontShop(
+  publicUrl: string,
+  row: Pick<
+    StorefrontRow,
+    'name' | 'slug' | 'brand_color' | 'logo_url' | 'support_email' | 'storefront_mode' | 'custom_domain'
+  >,
+  onDomain: boolean,
+): StorefrontShop {
   return {
     name: row.name,
     slug: row.slug,

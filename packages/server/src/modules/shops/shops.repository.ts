@@ -48,6 +48,10 @@ export async function setOwnerPasswordHash(db: DbOrTrx, ownerId: string, passwor
   await db.updateTable('owners').set({ password_hash: passwordHash }).where('id', '=', ownerId).execute()
 }
 
+export function findShopBySlug(db: DbOrTrx, slug: string) {
+  return db.selectFrom('shops').selectAll().where('slug', '=', slug).executeTakeFirst()
+}
+
 export function findShop(db: DbOrTrx, shopId: string) {
   return db.selectFrom('shops').selectAll().where('id', '=', shopId).executeTakeFirst()
 }

@@ -58,7 +58,25 @@ export async function renderCheckout(view: OrderPageView & { payment: Payment })
     ${walletUri ? `<a class="button button-secondary" href="${escapeHtml(walletUri)}">Open in wallet app</a>` : ''}
   </div>
   <p class="auto-update-note">This page updates by itself when your payment arrives — no need to refresh.</p>
+  ${view.changeMethod ? renderMethodChange(view.changeMethod, payment) : ''}
 </section>`
+}
+
+/** "Pay another way": the shop's other pairs; choosing one makes a new quote for this order. */
+function renderMethodChange(change: NonNullable<OrderPageView['changeMethod']>, payment: Payment): string {
+  const options = change.methods.map((method) => {
+    const current = method.chain === payment.chain && method.asset === payment.asset
+    const value = `${method.chain}:${method.asset}`
+    return `<label class="method-option"><input type="radio" name="method" value="${escapeHtml(value)}"${current ? ' checked' : ''}> ${escapeHtml(assetOnNetwork(method.asset, method.chain))}${current ? ' (current)' : ''}</label>`
+  })
+  return `<details class="change-method" data-testid="change-method">
+    <summary>Pay with another coin or network</summary>
+    <form method="post" action="${escapeHtml(change.action)}">
+      <input type="hidden" name="quote" value="${change.quote}">
+      <fieldset><legend>Pay with</legend>${options.join('')}</fieldset>
+      <button class="button button-secondary" type="submit">Change payment method</button>
+    </form>
+  </details>`
 }
 
 function renderCountdown(nowIso: string, expiresAt: string | null): string {

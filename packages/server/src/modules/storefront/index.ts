@@ -13,3 +13,12 @@ export {
 export { downloadNotice, errorNotice, renderLandingPage, renderNoticePage, type Notice } from './notice-page.ts'
 export { renderProductPage, renderShopPage, renderSitemap, shopPageCsp } from './shop-pages.ts'
 export { type StorefrontProduct, type StorefrontShop } from './shop-view.ts'
+export { renderCheckoutForm } from './checkout-form.ts'
+export {
+  methodValue,
+  SHIPPING_FIELDS,
+  type CheckoutFormLine,
+  type CheckoutFormView,
+  type ShippingField,
+} from './checkout-form-view.ts'
+export { EMBED_SCRIPT } from './embed-script.ts'

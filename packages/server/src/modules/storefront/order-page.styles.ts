@@ -124,4 +124,8 @@ h2 { margin: 0 0 .75rem; font-size: 1rem; font-weight: 700; letter-spacing: -.01
 @media (prefers-reduced-motion: reduce) {
   *, *::before, *::after { animation: none !important; transition: none !important; }
 }
+.change-method { margin-top: 1.25rem; }
+.change-method summary { cursor: pointer; font-weight: 600; }
+.change-method fieldset { display: grid; gap: .5rem; margin: .75rem 0; padding: 0; border: 0; }
+.method-option { display: flex; gap: .6rem; align-items: center; min-height: 2.75rem; }
 `

@@ -19,7 +19,7 @@ const SCRIPT_HASH = `'sha256-${createHash('sha256').update(ORDER_PAGE_SCRIPT).di
  * are data: URLs (the QR code), plus the origin of the merchant's logo when they set one and sx's own
  * origin when a product on the order has an image.
  */
-export function orderPageCsp(view: Pick<OrderPageView, 'brand' | 'lines' | 'imageOrigin'>): string {
+export function orderPageCsp(view: Pick<OrderPageView, 'brand' | 'lines' | 'imageOrigin' | 'changeMethod'>): string {
   const logo = logoOrigin(view.brand)
   const images = view.imageOrigin && view.lines.some((line) => line.imageUrl) ? view.imageOrigin : null
   const origins = [...new Set([logo, images].filter(Boolean))]
@@ -30,7 +30,7 @@ export function orderPageCsp(view: Pick<OrderPageView, 'brand' | 'lines' | 'imag
     `img-src data:${origins.map((origin) => ` ${origin}`).join('')}`,
     "connect-src 'self'",
     "base-uri 'none'",
-    "form-action 'none'",
+    view.changeMethod ? "form-action 'self'" : "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ')
 }

@@ -35,6 +35,8 @@ export const SHOP_PAGE_CSS = `${PAGE_BASE_CSS}
 .buy select { min-width: 5rem; min-height: 2.75rem; padding: .4rem .6rem; border: 1px solid var(--border); border-radius: 10px; background: var(--card); color: var(--text); font: inherit; }
 .button { display: inline-flex; align-items: center; justify-content: center; min-height: 2.75rem; padding: .65rem 1.4rem; border: 0; border-radius: 10px; background: var(--accent); color: var(--on-accent); font: 650 1rem/1 var(--sans); cursor: pointer; }
 .button:hover { background: var(--accent-hover); }
+.button-secondary { background: var(--subtle); color: var(--text); border: 1px solid var(--border); }
+.button-secondary:hover { background: var(--border); }
 .page-footer { margin-top: 2rem; color: var(--muted); font-size: .8125rem; text-align: center; }
 @media (min-width: 760px) { .product { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); padding: 2rem; } }
 `

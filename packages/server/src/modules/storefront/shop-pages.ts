@@ -32,7 +32,7 @@ export function renderShopPage(
       ? '<p class="empty">Nothing is on sale here yet. Come back soon.</p>'
       : `<ul class="products">\n${products.map((product) => productCard(shop, product)).join('\n')}\n</ul>`
   const { page } = paging
-  return document(shop, {
+  return renderShopDocument(shop, {
     title: page > 1 ? `${shop.name} · page ${page}` : shop.name,
     description: `Buy from ${shop.name}.`,
     url: page > 1 ? `${shop.canonicalUrl}?page=${page}` : shop.canonicalUrl,
@@ -53,7 +53,7 @@ function pager(shop: StorefrontShop, { page, pages }: { page: number; pages: num
 
 export function renderProductPage(shop: StorefrontShop, product: StorefrontProduct): string {
   const soldOut = product.stock === 0
-  return document(shop, {
+  return renderShopDocument(shop, {
     title: `${product.name} · ${shop.name}`,
     description: descriptionSummary(product.description) || `${product.name} from ${shop.name}.`,
     url: `${shop.canonicalUrl}/${product.slug}`,
@@ -101,12 +101,21 @@ function buyForm(shop: StorefrontShop, product: StorefrontProduct): string {
       <input type="hidden" name="product" value="${escapeHtml(product.id)}">
       <label>Quantity <select name="qty">${options}</select></label>
       <button class="button" type="submit">Buy now</button>
+      <button class="button button-secondary" type="submit" formaction="${escapeHtml(`/s/${shop.slug}/cart`)}">Add to cart</button>
     </form>`
 }
 
-type Document = { title: string; description: string; url: string; image: string | null; ogType?: string; body: string }
+export type ShopDocument = {
+  title: string
+  description: string
+  url: string
+  image: string | null
+  ogType?: string
+  body: string
+}
 
-function document(shop: StorefrontShop, page: Document): string {
+/** A shop page's document (head, banner, header, footer) around `page.body`; the checkout form uses it too. */
+export function renderShopDocument(shop: StorefrontShop, page: ShopDocument): string {
   const meta = (property: string, content: string) => `<meta property="${property}" content="${escapeHtml(content)}">`
   return `<!doctype html>
 <html lang="en">

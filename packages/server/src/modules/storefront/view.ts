@@ -39,6 +39,8 @@ export type OrderPageView = {
     /** A live payment seen on chain and still confirming: "seen, N of M confirmations". */
     confirming?: { confirmations: number; required: number } | null
   }
+  /** The order page only: while nothing is paid, the other ways to pay (a form posting to `action`). */
+  changeMethod?: { action: string; quote: number; methods: { chain: string; asset: string }[] } | null
   delivery: {
     state: 'pending' | 'in_progress' | 'delivered' | 'failed' | 'awaiting_fulfilment'
     items: DeliveredItem[]

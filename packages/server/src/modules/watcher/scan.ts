@@ -170,6 +170,7 @@ async function settle(deps: Deps, adapter: EvmAdapter, head: number, report: Ste
               key: `${payment.tx_hash}:${payment.log_index}`,
               txHash: payment.tx_hash,
               amount: BigInt(payment.amount),
+              address: payment.address,
             })
           }
         } else if (confirmations !== payment.confirmations) {
@@ -182,8 +183,9 @@ async function settle(deps: Deps, adapter: EvmAdapter, head: number, report: Ste
   }
 }
 
-async function pendingOf(trx: DbOrTrx, orderId: string): Promise<bigint> {
+/** The order's payments still confirming, with the address each was sent to (orders sums those to its current one). */
+async function pendingOf(trx: DbOrTrx, orderId: string): Promise<{ address: string; amount: bigint }[]> {
   return (await repo.paymentsOfOrder(trx, orderId))
     .filter((p) => p.state === 'seen')
-    .reduce((sum, p) => sum + BigInt(p.amount), 0n)
+    .map((p) => ({ address: p.address, amount: BigInt(p.amount) }))
 }

@@ -135,3 +135,10 @@ export function toFieldErrors(
   }
   return { fields, hasMissing, notAnObject }
 }
+
+/** Checks a body built by a handler (a form turned into an API body) as the route's validator would: its field errors, or null. */
+export function bodyErrors(schema: object, body: unknown): FieldErrors | null {
+  const validate = validatorCompiler({ schema, httpPart: 'body', method: 'POST', url: '' }) as unknown as Validated
+  if (validate(body) === true) return null
+  return toFieldErrors(validate.errors ?? [], 'body').fields
+}
