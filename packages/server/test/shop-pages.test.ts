@@ -189,6 +189,16 @@ for (const dialect of DIALECTS) {
       assert.equal((await get(`${url}/mug`)).statusCode, 404)
     })
 
+    it('never gives a product the slug of the checkout form or the cart', async () => {
+      const shop = await env.newShop()
+      const api = client(env.app, shop.keys.test)
+      for (const name of ['Checkout', 'Cart']) {
+        const made = await product(api, { name, stock: 1 })
+        assert.equal(made.slug, `${name.toLowerCase()}-2`)
+        assert.equal((await get(`/s/${shop.shop.slug}/${made.slug}`)).statusCode, 200)
+      }
+    })
+
     it('splits a big catalog in pages of 48, linked both ways', async () => {
       const shop = await env.newShop()
       const api = client(env.app, shop.keys.test)

@@ -19,7 +19,7 @@ import {
 import { toProduct } from './catalog.mappers.ts'
 import type { ProductWithStockRow } from './catalog.table.ts'
 import * as repo from './catalog.repository.ts'
-import { nextFreeSlug, slugify } from './slug.ts'
+import { RESERVED_PRODUCT_SLUGS, nextFreeSlug, slugify } from './slug.ts'
 import { recordOpeningStock, setCounterStock } from './counters.ts'
 import { publishCatalogChanges } from './versions.repository.ts'
 import { newSigningSecret } from '../../platform/signing.ts'
@@ -58,7 +58,7 @@ export async function createProduct(services: Deps, ctx: RequestContext, body: C
           shop_id: ctx.auth.shopId,
           livemode: ctx.auth.livemode ? 1 : 0,
           name: body.name.trim(),
-          slug: nextFreeSlug(base, await repo.slugsLike(trx, ctx.auth, base)),
+          slug: nextFreeSlug(base, [...RESERVED_PRODUCT_SLUGS, ...(await repo.slugsLike(trx, ctx.auth, base))]),
           type: body.type,
           price_cents: body.price_cents,
           currency: body.currency,

@@ -17,3 +17,6 @@ export function nextFreeSlug(base: string, taken: readonly string[]): string {
   if (!used.has(base)) return base
   for (let n = 2; ; n++) if (!used.has(`${base}-${n}`)) return `${base}-${n}`
 }
+
+/** Paths under `/s/<shop>/` that are not products (the checkout form, the cart): never a product's slug. */
+export const RESERVED_PRODUCT_SLUGS: readonly string[] = ['checkout', 'cart']
