@@ -96,7 +96,6 @@ describe('dashboard in a browser', browserSuite, () => {
         const made = (await sx.GET('/v1/products', { params: { query: { limit: 10 } } })).data
         assert.equal(made.find((p) => p.name === 'Pasted keys')?.stock, 2)
         assert.equal(made.find((p) => p.name === 'Manual')?.file?.name, 'manual.pdf')
-        await d.screenshot('products')
         await page.getByRole('link', { name: 'Orders' }).click()
         await page.getByLabel('Status').selectOption('completed')
         await page.getByRole('link', { name: order.id }).waitFor()
@@ -111,7 +110,6 @@ describe('dashboard in a browser', browserSuite, () => {
           .locator('.timeline')
           .getByText(/Refund/)
           .waitFor()
-        await d.screenshot('order')
         const refunded = await sx.GET('/v1/orders/{id}', { params: { path: { id: order.id } } })
         assert.equal(refunded.refunded_cents, refunded.total_cents)
 
