@@ -23,6 +23,15 @@ export const TARGETS: Needs<Target>[] = [
     }),
   },
   {
+    needs: ['shop_page'],
+    make: (r) => ({
+      row: 'shop_page (product)',
+      target: '≥ 0.5 × bare fastify req/s, p99 < 25 ms',
+      figure: `${r.shop_page!.product_ratio} (${r.shop_page!.product_req_per_s} / ${r.shop_page!.product_baseline_req_per_s}), p99 ${r.shop_page!.product_p99_ms} ms`,
+      met: Number(r.shop_page!.product_ratio) >= 0.5 && Number(r.shop_page!.product_p99_ms) < 25,
+    }),
+  },
+  {
     needs: ['sx_list', 'baseline'],
     make: (r) => {
       const { req } = ratios(r, 'sx_list', 'baseline')
