@@ -1,5 +1,6 @@
-// `npx tsx bench/profile.ts [path | orders | buyer_flow]`: the bench's sx (10k products) under load on
-// one path (`orders`: POST /v1/orders of an unlimited product, a new customer each time;
+// `npx tsx bench/profile.ts [path | orders | buyer_flow | shop_product]`: the bench's sx (10k products) under load on
+// one path (`orders`: POST /v1/orders of an unlimited product, a new customer each time; `shop_product`: a
+// product's page on the shop;
 // `buyer_flow`: the buyers of bench/buyer-flow.ts, with the job worker in process), with the
 // V8 CPU profiler on for the measured window only. Writes the .cpuprofile (open it in Chrome
 // DevTools) and prints where the time went, by function (self) and by call chain (inclusive).
@@ -30,7 +31,9 @@ const onQuery = (sql: string) => {
   const head = sql.replace(/\s+/g, ' ').slice(0, 60)
   statements.set(head, (statements.get(head) ?? 0) + 1)
 }
-const sx = await startSx(dialects[0]!, path === 'buyer_flow' ? { worker: errors, onQuery } : { onQuery })
+// Shop pages count against the buyers' per-address budget: out of the way like the other limits.
+const env = { RATE_LIMIT_BUYER: '1000000000' }
+const sx = await startSx(dialects[0]!, path === 'buyer_flow' ? { worker: errors, onQuery, env } : { onQuery, env })
 try {
   await seedProducts(sx.services.db, sx.services.secretBox, sx.shopId, 10_000, 5)
   const auth: Record<string, string> = { authorization: `Bearer ${sx.testKey}` }
@@ -51,6 +54,12 @@ try {
       expectStatus: 201,
       body: JSON.stringify({ customer_email: 'buyer-[<id>]@example.com', items: [{ product_id: product.id, qty: 1 }] }),
     }
+  }
+  if (path === 'shop_product') {
+    const headers = { headers: auth }
+    const shop = (await (await fetch(`${sx.url}/v1/shop`, headers)).json()) as { url: string }
+    const list = (await (await fetch(`${sx.url}/v1/products?limit=1`, headers)).json()) as { data: { slug: string }[] }
+    url = `${sx.url}${new URL(shop.url).pathname}/${list.data[0]!.slug}`
   }
   let measure: () => Promise<object> = () => load(url, seconds, auth, 50, request)
   if (path === 'buyer_flow') {
