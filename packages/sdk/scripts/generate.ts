@@ -25,8 +25,20 @@ function optionalIdempotencyKey(document: OpenAPI3): OpenAPI3 {
   return document
 }
 
+/**
+ * The values a key's `abilities` may take, as a constant (types vanish at run time): what a form
+ * offers to pick from, kept the server's by the same `--check`.
+ */
+function abilitiesConstant(document: OpenAPI3): string {
+  const schema = document.components?.schemas?.ApiKey
+  const items = schema && 'properties' in schema ? schema.properties?.abilities : undefined
+  const values = items && 'items' in items && items.items && 'enum' in items.items ? items.items.enum : undefined
+  if (!values) throw new Error('openapi.json: ApiKey.abilities has no enum')
+  return `\n/** Every ability an API key may hold (the ApiKey schema's enum). */\nexport const ABILITIES = ${JSON.stringify(values)} as const\n`
+}
+
 const document = optionalIdempotencyKey(JSON.parse(readFileSync(SOURCE, 'utf8')) as OpenAPI3)
-const generated = HEADER + astToString(await openapiTS(document, { silent: true }))
+const generated = HEADER + astToString(await openapiTS(document, { silent: true })) + abilitiesConstant(document)
 
 if (process.argv.includes('--check')) {
   const current = readFileSync(TARGET, 'utf8')

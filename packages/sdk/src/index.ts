@@ -20,3 +20,4 @@ export {
   type WebhookHeaders,
 } from './webhooks.ts'
 export type { components, operations, paths } from './generated/openapi.ts'
+export { ABILITIES } from './generated/openapi.ts'

@@ -1,22 +1,11 @@
 // API keys: the list (name, abilities, mode, last use), minting one with chosen abilities (its
 // secret shown once, with a copy button), and revoking.
-import type { components } from '@sx/sdk'
+import { ABILITIES } from '@sx/sdk'
 import { h } from '../dom.ts'
 import { session, sx } from '../session.ts'
 import { empty, errorBox, loadInto, secretNotice, table, when } from '../view.ts'
 
-type Ability = components['schemas']['ApiKey']['abilities'][number]
-const ABILITIES: Ability[] = [
-  'orders:read',
-  'orders:write',
-  'products:read',
-  'products:write',
-  'customers:read',
-  'payouts:read',
-  'payouts:write',
-  'webhooks:read',
-  'webhooks:write',
-]
+type Ability = (typeof ABILITIES)[number]
 
 export function apiKeysPage(): HTMLElement {
   const list = h('div')

@@ -9017,3 +9017,6 @@ export interface operations {
         };
     };
 }
+
+/** Every ability an API key may hold (the ApiKey schema's enum). */
+export const ABILITIES = ["orders:read","orders:write","products:read","products:write","customers:read","payouts:read","payouts:write","webhooks:read","webhooks:write"] as const

@@ -39,7 +39,6 @@ export const buyerPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply
       .header('cache-control', 'no-store')
       .header('referrer-policy', 'no-referrer')
-      .header('x-frame-options', 'DENY')
       .header('content-security-policy', orderPageCsp(view))
       .type('text/html; charset=utf-8')
       .send(html)

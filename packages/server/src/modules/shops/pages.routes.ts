@@ -75,7 +75,6 @@ function send(reply: FastifyReply, page: RenderedPage | null): FastifyReply {
   if (page.csp) reply.header('content-security-policy', page.csp)
   return reply
     .header('cache-control', 'no-cache')
-    .header('x-frame-options', 'DENY')
     .header('referrer-policy', 'strict-origin-when-cross-origin')
     .header('x-content-type-options', 'nosniff')
     .type(page.contentType)

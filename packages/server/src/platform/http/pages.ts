@@ -36,7 +36,6 @@ export function sendPage(reply: FastifyReply, status: number, html: string): Fas
     .code(status)
     .header('cache-control', 'no-store')
     .header('referrer-policy', 'no-referrer')
-    .header('x-frame-options', 'DENY')
     .header(
       'content-security-policy',
       "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
